@@ -1,0 +1,94 @@
+# Baohu: make [PLATFORM=<board>] [CONFIG=<name>] [CROSS_COMPILE=aarch64-linux-gnu-] [all|run|debug|test|check|clean]
+PLATFORM ?= qemu-aarch64-virt
+CONFIG ?= demo
+CROSS_COMPILE ?=
+
+include src/platform/$(PLATFORM)/platform.mk
+include guests/variants.mk
+
+TOOLCHAIN := $(if $(CROSS_COMPILE),gcc,clang)
+BUILD := build/$(PLATFORM)-$(TOOLCHAIN)
+OBJ := $(BUILD)/obj
+GUEST_OUT := $(abspath $(BUILD)/guests)
+ELF := $(BUILD)/$(CONFIG)/baohu.elf
+CONFIG_SRC := configs/$(PLATFORM)/$(CONFIG).c
+
+ifeq ($(CROSS_COMPILE),)
+CC := clang --target=$(ARCH)-none-elf
+LD := ld.lld
+else
+CC := $(CROSS_COMPILE)gcc
+LD := $(CROSS_COMPILE)ld
+endif
+HOSTCC ?= cc
+
+CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-builtin -nostdlib \
+	-fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
+	-mgeneral-regs-only -mstrict-align \
+	-Iinclude -Isrc/core/include -Isrc/arch/$(ARCH)/include -Isrc/arch/$(ARCH)
+LDFLAGS := -nostdlib -static -z max-page-size=4096
+
+CORE_SRCS := $(wildcard src/core/*.c)
+ARCH_SRCS := $(wildcard src/arch/$(ARCH)/*.c) $(wildcard src/arch/$(ARCH)/*.S)
+SRCS := $(CORE_SRCS) $(ARCH_SRCS) src/platform/$(PLATFORM)/platform.c src/drivers/$(UART).c
+OBJS := $(patsubst %,$(OBJ)/%.o,$(SRCS))
+DEPS := $(OBJS:.o=.d)
+GUEST_BINS := $(foreach g,$(GUEST_VARIANTS),$(GUEST_OUT)/$(g).bin)
+
+.PHONY: all run debug test check bench clean tools guests FORCE
+all: $(ELF)
+
+tools:
+	@scripts/ensure-tools.sh build
+
+$(OBJ)/%.c.o: %.c | tools
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(OBJ)/%.S.o: %.S | tools
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# Guest variants: the guest's own Makefile decides what is out of date.
+$(GUEST_OUT)/%.bin: FORCE | tools
+	@$(MAKE) --no-print-directory -C guests/baremetal O=$(GUEST_OUT) NAME=$* \
+		DEFS="$(GUEST_DEFS_$*)" CROSS_COMPILE=$(CROSS_COMPILE)
+
+# The config is validated on the host before anything is linked with it.
+$(BUILD)/$(CONFIG)/config-check: tools/config_check.c src/core/config_check.c \
+		src/platform/$(PLATFORM)/platform.c $(CONFIG_SRC) $(wildcard src/core/include/*.h include/baohu/*.h) | tools
+	@mkdir -p $(dir $@)
+	$(HOSTCC) -std=c11 -Wall -Wextra -Werror -DBAOHU_HOST -Iinclude -Isrc/core/include \
+		tools/config_check.c src/core/config_check.c src/platform/$(PLATFORM)/platform.c \
+		$(CONFIG_SRC) -o $@
+
+$(BUILD)/$(CONFIG)/config.ok: $(BUILD)/$(CONFIG)/config-check
+	./$< && touch $@
+
+$(BUILD)/$(CONFIG)/config.o: $(CONFIG_SRC) $(GUEST_BINS) $(BUILD)/$(CONFIG)/config.ok
+	$(CC) $(CFLAGS) -DGUEST_DIR='"$(GUEST_OUT)"' -c $< -o $@
+
+$(BUILD)/$(CONFIG)/linker.ld: src/arch/$(ARCH)/linker.ld src/platform/$(PLATFORM)/platform.mk
+	@mkdir -p $(dir $@)
+	$(CC) -E -P -undef -x c -DBAOHU_LOAD_ADDR=$(LOAD_ADDR) -DBAOHU_RESERVED_END=$(RESERVED_END) \
+		-DBAOHU_STACKS_SIZE='(8 * 0x5000)' $< -o $@
+
+$(ELF): $(OBJS) $(BUILD)/$(CONFIG)/config.o $(BUILD)/$(CONFIG)/linker.ld
+	$(LD) $(LDFLAGS) -T $(BUILD)/$(CONFIG)/linker.ld $(OBJS) $(BUILD)/$(CONFIG)/config.o -o $@
+	@echo "built $@"
+
+run: $(ELF)
+	$(QEMU) $(QEMU_ARGS) -kernel $(ELF)
+
+debug: $(ELF)
+	@echo "Attach with: gdb-multiarch -ex 'target remote :1234' $(abspath $(ELF))"
+	$(QEMU) $(QEMU_ARGS) -kernel $(ELF) -S -gdb tcp::1234
+
+test:
+	@scripts/test.sh
+
+clean:
+	rm -rf build
+
+-include $(DEPS)
+FORCE:

@@ -1,0 +1,51 @@
+/* Armv8-A helpers for the guest: system registers, barriers, IRQ masking and MMIO. */
+#ifndef ARCH_H
+#define ARCH_H
+
+#include <stdint.h>
+
+#define sysreg_read(r) __extension__({ \
+	uint64_t v_; \
+	__asm__ __volatile__("mrs %0, " #r : "=r"(v_)); \
+	v_; \
+})
+#define sysreg_write(r, v) \
+	__asm__ __volatile__("msr " #r ", %0" : : "r"((uint64_t)(v)) : "memory")
+
+static inline void isb(void) { __asm__ __volatile__("isb" : : : "memory"); }
+/* Full-system barriers: with the MMU off all data is Device memory (Arm ARM B2.7). */
+static inline void dmb(void) { __asm__ __volatile__("dmb sy" : : : "memory"); }
+static inline void dsb(void) { __asm__ __volatile__("dsb sy" : : : "memory"); }
+/* Every spin loop yields: QEMU's single-threaded modes can otherwise starve peers. */
+static inline void cpu_relax(void) { __asm__ __volatile__("yield" : : : "memory"); }
+static inline void wfi(void) { __asm__ __volatile__("dsb sy\n\twfi" : : : "memory"); }
+
+static inline void irq_mask(void) { __asm__ __volatile__("msr daifset, #2" : : : "memory"); }
+/* The ISB makes a pending IRQ be taken here, not some instructions later. */
+static inline void irq_unmask(void)
+{
+	__asm__ __volatile__("msr daifclr, #2\n\tisb" : : : "memory");
+}
+
+/*
+ * MMIO through single LDR/STR without writeback, so a trapping hypervisor
+ * gets a valid syndrome (Arm ARM, ESR_ELx ISS for Data Aborts: ISV=1).
+ */
+static inline uint32_t mmio_r32(uintptr_t a)
+{
+	uint32_t v;
+	__asm__ __volatile__("ldr %w0, [%1]" : "=r"(v) : "r"(a) : "memory");
+	return v;
+}
+static inline void mmio_w32(uintptr_t a, uint32_t v)
+{
+	__asm__ __volatile__("str %w0, [%1]" : : "r"(v), "r"(a) : "memory");
+}
+static inline uint64_t mmio_r64(uintptr_t a)
+{
+	uint64_t v;
+	__asm__ __volatile__("ldr %0, [%1]" : "=r"(v) : "r"(a) : "memory");
+	return v;
+}
+
+#endif

@@ -1,0 +1,73 @@
+/* C side of the EL1 vectors: IRQ dispatch, UNDEFINED-conduit recovery, fatal report. */
+#include "arch.h"
+#include "guest.h"
+#include "psci.h"
+
+/* Saved by vectors.S; the layout must match its offsets. */
+struct frame {
+	uint64_t x[31];
+	uint64_t elr, spsr, pad;
+};
+
+/* Vector offsets / 0x80 (Arm ARM D1.10.2): current EL with SP_ELx. */
+#define VEC_SPX_SYNC 4
+#define VEC_SPX_IRQ 5
+
+#define ESR_EC(esr) (((esr) >> 26) & 0x3f)
+#define EC_UNKNOWN 0x00
+#define INSN_HVC0 0xd4000002u
+#define INSN_SMC0 0xd4000003u
+
+static void irq_dispatch(void)
+{
+	unsigned k = cpu_id();
+	uint32_t intid;
+
+	/* Drain in priority order; 1020..1023 are special/spurious (GICv3 §2.2.1). */
+	while ((intid = gic_ack()) < 1020) {
+		if (intid == INTID_VTIMER)
+			timer_irq(k);
+		else if (intid == INTID_SGI_PING)
+			vcpus[k].pings++;
+		else if (intid >= INTID_BURST_FIRST && intid < INTID_BURST_FIRST + 8)
+			burst_record(intid);
+		gic_eoi(intid);
+	}
+}
+
+/*
+ * An `smc #0` with no EL3 (or `hvc #0` with no EL2) is UNDEFINED and comes
+ * back here with EC 0 and ELR at the instruction (Arm ARM, "SMC"/"HVC").
+ * Treat that as "nobody implements the call": return NOT_SUPPORTED.
+ */
+static int conduit_undefined(struct frame *f, uint64_t esr)
+{
+	uint32_t insn;
+
+	if (ESR_EC(esr) != EC_UNKNOWN)
+		return 0;
+	insn = mmio_r32(f->elr);
+	if (insn != INSN_SMC0 && insn != INSN_HVC0)
+		return 0;
+	if (insn == INSN_SMC0)
+		smc_undefined = 1;
+	f->x[0] = (uint64_t)(int64_t)PSCI_NOT_SUPPORTED;
+	f->elr += 4;
+	return 1;
+}
+
+void exc_handler(struct frame *f, uint64_t vec)
+{
+	uint64_t esr = sysreg_read(esr_el1);
+
+	if (vec == VEC_SPX_IRQ) {
+		irq_dispatch();
+		return;
+	}
+	if (vec == VEC_SPX_SYNC && conduit_undefined(f, esr))
+		return;
+	print("guest exception esr=0x%lx elr=0x%lx far=0x%lx\n", esr, f->elr,
+	      sysreg_read(far_el1));
+	for (;;)
+		wfi(); /* DAIF is all-masked on exception entry: this vCPU stays here */
+}

@@ -1,0 +1,110 @@
+/* Test-variant options (-D defaults), shared per-vCPU state and prototypes of the guest. */
+#ifndef GUEST_H
+#define GUEST_H
+
+#include <stdarg.h>
+#include <stdint.h>
+#include "config.h"
+
+#ifndef GUEST_NAME
+#define GUEST_NAME "baremetal"
+#endif
+#ifndef TICK_MS
+#define TICK_MS 200
+#endif
+#ifndef GUEST_SMP
+#define GUEST_SMP 0
+#endif
+#ifndef GUEST_BURST
+#define GUEST_BURST 0
+#endif
+#ifndef GUEST_HOSTILE_AFTER
+#define GUEST_HOSTILE_AFTER 0
+#endif
+#ifndef GUEST_HOSTILE_ADDR
+#define GUEST_HOSTILE_ADDR 0x7f000000UL
+#endif
+#ifndef GUEST_SYSOFF_AFTER
+#define GUEST_SYSOFF_AFTER 0
+#endif
+#ifndef GUEST_RESET_AFTER
+#define GUEST_RESET_AFTER 0
+#endif
+#ifndef GUEST_BADCALL
+#define GUEST_BADCALL 0
+#endif
+
+/* Interrupt IDs used by the guest. */
+#define INTID_SGI_PING 3      /* vCPU 0 -> secondaries, once they are online */
+#define INTID_BURST_FIRST 8   /* SGIs 8..15: the priority-order burst */
+#define INTID_VTIMER 27       /* EL1 virtual timer PPI (SBSA/virt board) */
+
+/* State each vCPU's IRQ handler updates and its thread context consumes. */
+struct vcpu {
+	volatile uint32_t online;
+	volatile uint32_t ticks; /* virtual timer interrupts taken */
+	volatile uint32_t pings; /* SGI 3 taken */
+	uintptr_t rd;            /* this vCPU's GICR RD_base */
+};
+extern struct vcpu vcpus[MAX_VCPUS];
+
+static inline unsigned cpu_id(void)
+{
+	uint64_t mpidr;
+
+	__asm__ __volatile__("mrs %0, mpidr_el1" : "=r"(mpidr));
+	return (unsigned)(mpidr & 0xff); /* MPIDR_EL1.Aff0 = vCPU number */
+}
+
+/* fmt.c */
+unsigned vfmt(char *buf, unsigned size, const char *fmt, va_list ap);
+unsigned sfmt(char *buf, unsigned size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* lock.c */
+struct bakery {
+	volatile uint32_t choosing[MAX_VCPUS];
+	volatile uint32_t number[MAX_VCPUS];
+};
+void bakery_lock(struct bakery *b, unsigned me);
+void bakery_unlock(struct bakery *b, unsigned me);
+
+/* console.c */
+void print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* psci.c */
+extern volatile uint32_t smc_undefined;
+int64_t hvc_call(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3);
+int64_t smc_call(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3);
+int32_t psci(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
+
+/* gic.c */
+void gic_dist_init(void);
+void gic_cpu_init(unsigned k);
+void gic_set_priority(unsigned k, unsigned intid, uint8_t prio);
+void gic_enable(unsigned k, unsigned intid);
+uint32_t gic_pending(unsigned k);
+void gic_send_sgi(unsigned target, unsigned intid);
+uint32_t gic_ack(void);
+void gic_eoi(uint32_t intid);
+
+/* timer.c */
+uint64_t timer_now(void);
+uint64_t timer_ms(unsigned ms);
+void timer_start(unsigned k);
+void timer_irq(unsigned k);
+
+/* smp.c, burst.c */
+void smp_boot(void);
+void burst_run(void);
+void burst_record(unsigned intid);
+
+/* start.S, vectors.S and the C functions they call */
+extern char secondary_entry[];
+extern char vectors[];
+void boot_main(void) __attribute__((noreturn));
+void secondary_main(unsigned k, uint64_t ctx) __attribute__((noreturn));
+struct frame;
+void exc_handler(struct frame *f, uint64_t vec);
+
+#endif

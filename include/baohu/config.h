@@ -1,0 +1,103 @@
+/* Baohu's static configuration schema: one struct per VM, written in C under configs/. */
+#ifndef BAOHU_CONFIG_H
+#define BAOHU_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * A config file (configs/<platform>/<name>.c) defines exactly one
+ *     const struct baohu_config baohu_config = { ... };
+ * It is compiled twice: into the hypervisor, and into the host tool
+ * build/<platform>/config-check which validates it before Baohu is linked
+ * (tools/config_check.c, rules in src/core/config_check.c). Addresses are
+ * plain integers here; the hypervisor converts them into its typed
+ * addresses (paddr_t / ipa_t) at the point of use.
+ */
+
+#define CONFIG_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* `.mem = CONFIG_LIST(rtos_mem)` fills both the pointer and its count. */
+#define CONFIG_LIST(a) (a), .a##_count = CONFIG_ARRAY_SIZE(a)
+
+/* Guest RAM. Mapped read/write/execute at `ipa`. */
+struct vm_mem_region {
+    uint64_t ipa;
+    uint64_t size;
+    /* 0: Baohu allocates the backing pages anywhere. Otherwise this exact
+     * physical address (identity mapping when pa == ipa, for DMA). */
+    uint64_t pa;
+};
+
+/* A passthrough device: its MMIO pages and the interrupts it raises. */
+struct vm_dev_region {
+    uint64_t pa;
+    uint64_t ipa;
+    uint64_t size;
+    const uint32_t *irqs; /* physical INTIDs, delivered with the same virtual INTID */
+    size_t irqs_count;
+};
+
+enum vm_image_kind {
+    VM_IMAGE_EMBEDDED,  /* linked into Baohu's image (BAOHU_INCBIN) */
+    VM_IMAGE_PRELOADED, /* placed in memory by the loader at `pa` */
+};
+
+struct vm_image {
+    enum vm_image_kind kind;
+    const uint8_t *start; /* VM_IMAGE_EMBEDDED */
+    const uint8_t *end;
+    uint64_t pa;          /* VM_IMAGE_PRELOADED */
+    uint64_t size;        /* VM_IMAGE_PRELOADED */
+    uint64_t ipa;         /* where the image is placed in the guest */
+};
+
+enum vm_fault_policy {
+    VM_FAULT_STOP,  /* stop every vCPU of the VM and report (default) */
+    VM_FAULT_RESET, /* report, then restart the VM from its image */
+};
+
+struct vm_config {
+    const char *name;
+    uint64_t cpus; /* bitmap of physical CPUs; vCPU i runs on the i-th set bit */
+    const struct vm_mem_region *mem;
+    size_t mem_count;
+    const struct vm_dev_region *devs;
+    size_t devs_count;
+    struct vm_image image;
+    uint64_t entry;   /* IPA of vCPU 0's first instruction */
+    uint64_t dtb_ipa; /* passed in x0 at entry; 0 = none */
+    enum vm_fault_policy fault_policy;
+};
+
+struct baohu_config {
+    const struct vm_config *vms;
+    size_t vms_count;
+};
+
+extern const struct baohu_config baohu_config;
+
+/*
+ * BAOHU_INCBIN(sym, "path") embeds a file as sym_start .. sym_end.
+ * The host checker only needs the symbols, not the bytes.
+ */
+#ifdef BAOHU_HOST
+#define BAOHU_INCBIN(sym, path) \
+    static const uint8_t sym##_start[1], *const sym##_end = sym##_start + 1
+#else
+#define BAOHU_INCBIN(sym, path)                                   \
+    extern const uint8_t sym##_start[], sym##_end[];              \
+    __asm__(".section .rodata.guest_images,\"a\"\n"               \
+            ".balign 4096\n"                                      \
+            ".global " #sym "_start\n" #sym "_start:\n"           \
+            ".incbin \"" path "\"\n"                              \
+            ".global " #sym "_end\n" #sym "_end:\n"               \
+            ".previous\n")
+#endif
+
+#define VM_IMAGE_EMBEDDED_AT(sym, load_ipa) \
+    { .kind = VM_IMAGE_EMBEDDED, .start = sym##_start, .end = sym##_end, .ipa = (load_ipa) }
+
+#define VM_IMAGE_PRELOADED_AT(phys, bytes, load_ipa) \
+    { .kind = VM_IMAGE_PRELOADED, .pa = (phys), .size = (bytes), .ipa = (load_ipa) }
+
+#endif

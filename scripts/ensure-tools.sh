@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian packages a target needs (as root), or prints the apt-get line to run.
+# usage: ensure-tools.sh build|test
+set -euo pipefail
+want=(clang lld make qemu-system-arm device-tree-compiler gcc libc6-dev)
+if [ "${1:-build}" = test ]; then
+    want+=(libcmocka-dev python3-pytest python3-pexpect gcc-aarch64-linux-gnu)
+fi
+[ -n "${CROSS_COMPILE:-}" ] && want+=(gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu)
+missing=()
+for p in "${want[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ]; then
+    echo "installing: ${missing[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+else
+    echo "missing packages; run: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+fi

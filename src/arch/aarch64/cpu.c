@@ -1,0 +1,84 @@
+/* Armv8-A physical CPU services for the core: identity, start-up, idle, IPIs, power. */
+#include "arch.h"
+#include "arch_layout.h"
+#include "arch_regs.h"
+#include "console.h"
+#include "cpu.h"
+#include "gic.h"
+#include "platform.h"
+#include "psci.h"
+#include "sysreg.h"
+#include "vm.h"
+
+void core_memory_init(void);
+void core_start_cpus(void);
+noreturn void core_cpu_main(cpuid_t cpu);
+void mmu_build(void);
+void mmu_enable(void);
+void el2_init(void);
+void secondary_entry(void);
+void irq_handle_parked(irqid_t intid);
+
+cpuid_t arch_cpu_id(void)
+{
+    return ((struct cpu *)sysreg_read(tpidr_el2))->id;
+}
+
+void arch_cpu_relax(void)
+{
+    __asm__ volatile("yield" ::: "memory");
+}
+
+bool arch_cpu_start(cpuid_t cpu)
+{
+    int64_t r = psci_call(PSCI_CPU_ON_64, platform.cpu_affinity[cpu],
+                          (uint64_t)(uintptr_t)secondary_entry, cpu);
+    return r == PSCI_SUCCESS;
+}
+
+void arch_cpu_send_ipi(cpuid_t target)
+{
+    gic_send_sgi(target, GIC_SGI_IPI);
+}
+
+/* Parked: physical interrupts are masked at EL2 (PSTATE.I), but WFI still
+ * wakes on them (Arm ARM D1.16.2); take each one by polling the GIC. */
+void arch_cpu_idle_wait(void)
+{
+    __asm__ volatile("dsb sy; wfi" ::: "memory");
+    for (;;) {
+        irqid_t intid = gic_ack();
+        if (intid >= GIC_SPURIOUS)
+            break;
+        irq_handle_parked(intid);
+    }
+}
+
+noreturn void arch_system_off(void)
+{
+    psci_call(PSCI_SYSTEM_OFF, 0, 0, 0);
+    for (;;)
+        __asm__ volatile("wfi");
+}
+
+/* The first C code on every CPU, with a stack but no MMU yet. */
+noreturn void arch_boot_cpu(cpuid_t cpu)
+{
+    struct cpu *c = cpu_by_id(cpu);
+    c->id = cpu;
+    sysreg_write(tpidr_el2, (uint64_t)(uintptr_t)c);
+    if (cpu == 0) {
+        core_memory_init();
+        mmu_build();
+    }
+    mmu_enable();
+    el2_init();
+    if (cpu == 0) {
+        console_init();
+        gic_init();
+    }
+    gic_cpu_init(cpu);
+    if (cpu == 0)
+        core_start_cpus();
+    core_cpu_main(cpu);
+}

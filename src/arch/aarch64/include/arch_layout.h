@@ -1,0 +1,15 @@
+/* Constants shared by Baohu's assembly, linker script and C on Armv8-A. */
+#ifndef BAOHU_AARCH64_LAYOUT_H
+#define BAOHU_AARCH64_LAYOUT_H
+
+#define STACK_SIZE 0x4000      /* per CPU */
+#define STACK_GUARD 0x1000     /* unmapped page below each stack */
+#define STACK_SLOT (STACK_SIZE + STACK_GUARD)
+#define MAX_CPUS 8             /* PLATFORM_MAX_CPUS */
+
+/* struct trap_frame: x0-x30, elr, spsr, pad (keeps sp 16-byte aligned). */
+#define FRAME_ELR 248
+#define FRAME_SPSR 256
+#define FRAME_SIZE 272
+
+#endif

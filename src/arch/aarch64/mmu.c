@@ -1,0 +1,78 @@
+/* Baohu's own EL2 stage-1 translation: W^X image, RAM read/write never executable, devices. */
+#include "arch_layout.h"
+#include "platform.h"
+#include "pt.h"
+#include "pt_hooks.h"
+#include "sysreg.h"
+
+extern struct page_pool hyp_page_pool;
+extern char __image_start[], __text_end[], __rodata_end[], __stacks_start[], __image_end[];
+
+static struct pt hyp_pt;
+
+/* MAIR_EL2 slots (Arm ARM D8.5.x): 0 Device-nGnRnE, 1 Normal write-back. */
+#define MAIR_DEVICE 0
+#define MAIR_NORMAL 1
+#define MAIR_VALUE ((0x00ull << (8 * MAIR_DEVICE)) | (0xffull << (8 * MAIR_NORMAL)))
+
+#define HYP_DEVICE (PTE_AF | PTE_S1_ATTRIDX(MAIR_DEVICE) | PTE_S1_XN)
+#define HYP_RW (PTE_AF | PTE_SH_INNER | PTE_S1_ATTRIDX(MAIR_NORMAL) | PTE_S1_XN)
+#define HYP_RO (HYP_RW | PTE_S1_AP_RO)
+#define HYP_RX (PTE_AF | PTE_SH_INNER | PTE_S1_ATTRIDX(MAIR_NORMAL) | PTE_S1_AP_RO)
+
+/* TCR_EL2 (non-VHE): 39-bit VA from level 1, 4 KiB granule, write-back
+ * inner-shareable walks, 40-bit PA (the A53/A72 PARange); bits 31 and 23 RES1. */
+#define TCR_EL2_VALUE ((1ull << 31) | (1ull << 23) | (2ull << 16) | (3ull << 12) | \
+                       (1ull << 10) | (1ull << 8) | 25)
+/* SCTLR_EL2: RES1 bits, M, C, SA, I and WXN (no writable page is ever executable). */
+#define SCTLR_EL2_VALUE (0x30C50830ull | (1 << 0) | (1 << 2) | (1 << 3) | (1 << 12) | (1 << 19))
+
+static void mmu_map(uint64_t start, uint64_t end, uint64_t attrs)
+{
+    if (end > start && !pt_map(&hyp_pt, start, start, end - start, attrs)) {
+        for (;;)
+            __asm__ volatile("wfe"); /* no console yet: nothing better to do */
+    }
+}
+
+/* Runs once on the boot CPU with the MMU off. Identity mapping throughout:
+ * Baohu, its tables and the VMs' RAM are reached at their physical address. */
+void mmu_build(void)
+{
+    pt_init(&hyp_pt, &hyp_page_pool, 1, 39);
+    for (size_t i = 0; i < platform.mmio_count; i++)
+        mmu_map(platform.mmio[i].base, platform.mmio[i].base + platform.mmio[i].size, HYP_DEVICE);
+    for (size_t i = 0; i < platform.ram_count; i++)
+        mmu_map(platform.ram[i].base, platform.ram[i].base + platform.ram[i].size, HYP_RW);
+    mmu_map((uintptr_t)__image_start, (uintptr_t)__text_end, HYP_RX);
+    mmu_map((uintptr_t)__text_end, (uintptr_t)__rodata_end, HYP_RO);
+    /* A stack overflow hits an unmapped guard page instead of the next CPU's stack. */
+    for (unsigned cpu = 0; cpu < MAX_CPUS; cpu++)
+        pt_unmap(&hyp_pt, (uintptr_t)__stacks_start + cpu * STACK_SLOT, STACK_GUARD);
+}
+
+void mmu_enable(void)
+{
+    sysreg_write(mair_el2, MAIR_VALUE);
+    sysreg_write(tcr_el2, TCR_EL2_VALUE);
+    sysreg_write(ttbr0_el2, pa_addr(hyp_pt.root));
+    dsb(sy);
+    __asm__ volatile("tlbi alle2" ::: "memory");
+    dsb(sy);
+    isb();
+    sysreg_write(sctlr_el2, SCTLR_EL2_VALUE);
+    isb();
+}
+
+/* Break-before-make for a live table (Arm ARM D8.16.1): the old entry is
+ * already zero; flush every cached translation of it before the new one. */
+void pt_arch_invalidate(const struct pt *pt, uint64_t in, uint64_t size)
+{
+    (void)pt;
+    (void)in;
+    (void)size;
+    dsb(ishst);
+    __asm__ volatile("tlbi alle2is\n tlbi alle1is" ::: "memory");
+    dsb(ish);
+    isb();
+}

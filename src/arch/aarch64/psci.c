@@ -1,0 +1,119 @@
+/* PSCI: calls to the firmware, and the emulation each VM gets for its own vCPUs (Arm DEN 0022). */
+#include "psci.h"
+#include "vm.h"
+
+int64_t psci_call(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+    register uint64_t x0 __asm__("x0") = fid;
+    register uint64_t x1 __asm__("x1") = a1;
+    register uint64_t x2 __asm__("x2") = a2;
+    register uint64_t x3 __asm__("x3") = a3;
+    __asm__ volatile("smc #0"
+                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
+                     :
+                     : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14",
+                       "x15", "x16", "x17", "memory");
+    return (int64_t)x0;
+}
+
+int psci_is_psci(uint32_t fid)
+{
+    uint32_t base = fid & ~0x4000001fu; /* SMC32 and SMC64 forms, functions 0x00-0x1f */
+    return base == 0x84000000u;
+}
+
+/* A virtual MPIDR names vCPU k as Aff0 = k with Aff1-3 zero (see vcpu.c). */
+static int64_t psci_vcpu_index(uint64_t target)
+{
+    target &= 0xff00ffffffull; /* the affinity fields of MPIDR (§5.1.4) */
+    return (target >> 8) ? -1 : (int64_t)target;
+}
+
+static int64_t psci_features(uint32_t fid)
+{
+    switch (fid) {
+    case PSCI_VERSION:
+    case PSCI_CPU_SUSPEND_32:
+    case PSCI_CPU_SUSPEND_64:
+    case PSCI_CPU_OFF:
+    case PSCI_CPU_ON_32:
+    case PSCI_CPU_ON_64:
+    case PSCI_AFFINITY_INFO_32:
+    case PSCI_AFFINITY_INFO_64:
+    case PSCI_MIGRATE_INFO_TYPE:
+    case PSCI_SYSTEM_OFF:
+    case PSCI_SYSTEM_RESET:
+    case PSCI_FEATURES:
+        return PSCI_SUCCESS; /* for CPU_SUSPEND: original format, no OS-initiated mode */
+    default:
+        return PSCI_NOT_SUPPORTED;
+    }
+}
+
+int64_t psci_guest_call(struct vcpu *vcpu, uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+    struct vm *vm = vcpu->vm;
+    bool smc32 = !(fid & 0x40000000u);
+    if (smc32) {
+        /* SMC32 calls take 32-bit arguments (SMCCC §2.6). */
+        a1 = (uint32_t)a1;
+        a2 = (uint32_t)a2;
+        a3 = (uint32_t)a3;
+    }
+    switch (fid) {
+    case PSCI_VERSION:
+        return 0x10001; /* PSCI 1.1 */
+    case PSCI_CPU_SUSPEND_32:
+    case PSCI_CPU_SUSPEND_64:
+        /* Every power state is treated as standby: returning at once is a
+         * valid standby wake-up (§5.4.2); the vCPU keeps its pCPU anyway. */
+        return PSCI_SUCCESS;
+    case PSCI_CPU_OFF:
+        vcpu_power_off(vcpu);
+    case PSCI_CPU_ON_32:
+    case PSCI_CPU_ON_64: {
+        int64_t idx = psci_vcpu_index(a1);
+        if (idx < 0)
+            return PSCI_INVALID_PARAMETERS;
+        switch (vm_vcpu_start(vm, (uint64_t)idx, a2, a3)) {
+        case VCPU_START_OK:
+            return PSCI_SUCCESS;
+        case VCPU_START_NO_SUCH_VCPU:
+            return PSCI_INVALID_PARAMETERS;
+        case VCPU_START_ALREADY_ON:
+            return PSCI_ALREADY_ON;
+        case VCPU_START_ALREADY_PENDING:
+            return PSCI_ON_PENDING;
+        case VCPU_START_BAD_ENTRY:
+            return PSCI_INVALID_ADDRESS;
+        }
+        return PSCI_INTERNAL_FAILURE;
+    }
+    case PSCI_AFFINITY_INFO_32:
+    case PSCI_AFFINITY_INFO_64: {
+        int64_t idx = psci_vcpu_index(a1);
+        struct vcpu *t = idx < 0 ? NULL : vm_vcpu(vm, (uint64_t)idx);
+        if (!t || a2 != 0)
+            return PSCI_INVALID_PARAMETERS;
+        switch (t->state) {
+        case VCPU_ON:
+            return 0;
+        case VCPU_ON_PENDING:
+            return 2;
+        default:
+            return 1;
+        }
+    }
+    case PSCI_MIGRATE_INFO_TYPE:
+        return 2; /* no Trusted OS that needs migrating (§5.10.1) */
+    case PSCI_SYSTEM_OFF:
+        vm_stop(vm, vcpu, "PSCI SYSTEM_OFF");
+        return PSCI_INTERNAL_FAILURE;
+    case PSCI_SYSTEM_RESET:
+        vm_reset(vm, vcpu, "PSCI SYSTEM_RESET");
+    case PSCI_FEATURES:
+        return psci_features((uint32_t)a1);
+    default:
+        return PSCI_NOT_SUPPORTED;
+    }
+}

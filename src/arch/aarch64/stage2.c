@@ -1,0 +1,46 @@
+/* Stage-2 translation of a VM's guest-physical space (Arm ARM D8: VTCR_EL2, VTTBR_EL2). */
+#include "arch.h"
+#include "pt.h"
+#include "sysreg.h"
+#include "vm.h"
+
+/* Same geometry as Baohu's own tables: 39-bit IPA starting at level 1
+ * (T0SZ 25, SL0 1), write-back inner-shareable walks, 4 KiB granule, 40-bit
+ * PA, 8-bit VMID; bit 31 RES1. */
+#define VTCR_EL2_VALUE ((1ull << 31) | (2ull << 16) | (3ull << 12) | (1ull << 10) | \
+                        (1ull << 8) | (1ull << 6) | 25)
+
+#define S2_RAM (PTE_AF | PTE_SH_INNER | PTE_S2_MEMATTR(PTE_S2_MEMATTR_NORMAL_WB) | \
+                PTE_S2_S2AP_R | PTE_S2_S2AP_W)
+#define S2_DEVICE (PTE_AF | PTE_S2_MEMATTR(PTE_S2_MEMATTR_DEVICE_nGnRE) | PTE_S2_S2AP_R | \
+                   PTE_S2_S2AP_W | PTE_S2_XN)
+
+uint64_t stage2_vtcr(void)
+{
+    return VTCR_EL2_VALUE;
+}
+
+bool arch_vm_init(struct vm *vm, struct page_pool *pool)
+{
+    if (!pt_init(&vm->arch.stage2, pool, 1, 39))
+        return false;
+    /* VMID = vmid + 1: VMID 0 stays unused so no VM shares TLB entries with
+     * whatever ran before Baohu. */
+    vm->arch.vttbr = pa_addr(vm->arch.stage2.root) | ((uint64_t)(vm->id + 1) << 48);
+    return true;
+}
+
+bool arch_vm_map(struct vm *vm, ipa_t ipa, paddr_t pa, uint64_t size, enum vm_map_kind kind)
+{
+    return pt_map(&vm->arch.stage2, ipa_addr(ipa), pa_addr(pa), size,
+                  kind == VM_MAP_RAM ? S2_RAM : S2_DEVICE);
+}
+
+bool arch_vm_translate(struct vm *vm, ipa_t ipa, paddr_t *pa)
+{
+    uint64_t out, attrs;
+    if (!pt_lookup(&vm->arch.stage2, ipa_addr(ipa), &out, &attrs))
+        return false;
+    *pa = pa_init(out);
+    return true;
+}

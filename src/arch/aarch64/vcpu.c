@@ -1,0 +1,132 @@
+/* vCPU state on Armv8-A: EL2 controls, EL1 reset state, entering the guest. */
+#include "arch.h"
+#include "arch_layout.h"
+#include "arch_regs.h"
+#include "gic.h"
+#include "sysreg.h"
+#include "vm.h"
+
+extern char __stacks_start[];
+uint64_t stage2_vtcr(void);
+noreturn void arch_frame_enter(struct trap_frame *frame);
+
+/*
+ * HCR_EL2, bit by bit (Arm ARM D13.2.48):
+ *  VM    (0)  stage-2 translation on: the partition boundary.
+ *  SWIO  (1)  data cache invalidate by set/way becomes clean+invalidate, so a
+ *             guest cannot discard other VMs' dirty lines in a shared cache.
+ *  FMO, IMO (3, 4)  physical FIQ/IRQ go to EL2 (Baohu routes them), the guest
+ *             gets virtual ones; IMO also traps ICC_SGI*R writes (GICv3 §12.1.x).
+ *  AMO   (5)  SError to EL2 so an asynchronous abort is attributed to the VM.
+ *  FB    (9)  TLB maintenance by the guest is broadcast inner-shareable, so it
+ *             reaches its other vCPUs' pCPUs.
+ *  BSU   (11:10 = 01) barriers are upgraded to inner shareable for the same reason.
+ *  TSC   (19) SMC traps: the guest's only firmware is Baohu's PSCI emulation.
+ *  TIDCP (20) implementation-defined system registers trap (they may control
+ *             shared hardware); Baohu reports such an access as a fault.
+ *  TACR  (21) ACTLR_EL1 traps for the same reason; emulated as RAZ/WI.
+ *  RW    (31) EL1 is AArch64.
+ *  TWI/TWE stay 0: the pCPU belongs to this vCPU, so WFI idles natively
+ *  (and wakes on virtual interrupts) without an exit.
+ */
+#define HCR_EL2_VALUE ((1ull << 0) | (1ull << 1) | (1ull << 3) | (1ull << 4) | (1ull << 5) | \
+                       (1ull << 9) | (1ull << 10) | (1ull << 19) | (1ull << 20) |            \
+                       (1ull << 21) | (1ull << 31))
+/* CNTHCTL_EL2: EL1PCTEN, EL1PCEN — the guest owns its pCPU's physical timer too. */
+#define CNTHCTL_EL2_VALUE 0x3ull
+/* CPTR_EL2: RES1 bits only; FP/SIMD not trapped (Baohu itself never uses them). */
+#define CPTR_EL2_VALUE 0x33ffull
+/* SCTLR_EL1 architectural reset: RES1 bits, MMU and caches off (Linux arm64 boot protocol). */
+#define SCTLR_EL1_RESET 0x30d00800ull
+/* SPSR for the first entry: EL1h with D, A, I, F masked. */
+#define SPSR_EL1H_MASKED 0x3c5ull
+
+struct trap_frame *vcpu_frame(void)
+{
+    uintptr_t top = (uintptr_t)__stacks_start + (arch_cpu_id() + 1) * STACK_SLOT;
+    return (struct trap_frame *)(top - FRAME_SIZE);
+}
+
+/* EL2 controls that are the same for every vCPU. */
+void el2_init(void)
+{
+    sysreg_write(hcr_el2, HCR_EL2_VALUE);
+    sysreg_write(cptr_el2, CPTR_EL2_VALUE);
+    sysreg_write(cnthctl_el2, CNTHCTL_EL2_VALUE);
+    sysreg_write(cntvoff_el2, 0);
+    sysreg_write(vtcr_el2, stage2_vtcr());
+    sysreg_write(vpidr_el2, sysreg_read(midr_el1));
+    isb();
+}
+
+void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
+{
+    struct trap_frame *f = vcpu_frame();
+    for (unsigned i = 0; i < 31; i++)
+        f->x[i] = 0;
+    f->x[0] = arg;
+    f->elr = entry;
+    f->spsr = SPSR_EL1H_MASKED;
+
+    /* Virtual MPIDR: vCPU k is Aff0 = k; bit 31 RES1 (Arm ARM D13.2.86). */
+    v->arch.vmpidr = (1ull << 31) | v->id;
+    sysreg_write(vmpidr_el2, v->arch.vmpidr);
+
+    sysreg_write(sctlr_el1, SCTLR_EL1_RESET);
+    sysreg_write(ttbr0_el1, 0);
+    sysreg_write(ttbr1_el1, 0);
+    sysreg_write(tcr_el1, 0);
+    sysreg_write(mair_el1, 0);
+    sysreg_write(amair_el1, 0);
+    sysreg_write(vbar_el1, 0);
+    sysreg_write(contextidr_el1, 0);
+    sysreg_write(tpidr_el1, 0);
+    sysreg_write(tpidr_el0, 0);
+    sysreg_write(tpidrro_el0, 0);
+    sysreg_write(sp_el0, 0);
+    sysreg_write(sp_el1, 0);
+    sysreg_write(elr_el1, 0);
+    sysreg_write(spsr_el1, 0);
+    sysreg_write(esr_el1, 0);
+    sysreg_write(far_el1, 0);
+    sysreg_write(afsr0_el1, 0);
+    sysreg_write(afsr1_el1, 0);
+    sysreg_write(par_el1, 0);
+    sysreg_write(cpacr_el1, 0);
+    sysreg_write(mdscr_el1, 0);
+    sysreg_write(cntkctl_el1, 0);
+    sysreg_write(cntv_ctl_el0, 0);
+    sysreg_write(cntp_ctl_el0, 0);
+
+    sysreg_write(vttbr_el2, v->vm->arch.vttbr);
+    isb();
+    /* Nothing cached under this VMID may survive a reset. */
+    __asm__ volatile("tlbi vmalls12e1is" ::: "memory");
+    dsb(ish);
+    isb();
+    vgic_vcpu_reset(v);
+}
+
+void arch_vcpu_quiesce(struct vcpu *v)
+{
+    /* The guest's timers would keep raising PPIs at a pCPU nobody listens on. */
+    sysreg_write(cntv_ctl_el0, 0);
+    sysreg_write(cntp_ctl_el0, 0);
+    isb();
+    vgic_vcpu_reset(v);
+    if (gic_irq_is_active(GIC_PPI_VTIMER))
+        gic_deactivate(GIC_PPI_VTIMER);
+    if (gic_irq_is_active(GIC_PPI_PTIMER))
+        gic_deactivate(GIC_PPI_PTIMER);
+}
+
+noreturn void arch_vcpu_enter(struct vcpu *v)
+{
+    vgic_flush(v);
+    arch_frame_enter(vcpu_frame());
+}
+
+void arch_virq_inject(struct vcpu *v, irqid_t irq)
+{
+    vgic_inject(v, irq);
+}

@@ -1,0 +1,569 @@
+/* Configuration rules: each way a VM config can conflict with its platform or with another VM. */
+#include "config_check.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#define CC_PAGE 0x1000ull
+#define CC_NO_VM SIZE_MAX
+/* Interrupt controller frames (GICv3/v4 spec 12.1 and GICv2 spec 4.1: the
+ * distributor is one 64 KiB frame, each GICv3 redistributor is two 64 KiB
+ * frames, RD_base and SGI_base; GICv2 CPU and virtual CPU interfaces are
+ * 8 KiB, the hypervisor control interface 4 KiB). */
+#define CC_GICD_SIZE 0x10000ull
+#define CC_GICR_STRIDE 0x20000ull
+#define CC_GICC_SIZE 0x2000ull
+#define CC_GICH_SIZE 0x1000ull
+#define CC_GICV_SIZE 0x2000ull
+/* INTIDs 0-15 are SGIs and 16-31 PPIs: banked per CPU, so never a device's
+ * to pass through; SPIs start at 32 (GICv3 spec 2.2). */
+#define CC_FIRST_SPI 32u
+
+#define HEX "0x%" PRIx64
+#define RANGE "[" HEX ", " HEX ")"
+#define RANGE_ARGS(base, size) (uint64_t)(base), (uint64_t)((base) + (size))
+
+struct cc {
+    const struct platform *plat;
+    const struct baohu_config *cfg;
+    struct config_issue *out;
+    size_t max;
+    size_t count;
+};
+
+struct cc_window {
+    const char *name;
+    uint64_t base;
+    uint64_t size;
+};
+
+/* ---- ranges: all comparisons are written so that base + size cannot wrap */
+
+static bool overlaps(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
+{
+    if (a_size == 0 || b_size == 0)
+        return false;
+    return a >= b ? a - b < b_size : b - a < a_size;
+}
+
+static bool inside(uint64_t a, uint64_t a_size, uint64_t outer, uint64_t outer_size)
+{
+    return a >= outer && a - outer <= outer_size && a_size <= outer_size - (a - outer);
+}
+
+static bool aligned(uint64_t x, uint64_t a)
+{
+    return (x & (a - 1)) == 0;
+}
+
+static bool wraps(uint64_t base, uint64_t size)
+{
+    return size != 0 && base + size - 1 < base;
+}
+
+/* ---- reporting */
+
+static const struct vm_config *vm_at(const struct cc *c, size_t i)
+{
+    return &c->cfg->vms[i];
+}
+
+static const char *vm_name(const struct cc *c, size_t i)
+{
+    const char *name = vm_at(c, i)->name;
+
+    return name ? name : "(unnamed)";
+}
+
+__attribute__((format(printf, 4, 0))) static void vreport(struct cc *c, bool error, size_t vm,
+                                                          const char *fmt, va_list ap)
+{
+    if (c->count < c->max) {
+        struct config_issue *issue = &c->out[c->count];
+        size_t used = 0;
+
+        issue->error = error;
+        issue->msg[0] = '\0';
+        if (vm != CC_NO_VM) {
+            int n = snprintf(issue->msg, sizeof issue->msg, "VM '%s' (#%zu) ", vm_name(c, vm), vm);
+            if (n > 0)
+                used = (size_t)n < sizeof issue->msg ? (size_t)n : sizeof issue->msg - 1;
+        }
+        vsnprintf(issue->msg + used, sizeof issue->msg - used, fmt, ap);
+    }
+    c->count++;
+}
+
+__attribute__((format(printf, 3, 4))) static void error(struct cc *c, size_t vm, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vreport(c, true, vm, fmt, ap);
+    va_end(ap);
+}
+
+__attribute__((format(printf, 3, 4))) static void warning(struct cc *c, size_t vm, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vreport(c, false, vm, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- platform facts */
+
+static size_t mem_count(const struct vm_config *vm)
+{
+    return vm->mem ? vm->mem_count : 0;
+}
+
+static size_t devs_count(const struct vm_config *vm)
+{
+    return vm->devs ? vm->devs_count : 0;
+}
+
+static size_t irqs_count(const struct vm_dev_region *dev)
+{
+    return dev->irqs ? dev->irqs_count : 0;
+}
+
+static bool in_ram(const struct platform *p, uint64_t base, uint64_t size)
+{
+    for (size_t k = 0; k < p->ram_count; k++) {
+        if (inside(base, size, p->ram[k].base, p->ram[k].size))
+            return true;
+    }
+    return false;
+}
+
+/*
+ * Interrupt controller windows. The emulated ones are what each VM sees at
+ * the same IPAs as the physical controller (GICD, and GICR or GICC); the
+ * physical ones also include the GICv2 hypervisor interfaces.
+ */
+static size_t gic_windows(const struct platform *p, bool physical, struct cc_window w[4])
+{
+    size_t n = 0;
+
+    w[n++] = (struct cc_window){"GICD", p->irqchip.gicd, CC_GICD_SIZE};
+    if (p->irqchip.kind == IRQCHIP_GICV3) {
+        w[n++] = (struct cc_window){"GICR", p->irqchip.gicr, CC_GICR_STRIDE * p->cpu_count};
+        return n;
+    }
+    if (p->irqchip.gicc)
+        w[n++] = (struct cc_window){"GICC", p->irqchip.gicc, CC_GICC_SIZE};
+    if (physical && p->irqchip.gich)
+        w[n++] = (struct cc_window){"GICH", p->irqchip.gich, CC_GICH_SIZE};
+    if (physical && p->irqchip.gicv)
+        w[n++] = (struct cc_window){"GICV", p->irqchip.gicv, CC_GICV_SIZE};
+    return n;
+}
+
+/* Index of the VM's memory region holding `ipa`, or -1. */
+static long mem_holding(const struct vm_config *vm, uint64_t ipa)
+{
+    for (size_t j = 0; j < mem_count(vm); j++) {
+        if (vm->mem[j].size != 0 && inside(ipa, 1, vm->mem[j].ipa, vm->mem[j].size))
+            return (long)j;
+    }
+    return -1;
+}
+
+/* The console UART's interrupt follows its MMIO page: the VM that gets
+ * the UART gets its interrupt, nobody else does. */
+static bool has_console(const struct platform *p, const struct vm_config *vm)
+{
+    for (size_t j = 0; j < devs_count(vm); j++) {
+        if (inside(p->console.base, 1, vm->devs[j].pa, vm->devs[j].size))
+            return true;
+    }
+    return false;
+}
+
+/* ---- per-VM rules */
+
+static void check_name(struct cc *c, size_t i)
+{
+    const char *name = vm_at(c, i)->name;
+
+    if (!name || !name[0]) {
+        error(c, i, "name: missing");
+        return;
+    }
+    for (size_t k = 0; k < i; k++) {
+        if (vm_at(c, k)->name && strcmp(vm_at(c, k)->name, name) == 0) {
+            error(c, i, "name: duplicate of VM '%s' (#%zu)", name, k);
+            return;
+        }
+    }
+}
+
+static void check_cpus(struct cc *c, size_t i)
+{
+    uint64_t cpus = vm_at(c, i)->cpus;
+
+    if (cpus == 0)
+        error(c, i, "cpus: empty (no CPU assigned)");
+    for (unsigned cpu = 0; cpu < 64; cpu++) {
+        if (!(cpus >> cpu & 1))
+            continue;
+        if (cpu >= c->plat->cpu_count) {
+            error(c, i, "cpus: CPU %u does not exist (platform '%s' has %zu CPUs)", cpu,
+                  c->plat->name, c->plat->cpu_count);
+            continue;
+        }
+        for (size_t k = 0; k < i; k++) {
+            if (vm_at(c, k)->cpus >> cpu & 1) {
+                error(c, i, "cpus: CPU %u already assigned to VM '%s' (#%zu)", cpu, vm_name(c, k), k);
+                break;
+            }
+        }
+    }
+}
+
+/* Alignment and wrap-around of one region's fields; false when the region
+ * is too broken (size 0) to take part in overlap checks. */
+static bool check_region_shape(struct cc *c, size_t i, const char *what, size_t j, uint64_t ipa,
+                               uint64_t pa, uint64_t size)
+{
+    if (size == 0) {
+        error(c, i, "%s[%zu]: size is 0", what, j);
+        return false;
+    }
+    if (!aligned(ipa, CC_PAGE))
+        error(c, i, "%s[%zu]: ipa " HEX " not 4 KiB aligned", what, j, ipa);
+    if (!aligned(pa, CC_PAGE))
+        error(c, i, "%s[%zu]: pa " HEX " not 4 KiB aligned", what, j, pa);
+    if (!aligned(size, CC_PAGE))
+        error(c, i, "%s[%zu]: size " HEX " not 4 KiB aligned", what, j, size);
+    if (wraps(ipa, size) || wraps(pa, size))
+        error(c, i, "%s[%zu]: ipa/pa + size " HEX " wraps past 2^64", what, j, size);
+    return true;
+}
+
+static void check_mem(struct cc *c, size_t i)
+{
+    const struct vm_config *vm = vm_at(c, i);
+    const struct platform *p = c->plat;
+
+    if (!vm->mem && vm->mem_count)
+        error(c, i, "mem: mem_count is %zu but mem is NULL", vm->mem_count);
+    for (size_t j = 0; j < mem_count(vm); j++) {
+        const struct vm_mem_region *r = &vm->mem[j];
+
+        if (!check_region_shape(c, i, "mem", j, r->ipa, r->pa, r->size) || r->pa == 0)
+            continue;
+        /* A fixed-pa region is RAM given to this VM alone. */
+        if (!in_ram(p, r->pa, r->size))
+            error(c, i, "mem[%zu]: pa " RANGE " not inside platform RAM", j, RANGE_ARGS(r->pa, r->size));
+        else if (overlaps(r->pa, r->size, p->hyp_reserved.base, p->hyp_reserved.size))
+            error(c, i, "mem[%zu]: pa " RANGE " overlaps Baohu's reserved memory " RANGE, j,
+                  RANGE_ARGS(r->pa, r->size), RANGE_ARGS(p->hyp_reserved.base, p->hyp_reserved.size));
+        /* Against every earlier fixed region, of this VM or another. */
+        for (size_t k = 0; k <= i; k++) {
+            const struct vm_config *other = vm_at(c, k);
+            size_t end = k == i ? j : mem_count(other);
+
+            for (size_t l = 0; l < end; l++) {
+                const struct vm_mem_region *o = &other->mem[l];
+
+                if (o->pa != 0 && overlaps(r->pa, r->size, o->pa, o->size))
+                    error(c, i, "mem[%zu]: pa " RANGE " overlaps VM '%s' (#%zu) mem[%zu] pa " RANGE, j,
+                          RANGE_ARGS(r->pa, r->size), vm_name(c, k), k, l, RANGE_ARGS(o->pa, o->size));
+            }
+        }
+    }
+}
+
+static void check_devs(struct cc *c, size_t i)
+{
+    const struct vm_config *vm = vm_at(c, i);
+    const struct platform *p = c->plat;
+    struct cc_window gic[4];
+    size_t gic_count = gic_windows(p, true, gic);
+
+    if (!vm->devs && vm->devs_count)
+        error(c, i, "devs: devs_count is %zu but devs is NULL", vm->devs_count);
+    for (size_t j = 0; j < devs_count(vm); j++) {
+        const struct vm_dev_region *d = &vm->devs[j];
+        bool in_mmio = false, in_ram_bank = false;
+
+        if (!check_region_shape(c, i, "devs", j, d->ipa, d->pa, d->size))
+            continue;
+        for (size_t k = 0; k < p->ram_count; k++) {
+            if (overlaps(d->pa, d->size, p->ram[k].base, p->ram[k].size)) {
+                error(c, i, "devs[%zu]: MMIO region overlapping RAM: pa " RANGE " overlaps RAM " RANGE, j,
+                      RANGE_ARGS(d->pa, d->size), RANGE_ARGS(p->ram[k].base, p->ram[k].size));
+                in_ram_bank = true;
+            }
+        }
+        for (size_t k = 0; k < p->mmio_count; k++)
+            in_mmio |= inside(d->pa, d->size, p->mmio[k].base, p->mmio[k].size);
+        if (!in_mmio && !in_ram_bank)
+            error(c, i, "devs[%zu]: pa " RANGE " not inside any platform MMIO window", j,
+                  RANGE_ARGS(d->pa, d->size));
+        /* The physical interrupt controller stays Baohu's (guests get the
+         * emulated one). */
+        for (size_t w = 0; w < gic_count; w++) {
+            if (overlaps(d->pa, d->size, gic[w].base, gic[w].size))
+                error(c, i, "devs[%zu]: pa " RANGE " overlaps the physical %s " RANGE, j,
+                      RANGE_ARGS(d->pa, d->size), gic[w].name, RANGE_ARGS(gic[w].base, gic[w].size));
+        }
+        for (size_t k = 0; k < i; k++) {
+            const struct vm_config *other = vm_at(c, k);
+
+            for (size_t l = 0; l < devs_count(other); l++) {
+                const struct vm_dev_region *o = &other->devs[l];
+
+                if (overlaps(d->pa, d->size, o->pa, o->size))
+                    error(c, i, "devs[%zu]: pa " RANGE " overlaps VM '%s' (#%zu) devs[%zu] pa " RANGE, j,
+                          RANGE_ARGS(d->pa, d->size), vm_name(c, k), k, l, RANGE_ARGS(o->pa, o->size));
+            }
+        }
+    }
+}
+
+/* One IPA region of a VM, memory or device, for the address-space checks. */
+static void region_at(const struct vm_config *vm, size_t n, const char **what, size_t *j, uint64_t *ipa,
+                      uint64_t *size)
+{
+    if (n < mem_count(vm)) {
+        *what = "mem";
+        *j = n;
+        *ipa = vm->mem[n].ipa;
+        *size = vm->mem[n].size;
+    } else {
+        *what = "devs";
+        *j = n - mem_count(vm);
+        *ipa = vm->devs[*j].ipa;
+        *size = vm->devs[*j].size;
+    }
+}
+
+static void check_ipa_space(struct cc *c, size_t i)
+{
+    const struct vm_config *vm = vm_at(c, i);
+    size_t total = mem_count(vm) + devs_count(vm);
+    struct cc_window gic[4];
+    size_t gic_count = gic_windows(c->plat, false, gic);
+
+    for (size_t n = 0; n < total; n++) {
+        const char *what, *what2;
+        size_t j, j2;
+        uint64_t ipa, size, ipa2, size2;
+
+        region_at(vm, n, &what, &j, &ipa, &size);
+        for (size_t m = 0; m < n; m++) {
+            region_at(vm, m, &what2, &j2, &ipa2, &size2);
+            if (overlaps(ipa, size, ipa2, size2))
+                error(c, i, "%s[%zu]: ipa " RANGE " overlaps %s[%zu] ipa " RANGE, what, j,
+                      RANGE_ARGS(ipa, size), what2, j2, RANGE_ARGS(ipa2, size2));
+        }
+        for (size_t w = 0; w < gic_count; w++) {
+            if (overlaps(ipa, size, gic[w].base, gic[w].size))
+                error(c, i, "%s[%zu]: ipa " RANGE " overlaps the emulated %s " RANGE, what, j,
+                      RANGE_ARGS(ipa, size), gic[w].name, RANGE_ARGS(gic[w].base, gic[w].size));
+        }
+    }
+}
+
+/* Earlier (VM, device, slot) holding `irq`, searched in config order. */
+static bool irq_earlier(const struct cc *c, uint32_t irq, size_t i, size_t j, size_t k, size_t *oi,
+                        size_t *oj, size_t *ok)
+{
+    for (size_t a = 0; a <= i; a++) {
+        const struct vm_config *vm = vm_at(c, a);
+
+        for (size_t b = 0; b < devs_count(vm) && (a < i || b <= j); b++) {
+            const struct vm_dev_region *d = &vm->devs[b];
+
+            for (size_t s = 0; s < irqs_count(d) && (a < i || b < j || s < k); s++) {
+                if (d->irqs[s] == irq) {
+                    *oi = a;
+                    *oj = b;
+                    *ok = s;
+                    return true;
+                }
+            }
+        }
+    }
+    return false;
+}
+
+static void check_irqs(struct cc *c, size_t i)
+{
+    const struct vm_config *vm = vm_at(c, i);
+    const struct platform *p = c->plat;
+
+    for (size_t j = 0; j < devs_count(vm); j++) {
+        const struct vm_dev_region *d = &vm->devs[j];
+
+        if (!d->irqs && d->irqs_count)
+            error(c, i, "devs[%zu].irqs: irqs_count is %zu but irqs is NULL", j, d->irqs_count);
+        for (size_t k = 0; k < irqs_count(d); k++) {
+            uint32_t irq = d->irqs[k];
+            size_t oi, oj, ok;
+
+            if (irq < CC_FIRST_SPI) {
+                error(c, i, "devs[%zu].irqs[%zu]: interrupt %" PRIu32 " is an SGI/PPI (< 32), which cannot be passed through",
+                      j, k, irq);
+                continue;
+            }
+            if (irq >= p->irqchip.irq_count) {
+                error(c, i, "devs[%zu].irqs[%zu]: interrupt %" PRIu32 " does not exist (irq_count is %" PRIu32 ")",
+                      j, k, irq, p->irqchip.irq_count);
+                continue;
+            }
+            if (irq_earlier(c, irq, i, j, k, &oi, &oj, &ok))
+                error(c, i, "devs[%zu].irqs[%zu]: interrupt %" PRIu32 " already given to VM '%s' (#%zu) devs[%zu].irqs[%zu]",
+                      j, k, irq, vm_name(c, oi), oi, oj, ok);
+            if (irq == p->console.irq && !has_console(p, vm))
+                error(c, i, "devs[%zu].irqs[%zu]: interrupt %" PRIu32 " is the console UART's; allowed only with its MMIO page " HEX " as a device",
+                      j, k, irq, p->console.base);
+        }
+    }
+}
+
+static void check_image(struct cc *c, size_t i)
+{
+    const struct vm_config *vm = vm_at(c, i);
+    const struct vm_image *im = &vm->image;
+    uint64_t size = 0;
+    long r;
+
+    switch (im->kind) {
+    case VM_IMAGE_EMBEDDED:
+        if (!im->start || !im->end || (uintptr_t)im->end < (uintptr_t)im->start) {
+            error(c, i, "image: embedded image start/end not set");
+            break;
+        }
+        size = (uint64_t)((uintptr_t)im->end - (uintptr_t)im->start);
+        if (size == 0)
+            error(c, i, "image: embedded image is empty");
+        break;
+    case VM_IMAGE_PRELOADED:
+        size = im->size;
+        if (size == 0)
+            error(c, i, "image: preloaded size is 0");
+        if (!aligned(im->pa, CC_PAGE))
+            error(c, i, "image: preloaded pa " HEX " not 4 KiB aligned", im->pa);
+        if (size != 0 && !in_ram(c->plat, im->pa, size))
+            error(c, i, "image: preloaded pa " RANGE " not inside platform RAM", RANGE_ARGS(im->pa, size));
+        break;
+    default:
+        error(c, i, "image: unknown kind %d", (int)im->kind);
+        return;
+    }
+
+    r = mem_holding(vm, im->ipa);
+    if (r < 0) {
+        error(c, i, "image: ipa " HEX " not inside any of the VM's memory regions", im->ipa);
+        return;
+    }
+    const struct vm_mem_region *m = &vm->mem[r];
+    uint64_t room = m->size - (im->ipa - m->ipa);
+    if (size > room)
+        error(c, i, "image: " HEX " bytes at ipa " HEX " do not fit in mem[%ld] ipa " RANGE " (" HEX " bytes left)",
+              size, im->ipa, r, RANGE_ARGS(m->ipa, m->size), room);
+}
+
+static void check_entry(struct cc *c, size_t i)
+{
+    const struct vm_config *vm = vm_at(c, i);
+
+    if (mem_holding(vm, vm->entry) < 0)
+        error(c, i, "entry: " HEX " not inside any of the VM's memory regions", vm->entry);
+    /* A64 instructions are word aligned; a misaligned PC faults at once. */
+    if (!aligned(vm->entry, 4))
+        error(c, i, "entry: " HEX " not 4-byte aligned", vm->entry);
+    if (vm->dtb_ipa != 0 && mem_holding(vm, vm->dtb_ipa) < 0)
+        error(c, i, "dtb_ipa: " HEX " not inside any of the VM's memory regions", vm->dtb_ipa);
+    /* Linux's arm64 boot protocol wants the DTB on an 8-byte boundary. */
+    if (vm->dtb_ipa != 0 && !aligned(vm->dtb_ipa, 8))
+        warning(c, i, "dtb_ipa: " HEX " not 8-byte aligned (Linux requires it)", vm->dtb_ipa);
+    if (vm->fault_policy != VM_FAULT_STOP && vm->fault_policy != VM_FAULT_RESET)
+        error(c, i, "fault_policy: unknown value %d", (int)vm->fault_policy);
+}
+
+/* ---- whole-config rules */
+
+static uint64_t add_sat(uint64_t a, uint64_t b)
+{
+    return a + b < a ? UINT64_MAX : a + b;
+}
+
+/*
+ * Baohu allocates non-fixed memory from RAM that is neither reserved for
+ * itself nor given as fixed-pa memory: if the VMs want more, the last VM
+ * cannot be built at boot, so this is an error now.
+ */
+static void check_memory_total(struct cc *c)
+{
+    const struct platform *p = c->plat;
+    uint64_t ram = 0, taken = 0, want = 0, left;
+
+    for (size_t k = 0; k < p->ram_count; k++) {
+        const struct platform_range *bank = &p->ram[k];
+        uint64_t lo = bank->base > p->hyp_reserved.base ? bank->base : p->hyp_reserved.base;
+
+        ram = add_sat(ram, bank->size);
+        if (overlaps(bank->base, bank->size, p->hyp_reserved.base, p->hyp_reserved.size)) {
+            uint64_t bank_end = bank->base + bank->size, hyp_end = p->hyp_reserved.base + p->hyp_reserved.size;
+            taken = add_sat(taken, (bank_end < hyp_end ? bank_end : hyp_end) - lo);
+        }
+    }
+    for (size_t i = 0; i < c->cfg->vms_count; i++) {
+        const struct vm_config *vm = vm_at(c, i);
+
+        for (size_t j = 0; j < mem_count(vm); j++) {
+            const struct vm_mem_region *r = &vm->mem[j];
+
+            if (r->pa != 0 && in_ram(p, r->pa, r->size) &&
+                !overlaps(r->pa, r->size, p->hyp_reserved.base, p->hyp_reserved.size))
+                taken = add_sat(taken, r->size);
+        }
+    }
+    left = ram > taken ? ram - taken : 0;
+    for (size_t i = 0; i < c->cfg->vms_count; i++) {
+        const struct vm_config *vm = vm_at(c, i);
+
+        for (size_t j = 0; j < mem_count(vm); j++) {
+            if (vm->mem[j].pa != 0)
+                continue;
+            want = add_sat(want, vm->mem[j].size);
+            if (want > left) {
+                error(c, i, "mem[%zu]: non-fixed memory of all VMs reaches " HEX " bytes, more than the " HEX " bytes of RAM left (RAM minus Baohu's and fixed-pa memory)",
+                      j, want, left);
+                return;
+            }
+        }
+    }
+}
+
+size_t config_check(const struct platform *plat, const struct baohu_config *cfg, struct config_issue *out,
+                    size_t max)
+{
+    struct cc c = {.plat = plat, .cfg = cfg, .out = out, .max = out ? max : 0, .count = 0};
+
+    if (!cfg->vms || cfg->vms_count == 0) {
+        error(&c, CC_NO_VM, "config vms: no VMs (vms_count is %zu)", cfg->vms_count);
+        return c.count;
+    }
+    for (size_t i = 0; i < cfg->vms_count; i++) {
+        check_name(&c, i);
+        check_cpus(&c, i);
+        check_mem(&c, i);
+        check_devs(&c, i);
+        check_ipa_space(&c, i);
+        check_irqs(&c, i);
+        check_image(&c, i);
+        check_entry(&c, i);
+    }
+    check_memory_total(&c);
+    return c.count;
+}

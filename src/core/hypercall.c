@@ -1,0 +1,24 @@
+/* Decoding and dispatch of Baohu's hypercalls (ABI: include/baohu/hypercall.h). */
+#include "console.h"
+#include "hypercall.h"
+#include "vm.h"
+
+bool hypercall_is_baohu(uint64_t fid)
+{
+    return (fid & 0xffff0000u) == BAOHU_HC_BASE && (fid >> 32) == 0;
+}
+
+int64_t hypercall_handle(struct vcpu *vcpu, uint64_t fid, const uint64_t args[HYPERCALL_ARGS])
+{
+    switch (fid) {
+    case BAOHU_HC_VERSION:
+        return (BAOHU_ABI_MAJOR << 16) | BAOHU_ABI_MINOR;
+    case BAOHU_HC_CONSOLE_PUTC:
+        if (args[0] > 0xff)
+            return BAOHU_HC_ERR_INVALID_PARAM;
+        console_guest_putc(&vcpu->vm->console, vcpu->vm->name, (char)args[0]);
+        return BAOHU_HC_OK;
+    default:
+        return BAOHU_HC_ERR_NOT_SUPPORTED;
+    }
+}

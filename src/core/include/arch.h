@@ -1,0 +1,50 @@
+/* What each architecture provides to the core (implemented in src/arch/<arch>/). */
+#ifndef BAOHU_ARCH_H
+#define BAOHU_ARCH_H
+
+#include <stdnoreturn.h>
+#include "page_alloc.h"
+#include "types.h"
+
+struct vm;
+struct vcpu;
+
+enum vm_map_kind {
+    VM_MAP_RAM,    /* normal write-back memory, read/write/execute */
+    VM_MAP_DEVICE, /* passthrough MMIO: device memory, never executable */
+};
+
+/* The CPU we run on. */
+cpuid_t arch_cpu_id(void);
+/* A spin-loop pause that lets the other CPUs of a single-threaded emulator run. */
+void arch_cpu_relax(void);
+/* Start physical CPU `cpu` through firmware at Baohu's secondary entry. */
+bool arch_cpu_start(cpuid_t cpu);
+/* Wait for an interrupt, then handle what arrived (Baohu's IPI, stray
+ * interrupts of a stopped VM). Used by the idle loop of a CPU without a
+ * running vCPU. */
+void arch_cpu_idle_wait(void);
+/* Drop whatever this CPU was doing (the stack included) and enter the idle loop. */
+noreturn void arch_cpu_park(void);
+/* Switch the whole machine off (the last VM stopped). */
+noreturn void arch_system_off(void);
+
+/* Per-VM translation (stage 2 / G-stage), built once at VM creation. */
+bool arch_vm_init(struct vm *vm, struct page_pool *pool);
+bool arch_vm_map(struct vm *vm, ipa_t ipa, paddr_t pa, uint64_t size, enum vm_map_kind kind);
+bool arch_vm_translate(struct vm *vm, ipa_t ipa, paddr_t *pa);
+
+/* Reset the vCPU's architectural state so it starts at `entry` with `arg` in
+ * its first argument register. Runs on the vCPU's own physical CPU. */
+void arch_vcpu_reset(struct vcpu *vcpu, uint64_t entry, uint64_t arg);
+/* Silence a vCPU that leaves the guest for good (timers off, interrupt state
+ * cleared). Runs on the vCPU's own physical CPU. */
+void arch_vcpu_quiesce(struct vcpu *vcpu);
+/* Make virtual interrupt `irq` pending on `vcpu`, which runs on this CPU. */
+void arch_virq_inject(struct vcpu *vcpu, irqid_t irq);
+/* Raise Baohu's cross-CPU doorbell on `target`. */
+void arch_cpu_send_ipi(cpuid_t target);
+/* Enter the guest on this CPU with the state set by arch_vcpu_reset. */
+noreturn void arch_vcpu_enter(struct vcpu *vcpu);
+
+#endif

@@ -1,0 +1,24 @@
+/* Physical page allocator: one bitmap over a contiguous range of RAM pages. */
+#ifndef BAOHU_PAGE_ALLOC_H
+#define BAOHU_PAGE_ALLOC_H
+
+#include "types.h"
+
+struct page_pool {
+    paddr_t base;      /* first page managed */
+    size_t page_count;
+    uint64_t *bitmap;  /* 1 bit per page, 1 = in use; caller-provided storage */
+    size_t free_count;
+};
+
+/* bitmap must hold page_count bits; all pages start free. */
+void page_pool_init(struct page_pool *pool, paddr_t base, size_t page_count, uint64_t *bitmap);
+/* Mark [pa, pa + pages*4K) used. False if any of it lies outside the pool or is already used. */
+bool page_pool_reserve(struct page_pool *pool, paddr_t pa, size_t pages);
+/* `pages` contiguous free pages whose first page's address is a multiple of
+ * align_pages * 4 KiB (align_pages a power of two, >= 1). False if none. */
+bool page_alloc(struct page_pool *pool, size_t pages, size_t align_pages, paddr_t *out);
+void page_free(struct page_pool *pool, paddr_t pa, size_t pages);
+bool page_is_used(const struct page_pool *pool, paddr_t pa);
+
+#endif

@@ -1,0 +1,62 @@
+/* What a board is: the data each src/platform/<board>/platform.c provides. */
+#ifndef BAOHU_PLATFORM_H
+#define BAOHU_PLATFORM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PLATFORM_MAX_CPUS 8
+#define PLATFORM_MAX_RAM 4
+#define PLATFORM_MAX_MMIO 8
+
+struct platform_range {
+    uint64_t base;
+    uint64_t size;
+};
+
+enum platform_irqchip {
+    IRQCHIP_GICV2,
+    IRQCHIP_GICV3,
+};
+
+struct platform {
+    const char *name;
+    size_t cpu_count;
+    uint64_t cpu_affinity[PLATFORM_MAX_CPUS]; /* MPIDR affinity fields per CPU */
+
+    struct platform_range ram[PLATFORM_MAX_RAM];
+    size_t ram_count;
+    /* RAM that is never given to VMs: Baohu's image, the embedded guest images
+     * and whatever the loader put there (QEMU's DTB at the start of RAM). */
+    struct platform_range hyp_reserved;
+
+    /* MMIO windows a VM may be given as passthrough devices. */
+    struct platform_range mmio[PLATFORM_MAX_MMIO];
+    size_t mmio_count;
+
+    struct {
+        uint64_t base;
+        uint32_t irq;
+    } console;
+
+    struct {
+        enum platform_irqchip kind;
+        uint64_t gicd;      /* distributor */
+        uint64_t gicr;      /* GICv3 redistributors (stride 0x20000) */
+        uint64_t gicc;      /* GICv2 CPU interface */
+        uint64_t gich;      /* GICv2 virtual interface control */
+        uint64_t gicv;      /* GICv2 virtual CPU interface */
+        uint32_t irq_count; /* highest INTID + 1 */
+        uint32_t maint_irq; /* maintenance PPI */
+    } irqchip;
+
+    struct {
+        uint32_t size;      /* bytes; 0 = unknown */
+        uint32_t ways;
+        uint32_t line;
+    } llc;
+};
+
+extern const struct platform platform;
+
+#endif

@@ -1,0 +1,84 @@
+/* VMs and vCPUs as the core sees them; the arch part is embedded by value. */
+#ifndef BAOHU_VM_H
+#define BAOHU_VM_H
+
+#include <stdnoreturn.h>
+#include <baohu/config.h>
+#include "arch_vm.h"
+#include "console.h"
+#include "platform.h"
+#include "spinlock.h"
+#include "types.h"
+
+enum vcpu_state {
+    VCPU_OFF,        /* not started by the guest yet, or CPU_OFF */
+    VCPU_ON_PENDING, /* CPU_ON accepted, its pCPU has not entered it yet */
+    VCPU_ON,
+    VCPU_STOPPED,    /* its VM was stopped (fault, SYSTEM_OFF) */
+};
+
+enum vm_state {
+    VM_RUNNING,
+    VM_RESETTING,
+    VM_STOPPED,
+};
+
+struct vm;
+
+struct vcpu {
+    struct vm *vm;
+    uint32_t id;  /* vCPU index in the VM; its virtual MPIDR Aff0 */
+    cpuid_t cpu;  /* the physical CPU it is pinned to */
+    volatile enum vcpu_state state;
+    uint64_t boot_entry; /* CPU_ON entry point and context id */
+    uint64_t boot_arg;
+    bool entered; /* has run guest code since its last quiesce; own CPU only */
+    struct vcpu_arch arch;
+};
+
+struct vm {
+    vmid_t id;
+    const struct vm_config *config;
+    const char *name;
+    uint32_t vcpu_count;
+    struct vcpu vcpus[PLATFORM_MAX_CPUS];
+    volatile enum vm_state state;
+    struct console_line console;
+    spinlock_t lock;
+    struct vm_arch arch;
+};
+
+/* Every VM of the configuration, indexed by vmid. */
+struct vm *vm_by_id(vmid_t id);
+size_t vm_count(void);
+/* The vCPU of `vm` whose virtual affinity is `vcpu_id`, or NULL. */
+struct vcpu *vm_vcpu(struct vm *vm, uint64_t vcpu_id);
+
+enum vcpu_start_result {
+    VCPU_START_OK,
+    VCPU_START_NO_SUCH_VCPU,
+    VCPU_START_ALREADY_ON,
+    VCPU_START_ALREADY_PENDING,
+    VCPU_START_BAD_ENTRY,
+};
+
+/* Build every VM's memory and devices (called once per VM, on its vCPU 0's CPU). */
+bool vm_create(struct vm *vm, vmid_t id, const struct vm_config *config);
+/* A guest's request to power on one of its own vCPUs (PSCI CPU_ON / SBI HSM). */
+enum vcpu_start_result vm_vcpu_start(struct vm *vm, uint64_t vcpu_id, uint64_t entry, uint64_t arg);
+/* The calling vCPU powers itself off (PSCI CPU_OFF / SBI HSM stop). */
+noreturn void vcpu_power_off(struct vcpu *vcpu);
+/* Stop every vCPU of the VM; if the caller is one of them it does not return. */
+void vm_stop(struct vm *vm, struct vcpu *caller, const char *why);
+/* Restart the VM from its image (PSCI SYSTEM_RESET, fault policy "reset"). */
+noreturn void vm_reset(struct vm *vm, struct vcpu *caller, const char *why);
+/* A guest did something it may not: report it once and apply the VM's fault policy. */
+noreturn void vm_fault(struct vcpu *vcpu, const char *what, uint64_t syndrome,
+                       uint64_t addr, uint64_t pc);
+/* Is [ipa, ipa+size) inside one of the VM's RAM regions? */
+bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size);
+
+/* The idle loop of a CPU whose vCPU is not running. */
+noreturn void cpu_idle(void);
+
+#endif

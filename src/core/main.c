@@ -1,0 +1,83 @@
+/* Start-up: the boot CPU prepares the machine, then every CPU builds or joins its VM. */
+#include "arch.h"
+#include "console.h"
+#include "cpu.h"
+#include "vm.h"
+
+/* All platform RAM, 1 bit per page; Baohu's reserved range is marked used. */
+#define MAX_RAM_PAGES (4ull << 30 >> PAGE_SHIFT)
+static uint64_t hyp_page_bitmap[MAX_RAM_PAGES / 64];
+struct page_pool hyp_page_pool;
+
+static volatile bool vm_ready[PLATFORM_MAX_CPUS];
+
+/* The vCPU index of `cpu` inside a VM owning it: its rank among the VM's CPUs. */
+static bool vm_owner_of(cpuid_t cpu, vmid_t *vmid, uint32_t *vcpu_id)
+{
+    for (vmid_t i = 0; i < baohu_config.vms_count; i++) {
+        uint64_t set = baohu_config.vms[i].cpus;
+        if (set & (1ull << cpu)) {
+            *vmid = i;
+            *vcpu_id = (uint32_t)__builtin_popcountll(set & ((1ull << cpu) - 1));
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Page pool over the first RAM bank, minus Baohu's own reservation and any
+ * guest image the loader placed in RAM (so nothing is allocated over it
+ * before it is copied). */
+void core_memory_init(void)
+{
+    const struct platform_range *ram = &platform.ram[0];
+    uint64_t pages = ram->size >> PAGE_SHIFT;
+    if (pages > MAX_RAM_PAGES)
+        pages = MAX_RAM_PAGES;
+    page_pool_init(&hyp_page_pool, pa_init(ram->base), pages, hyp_page_bitmap);
+    page_pool_reserve(&hyp_page_pool, pa_init(platform.hyp_reserved.base),
+                      platform.hyp_reserved.size >> PAGE_SHIFT);
+    for (size_t i = 0; i < baohu_config.vms_count; i++) {
+        const struct vm_image *img = &baohu_config.vms[i].image;
+        if (img->kind == VM_IMAGE_PRELOADED)
+            page_pool_reserve(&hyp_page_pool, pa_init(img->pa),
+                              ALIGN_UP(img->size, PAGE_SIZE) >> PAGE_SHIFT);
+    }
+}
+
+void core_start_cpus(void)
+{
+    console_log("Baohu on %s: %lu CPUs, %lu VM(s), %lu MiB free RAM", platform.name,
+                (unsigned long)platform.cpu_count, (unsigned long)baohu_config.vms_count,
+                (unsigned long)(hyp_page_pool.free_count >> (20 - PAGE_SHIFT)));
+    for (cpuid_t cpu = 1; cpu < platform.cpu_count; cpu++)
+        if (!arch_cpu_start(cpu))
+            console_log("CPU %u did not start", cpu);
+}
+
+/* Every CPU ends up here, with its MMU and interrupt interface set up. */
+noreturn void core_cpu_main(cpuid_t cpu)
+{
+    struct cpu *c = cpu_by_id(cpu);
+    c->id = cpu;
+    vmid_t vmid;
+    uint32_t vcpu_id;
+    if (!vm_owner_of(cpu, &vmid, &vcpu_id)) {
+        console_log("CPU %u belongs to no VM: idle", cpu);
+        cpu_idle();
+    }
+    struct vm *vm = vm_by_id(vmid);
+    if (vcpu_id == 0) {
+        if (vm_create(vm, vmid, &baohu_config.vms[vmid]))
+            vm->vcpus[0].state = VCPU_ON_PENDING;
+        vm->vcpus[0].boot_entry = vm->config->entry;
+        vm->vcpus[0].boot_arg = vm->config->dtb_ipa;
+        __atomic_store_n(&vm_ready[vmid], true, __ATOMIC_RELEASE);
+    } else {
+        /* The VM's first CPU builds it; wait for that before touching it. */
+        while (!__atomic_load_n(&vm_ready[vmid], __ATOMIC_ACQUIRE))
+            arch_cpu_relax();
+    }
+    c->vcpu = &vm->vcpus[vcpu_id];
+    cpu_idle();
+}

@@ -1,0 +1,272 @@
+/* VM lifecycle: creation from the static config, vCPU power, stop, reset and fault reports. */
+#include "arch.h"
+#include "console.h"
+#include "cpu.h"
+#include "vm.h"
+
+#define MAX_VMS PLATFORM_MAX_CPUS
+
+static struct vm vms[MAX_VMS];
+static size_t vms_created;
+extern struct page_pool hyp_page_pool;
+static spinlock_t pool_lock = SPINLOCK_INIT;
+
+void *memset(void *dst, int c, size_t n);
+void *memcpy(void *restrict dst, const void *restrict src, size_t n);
+
+struct vm *vm_by_id(vmid_t id)
+{
+    return id < baohu_config.vms_count ? &vms[id] : NULL;
+}
+
+size_t vm_count(void)
+{
+    return baohu_config.vms_count;
+}
+
+struct vcpu *vm_vcpu(struct vm *vm, uint64_t vcpu_id)
+{
+    return vcpu_id < vm->vcpu_count ? &vm->vcpus[vcpu_id] : NULL;
+}
+
+bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size)
+{
+    for (size_t i = 0; i < vm->config->mem_count; i++) {
+        const struct vm_mem_region *r = &vm->config->mem[i];
+        if (ipa >= r->ipa && size <= r->size && ipa - r->ipa <= r->size - size)
+            return true;
+    }
+    return false;
+}
+
+/* Back one RAM region with pages and map it. Regions with a fixed PA take
+ * exactly those pages (identity-mapped RAM for DMA); the others come from
+ * the pool, 2 MiB-aligned when large enough so stage 2 can use blocks. */
+static bool vm_map_ram(struct vm *vm, const struct vm_mem_region *r)
+{
+    size_t pages = r->size / PAGE_SIZE;
+    paddr_t pa;
+    bool ok;
+    spin_lock(&pool_lock);
+    if (r->pa) {
+        pa = pa_init(r->pa);
+        ok = page_pool_reserve(&hyp_page_pool, pa, pages);
+    } else {
+        size_t align = r->size >= (2u << 20) ? 512 : 1;
+        ok = page_alloc(&hyp_page_pool, pages, align, &pa);
+    }
+    spin_unlock(&pool_lock);
+    if (!ok) {
+        console_log("VM '%s': no memory for region at IPA 0x%lx (%lu KiB)", vm->name,
+                    (unsigned long)r->ipa, (unsigned long)(r->size >> 10));
+        return false;
+    }
+    return arch_vm_map(vm, ipa_init(r->ipa), pa, r->size, VM_MAP_RAM);
+}
+
+/* Zero the VM's RAM and copy its image in: the state a fresh boot and a
+ * reset both start from. Nothing of a previous run or of another owner of
+ * these pages stays visible to the guest. */
+static bool vm_load(struct vm *vm)
+{
+    const struct vm_config *c = vm->config;
+    for (size_t i = 0; i < c->mem_count; i++) {
+        for (uint64_t off = 0; off < c->mem[i].size; off += PAGE_SIZE) {
+            paddr_t pa;
+            if (!arch_vm_translate(vm, ipa_init(c->mem[i].ipa + off), &pa))
+                return false;
+            memset((void *)(uintptr_t)pa_addr(pa), 0, PAGE_SIZE);
+        }
+    }
+    const uint8_t *src;
+    uint64_t size;
+    if (c->image.kind == VM_IMAGE_EMBEDDED) {
+        src = c->image.start;
+        size = (uint64_t)(c->image.end - c->image.start);
+    } else {
+        src = (const uint8_t *)(uintptr_t)c->image.pa;
+        size = c->image.size;
+    }
+    if (!vm_ipa_is_ram(vm, c->image.ipa, size))
+        return false;
+    /* Page by page through stage 2: the backing pages need not be contiguous. */
+    for (uint64_t off = 0; off < size;) {
+        uint64_t ipa = c->image.ipa + off;
+        uint64_t chunk = PAGE_SIZE - (ipa & (PAGE_SIZE - 1));
+        if (chunk > size - off)
+            chunk = size - off;
+        paddr_t pa;
+        if (!arch_vm_translate(vm, ipa_init(ipa), &pa))
+            return false;
+        memcpy((void *)(uintptr_t)pa_addr(pa), src + off, chunk);
+        off += chunk;
+    }
+    return true;
+}
+
+bool vm_create(struct vm *vm, vmid_t id, const struct vm_config *c)
+{
+    vm->id = id;
+    vm->config = c;
+    vm->name = c->name;
+    vm->vcpu_count = 0;
+    for (cpuid_t cpu = 0; cpu < platform.cpu_count; cpu++) {
+        if (!(c->cpus & (1ull << cpu)))
+            continue;
+        struct vcpu *v = &vm->vcpus[vm->vcpu_count];
+        v->vm = vm;
+        v->id = vm->vcpu_count++;
+        v->cpu = cpu;
+        v->state = VCPU_OFF;
+    }
+    spin_lock(&pool_lock);
+    bool ok = arch_vm_init(vm, &hyp_page_pool);
+    spin_unlock(&pool_lock);
+    for (size_t i = 0; ok && i < c->mem_count; i++)
+        ok = vm_map_ram(vm, &c->mem[i]);
+    for (size_t i = 0; ok && i < c->devs_count; i++) {
+        const struct vm_dev_region *d = &c->devs[i];
+        ok = arch_vm_map(vm, ipa_init(d->ipa), pa_init(d->pa), d->size, VM_MAP_DEVICE);
+    }
+    ok = ok && vm_load(vm);
+    if (!ok) {
+        console_log("VM '%s': creation failed, VM not started", vm->name);
+        vm->state = VM_STOPPED;
+        return false;
+    }
+    vgic_vm_init(vm);
+    vm->state = VM_RUNNING;
+    __atomic_add_fetch(&vms_created, 1, __ATOMIC_RELEASE);
+    console_log("VM '%s' (#%u): %u vCPU(s), entry 0x%lx", vm->name, id, vm->vcpu_count,
+                (unsigned long)c->entry);
+    return true;
+}
+
+enum vcpu_start_result vm_vcpu_start(struct vm *vm, uint64_t vcpu_id, uint64_t entry, uint64_t arg)
+{
+    struct vcpu *v = vm_vcpu(vm, vcpu_id);
+    if (!v)
+        return VCPU_START_NO_SUCH_VCPU;
+    if (!vm_ipa_is_ram(vm, entry, 4))
+        return VCPU_START_BAD_ENTRY;
+    enum vcpu_state expected = VCPU_OFF;
+    v->boot_entry = entry;
+    v->boot_arg = arg;
+    if (!__atomic_compare_exchange_n(&v->state, &expected, VCPU_ON_PENDING, false,
+                                     __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+        return expected == VCPU_ON_PENDING ? VCPU_START_ALREADY_PENDING : VCPU_START_ALREADY_ON;
+    }
+    cpu_msg_send(v->cpu, CPU_MSG_VCPU_START, 0);
+    return VCPU_START_OK;
+}
+
+noreturn void vcpu_power_off(struct vcpu *v)
+{
+    enum vcpu_state on = VCPU_ON;
+    __atomic_compare_exchange_n(&v->state, &on, VCPU_OFF, false, __ATOMIC_ACQ_REL,
+                                __ATOMIC_ACQUIRE);
+    arch_cpu_park();
+}
+
+static void vm_all_stopped_check(void)
+{
+    for (vmid_t i = 0; i < vm_count(); i++)
+        if (vms[i].state != VM_STOPPED)
+            return;
+    console_log("every VM has stopped: powering off");
+    arch_system_off();
+}
+
+/* Mark every vCPU stopped and tell the other CPUs; their exit path or idle
+ * loop takes them out of the guest. */
+static void vm_halt_vcpus(struct vm *vm, struct vcpu *caller, enum cpu_msg_kind msg)
+{
+    for (uint32_t i = 0; i < vm->vcpu_count; i++) {
+        struct vcpu *v = &vm->vcpus[i];
+        v->state = VCPU_STOPPED;
+        if (v != caller)
+            cpu_msg_send(v->cpu, msg, 0);
+    }
+}
+
+void vm_stop(struct vm *vm, struct vcpu *caller, const char *why)
+{
+    spin_lock(&vm->lock);
+    bool was_running = vm->state != VM_STOPPED;
+    vm->state = VM_STOPPED;
+    if (was_running)
+        vm_halt_vcpus(vm, caller, CPU_MSG_VCPU_STOP);
+    spin_unlock(&vm->lock);
+    if (was_running)
+        console_log("VM '%s' stopped: %s", vm->name, why);
+    vm_all_stopped_check();
+    if (caller)
+        arch_cpu_park();
+}
+
+noreturn void vm_reset(struct vm *vm, struct vcpu *caller, const char *why)
+{
+    console_log("VM '%s' resetting: %s", vm->name, why);
+    spin_lock(&vm->lock);
+    vm->state = VM_RESETTING;
+    vm_halt_vcpus(vm, caller, CPU_MSG_VM_RESET);
+    spin_unlock(&vm->lock);
+    arch_vcpu_quiesce(caller);
+    caller->entered = false;
+    caller->state = VCPU_OFF;
+    /* Every other vCPU must have left the guest before its memory is
+     * rewritten under it: their idle loops mark them OFF. */
+    for (uint32_t i = 0; i < vm->vcpu_count; i++)
+        while (vm->vcpus[i].state != VCPU_OFF)
+            arch_cpu_relax();
+    if (!vm_load(vm)) {
+        vm_stop(vm, NULL, "reload failed");
+        arch_cpu_park();
+    }
+    vgic_vm_init(vm);
+    vm->state = VM_RUNNING;
+    vm_vcpu_start(vm, 0, vm->config->entry, vm->config->dtb_ipa);
+    arch_cpu_park();
+}
+
+noreturn void cpu_idle(void)
+{
+    struct cpu *c = cpu_current();
+    struct vcpu *v = c->vcpu;
+    for (;;) {
+        cpu_msg_handle();
+        if (v) {
+            if (v->entered && v->state != VCPU_ON) {
+                arch_vcpu_quiesce(v);
+                v->entered = false;
+            }
+            enum vcpu_state stopped = VCPU_STOPPED;
+            if (v->vm->state == VM_RESETTING)
+                __atomic_compare_exchange_n(&v->state, &stopped, VCPU_OFF, false,
+                                            __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+            enum vcpu_state pending = VCPU_ON_PENDING;
+            if (__atomic_compare_exchange_n(&v->state, &pending, VCPU_ON, false,
+                                            __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+                arch_vcpu_reset(v, v->boot_entry, v->boot_arg);
+                v->entered = true;
+                arch_vcpu_enter(v);
+            }
+        }
+        arch_cpu_idle_wait();
+    }
+}
+
+static const char *const vm_fault_policy_names[] = {"stopped", "reset"};
+
+noreturn void vm_fault(struct vcpu *v, const char *what, uint64_t syndrome, uint64_t addr,
+                       uint64_t pc)
+{
+    struct vm *vm = v->vm;
+    console_log("FAULT VM '%s' vCPU %u: %s (syndrome 0x%lx) at address 0x%lx, PC 0x%lx; VM %s",
+                vm->name, v->id, what, (unsigned long)syndrome, (unsigned long)addr,
+                (unsigned long)pc, vm_fault_policy_names[vm->config->fault_policy == VM_FAULT_RESET]);
+    if (vm->config->fault_policy == VM_FAULT_RESET)
+        vm_reset(vm, v, "fault");
+    vm_stop(vm, v, "fault");
+    arch_cpu_park();
+}

@@ -1,0 +1,22 @@
+/* QEMU `virt` (virtualization=on, gic-version=3), -smp 4 -m 1G. */
+#include "platform.h"
+
+const struct platform platform = {
+    .name = "qemu-aarch64-virt",
+    .cpu_count = 4,
+    .cpu_affinity = {0, 1, 2, 3},
+    .ram = {{0x40000000, 0x40000000}},
+    .ram_count = 1,
+    .hyp_reserved = {0x40000000, 0x04000000},
+    .mmio = {{0x08000000, 0x38000000}},
+    .mmio_count = 1,
+    .console = {.base = 0x09000000, .irq = 33},
+    .irqchip = {
+        .kind = IRQCHIP_GICV3,
+        .gicd = 0x08000000,
+        .gicr = 0x080A0000,
+        .irq_count = 288,
+        .maint_irq = 25,
+    },
+    .llc = {.size = 0, .ways = 0, .line = 64},
+};
