@@ -28,14 +28,15 @@ CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-builtin -n
 	-Iinclude -Isrc/core/include -Isrc/arch/$(ARCH)/include -Isrc/arch/$(ARCH)
 LDFLAGS := -nostdlib -static -z max-page-size=4096
 
-CORE_SRCS := $(wildcard src/core/*.c)
+# config_check.c is the build-time validator: it runs on the host only.
+CORE_SRCS := $(filter-out src/core/config_check.c,$(wildcard src/core/*.c))
 ARCH_SRCS := $(wildcard src/arch/$(ARCH)/*.c) $(wildcard src/arch/$(ARCH)/*.S)
 SRCS := $(CORE_SRCS) $(ARCH_SRCS) src/platform/$(PLATFORM)/platform.c src/drivers/$(UART).c
 OBJS := $(patsubst %,$(OBJ)/%.o,$(SRCS))
 DEPS := $(OBJS:.o=.d)
 GUEST_BINS := $(foreach g,$(GUEST_VARIANTS),$(GUEST_OUT)/$(g).bin)
 
-.PHONY: all run debug test check bench clean tools guests FORCE
+.PHONY: all run debug test check bench clean tools guests print-qemu FORCE
 all: $(ELF)
 
 tools:
@@ -92,3 +93,7 @@ clean:
 
 -include $(DEPS)
 FORCE:
+
+# The QEMU command line without -kernel (for tests and scripts).
+print-qemu:
+	@echo $(QEMU) $(QEMU_ARGS)

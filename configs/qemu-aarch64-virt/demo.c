@@ -16,17 +16,17 @@ static const struct vm_config vms[] = {
     {
         .name = "rtos",
         .cpus = 1 << 0,
-        .mem = CONFIG_LIST(rtos_mem),
+        CONFIG_LIST(mem, rtos_mem),
         .image = VM_IMAGE_EMBEDDED_AT(rtos_image, 0x40000000),
         .entry = 0x40000000,
     },
     {
         .name = "app",
         .cpus = (1 << 1) | (1 << 2) | (1 << 3),
-        .mem = CONFIG_LIST(app_mem),
+        CONFIG_LIST(mem, app_mem),
         .image = VM_IMAGE_EMBEDDED_AT(app_image, 0x40000000),
         .entry = 0x40000000,
     },
 };
 
-const struct baohu_config baohu_config = {.vms = CONFIG_LIST(vms)};
+const struct baohu_config baohu_config = {CONFIG_LIST(vms, vms)};

@@ -16,8 +16,8 @@
  */
 
 #define CONFIG_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-/* `.mem = CONFIG_LIST(rtos_mem)` fills both the pointer and its count. */
-#define CONFIG_LIST(a) (a), .a##_count = CONFIG_ARRAY_SIZE(a)
+/* `CONFIG_LIST(mem, rtos_mem)` sets both .mem and .mem_count. */
+#define CONFIG_LIST(field, a) .field = (a), .field##_count = CONFIG_ARRAY_SIZE(a)
 
 /* Guest RAM. Mapped read/write/execute at `ipa`. */
 struct vm_mem_region {

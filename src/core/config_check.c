@@ -9,17 +9,17 @@
 
 #define CC_PAGE 0x1000ull
 #define CC_NO_VM SIZE_MAX
-/* Interrupt controller frames (GICv3/v4 spec 12.1 and GICv2 spec 4.1: the
- * distributor is one 64 KiB frame, each GICv3 redistributor is two 64 KiB
- * frames, RD_base and SGI_base; GICv2 CPU and virtual CPU interfaces are
- * 8 KiB, the hypervisor control interface 4 KiB). */
+/* Interrupt controller frames (programmers' models of GICv3, IHI 0069,
+ * and GICv2, IHI 0048): the distributor is one 64 KiB frame; each GICv3
+ * redistributor is two 64 KiB frames, RD_base and SGI_base; the GICv2 CPU
+ * and virtual CPU interfaces are 8 KiB, its hypervisor control 4 KiB. */
 #define CC_GICD_SIZE 0x10000ull
 #define CC_GICR_STRIDE 0x20000ull
 #define CC_GICC_SIZE 0x2000ull
 #define CC_GICH_SIZE 0x1000ull
 #define CC_GICV_SIZE 0x2000ull
 /* INTIDs 0-15 are SGIs and 16-31 PPIs: banked per CPU, so never a device's
- * to pass through; SPIs start at 32 (GICv3 spec 2.2). */
+ * to pass through; SPIs start at 32 (IHI 0069, "INTIDs"). */
 #define CC_FIRST_SPI 32u
 
 #define HEX "0x%" PRIx64

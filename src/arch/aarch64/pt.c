@@ -118,22 +118,37 @@ static void table_free(struct page_pool *pool, uint64_t *table, unsigned level)
 }
 
 /*
- * Replace the entry covering [in, in + size) at `level` by `desc`.
- * A valid entry replaced by another valid one (block <-> table, or a leaf
- * with a different output or attributes) goes through break-before-make:
- * invalid first, TLBs cleaned, then the new entry (Arm ARM D8.16.1). A table
- * being dropped is also cleaned out of the walk caches before its pages go
- * back to the pool. Plain invalidation of a leaf needs nothing here: the
- * caller does its DSB + TLBI after the whole update.
+ * Where a table stands, which decides what writing into it takes:
+ * a live table can be read by walkers at any time; a private one was just
+ * allocated and is not linked in yet, so it is filled with plain stores and
+ * then published at once. The two virtual ones exist only in the dry run:
+ * tables not allocated yet, whose entries would be all invalid (new) or all
+ * valid leaves (a split block).
  */
-static void entry_replace(const struct pt *pt, uint64_t *entry, unsigned level, uint64_t desc,
-                          uint64_t in, uint64_t size)
+enum pt_table_state {
+    PT_LIVE,
+    PT_PRIVATE,
+    PT_VIRT_EMPTY,
+    PT_VIRT_LEAVES,
+};
+
+/*
+ * Replace the entry covering [in, in + size) at `level` by `desc`.
+ * In a live table, a valid entry replaced by another valid one (block <->
+ * table, or a leaf with a different output or attributes) goes through
+ * break-before-make: invalid first, TLBs cleaned, then the new entry (Arm
+ * ARM D8.16.1). A table being dropped is also cleaned out of the walk
+ * caches before its pages go back to the pool. Plain invalidation of a
+ * leaf needs nothing here: the caller does its DSB + TLBI after the update.
+ */
+static void entry_replace(const struct pt *pt, enum pt_table_state state, uint64_t *entry,
+                          unsigned level, uint64_t desc, uint64_t in, uint64_t size)
 {
     uint64_t old = *entry;
 
     if (old == desc)
         return;
-    if ((old & PTE_VALID) && ((desc & PTE_VALID) || desc_is_table(old, level))) {
+    if (state == PT_LIVE && (old & PTE_VALID) && ((desc & PTE_VALID) || desc_is_table(old, level))) {
         desc_write(entry, 0);
         pt_arch_invalidate(pt, in, size);
     }
@@ -155,22 +170,19 @@ struct pt_op {
     size_t tables;  /* dry run: tables that would be allocated */
 };
 
-/*
- * Apply `op` to [in, in + size) -> [out, ...) within `table` at `level`.
- * In the dry run `table` may be NULL: a table that does not exist yet,
- * whose entries would all be valid leaves (`virt_valid`, a split block) or
- * all invalid (a new empty table).
- */
-static bool op_range(struct pt_op *op, unsigned level, uint64_t *table, bool virt_valid, uint64_t in,
-                     uint64_t out, uint64_t size)
+/* Apply `op` to [in, in + size) -> [out, ...) within `table` at `level`
+ * (`table` is NULL when `state` is virtual). */
+static bool op_range(struct pt_op *op, unsigned level, uint64_t *table, enum pt_table_state state,
+                     uint64_t in, uint64_t out, uint64_t size)
 {
     uint64_t esize = level_size(level);
+    bool virt = state == PT_VIRT_EMPTY || state == PT_VIRT_LEAVES;
 
     while (size != 0) {
         uint64_t base = in & ~(esize - 1);
         uint64_t chunk = esize - (in - base);
-        uint64_t *entry = table ? &table[level_index(in, level)] : NULL;
-        uint64_t desc = entry ? *entry : (virt_valid ? PTE_VALID : 0);
+        uint64_t *entry = virt ? NULL : &table[level_index(in, level)];
+        uint64_t desc = !virt ? *entry : state == PT_VIRT_LEAVES ? PTE_VALID : 0;
         uint64_t *child;
 
         if (chunk > size)
@@ -180,22 +192,29 @@ static bool op_range(struct pt_op *op, unsigned level, uint64_t *table, bool vir
             (!op->map || level == 3 || (level_has_blocks(level) && IS_ALIGNED(out, esize)))) {
             /* The range covers the whole entry: one leaf, or nothing. */
             if (!op->dry_run)
-                entry_replace(op->pt, entry, level, op->map ? leaf_desc(out, op->attrs, level) : 0,
-                              base, esize);
+                entry_replace(op->pt, state, entry, level,
+                              op->map ? leaf_desc(out, op->attrs, level) : 0, base, esize);
         } else if (desc_is_table(desc, level)) {
-            if (!op_range(op, level + 1, desc_next_table(desc), false, in, out, chunk))
+            if (!op_range(op, level + 1, desc_next_table(desc), state, in, out, chunk))
                 return false;
         } else if (!op->map && !(desc & PTE_VALID)) {
             /* Unmapping what is not mapped: nothing to split. */
         } else if (op->dry_run) {
             op->tables++;
-            op_range(op, level + 1, NULL, (desc & PTE_VALID) != 0, in, out, chunk);
+            op_range(op, level + 1, NULL, (desc & PTE_VALID) ? PT_VIRT_LEAVES : PT_VIRT_EMPTY, in, out,
+                     chunk);
         } else {
+            /* Build the new (or split) table completely, then link it:
+             * walkers see the old entry or the finished table, never a
+             * half-updated one, and a split costs one TLB invalidation. */
             if (!table_new(op->pt->pool, desc, level, &child))
                 return false;
-            entry_replace(op->pt, entry, level, (uint64_t)(uintptr_t)child | DESC_TABLE, base, esize);
-            if (!op_range(op, level + 1, child, false, in, out, chunk))
+            if (!op_range(op, level + 1, child, PT_PRIVATE, in, out, chunk)) {
+                table_free(op->pt->pool, child, level + 1);
                 return false;
+            }
+            entry_replace(op->pt, state, entry, level, (uint64_t)(uintptr_t)child | DESC_TABLE, base,
+                          esize);
         }
         in += chunk;
         out += chunk;
@@ -215,12 +234,12 @@ static bool op_run(struct pt *pt, bool map, uint64_t attrs, uint64_t in, uint64_
     op.attrs = attrs & LEAF_ATTR_MASK;
     op.dry_run = true;
     op.tables = 0;
-    op_range(&op, pt->start_level, root, false, in, out, size);
+    op_range(&op, pt->start_level, root, PT_LIVE, in, out, size);
     /* Single-page allocations succeed while any page is free. */
     if (op.tables > pt->pool->free_count)
         return false;
     op.dry_run = false;
-    return op_range(&op, pt->start_level, root, false, in, out, size);
+    return op_range(&op, pt->start_level, root, PT_LIVE, in, out, size);
 }
 
 /* [in, in + size) is non-empty, page aligned and inside the input range. */

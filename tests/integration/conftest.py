@@ -1,0 +1,75 @@
+"""Shared helpers for the QEMU integration tests: build a config, boot it, read the tagged console."""
+import os
+import re
+import subprocess
+
+import pexpect
+import pytest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def make_vars(platform):
+    """The platform's QEMU command line, as the Makefile knows it."""
+    out = subprocess.run(
+        ["make", "-s", "--no-print-directory", f"PLATFORM={platform}", "print-qemu"],
+        cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    return out.strip()
+
+
+def build(platform, config, cross_compile=""):
+    args = ["make", "-s", f"PLATFORM={platform}", f"CONFIG={config}"]
+    if cross_compile:
+        args.append(f"CROSS_COMPILE={cross_compile}")
+    res = subprocess.run(args, cwd=ROOT, capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout + res.stderr
+    toolchain = "gcc" if cross_compile else "clang"
+    return os.path.join(ROOT, "build", f"{platform}-{toolchain}", config, "baohu.elf")
+
+
+class Machine:
+    """One QEMU run under a hard timeout; `expect` waits for a console line."""
+
+    def __init__(self, platform, config, timeout=60, cross_compile=""):
+        elf = build(platform, config, cross_compile)
+        cmd = make_vars(platform) + f" -kernel {elf}"
+        assert "-nic none" in cmd
+        self.log = []
+        self.child = pexpect.spawn("timeout", ["--kill-after=5", str(timeout)] + cmd.split(),
+                                   cwd=ROOT, encoding="utf-8", codec_errors="replace",
+                                   timeout=timeout)
+
+    def expect(self, pattern, timeout=30):
+        """Wait for a regex; returns the match. Fails with the console so far."""
+        try:
+            self.child.expect(pattern, timeout=timeout)
+        except (pexpect.TIMEOUT, pexpect.EOF) as e:
+            pytest.fail(f"did not see {pattern!r} ({type(e).__name__}); console:\n"
+                        + self.output())
+        self.log.append(self.child.before + self.child.after)
+        return self.child.match
+
+    def output(self):
+        before = self.child.before if isinstance(self.child.before, str) else ""
+        return "".join(self.log) + before
+
+    def close(self):
+        self.child.close(force=True)
+
+
+@pytest.fixture
+def machine():
+    started = []
+
+    def start(config, platform="qemu-aarch64-virt", **kw):
+        m = Machine(platform, config, **kw)
+        started.append(m)
+        return m
+
+    yield start
+    for m in started:
+        m.close()
+
+
+def count_ticks(text, vm, vcpu):
+    return len(re.findall(rf"\[{vm}\] vcpu{vcpu} tick \d+", text))

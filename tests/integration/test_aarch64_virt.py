@@ -1,0 +1,93 @@
+"""Baohu on qemu-aarch64-virt (GICv3): the demo, fault containment, PSCI, per-VM power control."""
+import re
+
+from conftest import count_ticks
+
+TAGGED = re.compile(r"^\[(baohu|rtos|app)\] ")
+
+
+def wait_ticks(m, vm, vcpu, n, timeout=30):
+    """Wait until `vm` vCPU `vcpu` prints tick >= its current count + n."""
+    start = count_ticks(m.output(), vm, vcpu)
+    for _ in range(n):
+        m.expect(rf"\[{vm}\] vcpu{vcpu} tick \d+", timeout=timeout)
+    return start
+
+
+def test_demo_boots_and_both_vms_tick(machine):
+    m = machine("demo")
+    m.expect(r"\[baohu\] Baohu on qemu-aarch64-virt: 4 CPUs, 2 VM\(s\)")
+    m.expect(r"\[rtos\] guest rtos up on vcpu0 at EL1")
+    m.expect(r"\[app\] guest app up on vcpu0 at EL1")
+    m.expect(r"\[app\] psci version smc=0x10001 hvc=0x10001")
+    m.expect(r"\[app\] bad hypercall = -1")
+    m.expect(r"\[app\] baohu abi = 10000")
+    for vcpu in (1, 2):
+        m.expect(rf"\[app\] psci cpu_on\({vcpu}\) = 0")
+    # The VM owns 3 vCPUs: a fourth is not the VM's own, so PSCI says INVALID_PARAMETERS.
+    m.expect(r"\[app\] psci cpu_on\(3\) = -2")
+    m.expect(r"\[app\] psci cpu_on\(1\) again = -4")
+    m.expect(r"\[app\] psci affinity_info\(1\) = 0")
+    # SGIs between the VM's own vCPUs, through the trapped ICC_SGI1R_EL1.
+    m.expect(r"\[app\] vcpu(1|2) got sgi 3")
+    m.expect(r"\[app\] vcpu(1|2) got sgi 3")
+    # Eight interrupts pending at once on one vCPU: more than the 4 list
+    # registers, taken in priority order.
+    m.expect(r"\[app\] sgi burst: 8/8 delivered, order ok")
+    for vcpu in (0, 1, 2):
+        m.expect(rf"\[app\] vcpu{vcpu} tick 3")
+    m.expect(r"\[rtos\] vcpu0 tick 5")
+    out = m.output()
+    assert "order BAD" not in out
+    assert count_ticks(out, "rtos", 0) >= 5
+    lines = [l for l in out.replace("\r", "").split("\n") if l.strip()]
+    untagged = [l for l in lines if not TAGGED.match(l)]
+    assert not untagged, f"untagged console lines: {untagged[:5]}"
+
+
+def test_guest_touching_memory_outside_its_partition_is_stopped(machine):
+    m = machine("fault")
+    m.expect(r"\[rtos\] vcpu0 tick 1")
+    m.expect(r"\[app\] hostile: writing to ipa 0x7f000000")
+    report = m.expect(r"\[baohu\] FAULT VM 'app' vCPU 0: ([^\r\n]*)")
+    detail = report.group(1)
+    assert "data abort on write" in detail
+    assert "address 0x7f000000" in detail
+    assert re.search(r"syndrome 0x9[0-9a-f]+", detail), detail  # EC 0x24
+    assert re.search(r"PC 0x4000[0-9a-f]{4}", detail), detail
+    m.expect(r"\[baohu\] VM 'app' stopped: fault")
+    # The other VM is untouched and keeps its timer ticking.
+    wait_ticks(m, "rtos", 0, 5)
+    out = m.output()
+    assert "hostile: still alive" not in out
+    after = out.split("VM 'app' stopped")[1]
+    assert "[app]" not in after, "the stopped VM still printed"
+
+
+def test_system_off_stops_only_that_vm(machine):
+    m = machine("sysoff")
+    m.expect(r"\[app\] vcpu0 tick 3")
+    m.expect(r"\[app\] psci system_off")
+    m.expect(r"\[baohu\] VM 'app' stopped: PSCI SYSTEM_OFF")
+    wait_ticks(m, "rtos", 0, 4)
+    after = m.output().split("stopped: PSCI SYSTEM_OFF")[1]
+    assert "[app]" not in after
+    assert "system_off returned" not in m.output()
+
+
+def test_system_reset_restarts_only_that_vm(machine):
+    m = machine("reset")
+    m.expect(r"\[app\] guest app up on vcpu0")
+    m.expect(r"\[app\] psci system_reset")
+    m.expect(r"\[baohu\] VM 'app' resetting: PSCI SYSTEM_RESET")
+    m.expect(r"\[app\] guest app up on vcpu0")
+    m.expect(r"\[app\] vcpu0 tick 2")
+    wait_ticks(m, "rtos", 0, 2)
+    assert "system_reset returned" not in m.output()
+
+
+def test_gcc_build_boots_the_demo(machine):
+    m = machine("demo", cross_compile="aarch64-linux-gnu-")
+    m.expect(r"\[rtos\] vcpu0 tick 2")
+    m.expect(r"\[app\] sgi burst: 8/8 delivered, order ok")
+    m.expect(r"\[app\] vcpu2 tick 2")

@@ -1,0 +1,592 @@
+/* Unit tests of the configuration rules (src/core/config_check.c): one test per rule. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "config_check.h"
+
+/*
+ * A valid two-VM config on qemu-aarch64-virt (RAM [0x40000000, 0x80000000),
+ * Baohu in its first 64 MiB, GICD 0x08000000, GICR 0x080A0000, UART
+ * 0x09000000 / INTID 33), held in writable arrays so each test breaks one
+ * thing. Reset before every test.
+ */
+static uint8_t rtos_image[0x1000], app_image[0x1000], big_image[0x3000];
+static struct vm_mem_region mem[2][4];
+static struct vm_dev_region devs[2][4];
+static uint32_t irqs[2][4][4];
+static struct vm_config vms[2];
+static struct baohu_config cfg;
+static struct platform plat;
+
+static struct config_issue issues[16];
+static size_t issue_count;
+
+static int setup(void **state)
+{
+    (void)state;
+    memset(mem, 0, sizeof mem);
+    memset(devs, 0, sizeof devs);
+    memset(irqs, 0, sizeof irqs);
+    memset(vms, 0, sizeof vms);
+    plat = platform;
+
+    /* rtos (#0): CPU 0, 16 MiB anywhere, the PL031 RTC. */
+    mem[0][0] = (struct vm_mem_region){.ipa = 0x40000000, .size = 0x01000000};
+    irqs[0][0][0] = 34;
+    devs[0][0] = (struct vm_dev_region){.pa = 0x09010000, .ipa = 0x09010000, .size = 0x1000,
+                                        .irqs = irqs[0][0], .irqs_count = 1};
+    vms[0] = (struct vm_config){
+        .name = "rtos", .cpus = 0x1,
+        .mem = mem[0], .mem_count = 1, .devs = devs[0], .devs_count = 1,
+        .image = {.kind = VM_IMAGE_EMBEDDED, .start = rtos_image, .end = rtos_image + sizeof rtos_image,
+                  .ipa = 0x40000000},
+        .entry = 0x40000000,
+    };
+
+    /* app (#1): CPUs 1-3, 256 MiB anywhere + 2 MiB fixed for DMA, the PL061 GPIO. */
+    mem[1][0] = (struct vm_mem_region){.ipa = 0x40000000, .size = 0x10000000};
+    mem[1][1] = (struct vm_mem_region){.ipa = 0x60000000, .size = 0x00200000, .pa = 0x60000000};
+    irqs[1][0][0] = 39;
+    devs[1][0] = (struct vm_dev_region){.pa = 0x09030000, .ipa = 0x09030000, .size = 0x1000,
+                                        .irqs = irqs[1][0], .irqs_count = 1};
+    vms[1] = (struct vm_config){
+        .name = "app", .cpus = 0xe,
+        .mem = mem[1], .mem_count = 2, .devs = devs[1], .devs_count = 1,
+        .image = {.kind = VM_IMAGE_EMBEDDED, .start = app_image, .end = app_image + sizeof app_image,
+                  .ipa = 0x40080000},
+        .entry = 0x40080000,
+        .dtb_ipa = 0x48000000,
+        .fault_policy = VM_FAULT_RESET,
+    };
+    cfg = (struct baohu_config){.vms = vms, .vms_count = 2};
+    return 0;
+}
+
+static void check(void)
+{
+    memset(issues, 0, sizeof issues);
+    issue_count = config_check(&plat, &cfg, issues, CONFIG_ARRAY_SIZE(issues));
+}
+
+static void print_issues(void)
+{
+    for (size_t i = 0; i < issue_count && i < CONFIG_ARRAY_SIZE(issues); i++)
+        print_message("  %s: %s\n", issues[i].error ? "error" : "warning", issues[i].msg);
+}
+
+/* Exactly one issue, of kind `error`, whose message contains both parts:
+ * the VM and field, then the rule and values. */
+static void expect_one_issue(bool error, const char *vm_field, const char *what)
+{
+    check();
+    if (issue_count != 1 || issues[0].error != error || !strstr(issues[0].msg, vm_field) ||
+        !strstr(issues[0].msg, what)) {
+        print_message("expected one %s with \"%s\" and \"%s\", got %zu:\n", error ? "error" : "warning",
+                      vm_field, what, issue_count);
+        print_issues();
+        fail();
+    }
+}
+
+static void expect_error(const char *vm_field, const char *what)
+{
+    expect_one_issue(true, vm_field, what);
+}
+
+static void expect_clean(void)
+{
+    check();
+    if (issue_count != 0) {
+        print_issues();
+        fail();
+    }
+}
+
+/* ---- the baseline */
+
+static void valid_config_has_no_issues(void **state)
+{
+    (void)state;
+    expect_clean();
+}
+
+static void issues_beyond_max_are_counted_not_stored(void **state)
+{
+    (void)state;
+    vms[0].cpus = 0;
+    vms[1].entry = 0x1000;
+    irqs[0][0][0] = 3;
+    memset(issues, 0, sizeof issues);
+    assert_int_equal(config_check(&plat, &cfg, issues, 1), 3);
+    assert_non_null(strstr(issues[0].msg, "VM 'rtos' (#0) cpus: empty"));
+    assert_string_equal(issues[1].msg, "");
+    assert_int_equal(config_check(&plat, &cfg, NULL, 0), 3);
+}
+
+/* ---- VMs and names */
+
+static void no_vms(void **state)
+{
+    (void)state;
+    cfg.vms_count = 0;
+    expect_error("config vms:", "no VMs");
+}
+
+static void vm_without_name(void **state)
+{
+    (void)state;
+    vms[1].name = NULL;
+    expect_error("VM '(unnamed)' (#1) name:", "missing");
+    vms[1].name = "";
+    expect_error("VM '' (#1) name:", "missing");
+}
+
+static void duplicate_name(void **state)
+{
+    (void)state;
+    vms[1].name = "rtos";
+    expect_error("VM 'rtos' (#1) name:", "duplicate of VM 'rtos' (#0)");
+}
+
+/* ---- CPUs */
+
+static void cpus_empty(void **state)
+{
+    (void)state;
+    vms[1].cpus = 0;
+    expect_error("VM 'app' (#1) cpus:", "empty");
+}
+
+static void cpu_outside_platform(void **state)
+{
+    (void)state;
+    vms[1].cpus = 0x12;
+    expect_error("VM 'app' (#1) cpus:", "CPU 4 does not exist (platform 'qemu-aarch64-virt' has 4 CPUs)");
+}
+
+static void cpu_assigned_twice(void **state)
+{
+    (void)state;
+    vms[1].cpus = 0x3;
+    expect_error("VM 'app' (#1) cpus:", "CPU 0 already assigned to VM 'rtos' (#0)");
+}
+
+/* ---- memory regions */
+
+static void mem_size_zero(void **state)
+{
+    (void)state;
+    mem[1][1].size = 0;
+    expect_error("VM 'app' (#1) mem[1]:", "size is 0");
+}
+
+static void mem_ipa_misaligned(void **state)
+{
+    (void)state;
+    mem[1][1].ipa = 0x60000800;
+    expect_error("VM 'app' (#1) mem[1]:", "ipa 0x60000800 not 4 KiB aligned");
+}
+
+static void mem_pa_misaligned(void **state)
+{
+    (void)state;
+    mem[1][1].pa = 0x60000010;
+    expect_error("VM 'app' (#1) mem[1]:", "pa 0x60000010 not 4 KiB aligned");
+}
+
+static void mem_size_misaligned(void **state)
+{
+    (void)state;
+    mem[0][0].size = 0x00fff800;
+    expect_error("VM 'rtos' (#0) mem[0]:", "size 0xfff800 not 4 KiB aligned");
+}
+
+static void mem_wraps(void **state)
+{
+    (void)state;
+    mem[0][1] = (struct vm_mem_region){.ipa = 0xfffffffffff00000, .size = 0x200000};
+    vms[0].mem_count = 2;
+    expect_error("VM 'rtos' (#0) mem[1]:", "wraps past 2^64");
+}
+
+static void mem_null_with_count(void **state)
+{
+    (void)state;
+    vms[1].mem = NULL;
+    check();
+    assert_true(issue_count >= 1);
+    assert_non_null(strstr(issues[0].msg, "VM 'app' (#1) mem: mem_count is 2 but mem is NULL"));
+}
+
+static void fixed_mem_outside_ram(void **state)
+{
+    (void)state;
+    mem[1][1].pa = 0x7ff00000; /* runs 1 MiB past the end of RAM */
+    expect_error("VM 'app' (#1) mem[1]:", "pa [0x7ff00000, 0x80100000) not inside platform RAM");
+}
+
+static void fixed_mem_overlaps_hyp(void **state)
+{
+    (void)state;
+    mem[1][1].pa = 0x43f00000;
+    expect_error("VM 'app' (#1) mem[1]:", "overlaps Baohu's reserved memory [0x40000000, 0x44000000)");
+}
+
+static void fixed_mem_overlaps_other_vm(void **state)
+{
+    (void)state;
+    mem[0][1] = (struct vm_mem_region){.ipa = 0x50000000, .size = 0x100000, .pa = 0x60100000};
+    vms[0].mem_count = 2;
+    expect_error("VM 'app' (#1) mem[1]:", "overlaps VM 'rtos' (#0) mem[1] pa [0x60100000, 0x60200000)");
+}
+
+static void fixed_mem_overlaps_same_vm(void **state)
+{
+    (void)state;
+    mem[1][2] = (struct vm_mem_region){.ipa = 0x70000000, .size = 0x100000, .pa = 0x60100000};
+    vms[1].mem_count = 3;
+    expect_error("VM 'app' (#1) mem[2]:", "overlaps VM 'app' (#1) mem[1] pa [0x60000000, 0x60200000)");
+}
+
+/* ---- one VM's IPA space */
+
+static void ipa_mem_overlaps_mem(void **state)
+{
+    (void)state;
+    mem[1][1].ipa = 0x4ff00000;
+    expect_error("VM 'app' (#1) mem[1]:", "ipa [0x4ff00000, 0x50100000) overlaps mem[0] ipa [0x40000000, 0x50000000)");
+}
+
+static void ipa_dev_overlaps_mem(void **state)
+{
+    (void)state;
+    devs[0][0].ipa = 0x40fff000;
+    expect_error("VM 'rtos' (#0) devs[0]:", "overlaps mem[0] ipa");
+}
+
+static void ipa_dev_overlaps_dev(void **state)
+{
+    (void)state;
+    devs[1][1] = (struct vm_dev_region){.pa = 0x09040000, .ipa = 0x09030000, .size = 0x1000};
+    vms[1].devs_count = 2;
+    expect_error("VM 'app' (#1) devs[1]:", "ipa [0x9030000, 0x9031000) overlaps devs[0]");
+}
+
+static void ipa_overlaps_emulated_gicd(void **state)
+{
+    (void)state;
+    mem[0][1] = (struct vm_mem_region){.ipa = 0x08000000, .size = 0x10000};
+    vms[0].mem_count = 2;
+    expect_error("VM 'rtos' (#0) mem[1]:", "overlaps the emulated GICD [0x8000000, 0x8010000)");
+}
+
+static void ipa_overlaps_emulated_gicr(void **state)
+{
+    (void)state;
+    /* 4 CPUs x 128 KiB: the redistributors end at 0x08120000. */
+    devs[0][0].ipa = 0x0811f000;
+    expect_error("VM 'rtos' (#0) devs[0]:", "overlaps the emulated GICR [0x80a0000, 0x8120000)");
+}
+
+/* ---- passthrough devices */
+
+static void dev_size_zero(void **state)
+{
+    (void)state;
+    devs[1][0].size = 0;
+    expect_error("VM 'app' (#1) devs[0]:", "size is 0");
+}
+
+static void dev_misaligned(void **state)
+{
+    (void)state;
+    devs[1][0].pa = 0x09030800;
+    expect_error("VM 'app' (#1) devs[0]:", "pa 0x9030800 not 4 KiB aligned");
+}
+
+static void dev_overlaps_ram(void **state)
+{
+    (void)state;
+    devs[1][0].pa = 0x7ffff000;
+    expect_error("VM 'app' (#1) devs[0]:", "MMIO region overlapping RAM: pa [0x7ffff000, 0x80000000)");
+}
+
+static void dev_outside_mmio(void **state)
+{
+    (void)state;
+    devs[1][0].pa = 0x04000000; /* the flash, not a passthrough window */
+    expect_error("VM 'app' (#1) devs[0]:", "pa [0x4000000, 0x4001000) not inside any platform MMIO window");
+}
+
+static void dev_overlaps_physical_gicd(void **state)
+{
+    (void)state;
+    devs[1][0].pa = 0x0800f000;
+    expect_error("VM 'app' (#1) devs[0]:", "overlaps the physical GICD");
+}
+
+static void dev_overlaps_physical_gicr(void **state)
+{
+    (void)state;
+    devs[1][0].pa = 0x080c0000;
+    expect_error("VM 'app' (#1) devs[0]:", "overlaps the physical GICR");
+}
+
+static void dev_overlaps_other_vm_dev(void **state)
+{
+    (void)state;
+    devs[1][0].pa = 0x09010000;
+    expect_error("VM 'app' (#1) devs[0]:", "overlaps VM 'rtos' (#0) devs[0] pa [0x9010000, 0x9011000)");
+}
+
+static void gicv2_windows(void **state)
+{
+    (void)state;
+    plat.irqchip.kind = IRQCHIP_GICV2;
+    plat.irqchip.gicc = 0x08010000;
+    plat.irqchip.gich = 0x08030000;
+    plat.irqchip.gicv = 0x08040000;
+    expect_clean();
+    devs[1][0].pa = 0x08030000;
+    expect_error("VM 'app' (#1) devs[0]:", "overlaps the physical GICH");
+    setup(NULL);
+    plat.irqchip.kind = IRQCHIP_GICV2;
+    plat.irqchip.gicc = 0x08010000;
+    devs[1][0].ipa = 0x08011000;
+    expect_error("VM 'app' (#1) devs[0]:", "overlaps the emulated GICC");
+}
+
+/* ---- interrupts */
+
+static void irq_sgi_or_ppi(void **state)
+{
+    (void)state;
+    irqs[1][0][0] = 27;
+    expect_error("VM 'app' (#1) devs[0].irqs[0]:", "interrupt 27 is an SGI/PPI");
+}
+
+static void irq_out_of_range(void **state)
+{
+    (void)state;
+    irqs[1][0][0] = 288;
+    expect_error("VM 'app' (#1) devs[0].irqs[0]:", "interrupt 288 does not exist (irq_count is 288)");
+}
+
+static void irq_given_to_two_vms(void **state)
+{
+    (void)state;
+    irqs[1][0][0] = 34;
+    expect_error("VM 'app' (#1) devs[0].irqs[0]:", "interrupt 34 already given to VM 'rtos' (#0) devs[0].irqs[0]");
+}
+
+static void irq_given_twice_in_one_vm(void **state)
+{
+    (void)state;
+    irqs[0][0][1] = 34;
+    devs[0][0].irqs_count = 2;
+    expect_error("VM 'rtos' (#0) devs[0].irqs[1]:", "interrupt 34 already given to VM 'rtos' (#0) devs[0].irqs[0]");
+}
+
+static void console_irq_without_uart(void **state)
+{
+    (void)state;
+    irqs[1][0][1] = 33;
+    devs[1][0].irqs_count = 2;
+    expect_error("VM 'app' (#1) devs[0].irqs[1]:", "interrupt 33 is the console UART's");
+}
+
+static void console_irq_with_uart_is_allowed(void **state)
+{
+    (void)state;
+    irqs[1][1][0] = 33;
+    devs[1][1] = (struct vm_dev_region){.pa = 0x09000000, .ipa = 0x09000000, .size = 0x1000,
+                                        .irqs = irqs[1][1], .irqs_count = 1};
+    vms[1].devs_count = 2;
+    expect_clean();
+}
+
+/* ---- entry, image, DTB */
+
+static void entry_outside_mem(void **state)
+{
+    (void)state;
+    vms[1].entry = 0x50000000;
+    expect_error("VM 'app' (#1) entry:", "0x50000000 not inside any of the VM's memory regions");
+}
+
+static void entry_misaligned(void **state)
+{
+    (void)state;
+    vms[1].entry = 0x40080002;
+    expect_error("VM 'app' (#1) entry:", "not 4-byte aligned");
+}
+
+static void image_ipa_outside_mem(void **state)
+{
+    (void)state;
+    vms[0].image.ipa = 0x41000000;
+    expect_error("VM 'rtos' (#0) image:", "ipa 0x41000000 not inside any of the VM's memory regions");
+}
+
+static void embedded_image_too_large(void **state)
+{
+    (void)state;
+    vms[0].image.start = big_image;
+    vms[0].image.end = big_image + sizeof big_image;
+    vms[0].image.ipa = 0x40ffe000;
+    vms[0].entry = 0x40ffe000;
+    expect_error("VM 'rtos' (#0) image:", "0x3000 bytes at ipa 0x40ffe000 do not fit in mem[0]");
+}
+
+static void embedded_image_missing(void **state)
+{
+    (void)state;
+    vms[0].image.end = NULL;
+    expect_error("VM 'rtos' (#0) image:", "embedded image start/end not set");
+}
+
+static void preload(uint64_t pa, uint64_t size)
+{
+    vms[1].image = (struct vm_image){.kind = VM_IMAGE_PRELOADED, .pa = pa, .size = size, .ipa = 0x40080000};
+}
+
+static void preloaded_image_ok(void **state)
+{
+    (void)state;
+    preload(0x44000000, 0x100000);
+    expect_clean();
+}
+
+static void preloaded_image_pa_misaligned(void **state)
+{
+    (void)state;
+    preload(0x44000200, 0x100000);
+    expect_error("VM 'app' (#1) image:", "preloaded pa 0x44000200 not 4 KiB aligned");
+}
+
+static void preloaded_image_outside_ram(void **state)
+{
+    (void)state;
+    preload(0x30000000, 0x100000);
+    expect_error("VM 'app' (#1) image:", "preloaded pa [0x30000000, 0x30100000) not inside platform RAM");
+}
+
+static void preloaded_image_size_zero(void **state)
+{
+    (void)state;
+    preload(0x44000000, 0);
+    expect_error("VM 'app' (#1) image:", "preloaded size is 0");
+}
+
+static void preloaded_image_too_large(void **state)
+{
+    (void)state;
+    preload(0x44000000, 0x10000000);
+    expect_error("VM 'app' (#1) image:", "do not fit in mem[0] ipa [0x40000000, 0x50000000) (0xff80000 bytes left)");
+}
+
+static void dtb_outside_mem(void **state)
+{
+    (void)state;
+    vms[1].dtb_ipa = 0x70000000;
+    expect_error("VM 'app' (#1) dtb_ipa:", "0x70000000 not inside any of the VM's memory regions");
+}
+
+static void dtb_misaligned_is_a_warning(void **state)
+{
+    (void)state;
+    vms[1].dtb_ipa = 0x48000004;
+    expect_one_issue(false, "VM 'app' (#1) dtb_ipa:", "not 8-byte aligned");
+}
+
+static void unknown_fault_policy(void **state)
+{
+    (void)state;
+    vms[0].fault_policy = (enum vm_fault_policy)7;
+    expect_error("VM 'rtos' (#0) fault_policy:", "unknown value 7");
+}
+
+/* ---- memory budget */
+
+static void nonfixed_memory_fits_exactly(void **state)
+{
+    (void)state;
+    /* 1 GiB - 64 MiB (Baohu) - 2 MiB (app's fixed) - 16 MiB - 256 MiB. */
+    mem[0][1] = (struct vm_mem_region){.ipa = 0x50000000, .size = 0x2ae00000};
+    vms[0].mem_count = 2;
+    expect_clean();
+}
+
+static void nonfixed_memory_exceeds_ram(void **state)
+{
+    (void)state;
+    mem[0][1] = (struct vm_mem_region){.ipa = 0x50000000, .size = 0x2ae01000};
+    vms[0].mem_count = 2;
+    expect_error("VM 'app' (#1) mem[0]:", "non-fixed memory of all VMs reaches 0x3be01000 bytes, more than the 0x3be00000 bytes of RAM left");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(valid_config_has_no_issues, setup),
+        cmocka_unit_test_setup(issues_beyond_max_are_counted_not_stored, setup),
+        cmocka_unit_test_setup(no_vms, setup),
+        cmocka_unit_test_setup(vm_without_name, setup),
+        cmocka_unit_test_setup(duplicate_name, setup),
+        cmocka_unit_test_setup(cpus_empty, setup),
+        cmocka_unit_test_setup(cpu_outside_platform, setup),
+        cmocka_unit_test_setup(cpu_assigned_twice, setup),
+        cmocka_unit_test_setup(mem_size_zero, setup),
+        cmocka_unit_test_setup(mem_ipa_misaligned, setup),
+        cmocka_unit_test_setup(mem_pa_misaligned, setup),
+        cmocka_unit_test_setup(mem_size_misaligned, setup),
+        cmocka_unit_test_setup(mem_wraps, setup),
+        cmocka_unit_test_setup(mem_null_with_count, setup),
+        cmocka_unit_test_setup(fixed_mem_outside_ram, setup),
+        cmocka_unit_test_setup(fixed_mem_overlaps_hyp, setup),
+        cmocka_unit_test_setup(fixed_mem_overlaps_other_vm, setup),
+        cmocka_unit_test_setup(fixed_mem_overlaps_same_vm, setup),
+        cmocka_unit_test_setup(ipa_mem_overlaps_mem, setup),
+        cmocka_unit_test_setup(ipa_dev_overlaps_mem, setup),
+        cmocka_unit_test_setup(ipa_dev_overlaps_dev, setup),
+        cmocka_unit_test_setup(ipa_overlaps_emulated_gicd, setup),
+        cmocka_unit_test_setup(ipa_overlaps_emulated_gicr, setup),
+        cmocka_unit_test_setup(dev_size_zero, setup),
+        cmocka_unit_test_setup(dev_misaligned, setup),
+        cmocka_unit_test_setup(dev_overlaps_ram, setup),
+        cmocka_unit_test_setup(dev_outside_mmio, setup),
+        cmocka_unit_test_setup(dev_overlaps_physical_gicd, setup),
+        cmocka_unit_test_setup(dev_overlaps_physical_gicr, setup),
+        cmocka_unit_test_setup(dev_overlaps_other_vm_dev, setup),
+        cmocka_unit_test_setup(gicv2_windows, setup),
+        cmocka_unit_test_setup(irq_sgi_or_ppi, setup),
+        cmocka_unit_test_setup(irq_out_of_range, setup),
+        cmocka_unit_test_setup(irq_given_to_two_vms, setup),
+        cmocka_unit_test_setup(irq_given_twice_in_one_vm, setup),
+        cmocka_unit_test_setup(console_irq_without_uart, setup),
+        cmocka_unit_test_setup(console_irq_with_uart_is_allowed, setup),
+        cmocka_unit_test_setup(entry_outside_mem, setup),
+        cmocka_unit_test_setup(entry_misaligned, setup),
+        cmocka_unit_test_setup(image_ipa_outside_mem, setup),
+        cmocka_unit_test_setup(embedded_image_too_large, setup),
+        cmocka_unit_test_setup(embedded_image_missing, setup),
+        cmocka_unit_test_setup(preloaded_image_ok, setup),
+        cmocka_unit_test_setup(preloaded_image_pa_misaligned, setup),
+        cmocka_unit_test_setup(preloaded_image_outside_ram, setup),
+        cmocka_unit_test_setup(preloaded_image_size_zero, setup),
+        cmocka_unit_test_setup(preloaded_image_too_large, setup),
+        cmocka_unit_test_setup(dtb_outside_mem, setup),
+        cmocka_unit_test_setup(dtb_misaligned_is_a_warning, setup),
+        cmocka_unit_test_setup(unknown_fault_policy, setup),
+        cmocka_unit_test_setup(nonfixed_memory_fits_exactly, setup),
+        cmocka_unit_test_setup(nonfixed_memory_exceeds_ram, setup),
+    };
+
+    return cmocka_run_group_tests_name("config_check", tests, NULL, NULL);
+}
