@@ -19,12 +19,14 @@ LD := ld.lld
 else
 CC := $(CROSS_COMPILE)gcc
 LD := $(CROSS_COMPILE)ld
+# GCC would otherwise call libgcc helpers for atomics; Baohu links no libgcc.
+ARCH_CFLAGS := -mno-outline-atomics
 endif
 HOSTCC ?= cc
 
 CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-builtin -nostdlib \
 	-fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
-	-mgeneral-regs-only -mstrict-align \
+	-mgeneral-regs-only -mstrict-align $(ARCH_CFLAGS) \
 	-Iinclude -Isrc/core/include -Isrc/arch/$(ARCH)/include -Isrc/arch/$(ARCH)
 LDFLAGS := -nostdlib -static -z max-page-size=4096
 
@@ -42,11 +44,11 @@ all: $(ELF)
 tools:
 	@scripts/ensure-tools.sh build
 
-$(OBJ)/%.c.o: %.c | tools
+$(OBJ)/%.c.o: %.c Makefile | tools
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
-$(OBJ)/%.S.o: %.S | tools
+$(OBJ)/%.S.o: %.S Makefile | tools
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 

@@ -18,7 +18,9 @@ static bool vm_owner_of(cpuid_t cpu, vmid_t *vmid, uint32_t *vcpu_id)
         uint64_t set = baohu_config.vms[i].cpus;
         if (set & (1ull << cpu)) {
             *vmid = i;
-            *vcpu_id = (uint32_t)__builtin_popcountll(set & ((1ull << cpu) - 1));
+            *vcpu_id = 0;
+            for (cpuid_t lower = 0; lower < cpu; lower++)
+                *vcpu_id += (set >> lower) & 1;
             return true;
         }
     }
