@@ -4,6 +4,7 @@ CONFIG ?= demo
 CROSS_COMPILE ?=
 
 include src/platform/$(PLATFORM)/platform.mk
+include src/arch/$(ARCH)/arch.mk
 include guests/variants.mk
 
 TOOLCHAIN := $(if $(CROSS_COMPILE),gcc,clang)
@@ -14,25 +15,23 @@ ELF := $(BUILD)/$(CONFIG)/baohu.elf
 CONFIG_SRC := configs/$(PLATFORM)/$(CONFIG).c
 
 ifeq ($(CROSS_COMPILE),)
-CC := clang --target=$(ARCH)-none-elf
+CC := clang --target=$(CLANG_TARGET)
 LD := ld.lld
 else
 CC := $(CROSS_COMPILE)gcc
 LD := $(CROSS_COMPILE)ld
-# GCC would otherwise call libgcc helpers for atomics; Baohu links no libgcc.
-ARCH_CFLAGS := -mno-outline-atomics
+ARCH_CFLAGS += $(ARCH_GCC_CFLAGS)
 endif
 HOSTCC ?= cc
 
 CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-builtin -nostdlib \
 	-fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
-	-mgeneral-regs-only -mstrict-align $(ARCH_CFLAGS) \
+	$(ARCH_CFLAGS) \
 	-Iinclude -Isrc/core/include -Isrc/arch/$(ARCH)/include -Isrc/arch/$(ARCH)
 LDFLAGS := -nostdlib -static -z max-page-size=4096
 
 # config_check.c is the build-time validator: it runs on the host only.
 CORE_SRCS := $(filter-out src/core/config_check.c,$(wildcard src/core/*.c))
-ARCH_SRCS := $(wildcard src/arch/$(ARCH)/*.c) $(wildcard src/arch/$(ARCH)/*.S)
 SRCS := $(CORE_SRCS) $(ARCH_SRCS) src/platform/$(PLATFORM)/platform.c src/drivers/$(UART).c
 OBJS := $(patsubst %,$(OBJ)/%.o,$(SRCS))
 DEPS := $(OBJS:.o=.d)
@@ -54,7 +53,7 @@ $(OBJ)/%.S.o: %.S Makefile | tools
 
 # Guest variants: the guest's own Makefile decides what is out of date.
 $(GUEST_OUT)/%.bin: FORCE | tools
-	@$(MAKE) --no-print-directory -C guests/baremetal O=$(GUEST_OUT) NAME=$* \
+	@$(MAKE) --no-print-directory -C $(GUEST_SRC_DIR) O=$(GUEST_OUT) NAME=$* \
 		DEFS="$(GUEST_DEFS_$*)" CROSS_COMPILE=$(CROSS_COMPILE)
 
 # The config is validated on the host before anything is linked with it.

@@ -134,7 +134,7 @@ bool vm_create(struct vm *vm, vmid_t id, const struct vm_config *c)
         vm->state = VM_STOPPED;
         return false;
     }
-    vgic_vm_init(vm);
+    arch_vm_irqchip_init(vm);
     vm->state = VM_RUNNING;
     __atomic_add_fetch(&vms_created, 1, __ATOMIC_RELEASE);
     console_log("VM '%s' (#%u): %u vCPU(s), entry 0x%lx", vm->name, id, vm->vcpu_count,
@@ -223,7 +223,7 @@ noreturn void vm_reset(struct vm *vm, struct vcpu *caller, const char *why)
         vm_stop(vm, NULL, "reload failed");
         arch_cpu_park();
     }
-    vgic_vm_init(vm);
+    arch_vm_irqchip_init(vm);
     vm->state = VM_RUNNING;
     vm_vcpu_start(vm, 0, vm->config->entry, vm->config->dtb_ipa);
     arch_cpu_park();

@@ -130,3 +130,8 @@ void arch_virq_inject(struct vcpu *v, irqid_t irq)
 {
     vgic_inject(v, irq);
 }
+
+void arch_vm_irqchip_init(struct vm *vm)
+{
+    vgic_vm_init(vm);
+}

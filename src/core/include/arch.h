@@ -34,6 +34,9 @@ bool arch_vm_init(struct vm *vm, struct page_pool *pool);
 bool arch_vm_map(struct vm *vm, ipa_t ipa, paddr_t pa, uint64_t size, enum vm_map_kind kind);
 bool arch_vm_translate(struct vm *vm, ipa_t ipa, paddr_t *pa);
 
+/* (Re)build the VM's virtual interrupt controller from its config. */
+void arch_vm_irqchip_init(struct vm *vm);
+
 /* Reset the vCPU's architectural state so it starts at `entry` with `arg` in
  * its first argument register. Runs on the vCPU's own physical CPU. */
 void arch_vcpu_reset(struct vcpu *vcpu, uint64_t entry, uint64_t arg);
