@@ -6,6 +6,8 @@ CROSS_COMPILE ?=
 include src/platform/$(PLATFORM)/platform.mk
 include src/arch/$(ARCH)/arch.mk
 include guests/variants.mk
+# A config may add QEMU arguments (e.g. images for QEMU's loader) in <config>.mk.
+-include configs/$(PLATFORM)/$(CONFIG).mk
 
 TOOLCHAIN := $(if $(CROSS_COMPILE),gcc,clang)
 BUILD := build/$(PLATFORM)-$(TOOLCHAIN)
@@ -54,7 +56,7 @@ $(OBJ)/%.S.o: %.S Makefile | tools
 # Guest variants: the guest's own Makefile decides what is out of date.
 $(GUEST_OUT)/%.bin: FORCE | tools
 	@$(MAKE) --no-print-directory -C $(GUEST_SRC_DIR) O=$(GUEST_OUT) NAME=$* \
-		DEFS="$(GUEST_DEFS_$*)" CROSS_COMPILE=$(CROSS_COMPILE)
+		DEFS="$(GUEST_DEFS_$*)" $(GUEST_MAKEVARS_$*) CROSS_COMPILE=$(CROSS_COMPILE)
 
 # The config is validated on the host before anything is linked with it.
 $(BUILD)/$(CONFIG)/config-check: tools/config_check.c src/core/config_check.c \
@@ -80,11 +82,11 @@ $(ELF): $(OBJS) $(BUILD)/$(CONFIG)/config.o $(BUILD)/$(CONFIG)/linker.ld
 	@echo "built $@"
 
 run: $(ELF)
-	$(QEMU) $(QEMU_ARGS) -kernel $(ELF)
+	$(QEMU) $(QEMU_ARGS) $(QEMU_EXTRA) -kernel $(ELF)
 
 debug: $(ELF)
 	@echo "Attach with: gdb-multiarch -ex 'target remote :1234' $(abspath $(ELF))"
-	$(QEMU) $(QEMU_ARGS) -kernel $(ELF) -S -gdb tcp::1234
+	$(QEMU) $(QEMU_ARGS) $(QEMU_EXTRA) -kernel $(ELF) -S -gdb tcp::1234
 
 test:
 	@scripts/test.sh
@@ -97,4 +99,4 @@ FORCE:
 
 # The QEMU command line without -kernel (for tests and scripts).
 print-qemu:
-	@echo $(QEMU) $(QEMU_ARGS)
+	@echo $(QEMU) $(QEMU_ARGS) $(QEMU_EXTRA)

@@ -125,6 +125,16 @@ void gic_enable(unsigned k, unsigned intid)
 	mmio_w32(vcpus[k].rd + GICR_SGI + GICR_ISENABLER0, 1u << intid);
 }
 
+/* SPIs live in the distributor (GICv3 §12.9): priority byte, then the set-enable bit. */
+void gic_spi_enable(unsigned intid, uint8_t prio)
+{
+	uintptr_t reg = GICD_BASE + 0x400 + (intid & ~3u);
+	unsigned shift = (intid & 3) * 8;
+
+	mmio_w32(reg, (mmio_r32(reg) & ~(0xffu << shift)) | ((uint32_t)prio << shift));
+	mmio_w32(GICD_BASE + 0x100 + (intid / 32) * 4, 1u << (intid % 32));
+}
+
 uint32_t gic_pending(unsigned k)
 {
 	return mmio_r32(vcpus[k].rd + GICR_SGI + GICR_ISPENDR0);

@@ -33,11 +33,26 @@
 #ifndef GUEST_BADCALL
 #define GUEST_BADCALL 0
 #endif
+#ifndef GUEST_BADSYSREG_AFTER
+#define GUEST_BADSYSREG_AFTER 0
+#endif
+#ifndef GUEST_UART_RX
+#define GUEST_UART_RX 0
+#endif
 
 /* Interrupt IDs used by the guest. */
 #define INTID_SGI_PING 3      /* vCPU 0 -> secondaries, once they are online */
 #define INTID_BURST_FIRST 8   /* SGIs 8..15: the priority-order burst */
 #define INTID_VTIMER 27       /* EL1 virtual timer PPI (SBSA/virt board) */
+#define INTID_UART 33         /* PL011 on QEMU virt: SPI 1 */
+
+/* uart_rx.c (GUEST_UART_RX: a passthrough PL011 with its interrupt) */
+extern volatile uint32_t uart_rx_lines;
+extern char uart_rx_line[64];
+void uart_rx_init(void);
+void uart_rx_irq(void);
+/* gic.c: enable an SPI, delivered to this VM's vCPU 0 (the reset routing). */
+void gic_spi_enable(unsigned intid, uint8_t prio);
 
 /* State each vCPU's IRQ handler updates and its thread context consumes. */
 struct vcpu {

@@ -25,6 +25,14 @@ static void after_tick(uint32_t n)
 		print("psci system_off\n");
 		print("system_off returned %d\n", psci(PSCI_SYSTEM_OFF, 0, 0, 0));
 	}
+	if (GUEST_BADSYSREG_AFTER && n == GUEST_BADSYSREG_AFTER) {
+		/* CPUACTLR_EL1 of the Cortex-A53: implementation defined, trapped by
+		 * HCR_EL2.TIDCP. The hypervisor must not let a VM near it. */
+		uint64_t v;
+		print("hostile: reading implementation-defined register\n");
+		__asm__ __volatile__("mrs %0, S3_1_C15_C2_0" : "=r"(v));
+		print("hostile: still alive (0x%lx)\n", v);
+	}
 	if (GUEST_RESET_AFTER && n == GUEST_RESET_AFTER) {
 		print("psci system_reset\n");
 		print("system_reset returned %d\n", psci(PSCI_SYSTEM_RESET, 0, 0, 0));
@@ -39,14 +47,20 @@ static void after_tick(uint32_t n)
 static void __attribute__((noreturn)) tick_loop(unsigned k)
 {
 	struct vcpu *v = &vcpus[k];
-	uint32_t ticks = 0, pings = 0;
+	uint32_t ticks = 0, pings = 0, rx_lines = 0;
 
 	timer_start(k);
 	for (;;) {
 		irq_mask();
-		if (v->ticks == ticks && v->pings == pings)
+		if (v->ticks == ticks && v->pings == pings && (!GUEST_UART_RX || k != 0 || rx_lines == uart_rx_lines))
 			wfi();
 		irq_unmask();
+#if GUEST_UART_RX
+		if (k == 0 && rx_lines != uart_rx_lines) {
+			rx_lines = uart_rx_lines;
+			print("uart rx: %s\n", uart_rx_line);
+		}
+#endif
 		for (; pings != v->pings; pings++)
 			print("vcpu%u got sgi %u\n", k, INTID_SGI_PING);
 		while (ticks != v->ticks) {
@@ -85,6 +99,10 @@ void boot_main(void)
 	boot_checks();
 	gic_dist_init();
 	cpu_setup(0);
+#if GUEST_UART_RX
+	uart_rx_init();
+	print("uart rx ready\n");
+#endif
 	if (GUEST_SMP)
 		smp_boot();
 	if (GUEST_BURST)

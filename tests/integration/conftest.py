@@ -9,10 +9,11 @@ import pytest
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
-def make_vars(platform):
-    """The platform's QEMU command line, as the Makefile knows it."""
+def qemu_command(platform, config, cross_compile=""):
+    """The QEMU command line for a platform and config, as the Makefile knows it."""
     out = subprocess.run(
-        ["make", "-s", "--no-print-directory", f"PLATFORM={platform}", "print-qemu"],
+        ["make", "-s", "--no-print-directory", f"PLATFORM={platform}", f"CONFIG={config}",
+         f"CROSS_COMPILE={cross_compile}", "print-qemu"],
         cwd=ROOT, check=True, capture_output=True, text=True).stdout
     return out.strip()
 
@@ -32,7 +33,7 @@ class Machine:
 
     def __init__(self, platform, config, timeout=60, cross_compile=""):
         elf = build(platform, config, cross_compile)
-        cmd = make_vars(platform) + f" -kernel {elf}"
+        cmd = qemu_command(platform, config, cross_compile) + f" -kernel {elf}"
         assert "-nic none" in cmd
         self.log = []
         self.child = pexpect.spawn("timeout", ["--kill-after=5", str(timeout)] + cmd.split(),
@@ -48,6 +49,9 @@ class Machine:
                         + self.output())
         self.log.append(self.child.before + self.child.after)
         return self.child.match
+
+    def send(self, text):
+        self.child.send(text)
 
     def output(self):
         before = self.child.before if isinstance(self.child.before, str) else ""

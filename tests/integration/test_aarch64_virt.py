@@ -91,3 +91,35 @@ def test_gcc_build_boots_the_demo(machine):
     m.expect(r"\[app\] sgi burst: 8/8 delivered, order ok")
     m.expect(r"\[app\] vcpu2 tick 2")
     wait_ticks(m, "rtos", 0, 2)
+
+
+def test_unknown_system_register_access_stops_only_that_vm(machine):
+    m = machine("badsysreg")
+    m.expect(r"\[app\] hostile: reading implementation-defined register")
+    report = m.expect(r"\[baohu\] FAULT VM 'app' vCPU 0: ([^\r\n]*)").group(1)
+    assert "system register access not allowed" in report
+    assert re.search(r"syndrome 0x6[0-3][0-9a-f]+", report), report  # EC 0x18
+    m.expect(r"\[baohu\] VM 'app' stopped: fault")
+    wait_ticks(m, "rtos", 0, 3)
+    assert "hostile: still alive" not in m.output()
+
+
+def test_passthrough_uart_and_its_interrupt_reach_the_owning_vm(machine):
+    m = machine("passthrough")
+    # The rtos VM drives the PL011 itself: its lines carry no Baohu tag.
+    m.expect(r"(?m)^uart rx ready")
+    m.expect(r"\[app\] vcpu0 tick 1")
+    m.send("hello baohu\r")
+    m.expect(r"(?m)^uart rx: hello baohu")
+    m.send("second line\r")
+    m.expect(r"(?m)^uart rx: second line")
+    m.expect(r"(?m)^vcpu0 tick \d+")
+    m.expect(r"\[app\] vcpu2 tick \d+")
+
+
+def test_guest_image_preloaded_by_the_loader(machine):
+    m = machine("preload")
+    m.expect(r"\[app\] guest app up on vcpu0 at EL1")
+    m.expect(r"\[app\] sgi burst: 8/8 delivered, order ok")
+    m.expect(r"\[app\] vcpu1 tick 2")
+    m.expect(r"\[rtos\] vcpu0 tick \d+")
