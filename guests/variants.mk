@@ -5,8 +5,8 @@ GUEST_DEFS_app := -DGUEST_NAME='\"app\"' -DGUEST_SMP=1 -DGUEST_BURST=1 -DGUEST_B
 GUEST_DEFS_hostile := -DGUEST_NAME='\"app\"' -DGUEST_HOSTILE_AFTER=3
 GUEST_DEFS_sysoff := -DGUEST_NAME='\"app\"' -DGUEST_SMP=1 -DGUEST_SYSOFF_AFTER=3
 GUEST_DEFS_reset := -DGUEST_NAME='\"app\"' -DGUEST_RESET_AFTER=3
-GUEST_VARIANTS += badsysreg rtos-uart
-GUEST_DEFS_badsysreg := -DGUEST_NAME='\"app\"' -DGUEST_BADSYSREG_AFTER=2
+GUEST_VARIANTS += badmmio rtos-uart
+GUEST_DEFS_badmmio := -DGUEST_NAME='\"app\"' -DGUEST_BADMMIO_AFTER=2
 # The rtos VM owning the PL011 (passthrough) and taking its receive interrupt.
 GUEST_DEFS_rtos-uart := -DGUEST_NAME='\"rtos\"' -DGUEST_UART_RX=1
 GUEST_MAKEVARS_rtos-uart := CONSOLE=pl011

@@ -25,13 +25,13 @@ static void after_tick(uint32_t n)
 		print("psci system_off\n");
 		print("system_off returned %d\n", psci(PSCI_SYSTEM_OFF, 0, 0, 0));
 	}
-	if (GUEST_BADSYSREG_AFTER && n == GUEST_BADSYSREG_AFTER) {
-		/* CPUACTLR_EL1 of the Cortex-A53: implementation defined, trapped by
-		 * HCR_EL2.TIDCP. The hypervisor must not let a VM near it. */
-		uint64_t v;
-		print("hostile: reading implementation-defined register\n");
-		__asm__ __volatile__("mrs %0, S3_1_C15_C2_0" : "=r"(v));
-		print("hostile: still alive (0x%lx)\n", v);
+	if (GUEST_BADMMIO_AFTER && n == GUEST_BADMMIO_AFTER) {
+		/* A load pair reports no syndrome (ESR ISV=0, Arm ARM D13.2.37), so
+		 * a trap-and-emulate device cannot be emulated for it. */
+		uint64_t a, b;
+		print("hostile: load pair from the distributor\n");
+		__asm__ __volatile__("ldp %0, %1, [%2]" : "=r"(a), "=r"(b) : "r"(0x08000000UL) : "memory");
+		print("hostile: still alive (0x%lx 0x%lx)\n", a, b);
 	}
 	if (GUEST_RESET_AFTER && n == GUEST_RESET_AFTER) {
 		print("psci system_reset\n");

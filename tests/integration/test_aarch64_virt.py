@@ -93,12 +93,13 @@ def test_gcc_build_boots_the_demo(machine):
     wait_ticks(m, "rtos", 0, 2)
 
 
-def test_unknown_system_register_access_stops_only_that_vm(machine):
-    m = machine("badsysreg")
-    m.expect(r"\[app\] hostile: reading implementation-defined register")
+def test_undecodable_device_access_stops_only_that_vm(machine):
+    m = machine("badmmio")
+    m.expect(r"\[app\] hostile: load pair from the distributor")
     report = m.expect(r"\[baohu\] FAULT VM 'app' vCPU 0: ([^\r\n]*)").group(1)
-    assert "system register access not allowed" in report
-    assert re.search(r"syndrome 0x6[0-3][0-9a-f]+", report), report  # EC 0x18
+    assert "without syndrome" in report
+    assert "address 0x8000000," in report
+    assert re.search(r"syndrome 0x9[0-3][0-9a-f]+", report), report  # EC 0x24, ISV=0
     m.expect(r"\[baohu\] VM 'app' stopped: fault")
     wait_ticks(m, "rtos", 0, 3)
     assert "hostile: still alive" not in m.output()

@@ -103,9 +103,12 @@ static void trap_dabt(struct vcpu *v, struct trap_frame *f, uint64_t esr)
     uint64_t far = sysreg_read(far_el2);
     /* HPFAR_EL2.FIPA holds IPA[47:12] in bits [43:4] (D13.2.52). */
     uint64_t ipa = ((sysreg_read(hpfar_el2) & 0xffffffffff0ull) << 8) | (far & 0xfff);
-    if (!(iss & DABT_ISV) || !vgic_owns_ipa(v->vm, ipa_init(ipa)))
+    if (!vgic_owns_ipa(v->vm, ipa_init(ipa)))
         trap_fault(v, f, (iss & DABT_WNR) ? "stage-2 data abort on write"
                                           : "stage-2 data abort on read", esr, ipa);
+    if (!(iss & DABT_ISV))
+        trap_fault(v, f, "emulated device access without syndrome (e.g. load/store pair)",
+                   esr, ipa);
     unsigned rt = DABT_SRT(iss);
     struct mmio_access acc = {
         .addr = ipa_init(ipa),

@@ -17,12 +17,14 @@ struct platform_range {
 enum platform_irqchip {
     IRQCHIP_GICV2,
     IRQCHIP_GICV3,
+    IRQCHIP_PLIC, /* RISC-V PLIC: guests get an emulated one at the same address */
+    IRQCHIP_AIA,  /* RISC-V APLIC + IMSIC: emulated APLIC, guest interrupt files */
 };
 
 struct platform {
     const char *name;
     size_t cpu_count;
-    uint64_t cpu_affinity[PLATFORM_MAX_CPUS]; /* MPIDR affinity fields per CPU */
+    uint64_t cpu_affinity[PLATFORM_MAX_CPUS]; /* MPIDR affinity fields (RISC-V: hart id) per CPU */
 
     struct platform_range ram[PLATFORM_MAX_RAM];
     size_t ram_count;
@@ -46,7 +48,11 @@ struct platform {
         uint64_t gicc;      /* GICv2 CPU interface */
         uint64_t gich;      /* GICv2 virtual interface control */
         uint64_t gicv;      /* GICv2 virtual CPU interface */
-        uint32_t irq_count; /* highest INTID + 1 */
+        uint64_t plic;      /* RISC-V PLIC */
+        uint64_t aplic;     /* RISC-V APLIC, supervisor domain */
+        uint64_t imsic;     /* RISC-V IMSIC, supervisor files (stride 0x1000 * (1 + guest files)) */
+        uint32_t guest_files; /* IMSIC guest interrupt files per hart */
+        uint32_t irq_count; /* highest INTID (RISC-V: interrupt source id) + 1 */
         uint32_t maint_irq; /* maintenance PPI */
     } irqchip;
 

@@ -1,8 +1,8 @@
-/* Fault containment: "app" reads an implementation-defined system register after 2 ticks. */
+/* Fault containment: "app" makes a distributor access Baohu cannot decode (load pair) after 2 ticks. */
 #include <baohu/config.h>
 
 BAOHU_INCBIN(rtos_image, GUEST_DIR "/rtos.bin");
-BAOHU_INCBIN(app_image, GUEST_DIR "/badsysreg.bin");
+BAOHU_INCBIN(app_image, GUEST_DIR "/badmmio.bin");
 
 static const struct vm_mem_region rtos_mem[] = {
     {.ipa = 0x40000000, .size = 16 << 20},
