@@ -10,3 +10,8 @@ GUEST_DEFS_badmmio := -DGUEST_NAME='\"app\"' -DGUEST_BADMMIO_AFTER=2
 # The rtos VM owning the PL011 (passthrough) and taking its receive interrupt.
 GUEST_DEFS_rtos-uart := -DGUEST_NAME='\"rtos\"' -DGUEST_UART_RX=1
 GUEST_MAKEVARS_rtos-uart := CONSOLE=pl011
+# Inter-VM ping-pong (configs/*/ipc.c): rtos answers, app asks, intruder has no object.
+GUEST_VARIANTS += ipc-pong ipc-ping ipc-intruder
+GUEST_DEFS_ipc-pong := -DGUEST_NAME='\"rtos\"' -DGUEST_IPC_ROLE=2
+GUEST_DEFS_ipc-ping := -DGUEST_NAME='\"app\"' -DGUEST_IPC_ROLE=1 -DGUEST_IPC_SHM=0x60000000UL -DGUEST_IPC_IRQ=53
+GUEST_DEFS_ipc-intruder := -DGUEST_NAME='\"intruder\"' -DGUEST_IPC_ROLE=3 -DGUEST_HOSTILE_AFTER=2 -DGUEST_HOSTILE_ADDR=0x50000000UL

@@ -31,6 +31,10 @@ static void irq_dispatch(void)
 			vcpus[k].pings++;
 		else if (intid >= INTID_BURST_FIRST && intid < INTID_BURST_FIRST + 8)
 			burst_record(intid);
+#if GUEST_IPC_ROLE
+		else if (intid == GUEST_IPC_IRQ)
+			ipc_irq();
+#endif
 #if GUEST_UART_RX
 		else if (intid == INTID_UART)
 			uart_rx_irq();

@@ -36,6 +36,22 @@
 #ifndef GUEST_BADMMIO_AFTER
 #define GUEST_BADMMIO_AFTER 0
 #endif
+/* IPC: 1 = ping, 2 = pong, 3 = intruder (has no object). */
+#ifndef GUEST_IPC_ROLE
+#define GUEST_IPC_ROLE 0
+#endif
+#ifndef GUEST_IPC_ROUNDS
+#define GUEST_IPC_ROUNDS 100
+#endif
+#ifndef GUEST_IPC_SHM
+#define GUEST_IPC_SHM 0x50000000UL
+#endif
+#ifndef GUEST_IPC_IRQ
+#define GUEST_IPC_IRQ 52
+#endif
+#ifndef GUEST_IPC_DOORBELL
+#define GUEST_IPC_DOORBELL 0x50100000UL
+#endif
 #ifndef GUEST_UART_RX
 #define GUEST_UART_RX 0
 #endif
@@ -51,6 +67,11 @@ extern volatile uint32_t uart_rx_lines;
 extern char uart_rx_line[64];
 void uart_rx_init(void);
 void uart_rx_irq(void);
+/* ipc.c */
+void ipc_init(void);
+void ipc_irq(void);
+void ipc_ping(void);
+void ipc_intrude(void);
 /* gic.c: enable an SPI, delivered to this VM's vCPU 0 (the reset routing). */
 void gic_spi_enable(unsigned intid, uint8_t prio);
 

@@ -107,6 +107,15 @@ void boot_main(void)
 		smp_boot();
 	if (GUEST_BURST)
 		burst_run();
+#if GUEST_IPC_ROLE
+	if (GUEST_IPC_ROLE != 3)
+		ipc_init();
+	irq_unmask();
+	if (GUEST_IPC_ROLE == 1)
+		ipc_ping();
+	if (GUEST_IPC_ROLE == 3)
+		ipc_intrude();
+#endif
 	tick_loop(0);
 }
 

@@ -2,6 +2,7 @@
 #ifndef BAOHU_CONFIG_H
 #define BAOHU_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -51,6 +52,33 @@ struct vm_image {
     uint64_t ipa;         /* where the image is placed in the guest */
 };
 
+/*
+ * Inter-VM communication: a shared-memory object, declared once, mapped into
+ * every VM that lists it in its `ipcs`. Peers notify each other with the
+ * ipc_notify hypercall (or the optional doorbell page), which raises each
+ * other peer's `doorbell_irq`.
+ */
+struct shmem_config {
+    const char *name;
+    uint64_t size;
+    uint64_t pa; /* 0: Baohu allocates it */
+};
+
+#define VM_IPC_MAX 8
+#define IPC_EVENTS 32 /* events 0..31 per notification */
+
+struct vm_ipc {
+    uint32_t shmem_id;     /* index into baohu_config.shmem */
+    uint64_t ipa;          /* where this VM sees the object */
+    bool writable;         /* false: mapped read-only */
+    uint32_t doorbell_irq; /* virtual INTID raised when a peer notifies; 0 = none */
+    /* Emulated doorbell page (4 KiB) for guest user space (e.g. Linux UIO):
+     * a 32-bit write of an event number at offset 0 notifies the peers; a
+     * 32-bit read at offset 4 returns and clears the events peers raised
+     * towards this VM. 0 = none. */
+    uint64_t doorbell_ipa;
+};
+
 enum vm_fault_policy {
     VM_FAULT_STOP,  /* stop every vCPU of the VM and report (default) */
     VM_FAULT_RESET, /* report, then restart the VM from its image */
@@ -67,11 +95,18 @@ struct vm_config {
     uint64_t entry;   /* IPA of vCPU 0's first instruction */
     uint64_t dtb_ipa; /* passed in x0 at entry; 0 = none */
     enum vm_fault_policy fault_policy;
+    const struct vm_ipc *ipcs;
+    size_t ipcs_count;
+    /* LLC colours this VM's RAM comes from (bit n = colour n); 0 = any page.
+     * Colours = LLC size / (ways x 4 KiB), from the platform description. */
+    uint64_t colours;
 };
 
 struct baohu_config {
     const struct vm_config *vms;
     size_t vms_count;
+    const struct shmem_config *shmem;
+    size_t shmem_count;
 };
 
 extern const struct baohu_config baohu_config;

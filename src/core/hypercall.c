@@ -1,6 +1,7 @@
 /* Decoding and dispatch of Baohu's hypercalls (ABI: include/baohu/hypercall.h). */
 #include "console.h"
 #include "hypercall.h"
+#include "ipc.h"
 #include "vm.h"
 
 bool hypercall_is_baohu(uint64_t fid)
@@ -18,6 +19,10 @@ int64_t hypercall_handle(struct vcpu *vcpu, uint64_t fid, const uint64_t args[HY
             return BAOHU_HC_ERR_INVALID_PARAM;
         console_guest_putc(&vcpu->vm->console, vcpu->vm->name, (char)args[0]);
         return BAOHU_HC_OK;
+    case BAOHU_HC_IPC_NOTIFY:
+        return ipc_notify(vcpu->vm, args[0], args[1]);
+    case BAOHU_HC_IPC_EVENTS:
+        return ipc_events_take(vcpu->vm, args[0]);
     default:
         return BAOHU_HC_ERR_NOT_SUPPORTED;
     }

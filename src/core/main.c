@@ -2,6 +2,7 @@
 #include "arch.h"
 #include "console.h"
 #include "cpu.h"
+#include "ipc.h"
 #include "vm.h"
 
 /* All platform RAM, 1 bit per page; Baohu's reserved range is marked used. */
@@ -10,6 +11,7 @@ static uint64_t hyp_page_bitmap[MAX_RAM_PAGES / 64];
 struct page_pool hyp_page_pool;
 
 static volatile bool vm_ready[PLATFORM_MAX_CPUS];
+static bool ipc_ok;
 
 /* The vCPU index of `cpu` inside a VM owning it: its rank among the VM's CPUs. */
 static bool vm_owner_of(cpuid_t cpu, vmid_t *vmid, uint32_t *vcpu_id)
@@ -39,6 +41,7 @@ void core_memory_init(void)
     page_pool_init(&hyp_page_pool, pa_init(ram->base), pages, hyp_page_bitmap);
     page_pool_reserve(&hyp_page_pool, pa_init(platform.hyp_reserved.base),
                       platform.hyp_reserved.size >> PAGE_SHIFT);
+    ipc_ok = ipc_init(&hyp_page_pool);
     for (size_t i = 0; i < baohu_config.vms_count; i++) {
         const struct vm_image *img = &baohu_config.vms[i].image;
         if (img->kind == VM_IMAGE_PRELOADED)
@@ -52,6 +55,8 @@ void core_start_cpus(void)
     console_log("Baohu on %s: %lu CPUs, %lu VM(s), %lu MiB free RAM", platform.name,
                 (unsigned long)platform.cpu_count, (unsigned long)baohu_config.vms_count,
                 (unsigned long)(hyp_page_pool.free_count >> (20 - PAGE_SHIFT)));
+    if (!ipc_ok)
+        console_log("shared memory could not be set up: VMs that use it will not start");
     for (cpuid_t cpu = 1; cpu < platform.cpu_count; cpu++)
         if (!arch_cpu_start(cpu))
             console_log("CPU %u did not start", cpu);

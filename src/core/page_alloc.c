@@ -139,3 +139,27 @@ bool page_is_used(const struct page_pool *pool, paddr_t pa)
         return false;
     return bit_get(pool, idx);
 }
+
+unsigned page_colour(paddr_t pa, unsigned colour_count)
+{
+    return (unsigned)((pa_addr(pa) >> PAGE_SHIFT) % colour_count);
+}
+
+bool page_alloc_coloured(struct page_pool *pool, uint64_t colours, unsigned colour_count,
+                         size_t *cursor, paddr_t *out)
+{
+    if (colour_count == 0 || colour_count > 64 || colours == 0)
+        return false;
+    for (size_t i = *cursor; i < pool->page_count; i++) {
+        paddr_t pa = pa_add(pool->base, (uint64_t)i << PAGE_SHIFT);
+        if (bit_get(pool, i) || !((colours >> page_colour(pa, colour_count)) & 1))
+            continue;
+        bit_set(pool, i);
+        pool->free_count--;
+        *cursor = i + 1;
+        *out = pa;
+        return true;
+    }
+    *cursor = pool->page_count;
+    return false;
+}

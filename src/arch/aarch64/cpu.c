@@ -54,6 +54,12 @@ void arch_cpu_idle_wait(void)
     }
 }
 
+uint64_t arch_time_ns(void)
+{
+    uint64_t f = sysreg_read(cntfrq_el0), c = sysreg_read(cntpct_el0);
+    return f ? (c / f) * 1000000000ull + (c % f) * 1000000000ull / f : 0;
+}
+
 noreturn void arch_system_off(void)
 {
     psci_call(PSCI_SYSTEM_OFF, 0, 0, 0);

@@ -30,10 +30,20 @@ bool arch_vm_init(struct vm *vm, struct page_pool *pool)
     return true;
 }
 
+/* Shared memory is data: never executable, so a peer cannot plant code. */
+#define S2_SHARED_RO (PTE_AF | PTE_SH_INNER | PTE_S2_MEMATTR(PTE_S2_MEMATTR_NORMAL_WB) | \
+                      PTE_S2_S2AP_R | PTE_S2_XN)
+#define S2_SHARED_RW (S2_SHARED_RO | PTE_S2_S2AP_W)
+
 bool arch_vm_map(struct vm *vm, ipa_t ipa, paddr_t pa, uint64_t size, enum vm_map_kind kind)
 {
-    return pt_map(&vm->arch.stage2, ipa_addr(ipa), pa_addr(pa), size,
-                  kind == VM_MAP_RAM ? S2_RAM : S2_DEVICE);
+    static const uint64_t attrs[] = {
+        [VM_MAP_RAM] = S2_RAM,
+        [VM_MAP_DEVICE] = S2_DEVICE,
+        [VM_MAP_SHARED_RW] = S2_SHARED_RW,
+        [VM_MAP_SHARED_RO] = S2_SHARED_RO,
+    };
+    return pt_map(&vm->arch.stage2, ipa_addr(ipa), pa_addr(pa), size, attrs[kind]);
 }
 
 bool arch_vm_translate(struct vm *vm, ipa_t ipa, paddr_t *pa)

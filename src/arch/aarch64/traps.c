@@ -4,6 +4,7 @@
 #include "console.h"
 #include "cpu.h"
 #include "hypercall.h"
+#include "ipc.h"
 #include "psci.h"
 #include "sysreg.h"
 #include "vm.h"
@@ -103,7 +104,8 @@ static void trap_dabt(struct vcpu *v, struct trap_frame *f, uint64_t esr)
     uint64_t far = sysreg_read(far_el2);
     /* HPFAR_EL2.FIPA holds IPA[47:12] in bits [43:4] (D13.2.52). */
     uint64_t ipa = ((sysreg_read(hpfar_el2) & 0xffffffffff0ull) << 8) | (far & 0xfff);
-    if (!vgic_owns_ipa(v->vm, ipa_init(ipa)))
+    bool gic = vgic_owns_ipa(v->vm, ipa_init(ipa));
+    if (!gic && !ipc_is_doorbell(v->vm, ipa_init(ipa)))
         trap_fault(v, f, (iss & DABT_WNR) ? "stage-2 data abort on write"
                                           : "stage-2 data abort on read", esr, ipa);
     if (!(iss & DABT_ISV))
@@ -118,7 +120,7 @@ static void trap_dabt(struct vcpu *v, struct trap_frame *f, uint64_t esr)
     };
     if (acc.write && acc.size < 8)
         acc.value &= (1ull << (8 * acc.size)) - 1;
-    if (!vgic_mmio_access(v, &acc))
+    if (!(gic ? vgic_mmio_access(v, &acc) : ipc_doorbell_access(v, &acc)))
         trap_fault(v, f, "access to an emulated device register that does not exist", esr, ipa);
     if (!acc.write) {
         uint64_t val = acc.value;

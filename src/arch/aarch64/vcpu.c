@@ -135,3 +135,10 @@ void arch_vm_irqchip_init(struct vm *vm)
 {
     vgic_vm_init(vm);
 }
+
+void arch_vm_virq_raise(struct vm *vm, irqid_t irq)
+{
+    /* vCPU 0's pCPU takes the SPI and forwards it to the vCPU the guest
+     * routed it to (vgic.c), as for a passthrough interrupt. */
+    vgic_inject_remote(&vm->vcpus[0], irq);
+}

@@ -390,6 +390,15 @@ void vgic_vm_init(struct vm *vm)
                 gic_spi_route(intid, vm->vcpus[0].cpu);
         }
     }
+    /* IPC doorbells: virtual SPIs with no physical interrupt behind them. */
+    for (size_t i = 0; i < c->ipcs_count; i++) {
+        irqid_t intid = c->ipcs[i].doorbell_irq;
+        if (intid < VGIC_PRIVATE_IRQS || intid >= VGIC_PRIVATE_IRQS + VGIC_MAX_SPIS)
+            continue;
+        d->spi[intid - VGIC_PRIVATE_IRQS].owned = true;
+        if (intid - VGIC_PRIVATE_IRQS + 1 > d->spi_count)
+            d->spi_count = intid - VGIC_PRIVATE_IRQS + 1;
+    }
     spin_unlock(&d->lock);
 }
 

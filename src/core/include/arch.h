@@ -10,8 +10,10 @@ struct vm;
 struct vcpu;
 
 enum vm_map_kind {
-    VM_MAP_RAM,    /* normal write-back memory, read/write/execute */
-    VM_MAP_DEVICE, /* passthrough MMIO: device memory, never executable */
+    VM_MAP_RAM,       /* normal write-back memory, read/write/execute */
+    VM_MAP_DEVICE,    /* passthrough MMIO: device memory, never executable */
+    VM_MAP_SHARED_RW, /* inter-VM shared memory: normal memory, never executable */
+    VM_MAP_SHARED_RO, /* the same, read-only for this VM */
 };
 
 /* The CPU we run on. */
@@ -26,6 +28,8 @@ bool arch_cpu_start(cpuid_t cpu);
 void arch_cpu_idle_wait(void);
 /* Drop whatever this CPU was doing (the stack included) and enter the idle loop. */
 noreturn void arch_cpu_park(void);
+/* A monotonic clock in nanoseconds (for reports and benchmarks). */
+uint64_t arch_time_ns(void);
 /* Switch the whole machine off (the last VM stopped). */
 noreturn void arch_system_off(void);
 
@@ -45,6 +49,9 @@ void arch_vcpu_reset(struct vcpu *vcpu, uint64_t entry, uint64_t arg);
 void arch_vcpu_quiesce(struct vcpu *vcpu);
 /* Make virtual interrupt `irq` pending on `vcpu`, which runs on this CPU. */
 void arch_virq_inject(struct vcpu *vcpu, irqid_t irq);
+/* Make virtual interrupt `irq` (one of the VM's, e.g. an IPC doorbell) pending
+ * in `vm`, from any CPU: it goes to the vCPU the guest routed it to. */
+void arch_vm_virq_raise(struct vm *vm, irqid_t irq);
 /* Raise Baohu's cross-CPU doorbell on `target`. */
 void arch_cpu_send_ipi(cpuid_t target);
 /* Enter the guest on this CPU with the state set by arch_vcpu_reset. */

@@ -18,6 +18,16 @@ bool page_pool_reserve(struct page_pool *pool, paddr_t pa, size_t pages);
 /* `pages` contiguous free pages whose first page's address is a multiple of
  * align_pages * 4 KiB (align_pages a power of two, >= 1). False if none. */
 bool page_alloc(struct page_pool *pool, size_t pages, size_t align_pages, paddr_t *out);
+/*
+ * Cache colouring: a page's colour is its page frame number modulo the
+ * number of LLC colours (LLC size / (ways x page size)), i.e. which LLC sets
+ * its lines map to. page_alloc_coloured takes one free page whose colour is
+ * in the bitmap `colours`, scanning from *cursor (a page index, 0 at first)
+ * so a run of calls for one VM costs one pass over the pool.
+ */
+unsigned page_colour(paddr_t pa, unsigned colour_count);
+bool page_alloc_coloured(struct page_pool *pool, uint64_t colours, unsigned colour_count,
+                         size_t *cursor, paddr_t *out);
 void page_free(struct page_pool *pool, paddr_t pa, size_t pages);
 bool page_is_used(const struct page_pool *pool, paddr_t pa);
 

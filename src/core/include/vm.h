@@ -44,6 +44,7 @@ struct vm {
     struct vcpu vcpus[PLATFORM_MAX_CPUS];
     volatile enum vm_state state;
     struct console_line console;
+    uint32_t ipc_events[VM_IPC_MAX]; /* per entry of config->ipcs, bit n = event n */
     spinlock_t lock;
     struct vm_arch arch;
 };
@@ -77,6 +78,9 @@ noreturn void vm_fault(struct vcpu *vcpu, const char *what, uint64_t syndrome,
                        uint64_t addr, uint64_t pc);
 /* Is [ipa, ipa+size) inside one of the VM's RAM regions? */
 bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size);
+
+/* LLC colours of the platform (0: colouring unavailable). */
+unsigned vm_llc_colours(void);
 
 /* The idle loop of a CPU whose vCPU is not running. */
 noreturn void cpu_idle(void);

@@ -18,5 +18,6 @@ const struct platform platform = {
         .irq_count = 288,
         .maint_irq = 25,
     },
-    .llc = {.size = 0, .ways = 0, .line = 64},
+    /* Cortex-A53 L2 as QEMU models it (CCSIDR): 1 MiB, 16 ways -> 16 colours. */
+    .llc = {.size = 1 << 20, .ways = 16, .line = 64},
 };
