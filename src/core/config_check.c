@@ -328,27 +328,48 @@ static void check_devs(struct cc *c, size_t i)
     }
 }
 
-/* One IPA region of a VM, memory or device, for the address-space checks. */
-static void region_at(const struct vm_config *vm, size_t n, const char **what, size_t *j, uint64_t *ipa,
-                      uint64_t *size)
+static size_t ipcs_count(const struct vm_config *vm)
+{
+    return vm->ipcs ? vm->ipcs_count : 0;
+}
+
+static uint64_t shmem_size(const struct cc *c, uint32_t id)
+{
+    return c->cfg->shmem && id < c->cfg->shmem_count ? c->cfg->shmem[id].size : 0;
+}
+
+/* One IPA region of a VM (memory, device, shared object or doorbell page),
+ * for the address-space checks. */
+static void region_at(const struct cc *c, const struct vm_config *vm, size_t n, const char **what,
+                      size_t *j, uint64_t *ipa, uint64_t *size)
 {
     if (n < mem_count(vm)) {
         *what = "mem";
         *j = n;
         *ipa = vm->mem[n].ipa;
         *size = vm->mem[n].size;
-    } else {
+    } else if (n < mem_count(vm) + devs_count(vm)) {
         *what = "devs";
         *j = n - mem_count(vm);
         *ipa = vm->devs[*j].ipa;
         *size = vm->devs[*j].size;
+    } else if (n < mem_count(vm) + devs_count(vm) + ipcs_count(vm)) {
+        *what = "ipcs";
+        *j = n - mem_count(vm) - devs_count(vm);
+        *ipa = vm->ipcs[*j].ipa;
+        *size = shmem_size(c, vm->ipcs[*j].shmem_id);
+    } else {
+        *what = "ipcs doorbell";
+        *j = n - mem_count(vm) - devs_count(vm) - ipcs_count(vm);
+        *ipa = vm->ipcs[*j].doorbell_ipa;
+        *size = vm->ipcs[*j].doorbell_ipa ? 0x1000 : 0;
     }
 }
 
 static void check_ipa_space(struct cc *c, size_t i)
 {
     const struct vm_config *vm = vm_at(c, i);
-    size_t total = mem_count(vm) + devs_count(vm);
+    size_t total = mem_count(vm) + devs_count(vm) + 2 * ipcs_count(vm);
     struct cc_window gic[4];
     size_t gic_count = gic_windows(c->plat, false, gic);
 
@@ -357,9 +378,11 @@ static void check_ipa_space(struct cc *c, size_t i)
         size_t j, j2;
         uint64_t ipa, size, ipa2, size2;
 
-        region_at(vm, n, &what, &j, &ipa, &size);
+        region_at(c, vm, n, &what, &j, &ipa, &size);
+        if (size == 0)
+            continue;
         for (size_t m = 0; m < n; m++) {
-            region_at(vm, m, &what2, &j2, &ipa2, &size2);
+            region_at(c, vm, m, &what2, &j2, &ipa2, &size2);
             if (overlaps(ipa, size, ipa2, size2))
                 error(c, i, "%s[%zu]: ipa " RANGE " overlaps %s[%zu] ipa " RANGE, what, j,
                       RANGE_ARGS(ipa, size), what2, j2, RANGE_ARGS(ipa2, size2));
@@ -545,6 +568,105 @@ static void check_memory_total(struct cc *c)
     }
 }
 
+/* ---- inter-VM communication */
+
+static void check_shmem(struct cc *c)
+{
+    const struct baohu_config *cfg = c->cfg;
+    if (!cfg->shmem && cfg->shmem_count) {
+        error(c, CC_NO_VM, "config shmem: shmem_count is %zu but shmem is NULL", cfg->shmem_count);
+        return;
+    }
+    for (size_t s = 0; cfg->shmem && s < cfg->shmem_count; s++) {
+        const struct shmem_config *o = &cfg->shmem[s];
+        const char *name = o->name ? o->name : "(unnamed)";
+        bool used = false;
+        if (o->size == 0 || !aligned(o->size, 0x1000))
+            error(c, CC_NO_VM, "shmem[%zu] '%s': size " HEX " is zero or not 4 KiB aligned", s, name,
+                  o->size);
+        if (o->pa && (!aligned(o->pa, 0x1000) || !in_ram(c->plat, o->pa, o->size)))
+            error(c, CC_NO_VM, "shmem[%zu] '%s': pa " RANGE " not 4 KiB aligned or not inside RAM", s,
+                  name, RANGE_ARGS(o->pa, o->size));
+        if (o->pa && overlaps(o->pa, o->size, c->plat->hyp_reserved.base, c->plat->hyp_reserved.size))
+            error(c, CC_NO_VM, "shmem[%zu] '%s': pa " RANGE " overlaps Baohu's reserved RAM " RANGE, s,
+                  name, RANGE_ARGS(o->pa, o->size),
+                  RANGE_ARGS(c->plat->hyp_reserved.base, c->plat->hyp_reserved.size));
+        for (size_t i = 0; i < cfg->vms_count; i++)
+            for (size_t j = 0; j < ipcs_count(vm_at(c, i)); j++)
+                used |= vm_at(c, i)->ipcs[j].shmem_id == s;
+        if (!used)
+            warning(c, CC_NO_VM, "shmem[%zu] '%s': no VM uses it", s, name);
+    }
+    if (cfg->shmem_count > 16)
+        error(c, CC_NO_VM, "config shmem: %zu objects, at most 16", cfg->shmem_count);
+}
+
+static void check_ipcs(struct cc *c, size_t i)
+{
+    const struct vm_config *vm = vm_at(c, i);
+    if (!vm->ipcs && vm->ipcs_count) {
+        error(c, i, "ipcs: ipcs_count is %zu but ipcs is NULL", vm->ipcs_count);
+        return;
+    }
+    if (ipcs_count(vm) > VM_IPC_MAX)
+        error(c, i, "ipcs: %zu entries, at most %d", ipcs_count(vm), VM_IPC_MAX);
+    for (size_t j = 0; j < ipcs_count(vm); j++) {
+        const struct vm_ipc *ipc = &vm->ipcs[j];
+        if (!c->cfg->shmem || ipc->shmem_id >= c->cfg->shmem_count) {
+            error(c, i, "ipcs[%zu]: shmem_id %" PRIu32 " does not exist (%zu objects)", j,
+                  ipc->shmem_id, c->cfg->shmem ? c->cfg->shmem_count : 0);
+            continue;
+        }
+        if (!aligned(ipc->ipa, 0x1000) || !aligned(ipc->doorbell_ipa, 0x1000))
+            error(c, i, "ipcs[%zu]: ipa " HEX " or doorbell_ipa " HEX " not 4 KiB aligned", j,
+                  ipc->ipa, ipc->doorbell_ipa);
+        for (size_t k = 0; k < j; k++) {
+            if (vm->ipcs[k].shmem_id == ipc->shmem_id)
+                error(c, i, "ipcs[%zu]: shmem_id %" PRIu32 " already listed as ipcs[%zu]", j,
+                      ipc->shmem_id, k);
+            if (ipc->doorbell_irq && vm->ipcs[k].doorbell_irq == ipc->doorbell_irq)
+                error(c, i, "ipcs[%zu].doorbell_irq: interrupt %" PRIu32 " already used by ipcs[%zu]",
+                      j, ipc->doorbell_irq, k);
+        }
+        uint32_t irq = ipc->doorbell_irq;
+        if (!irq)
+            continue;
+        if (irq < CC_FIRST_SPI || irq >= c->plat->irqchip.irq_count)
+            error(c, i, "ipcs[%zu].doorbell_irq: interrupt %" PRIu32 " is not an SPI of this platform (32..%" PRIu32 ")",
+                  j, irq, c->plat->irqchip.irq_count - 1);
+        for (size_t d = 0; d < devs_count(vm); d++)
+            for (size_t k = 0; k < irqs_count(&vm->devs[d]); k++)
+                if (vm->devs[d].irqs[k] == irq)
+                    error(c, i, "ipcs[%zu].doorbell_irq: interrupt %" PRIu32 " is also devs[%zu].irqs[%zu], a physical one",
+                          j, irq, d, k);
+    }
+}
+
+/* ---- cache colouring */
+
+static void check_colours(struct cc *c, size_t i)
+{
+    const struct vm_config *vm = vm_at(c, i);
+    const struct platform *p = c->plat;
+    if (!vm->colours)
+        return;
+    uint32_t n = p->llc.size && p->llc.ways ? p->llc.size / (p->llc.ways * 0x1000u) : 0;
+    if (n == 0) {
+        error(c, i, "colours: 0x%" PRIx64 " given, but platform '%s' declares no LLC geometry", vm->colours,
+              p->name);
+        return;
+    }
+    if (n < 64 && (vm->colours >> n))
+        error(c, i, "colours: 0x%" PRIx64 " names colours beyond the platform's %" PRIu32 " (0..%" PRIu32 ")",
+              vm->colours, n, n - 1);
+    for (size_t o = 0; o < i; o++) {
+        uint64_t shared = vm->colours & vm_at(c, o)->colours;
+        if (shared)
+            warning(c, i, "colours: shares colours 0x%" PRIx64 " with VM '%s' (#%zu): their LLC lines can evict each other",
+                    shared, vm_name(c, o), o);
+    }
+}
+
 size_t config_check(const struct platform *plat, const struct baohu_config *cfg, struct config_issue *out,
                     size_t max)
 {
@@ -563,7 +685,10 @@ size_t config_check(const struct platform *plat, const struct baohu_config *cfg,
         check_irqs(&c, i);
         check_image(&c, i);
         check_entry(&c, i);
+        check_ipcs(&c, i);
+        check_colours(&c, i);
     }
+    check_shmem(&c);
     check_memory_total(&c);
     return c.count;
 }

@@ -21,6 +21,8 @@ static struct vm_mem_region mem[2][4];
 static struct vm_dev_region devs[2][4];
 static uint32_t irqs[2][4][4];
 static struct vm_config vms[2];
+static struct shmem_config shm[2];
+static struct vm_ipc ipcs[2][2];
 static struct baohu_config cfg;
 static struct platform plat;
 
@@ -34,6 +36,8 @@ static int setup(void **state)
     memset(devs, 0, sizeof devs);
     memset(irqs, 0, sizeof irqs);
     memset(vms, 0, sizeof vms);
+    memset(shm, 0, sizeof shm);
+    memset(ipcs, 0, sizeof ipcs);
     plat = platform;
 
     /* rtos (#0): CPU 0, 16 MiB anywhere, the PL031 RTC. */
@@ -531,6 +535,110 @@ static void nonfixed_memory_exceeds_ram(void **state)
     expect_error("VM 'app' (#1) mem[0]:", "non-fixed memory of all VMs reaches 0x3be01000 bytes, more than the 0x3be00000 bytes of RAM left");
 }
 
+/* ---- inter-VM communication and cache colouring */
+
+/* Both VMs share object 0: rtos with a doorbell page, app read-only. */
+static void add_ipc(void)
+{
+    shm[0] = (struct shmem_config){.name = "chan", .size = 0x10000};
+    ipcs[0][0] = (struct vm_ipc){.shmem_id = 0, .ipa = 0x50000000, .writable = true,
+                                 .doorbell_irq = 52, .doorbell_ipa = 0x50100000};
+    ipcs[1][0] = (struct vm_ipc){.shmem_id = 0, .ipa = 0x70000000, .doorbell_irq = 53};
+    vms[0].ipcs = ipcs[0];
+    vms[0].ipcs_count = 1;
+    vms[1].ipcs = ipcs[1];
+    vms[1].ipcs_count = 1;
+    cfg.shmem = shm;
+    cfg.shmem_count = 1;
+}
+
+static void ipc_valid(void **state)
+{
+    (void)state;
+    add_ipc();
+    expect_clean();
+}
+
+static void ipc_unknown_object(void **state)
+{
+    (void)state;
+    add_ipc();
+    ipcs[1][0].shmem_id = 3;
+    expect_error("VM 'app' (#1) ipcs[0]", "shmem_id 3 does not exist");
+}
+
+static void ipc_overlaps_memory(void **state)
+{
+    (void)state;
+    add_ipc();
+    ipcs[0][0].ipa = 0x40ff0000;
+    expect_error("VM 'rtos' (#0) ipcs[0]", "overlaps mem[0]");
+}
+
+static void ipc_doorbell_overlaps_object(void **state)
+{
+    (void)state;
+    add_ipc();
+    ipcs[0][0].doorbell_ipa = 0x50008000;
+    expect_error("VM 'rtos' (#0) ipcs doorbell[0]", "overlaps ipcs[0]");
+}
+
+static void ipc_doorbell_irq_is_a_device_irq(void **state)
+{
+    (void)state;
+    add_ipc();
+    ipcs[0][0].doorbell_irq = 34;
+    expect_error("VM 'rtos' (#0) ipcs[0].doorbell_irq", "also devs[0].irqs[0]");
+}
+
+static void ipc_doorbell_irq_not_an_spi(void **state)
+{
+    (void)state;
+    add_ipc();
+    ipcs[1][0].doorbell_irq = 27;
+    expect_error("VM 'app' (#1) ipcs[0].doorbell_irq", "not an SPI");
+}
+
+static void ipc_object_unused_is_a_warning(void **state)
+{
+    (void)state;
+    add_ipc();
+    shm[1] = (struct shmem_config){.name = "spare", .size = 0x1000};
+    cfg.shmem_count = 2;
+    expect_one_issue(false, "shmem[1] 'spare'", "no VM uses it");
+}
+
+static void colours_valid(void **state)
+{
+    (void)state;
+    vms[0].colours = 0x000f;
+    vms[1].colours = 0xfff0;
+    expect_clean();
+}
+
+static void colours_beyond_platform(void **state)
+{
+    (void)state;
+    vms[0].colours = 0x10000; /* colour 16 of 16 (0..15) */
+    expect_error("VM 'rtos' (#0) colours", "beyond the platform's 16");
+}
+
+static void colours_shared_is_a_warning(void **state)
+{
+    (void)state;
+    vms[0].colours = 0x00ff;
+    vms[1].colours = 0xff80;
+    expect_one_issue(false, "VM 'app' (#1) colours", "shares colours 0x80 with VM 'rtos' (#0)");
+}
+
+static void colours_without_llc_geometry(void **state)
+{
+    (void)state;
+    plat.llc.size = 0;
+    vms[1].colours = 0x3;
+    expect_error("VM 'app' (#1) colours", "declares no LLC geometry");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -586,6 +694,17 @@ int main(void)
         cmocka_unit_test_setup(unknown_fault_policy, setup),
         cmocka_unit_test_setup(nonfixed_memory_fits_exactly, setup),
         cmocka_unit_test_setup(nonfixed_memory_exceeds_ram, setup),
+        cmocka_unit_test_setup(ipc_valid, setup),
+        cmocka_unit_test_setup(ipc_unknown_object, setup),
+        cmocka_unit_test_setup(ipc_overlaps_memory, setup),
+        cmocka_unit_test_setup(ipc_doorbell_overlaps_object, setup),
+        cmocka_unit_test_setup(ipc_doorbell_irq_is_a_device_irq, setup),
+        cmocka_unit_test_setup(ipc_doorbell_irq_not_an_spi, setup),
+        cmocka_unit_test_setup(ipc_object_unused_is_a_warning, setup),
+        cmocka_unit_test_setup(colours_valid, setup),
+        cmocka_unit_test_setup(colours_beyond_platform, setup),
+        cmocka_unit_test_setup(colours_shared_is_a_warning, setup),
+        cmocka_unit_test_setup(colours_without_llc_geometry, setup),
     };
 
     return cmocka_run_group_tests_name("config_check", tests, NULL, NULL);

@@ -185,10 +185,72 @@ static void is_used_outside_pool_is_false(void **state)
     assert_true(page_is_used(&pool, pa_init(PG(200) - 1)));
 }
 
+/* Colour = page frame number mod colour count: with 16 colours the colour
+ * of BASE + n pages is (BASE_PFN + n) % 16. */
+static void colour_arithmetic(void **state)
+{
+    (void)state;
+    assert_int_equal(page_colour(pa_init(0x40000000), 16), 0);
+    assert_int_equal(page_colour(pa_init(0x40001000), 16), 1);
+    assert_int_equal(page_colour(pa_init(0x4000f000), 16), 15);
+    assert_int_equal(page_colour(pa_init(0x40010000), 16), 0);
+    assert_int_equal(page_colour(pa_init(0x40003fff), 4), 3);
+}
+
+static void coloured_alloc_takes_only_its_colours(void **state)
+{
+    (void)state;
+    size_t cursor = 0, got = 0;
+    paddr_t pa;
+    /* Colours 2 and 5 of 8: 2 pages in every 8 of the 200-page pool. */
+    while (page_alloc_coloured(&pool, (1u << 2) | (1u << 5), 8, &cursor, &pa)) {
+        unsigned c = page_colour(pa, 8);
+        assert_true(c == 2 || c == 5);
+        assert_true(page_is_used(&pool, pa));
+        got++;
+    }
+    unsigned base_colour = page_colour(pa_init(BASE), 8);
+    size_t expect = 0;
+    for (size_t i = 0; i < 200; i++) {
+        unsigned c = (base_colour + i) % 8;
+        expect += c == 2 || c == 5;
+    }
+    assert_int_equal(got, expect);
+    assert_int_equal(pool.free_count, 200 - expect);
+}
+
+static void coloured_alloc_skips_used_pages(void **state)
+{
+    (void)state;
+    size_t cursor = 0;
+    paddr_t pa, first;
+    assert_true(page_alloc_coloured(&pool, 1u << 3, 4, &cursor, &first));
+    page_free(&pool, first, 1);
+    assert_true(page_pool_reserve(&pool, first, 1));
+    cursor = 0;
+    assert_true(page_alloc_coloured(&pool, 1u << 3, 4, &cursor, &pa));
+    assert_int_equal(pa_addr(pa), pa_addr(first) + 4 * PAGE_SIZE);
+}
+
+static void coloured_alloc_rejects_bad_arguments(void **state)
+{
+    (void)state;
+    size_t cursor = 0;
+    paddr_t pa;
+    assert_false(page_alloc_coloured(&pool, 0, 16, &cursor, &pa));
+    assert_false(page_alloc_coloured(&pool, 1, 0, &cursor, &pa));
+    assert_false(page_alloc_coloured(&pool, 1, 65, &cursor, &pa));
+    assert_int_equal(pool.free_count, 200);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(init_starts_all_free, setup),
+        cmocka_unit_test_setup(colour_arithmetic, setup),
+        cmocka_unit_test_setup(coloured_alloc_takes_only_its_colours, setup),
+        cmocka_unit_test_setup(coloured_alloc_skips_used_pages, setup),
+        cmocka_unit_test_setup(coloured_alloc_rejects_bad_arguments, setup),
         cmocka_unit_test_setup(alloc_is_first_fit, setup),
         cmocka_unit_test_setup(alloc_aligns_physical_address, setup),
         cmocka_unit_test_setup(alloc_skips_used_runs_with_alignment, setup),

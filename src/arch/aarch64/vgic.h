@@ -10,7 +10,7 @@ struct vm;
 struct vcpu;
 
 #define VGIC_PRIVATE_IRQS 32   /* SGIs 0-15, PPIs 16-31: per vCPU */
-#define VGIC_MAX_SPIS 64       /* SPIs a VM may own (passthrough + virtual) */
+#define VGIC_MAX_SPIS 256      /* SPIs a VM may own (passthrough + virtual): INTIDs 32-287 */
 #define VGIC_MAX_LRS 16
 #define VGIC_NO_LR 0xff
 
