@@ -1,11 +1,12 @@
-# Baohu: make [PLATFORM=<board>] [CONFIG=<name>] [CROSS_COMPILE=aarch64-linux-gnu-] [all|run|debug|test|check|clean]
+# Baohu: make [PLATFORM=<board>] [CONFIG=<name>] [CROSS_COMPILE=aarch64-linux-gnu-|riscv64-linux-gnu-] [all|run|debug|test|check|clean]
 PLATFORM ?= qemu-aarch64-virt
 CONFIG ?= demo
 CROSS_COMPILE ?=
 
 include src/platform/$(PLATFORM)/platform.mk
 include src/arch/$(ARCH)/arch.mk
-include guests/variants.mk
+# An arch whose test guest has its own variant list names it in arch.mk.
+include $(or $(GUEST_VARIANTS_MK),guests/variants.mk)
 # A config may add QEMU arguments (e.g. images for QEMU's loader) in <config>.mk.
 -include configs/$(PLATFORM)/$(CONFIG).mk
 
@@ -43,7 +44,7 @@ GUEST_BINS := $(foreach g,$(GUEST_VARIANTS),$(GUEST_OUT)/$(g).bin)
 all: $(ELF)
 
 tools:
-	@scripts/ensure-tools.sh build
+	@PLATFORM=$(PLATFORM) scripts/ensure-tools.sh build
 
 $(OBJ)/%.c.o: %.c Makefile | tools
 	@mkdir -p $(dir $@)

@@ -3,10 +3,19 @@
 # usage: ensure-tools.sh build|test
 set -euo pipefail
 want=(clang lld make qemu-system-arm device-tree-compiler gcc libc6-dev)
+# RISC-V platforms run on qemu-system-riscv64 (qemu-system-misc) over Debian's OpenSBI.
+case "${PLATFORM:-}" in
+    *riscv*) want+=(qemu-system-misc opensbi) ;;
+esac
 if [ "${1:-build}" = test ]; then
-    want+=(libcmocka-dev python3-pytest python3-pexpect gcc-aarch64-linux-gnu)
+    # The tests cover every platform, and check the GCC build of each arch.
+    want+=(libcmocka-dev python3-pytest python3-pexpect gcc-aarch64-linux-gnu
+           qemu-system-misc opensbi gcc-riscv64-linux-gnu)
 fi
-[ -n "${CROSS_COMPILE:-}" ] && want+=(gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu)
+# CROSS_COMPILE=<triplet>- needs gcc-<triplet> and binutils-<triplet>.
+if [ -n "${CROSS_COMPILE:-}" ]; then
+    want+=("gcc-${CROSS_COMPILE%-}" "binutils-${CROSS_COMPILE%-}")
+fi
 missing=()
 for p in "${want[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,0 +1,90 @@
+/* Test-variant options (-D defaults), shared per-vCPU state and prototypes of the RV64 guest. */
+#ifndef GUEST_H
+#define GUEST_H
+
+#include <stdarg.h>
+#include <stdint.h>
+#include "config.h"
+
+#ifndef GUEST_NAME
+#define GUEST_NAME "baremetal"
+#endif
+#ifndef TICK_MS
+#define TICK_MS 200
+#endif
+#ifndef GUEST_SMP
+#define GUEST_SMP 0
+#endif
+#ifndef GUEST_HOSTILE_AFTER
+#define GUEST_HOSTILE_AFTER 0
+#endif
+#ifndef GUEST_HOSTILE_ADDR
+#define GUEST_HOSTILE_ADDR 0x7f000000UL
+#endif
+#ifndef GUEST_SYSOFF_AFTER
+#define GUEST_SYSOFF_AFTER 0
+#endif
+#ifndef GUEST_RESET_AFTER
+#define GUEST_RESET_AFTER 0
+#endif
+#ifndef GUEST_BADCALL
+#define GUEST_BADCALL 0
+#endif
+/* Take the goldfish RTC's alarm (PLIC source 11) through the interrupt controller. */
+#ifndef GUEST_RTC_IRQ
+#define GUEST_RTC_IRQ 0
+#endif
+
+/* State each vCPU's trap handler updates and its thread context consumes. */
+struct vcpu {
+	volatile uint32_t online;
+	volatile uint32_t ticks; /* supervisor timer interrupts taken */
+	volatile uint32_t pings; /* IPIs taken */
+	volatile uint32_t rtc;   /* RTC alarm interrupts claimed */
+	uint64_t deadline;       /* current timer deadline */
+};
+extern struct vcpu vcpus[MAX_VCPUS];
+
+/* tp holds the hart id (= vCPU number), set by start.S. */
+static inline unsigned cpu_id(void)
+{
+	unsigned long id;
+
+	__asm__ __volatile__("mv %0, tp" : "=r"(id));
+	return (unsigned)id;
+}
+
+/* fmt.c */
+unsigned vfmt(char *buf, unsigned size, const char *fmt, va_list ap);
+unsigned sfmt(char *buf, unsigned size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* lock.c */
+struct ticket_lock {
+	volatile uint32_t next, owner;
+};
+void lock_take(struct ticket_lock *l);
+void lock_give(struct ticket_lock *l);
+
+/* console.c */
+void print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* timer.c */
+extern volatile uint32_t sstc_missing;
+uint64_t timer_now(void);
+uint64_t timer_ms(unsigned ms);
+void timer_start(unsigned k);
+void timer_irq(unsigned k);
+
+/* smp.c, rtc.c */
+void smp_boot(void);
+void rtc_test(void);
+void rtc_irq(unsigned k);
+
+/* start.S, vectors.S and the C functions they call */
+extern char secondary_entry[];
+void boot_main(void) __attribute__((noreturn));
+void secondary_main(unsigned k, uint64_t opaque) __attribute__((noreturn));
+void trap_handler(uint64_t *frame);
+
+#endif

@@ -1,0 +1,95 @@
+/* Guest flow: vCPU 0 boot checks, secondary start, and the per-vCPU tick loop. */
+#include <baohu/hypercall.h>
+#include "guest.h"
+#include "riscv.h"
+#include "sbi.h"
+
+struct vcpu vcpus[MAX_VCPUS];
+
+/* vCPU 0's timed actions; each marker line is printed before acting. */
+static void after_tick(uint32_t n)
+{
+	if (GUEST_HOSTILE_AFTER && n == GUEST_HOSTILE_AFTER) {
+		print("hostile: writing to ipa 0x%lx\n", (uint64_t)GUEST_HOSTILE_ADDR);
+		mmio_w32(GUEST_HOSTILE_ADDR, 0xdeadbeef);
+		fence();
+		print("hostile: still alive\n");
+	}
+	if (GUEST_SYSOFF_AFTER && n == GUEST_SYSOFF_AFTER) {
+		print("sbi srst shutdown\n");
+		print("srst shutdown returned %ld\n",
+		      sbi_call(SBI_EXT_SRST, 0, SBI_SRST_SHUTDOWN, 0, 0, 0).error);
+	}
+	if (GUEST_RESET_AFTER && n == GUEST_RESET_AFTER) {
+		print("sbi srst reboot\n");
+		print("srst reboot returned %ld\n",
+		      sbi_call(SBI_EXT_SRST, 0, SBI_SRST_COLD_REBOOT, 0, 0, 0).error);
+	}
+}
+
+/*
+ * Interrupts are taken only here. The check-then-WFI runs with sstatus.SIE
+ * clear: WFI still wakes on a pending, enabled interrupt (RISC-V priv.
+ * §3.3.3), so one arriving between the check and the WFI is not slept through.
+ */
+static void __attribute__((noreturn)) tick_loop(unsigned k)
+{
+	struct vcpu *v = &vcpus[k];
+	uint32_t ticks = 0, pings = 0, rtc = 0;
+
+	timer_start(k);
+	for (;;) {
+		irq_mask();
+		if (v->ticks == ticks && v->pings == pings && v->rtc == rtc)
+			wfi();
+		irq_unmask();
+		for (; pings != v->pings; pings++)
+			print("vcpu%u got ipi\n", k);
+		for (; rtc != v->rtc; rtc++)
+			print("vcpu%u rtc alarm irq %u\n", k, 11u);
+		while (ticks != v->ticks) {
+			print("vcpu%u tick %u\n", k, ++ticks);
+			if (k == 0)
+				after_tick(ticks);
+		}
+	}
+}
+
+static void boot_checks(void)
+{
+	struct sbiret r = sbi_call(SBI_EXT_BASE, SBI_BASE_GET_SPEC_VERSION, 0, 0, 0, 0);
+
+	print("sbi spec 0x%lx impl 0x%lx\n", r.value,
+	      sbi_call(SBI_EXT_BASE, SBI_BASE_GET_IMPL_ID, 0, 0, 0, 0).value);
+	if (GUEST_BADCALL) {
+		print("bad hypercall = %ld\n", sbi_call(BAOHU_SBI_EXT, 0x777, 0, 0, 0, 0).error);
+		print("baohu abi = %lx\n", sbi_call(BAOHU_SBI_EXT, 0, 0, 0, 0, 0).value);
+		print("unknown extension = %ld\n", sbi_call(0x0b000000, 0, 0, 0, 0, 0).error);
+		print("probe hsm = %ld\n",
+		      sbi_call(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, SBI_EXT_HSM, 0, 0, 0).value);
+	}
+}
+
+/* Entered from start.S on vCPU 0 with .bss cleared and a stack. */
+void boot_main(void)
+{
+	print("guest %s up on vcpu0 in S-mode\n", GUEST_NAME);
+	boot_checks();
+	if (GUEST_SMP)
+		smp_boot();
+	if (GUEST_RTC_IRQ)
+		rtc_test();
+	tick_loop(0);
+}
+
+/* SBI HSM hart_start target, via start.S: k = hart id, opaque from a1. */
+void secondary_main(unsigned k, uint64_t opaque)
+{
+	csr_set(sie, 1u << IRQ_SSI);
+	if (opaque != k)
+		print("vcpu%u: opaque %lu\n", k, opaque);
+	print("vcpu%u online\n", k);
+	fence();
+	vcpus[k].online = 1;
+	tick_loop(k);
+}

@@ -1,0 +1,57 @@
+/* Passthrough interrupt test: the goldfish RTC's alarm through the (emulated) PLIC, source 11. */
+#include "guest.h"
+#include "riscv.h"
+
+/* QEMU virt: goldfish RTC at 0x101000 on source 11; PLIC at 0xc000000
+ * with contexts 2k (M) and 2k + 1 (S) for hart k (PLIC spec §3). */
+#define RTC_BASE 0x101000UL
+#define RTC_TIME_LOW 0x00
+#define RTC_TIME_HIGH 0x04
+#define RTC_ALARM_LOW 0x08
+#define RTC_ALARM_HIGH 0x0c
+#define RTC_IRQ_ENABLED 0x10
+#define RTC_CLEAR_INTERRUPT 0x1c
+#define RTC_SRC 11u
+#define PLIC_BASE 0xc000000UL
+#define PLIC_ENABLE(ctx) (PLIC_BASE + 0x2000 + 0x80 * (ctx))
+#define PLIC_THRESHOLD(ctx) (PLIC_BASE + 0x200000 + 0x1000 * (ctx))
+#define PLIC_CLAIM(ctx) (PLIC_BASE + 0x200004 + 0x1000 * (ctx))
+
+static void rtc_arm(uint64_t delay_ns)
+{
+	/* TIME_LOW latches TIME_HIGH; ALARM_LOW arms with the high half written first. */
+	uint64_t now = mmio_r32(RTC_BASE + RTC_TIME_LOW);
+	now |= (uint64_t)mmio_r32(RTC_BASE + RTC_TIME_HIGH) << 32;
+	now += delay_ns;
+	mmio_w32(RTC_BASE + RTC_ALARM_HIGH, (uint32_t)(now >> 32));
+	mmio_w32(RTC_BASE + RTC_ALARM_LOW, (uint32_t)now);
+}
+
+void rtc_test(void)
+{
+	unsigned ctx = 2 * cpu_id() + 1;
+
+	mmio_w32(PLIC_BASE + 4 * RTC_SRC, 1);
+	print("plic priority(%u) = %u\n", RTC_SRC, mmio_r32(PLIC_BASE + 4 * RTC_SRC));
+	mmio_w32(PLIC_ENABLE(ctx), 1u << RTC_SRC);
+	mmio_w32(PLIC_THRESHOLD(ctx), 0);
+	csr_set(sie, 1u << IRQ_SEI);
+	mmio_w32(RTC_BASE + RTC_IRQ_ENABLED, 1);
+	rtc_arm(300000000ull); /* 300 ms */
+}
+
+/* Claim, quiet the device, complete (PLIC spec §8, §9); re-arm twice more. */
+void rtc_irq(unsigned k)
+{
+	unsigned ctx = 2 * k + 1;
+	uint32_t src;
+
+	while ((src = mmio_r32(PLIC_CLAIM(ctx))) != 0) {
+		if (src == RTC_SRC) {
+			mmio_w32(RTC_BASE + RTC_CLEAR_INTERRUPT, 1);
+			if (++vcpus[k].rtc < 3)
+				rtc_arm(300000000ull);
+		}
+		mmio_w32(PLIC_CLAIM(ctx), src);
+	}
+}

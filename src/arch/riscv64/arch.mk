@@ -1,0 +1,14 @@
+# RISC-V RV64 (H extension) build facts for the Makefile.
+CLANG_TARGET := riscv64-none-elf
+# No FP/vector in Baohu (guest FP state then needs no switching); medany +
+# no relaxation: Baohu runs at its link address with gp unused.
+ARCH_CFLAGS := -march=rv64imac -mabi=lp64 -mcmodel=medany -mno-relax
+# GCC 12 (ISA spec 20191213) names the CSR and fence.i instructions separately.
+ARCH_GCC_CFLAGS := -march=rv64imac_zicsr_zifencei
+# The interrupt controller is the platform's: vplic.c or vaplic.c (+ imsic.c).
+ARCH_EXCLUDE := plic.c vplic.c aplic.c vaplic.c imsic.c
+ARCH_SRCS := $(filter-out $(addprefix src/arch/riscv64/,$(ARCH_EXCLUDE)), \
+	$(wildcard src/arch/riscv64/*.c) $(wildcard src/arch/riscv64/*.S)) \
+	$(addprefix src/arch/riscv64/,$(IRQCHIP_SRCS))
+GUEST_SRC_DIR := guests/baremetal-riscv64
+GUEST_VARIANTS_MK := guests/baremetal-riscv64/variants.mk

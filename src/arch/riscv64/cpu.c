@@ -1,0 +1,109 @@
+/* RV64 physical CPU services for the core: identity, start-up through SBI HSM, idle, IPIs, power. */
+#include "arch.h"
+#include "arch_layout.h"
+#include "console.h"
+#include "cpu.h"
+#include "csr.h"
+#include "platform.h"
+#include "sbi.h"
+#include "vm.h"
+
+void core_memory_init(void);
+void core_start_cpus(void);
+noreturn void core_cpu_main(cpuid_t cpu);
+void mmu_build(void);
+void mmu_enable(void);
+void hs_init(void);
+void irqchip_init(void);
+void irqchip_cpu_init(cpuid_t cpu);
+void irq_handle_parked(uint64_t sip);
+void _start(void);
+void secondary_entry(void);
+
+cpuid_t arch_cpu_id(void)
+{
+    struct cpu *c;
+
+    __asm__ volatile("mv %0, tp" : "=r"(c));
+    return c->id;
+}
+
+/* A short pause; QEMU's TCG reschedules on it like on Arm's yield. */
+void arch_cpu_relax(void)
+{
+    __asm__ volatile(".insn i 0x0f, 0, x0, x0, 0x010" ::: "memory"); /* pause (Zihintpause) */
+}
+
+bool arch_cpu_start(cpuid_t cpu)
+{
+    struct sbiret r = sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, platform.cpu_affinity[cpu],
+                               (uint64_t)(uintptr_t)secondary_entry, cpu, 0, 0);
+    return r.error == SBI_SUCCESS;
+}
+
+/* SBI IPI (SBI §7.1): a supervisor software interrupt at the target hart. */
+void arch_cpu_send_ipi(cpuid_t target)
+{
+    sbi_call(SBI_EXT_IPI, 0, 1, platform.cpu_affinity[target], 0, 0, 0);
+}
+
+/* Parked: sstatus.SIE stays 0 in HS-mode, yet WFI wakes on any interrupt
+ * pending and enabled in sie (priv. §3.3.3); take each one by polling sip. */
+void arch_cpu_idle_wait(void)
+{
+    __asm__ volatile("wfi" ::: "memory");
+    irq_handle_parked(csr_read(sip));
+}
+
+/* The time CSR at QEMU virt's timebase-frequency, 10 MHz (its device tree). */
+#define TIMEBASE_HZ 10000000ull
+
+uint64_t arch_time_ns(void)
+{
+    return csr_read(time) * (1000000000ull / TIMEBASE_HZ);
+}
+
+noreturn void arch_system_off(void)
+{
+    sbi_call(SBI_EXT_SRST, SBI_SRST_RESET, SBI_SRST_SHUTDOWN, 0, 0, 0, 0);
+    for (;;)
+        __asm__ volatile("wfi");
+}
+
+/*
+ * The boot hart's first C, before .bss is cleared: continue only on the
+ * hart that is CPU 0, else hand over to it (SBI §9.1 hart_start) and stop
+ * this hart (§9.2 hart_stop); CPU 0 starts it again as a secondary.
+ */
+void arch_boot_entry(uint64_t hartid)
+{
+    if (hartid == platform.cpu_affinity[0])
+        return;
+    sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, platform.cpu_affinity[0],
+             (uint64_t)(uintptr_t)_start, 0, 0, 0);
+    sbi_call(SBI_EXT_HSM, SBI_HSM_HART_STOP, 0, 0, 0, 0, 0);
+    for (;;)
+        __asm__ volatile("wfi");
+}
+
+/* The first C code on every CPU, with a stack but no MMU yet. */
+noreturn void arch_boot_cpu(cpuid_t cpu)
+{
+    struct cpu *c = cpu_by_id(cpu);
+    c->id = cpu;
+    __asm__ volatile("mv tp, %0" ::"r"(c));
+    if (cpu == 0) {
+        core_memory_init();
+        mmu_build();
+    }
+    mmu_enable();
+    hs_init();
+    if (cpu == 0) {
+        console_init();
+        irqchip_init();
+    }
+    irqchip_cpu_init(cpu);
+    if (cpu == 0)
+        core_start_cpus();
+    core_cpu_main(cpu);
+}

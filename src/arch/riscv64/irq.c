@@ -1,0 +1,39 @@
+/* Interrupts taken in HS-mode: Baohu's IPI, its timer (no Sstc), and external interrupts. */
+#include "arch.h"
+#include "cpu.h"
+#include "csr.h"
+#include "vm.h"
+#include "vtimer.h"
+
+void irqchip_handle(struct vcpu *v);
+
+void irq_handle(struct vcpu *v, uint64_t code)
+{
+    switch (code) {
+    case IRQ_SSI:
+        /* Clear first: an IPI sent while the queue drains raises it again. */
+        csr_clear(sip, 1u << IRQ_SSI);
+        cpu_msg_handle();
+        break;
+    case IRQ_STI:
+        vtimer_expired(v);
+        break;
+    case IRQ_SEI:
+        irqchip_handle(v);
+        break;
+    default:
+        break;
+    }
+}
+
+/* The idle loop's view: everything pending in sip, handled the same way. */
+void irq_handle_parked(uint64_t sip)
+{
+    struct vcpu *v = cpu_current()->vcpu;
+    if (sip & (1u << IRQ_SSI))
+        irq_handle(v, IRQ_SSI);
+    if (sip & (1u << IRQ_STI))
+        irq_handle(v, IRQ_STI);
+    if (sip & (1u << IRQ_SEI))
+        irq_handle(v, IRQ_SEI);
+}

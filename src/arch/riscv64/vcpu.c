@@ -1,0 +1,124 @@
+/* vCPU state on RV64: HS-mode delegation, VS-mode reset state, entering the guest (RISC-V priv. §9.2). */
+#include "arch.h"
+#include "arch_layout.h"
+#include "arch_regs.h"
+#include "cpu.h"
+#include "csr.h"
+#include "vm.h"
+#include "vtimer.h"
+
+extern char __stacks_start[];
+noreturn void arch_frame_enter(struct trap_frame *frame);
+
+/*
+ * hedeleg (§9.2.2): the guest's own synchronous exceptions go straight to
+ * its VS-mode handler: misaligned fetch, illegal instruction, breakpoint,
+ * ecall from VU, and its own (VS-stage) page faults. Guest-page faults,
+ * ecalls from VS and virtual-instruction traps stay here.
+ */
+#define HEDELEG_VALUE ((1u << EXC_INSN_MISALIGNED) | (1u << EXC_ILLEGAL) | \
+                       (1u << EXC_BREAKPOINT) | (1u << EXC_ECALL_U) | (1u << EXC_INSN_PAGE) | \
+                       (1u << EXC_LOAD_PAGE) | (1u << EXC_STORE_PAGE))
+/* hideleg (§9.2.2): VS-level software, timer and external interrupts are the guest's. */
+#define HIDELEG_VALUE ((1u << IRQ_VSSI) | (1u << IRQ_VSTI) | (1u << IRQ_VSEI))
+/* hcounteren (§9.2.5): cycle, time and instret readable by the guest without a trap. */
+#define HCOUNTEREN_VALUE 0x7u
+/* Baohu takes IPIs and external interrupts; its timer only without Sstc (vtimer.c). */
+#define SIE_VALUE ((1u << IRQ_SSI) | (1u << IRQ_SEI))
+
+static bool cpu_has_sstc[MAX_CPUS];
+
+bool vcpu_sstc(void)
+{
+    return cpu_has_sstc[arch_cpu_id()];
+}
+
+struct trap_frame *vcpu_frame(void)
+{
+    uintptr_t top = (uintptr_t)__stacks_start + (arch_cpu_id() + 1) * STACK_SLOT;
+    return (struct trap_frame *)(top - FRAME_SIZE);
+}
+
+/* HS-mode controls that are the same for every vCPU. */
+void hs_init(void)
+{
+    csr_write(hedeleg, HEDELEG_VALUE);
+    csr_write(hideleg, HIDELEG_VALUE);
+    csr_write(hcounteren, HCOUNTEREN_VALUE);
+    csr_write(htimedelta, 0);
+    csr_write(hvip, 0);
+    /* henvcfg.STCE is read-only 0 unless the hart has Sstc and M-mode enabled
+     * it (Sstc spec, menvcfg/henvcfg): what sticks says whether guests get
+     * vstimecmp. */
+    csr_set(henvcfg, HENVCFG_STCE);
+    cpu_has_sstc[arch_cpu_id()] = (csr_read(henvcfg) & HENVCFG_STCE) != 0;
+    if (cpu_has_sstc[arch_cpu_id()])
+        csr_write(vstimecmp, ~0ull);
+    csr_write(sie, SIE_VALUE);
+}
+
+void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
+{
+    struct trap_frame *f = vcpu_frame();
+    for (unsigned i = 0; i < 32; i++)
+        f->x[i] = 0;
+    /* Boot register state of SBI HSM hart_start (§9.1) and of the boot hart:
+     * a0 = hart id, a1 = opaque / DTB, VS-mode, translation off. */
+    f->x[REG_A0] = v->id;
+    f->x[REG_A1] = arg;
+    f->sepc = entry;
+    /* SPP = 1: sret enters VS-mode. FS = Initial: the vCPU owns its hart's FP
+     * unit (Baohu itself never touches it), so nothing needs switching. */
+    f->sstatus = SSTATUS_SPP | SSTATUS_FS_INITIAL;
+    f->hstatus = HSTATUS_VSXL_64 | HSTATUS_SPV | HSTATUS_SPVP;
+    f->cpu = cpu_current();
+
+    csr_write(vsstatus, 0);
+    csr_write(vsie, 0);
+    csr_write(vstvec, 0);
+    csr_write(vsscratch, 0);
+    csr_write(vsepc, 0);
+    csr_write(vscause, 0);
+    csr_write(vstval, 0);
+    csr_write(vsatp, 0);
+    csr_write(hvip, 0);
+    vtimer_reset(v);
+
+    csr_write(hgatp, v->vm->arch.hgatp);
+    /* Nothing cached under this VMID may survive a reset (§9.3.2). */
+    hfence_gvma_vmid(v->vm->id + 1);
+    hfence_vvma_all();
+    virq_vcpu_reset(v);
+}
+
+void arch_vcpu_quiesce(struct vcpu *v)
+{
+    /* A guest timer or interrupt must not keep firing at a hart nobody listens on. */
+    vtimer_reset(v);
+    csr_write(hvip, 0);
+    virq_vcpu_reset(v);
+}
+
+noreturn void arch_vcpu_enter(struct vcpu *v)
+{
+    virq_flush(v);
+    arch_frame_enter(vcpu_frame());
+}
+
+void arch_virq_inject(struct vcpu *v, irqid_t irq)
+{
+    if (irq == VIRQ_IPI)
+        csr_set(hvip, 1u << IRQ_VSSI);
+    else
+        virq_inject(v, irq);
+}
+
+void arch_vm_virq_raise(struct vm *vm, irqid_t irq)
+{
+    virq_raise(vm, irq);
+}
+
+void arch_vm_irqchip_init(struct vm *vm)
+{
+    virq_vm_init(vm);
+}

@@ -1,0 +1,251 @@
+/* SBI emulation for guests (SBI spec v1.0): every call acts on the calling VM and its own harts only. */
+#include <baohu/hypercall.h>
+#include "arch.h"
+#include "arch_regs.h"
+#include "console.h"
+#include "cpu.h"
+#include "csr.h"
+#include "hypercall.h"
+#include "platform.h"
+#include "sbi.h"
+#include "vm.h"
+#include "vtimer.h"
+
+#define SBI_SPEC_VERSION_1_0 (1ull << 24) /* major in bits 30:24 (SBI §4.1) */
+
+static bool vsbi_ext_supported(uint64_t ext)
+{
+    switch (ext) {
+    case SBI_EXT_LEGACY_SET_TIMER:
+    case SBI_EXT_LEGACY_PUTCHAR:
+    case SBI_EXT_LEGACY_GETCHAR:
+    case SBI_EXT_BASE:
+    case SBI_EXT_TIME:
+    case SBI_EXT_IPI:
+    case SBI_EXT_RFENCE:
+    case SBI_EXT_HSM:
+    case SBI_EXT_SRST:
+    case BAOHU_SBI_EXT:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static struct sbiret vsbi_base(uint64_t fid, uint64_t a0)
+{
+    switch (fid) {
+    case SBI_BASE_GET_SPEC_VERSION:
+        return (struct sbiret){SBI_SUCCESS, SBI_SPEC_VERSION_1_0};
+    case SBI_BASE_GET_IMPL_ID:
+        return (struct sbiret){SBI_SUCCESS, BAOHU_SBI_IMPL_ID};
+    case SBI_BASE_GET_IMPL_VERSION:
+        return (struct sbiret){SBI_SUCCESS, (BAOHU_ABI_MAJOR << 16) | BAOHU_ABI_MINOR};
+    case SBI_BASE_PROBE_EXT:
+        return (struct sbiret){SBI_SUCCESS, vsbi_ext_supported(a0)};
+    case SBI_BASE_GET_MVENDORID:
+    case SBI_BASE_GET_MARCHID:
+    case SBI_BASE_GET_MIMPID:
+        /* The hart's identity is the firmware's to tell (M-mode CSRs). */
+        return sbi_call(SBI_EXT_BASE, fid, 0, 0, 0, 0, 0);
+    default:
+        return (struct sbiret){SBI_ERR_NOT_SUPPORTED, 0};
+    }
+}
+
+/*
+ * The vCPUs named by (hart_mask, hart_mask_base) (SBI §3.3): base -1 means
+ * every hart. Hart ids are the VM's own vCPU numbers; naming one the VM
+ * does not have is SBI_ERR_INVALID_PARAM, and nothing is done then.
+ */
+static bool vsbi_harts(const struct vm *vm, uint64_t mask, uint64_t base, uint64_t *vcpus)
+{
+    uint64_t all = vm->vcpu_count >= 64 ? ~0ull : (1ull << vm->vcpu_count) - 1;
+
+    if (base == ~0ull) {
+        *vcpus = all;
+        return true;
+    }
+    if (mask != 0 && (base >= vm->vcpu_count || (mask << base) >> base != mask ||
+                      ((mask << base) & ~all)))
+        return false;
+    *vcpus = mask << base;
+    return true;
+}
+
+static struct sbiret vsbi_ipi(struct vcpu *v, uint64_t mask, uint64_t base)
+{
+    uint64_t targets;
+
+    if (!vsbi_harts(v->vm, mask, base, &targets))
+        return (struct sbiret){SBI_ERR_INVALID_PARAM, 0};
+    for (uint32_t i = 0; i < v->vm->vcpu_count; i++) {
+        if (!(targets >> i & 1))
+            continue;
+        struct vcpu *t = &v->vm->vcpus[i];
+        if (t == v)
+            arch_virq_inject(v, VIRQ_IPI);
+        else
+            cpu_msg_send(t->cpu, CPU_MSG_VGIC_INJECT, VIRQ_IPI);
+    }
+    return (struct sbiret){SBI_SUCCESS, 0};
+}
+
+/*
+ * Remote fences (SBI §8) go to the firmware for the physical harts of the
+ * named vCPUs. A guest's SFENCE.VMA is, for the hart running it, an
+ * HFENCE.VVMA under the VM's VMID: the firmware's HFENCE_VVMA calls use the
+ * VMID in the caller's hgatp (§8.6, §8.7), which is this VM's right now.
+ */
+static struct sbiret vsbi_rfence(struct vcpu *v, uint64_t fid, const uint64_t *a)
+{
+    uint64_t targets, harts = 0;
+
+    if (fid > SBI_RFENCE_SFENCE_VMA_ASID)
+        return (struct sbiret){SBI_ERR_NOT_SUPPORTED, 0}; /* HFENCE: no nested H */
+    if (!vsbi_harts(v->vm, a[0], a[1], &targets))
+        return (struct sbiret){SBI_ERR_INVALID_PARAM, 0};
+    for (uint32_t i = 0; i < v->vm->vcpu_count; i++)
+        if (targets >> i & 1)
+            harts |= 1ull << platform.cpu_affinity[v->vm->vcpus[i].cpu];
+    if (harts == 0)
+        return (struct sbiret){SBI_SUCCESS, 0};
+    switch (fid) {
+    case SBI_RFENCE_FENCE_I:
+        return sbi_call(SBI_EXT_RFENCE, SBI_RFENCE_FENCE_I, harts, 0, 0, 0, 0);
+    case SBI_RFENCE_SFENCE_VMA:
+        return sbi_call(SBI_EXT_RFENCE, SBI_RFENCE_HFENCE_VVMA, harts, 0, a[2], a[3], 0);
+    default:
+        return sbi_call(SBI_EXT_RFENCE, SBI_RFENCE_HFENCE_VVMA_ASID, harts, 0, a[2], a[3], a[4]);
+    }
+}
+
+static struct sbiret vsbi_hsm(struct vcpu *v, uint64_t fid, const uint64_t *a)
+{
+    struct vcpu *t;
+
+    switch (fid) {
+    case SBI_HSM_HART_START:
+        switch (vm_vcpu_start(v->vm, a[0], a[1], a[2])) {
+        case VCPU_START_OK:
+            return (struct sbiret){SBI_SUCCESS, 0};
+        case VCPU_START_NO_SUCH_VCPU:
+            return (struct sbiret){SBI_ERR_INVALID_PARAM, 0};
+        case VCPU_START_ALREADY_ON:
+        case VCPU_START_ALREADY_PENDING:
+            return (struct sbiret){SBI_ERR_ALREADY_AVAILABLE, 0};
+        case VCPU_START_BAD_ENTRY:
+            return (struct sbiret){SBI_ERR_INVALID_ADDRESS, 0};
+        }
+        return (struct sbiret){SBI_ERR_FAILED, 0};
+    case SBI_HSM_HART_STOP:
+        vcpu_power_off(v);
+    case SBI_HSM_HART_GET_STATUS:
+        t = vm_vcpu(v->vm, a[0]);
+        if (!t)
+            return (struct sbiret){SBI_ERR_INVALID_PARAM, 0};
+        return (struct sbiret){SBI_SUCCESS, t->state == VCPU_ON           ? SBI_HSM_STARTED
+                                            : t->state == VCPU_ON_PENDING ? SBI_HSM_START_PENDING
+                                                                          : SBI_HSM_STOPPED};
+    case SBI_HSM_HART_SUSPEND:
+        /* A retentive suspend may end at once, like a WFI that wakes early
+         * (§9.4); the vCPU keeps its hart anyway. No non-retentive states. */
+        if (a[0] <= SBI_HSM_SUSPEND_RETENTIVE_MAX && (uint32_t)a[0] == a[0])
+            return (struct sbiret){SBI_SUCCESS, 0};
+        return (struct sbiret){a[0] >= 0x80000000u && a[0] <= 0xffffffffu ? SBI_ERR_NOT_SUPPORTED
+                                                                           : SBI_ERR_INVALID_PARAM, 0};
+    default:
+        return (struct sbiret){SBI_ERR_NOT_SUPPORTED, 0};
+    }
+}
+
+/* SRST (SBI §10): the "system" is the calling VM. */
+static struct sbiret vsbi_srst(struct vcpu *v, uint64_t fid, uint64_t type)
+{
+    if (fid != SBI_SRST_RESET)
+        return (struct sbiret){SBI_ERR_NOT_SUPPORTED, 0};
+    switch (type) {
+    case SBI_SRST_SHUTDOWN:
+        vm_stop(v->vm, v, "SBI SRST shutdown");
+        return (struct sbiret){SBI_ERR_FAILED, 0};
+    case SBI_SRST_COLD_REBOOT:
+    case SBI_SRST_WARM_REBOOT:
+        vm_reset(v->vm, v, "SBI SRST reboot");
+    default:
+        return (struct sbiret){type >= 0xf0000000u && type <= 0xffffffffu ? SBI_ERR_NOT_SUPPORTED
+                                                                          : SBI_ERR_INVALID_PARAM, 0};
+    }
+}
+
+static int64_t vsbi_error(int64_t baohu_error)
+{
+    switch (baohu_error) {
+    case BAOHU_HC_ERR_NOT_SUPPORTED: return SBI_ERR_NOT_SUPPORTED;
+    case BAOHU_HC_ERR_INVALID_PARAM: return SBI_ERR_INVALID_PARAM;
+    case BAOHU_HC_ERR_DENIED: return SBI_ERR_DENIED;
+    default: return SBI_ERR_FAILED;
+    }
+}
+
+/* Baohu's own calls (include/baohu/hypercall.h), decoded by the core. */
+static struct sbiret vsbi_baohu(struct vcpu *v, uint64_t fid, const uint64_t *a)
+{
+    if (fid > 0xffff)
+        return (struct sbiret){SBI_ERR_NOT_SUPPORTED, 0};
+    uint64_t args[HYPERCALL_ARGS] = {a[0], a[1], a[2], a[3], a[4]};
+    int64_t r = hypercall_handle(v, BAOHU_HC_ID(fid), args);
+    if (r < 0)
+        return (struct sbiret){vsbi_error(r), 0};
+    return (struct sbiret){SBI_SUCCESS, r};
+}
+
+void vsbi_call(struct vcpu *v, struct trap_frame *f)
+{
+    uint64_t ext = f->x[REG_A7], fid = f->x[REG_A6];
+    const uint64_t *a = &f->x[REG_A0];
+    struct sbiret r = {SBI_ERR_NOT_SUPPORTED, 0};
+
+    switch (ext) {
+    /* Legacy extensions (SBI §5) return only a0. */
+    case SBI_EXT_LEGACY_SET_TIMER:
+        vtimer_set(v, a[0]);
+        f->x[REG_A0] = 0;
+        return;
+    case SBI_EXT_LEGACY_PUTCHAR:
+        console_guest_putc(&v->vm->console, v->vm->name, (char)a[0]);
+        f->x[REG_A0] = 0;
+        return;
+    case SBI_EXT_LEGACY_GETCHAR:
+        f->x[REG_A0] = (uint64_t)-1; /* no input for guests on the shared console */
+        return;
+    case SBI_EXT_BASE:
+        r = vsbi_base(fid, a[0]);
+        break;
+    case SBI_EXT_TIME:
+        if (fid == 0) {
+            vtimer_set(v, a[0]);
+            r = (struct sbiret){SBI_SUCCESS, 0};
+        }
+        break;
+    case SBI_EXT_IPI:
+        if (fid == 0)
+            r = vsbi_ipi(v, a[0], a[1]);
+        break;
+    case SBI_EXT_RFENCE:
+        r = vsbi_rfence(v, fid, a);
+        break;
+    case SBI_EXT_HSM:
+        r = vsbi_hsm(v, fid, a);
+        break;
+    case SBI_EXT_SRST:
+        r = vsbi_srst(v, fid, a[0]);
+        break;
+    case BAOHU_SBI_EXT:
+        r = vsbi_baohu(v, fid, a);
+        break;
+    default:
+        break;
+    }
+    f->x[REG_A0] = (uint64_t)r.error;
+    f->x[REG_A1] = (uint64_t)r.value;
+}

@@ -1,0 +1,21 @@
+/* NS16550A console UART (QEMU virt: byte registers, no stride), transmit only. */
+#include "console.h"
+
+#define NS16550_THR 0x0
+#define NS16550_LSR 0x5
+#define NS16550_LSR_THRE (1u << 5) /* transmit holding register empty */
+
+static volatile uint8_t *ns16550_base;
+
+/* The firmware has already set the line up (baud rate, 8N1); leave it so. */
+void uart_init(unsigned long base)
+{
+    ns16550_base = (volatile uint8_t *)base;
+}
+
+void uart_putc(char c)
+{
+    while (!(ns16550_base[NS16550_LSR] & NS16550_LSR_THRE))
+        ;
+    ns16550_base[NS16550_THR] = (uint8_t)c;
+}

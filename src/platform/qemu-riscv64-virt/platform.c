@@ -1,0 +1,24 @@
+/* QEMU riscv64 `virt` (H extension, PLIC), -smp 4 -m 1G, OpenSBI fw_jump below Baohu. */
+#include "platform.h"
+
+const struct platform platform = {
+    .name = "qemu-riscv64-virt",
+    .cpu_count = 4,
+    .cpu_affinity = {0, 1, 2, 3}, /* hart ids */
+    .ram = {{0x80000000, 0x40000000}},
+    .ram_count = 1,
+    /* OpenSBI (0x80000000, PMP-protected), Baohu at 0x80200000 with its
+     * embedded guest images, and the DTB fw_jump places at 0x82200000. */
+    .hyp_reserved = {0x80000000, 0x04000000},
+    /* Everything below RAM that is a device: RTC, CLINT, PLIC, UART,
+     * virtio-mmio, flash, PCIe. */
+    .mmio = {{0x00100000, 0x7ff00000}},
+    .mmio_count = 1,
+    .console = {.base = 0x10000000, .irq = 10},
+    .irqchip = {
+        .kind = IRQCHIP_PLIC,
+        .plic = 0x0c000000,
+        .irq_count = 96, /* QEMU virt's VIRT_IRQCHIP_NUM_SOURCES */
+    },
+    .llc = {.size = 0, .ways = 0, .line = 64},
+};

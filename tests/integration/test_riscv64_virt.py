@@ -1,0 +1,100 @@
+"""Baohu on qemu-riscv64-virt (H extension, PLIC): the demo, fault containment, SBI HSM/IPI/SRST per VM."""
+import re
+
+from conftest import count_ticks
+
+PLATFORM = "qemu-riscv64-virt"
+TAGGED = re.compile(r"^\[(baohu|rtos|app)\] ")
+
+
+def wait_ticks(m, vm, vcpu, n, timeout=30):
+    """Wait until `vm` vCPU `vcpu` prints n more ticks."""
+    start = count_ticks(m.output(), vm, vcpu)
+    for _ in range(n):
+        m.expect(rf"\[{vm}\] vcpu{vcpu} tick \d+", timeout=timeout)
+    return start
+
+
+def test_demo_boots_and_both_vms_tick(machine):
+    m = machine("demo", platform=PLATFORM)
+    m.expect(r"\[baohu\] Baohu on qemu-riscv64-virt: 4 CPUs, 2 VM\(s\)")
+    m.expect(r"\[rtos\] guest rtos up on vcpu0 in S-mode")
+    # Guest timers through Sstc's vstimecmp: no trap per tick.
+    m.expect(r"\[rtos\] timer: stimecmp")
+    m.expect(r"\[app\] guest app up on vcpu0 in S-mode")
+    # SBI 1.0, implementation id "BHU" (include/baohu/hypercall.h).
+    m.expect(r"\[app\] sbi spec 0x1000000 impl 0x424855")
+    m.expect(r"\[app\] bad hypercall = -2")       # SBI_ERR_NOT_SUPPORTED
+    m.expect(r"\[app\] baohu abi = 10000")
+    m.expect(r"\[app\] unknown extension = -2")   # SBI_ERR_NOT_SUPPORTED
+    m.expect(r"\[app\] probe hsm = 1")
+    for vcpu in (1, 2):
+        m.expect(rf"\[app\] hsm hart_start\({vcpu}\) = 0")
+    # The VM owns 3 harts: a fourth is not the VM's own: SBI_ERR_INVALID_PARAM.
+    m.expect(r"\[app\] hsm hart_start\(3\) = -3")
+    m.expect(r"\[app\] hsm hart_start\(1\) again = -6")  # SBI_ERR_ALREADY_AVAILABLE
+    m.expect(r"\[app\] hsm hart_get_status\(1\) = 0/0")  # STARTED
+    m.expect(r"\[app\] rfence sfence_vma\(all\) = 0")
+    # IPIs between the VM's own vCPUs, through SBI send_ipi.
+    m.expect(r"\[app\] vcpu(1|2) got ipi")
+    m.expect(r"\[app\] vcpu(1|2) got ipi")
+    for vcpu in (0, 1, 2):
+        m.expect(rf"\[app\] vcpu{vcpu} tick 3")
+    m.expect(r"\[rtos\] vcpu0 tick 5")
+    out = m.output()
+    assert count_ticks(out, "rtos", 0) >= 5
+    assert "guest exception" not in out
+    # OpenSBI's banner comes first; from Baohu's first line on, all is tagged.
+    text = out.replace("\r", "")
+    text = text[text.index("[baohu] "):]
+    lines = [l for l in text.split("\n") if l.strip()]
+    untagged = [l for l in lines if not TAGGED.match(l)]
+    assert not untagged, f"untagged console lines: {untagged[:5]}"
+
+
+def test_guest_touching_memory_outside_its_partition_is_stopped(machine):
+    m = machine("fault", platform=PLATFORM)
+    m.expect(r"\[rtos\] vcpu0 tick 1")
+    m.expect(r"\[app\] hostile: writing to ipa 0x7f000000")
+    report = m.expect(r"\[baohu\] FAULT VM 'app' vCPU 0: ([^\r\n]*)")
+    detail = report.group(1)
+    assert "G-stage store/AMO guest-page fault" in detail
+    assert "syndrome 0x17" in detail, detail  # scause 23
+    assert "address 0x7f000000" in detail
+    assert re.search(r"PC 0x800[0-9a-f]{5}", detail), detail
+    m.expect(r"\[baohu\] VM 'app' stopped: fault")
+    # The other VM is untouched and keeps its timer ticking.
+    wait_ticks(m, "rtos", 0, 5)
+    out = m.output()
+    assert "hostile: still alive" not in out
+    after = out.split("VM 'app' stopped")[1]
+    assert "[app]" not in after, "the stopped VM still printed"
+
+
+def test_srst_shutdown_stops_only_that_vm(machine):
+    m = machine("sysoff", platform=PLATFORM)
+    m.expect(r"\[app\] vcpu0 tick 3")
+    m.expect(r"\[app\] sbi srst shutdown")
+    m.expect(r"\[baohu\] VM 'app' stopped: SBI SRST shutdown")
+    wait_ticks(m, "rtos", 0, 4)
+    after = m.output().split("stopped: SBI SRST shutdown")[1]
+    assert "[app]" not in after
+    assert "srst shutdown returned" not in m.output()
+
+
+def test_srst_reboot_restarts_only_that_vm(machine):
+    m = machine("reset", platform=PLATFORM)
+    m.expect(r"\[app\] guest app up on vcpu0")
+    m.expect(r"\[app\] sbi srst reboot")
+    m.expect(r"\[baohu\] VM 'app' resetting: SBI SRST reboot")
+    m.expect(r"\[app\] guest app up on vcpu0")
+    m.expect(r"\[app\] vcpu0 tick 2")
+    wait_ticks(m, "rtos", 0, 2)
+    assert "srst reboot returned" not in m.output()
+
+
+def test_gcc_build_boots_the_demo(machine):
+    m = machine("demo", platform=PLATFORM, cross_compile="riscv64-linux-gnu-")
+    m.expect(r"\[app\] rfence sfence_vma\(all\) = 0")
+    m.expect(r"\[app\] vcpu2 tick 2")
+    wait_ticks(m, "rtos", 0, 2)
