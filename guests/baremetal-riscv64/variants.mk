@@ -5,3 +5,6 @@ GUEST_DEFS_app := -DGUEST_NAME='\"app\"' -DGUEST_SMP=1 -DGUEST_BADCALL=1
 GUEST_DEFS_hostile := -DGUEST_NAME='\"app\"' -DGUEST_HOSTILE_AFTER=3
 GUEST_DEFS_sysoff := -DGUEST_NAME='\"app\"' -DGUEST_SMP=1 -DGUEST_SYSOFF_AFTER=3
 GUEST_DEFS_reset := -DGUEST_NAME='\"app\"' -DGUEST_RESET_AFTER=3
+# The rtos VM owning the goldfish RTC (passthrough) and taking its alarm through the vPLIC.
+GUEST_VARIANTS += rtos-rtc
+GUEST_DEFS_rtos-rtc := -DGUEST_NAME='\"rtos\"' -DGUEST_RTC_IRQ=1

@@ -21,6 +21,19 @@
 /* INTIDs 0-15 are SGIs and 16-31 PPIs: banked per CPU, so never a device's
  * to pass through; SPIs start at 32 (IHI 0069, "INTIDs"). */
 #define CC_FIRST_SPI 32u
+/* RISC-V: the PLIC spec allows up to 64 MiB of registers; an APLIC domain
+ * is 16 KiB plus 32 bytes per hart's IDC (AIA spec §4.5), QEMU's 32 KiB;
+ * IMSIC interrupt files are 4 KiB pages (AIA §3.6). Source 0 does not
+ * exist, every other one can be passed through. */
+#define CC_PLIC_SIZE 0x4000000ull
+#define CC_APLIC_SIZE 0x8000ull
+#define CC_IMSIC_FILE 0x1000ull
+
+/* The lowest interrupt id a device may be given. */
+static uint32_t first_passthrough_irq(const struct platform *p)
+{
+    return p->irqchip.kind == IRQCHIP_PLIC || p->irqchip.kind == IRQCHIP_AIA ? 1u : CC_FIRST_SPI;
+}
 
 #define HEX "0x%" PRIx64
 #define RANGE "[" HEX ", " HEX ")"
@@ -150,6 +163,16 @@ static size_t gic_windows(const struct platform *p, bool physical, struct cc_win
 {
     size_t n = 0;
 
+    if (p->irqchip.kind == IRQCHIP_PLIC) {
+        w[n++] = (struct cc_window){"PLIC", p->irqchip.plic, CC_PLIC_SIZE};
+        return n;
+    }
+    if (p->irqchip.kind == IRQCHIP_AIA) {
+        w[n++] = (struct cc_window){"APLIC", p->irqchip.aplic, CC_APLIC_SIZE};
+        w[n++] = (struct cc_window){"IMSIC", p->irqchip.imsic,
+                                    CC_IMSIC_FILE * (1 + p->irqchip.guest_files) * p->cpu_count};
+        return n;
+    }
     w[n++] = (struct cc_window){"GICD", p->irqchip.gicd, CC_GICD_SIZE};
     if (p->irqchip.kind == IRQCHIP_GICV3) {
         w[n++] = (struct cc_window){"GICR", p->irqchip.gicr, CC_GICR_STRIDE * p->cpu_count};
@@ -432,7 +455,11 @@ static void check_irqs(struct cc *c, size_t i)
             uint32_t irq = d->irqs[k];
             size_t oi, oj, ok;
 
-            if (irq < CC_FIRST_SPI) {
+            if (irq == 0 && first_passthrough_irq(p) == 1) {
+                error(c, i, "devs[%zu].irqs[%zu]: interrupt source 0 does not exist", j, k);
+                continue;
+            }
+            if (irq < first_passthrough_irq(p)) {
                 error(c, i, "devs[%zu].irqs[%zu]: interrupt %" PRIu32 " is an SGI/PPI (< 32), which cannot be passed through",
                       j, k, irq);
                 continue;
@@ -631,9 +658,9 @@ static void check_ipcs(struct cc *c, size_t i)
         uint32_t irq = ipc->doorbell_irq;
         if (!irq)
             continue;
-        if (irq < CC_FIRST_SPI || irq >= c->plat->irqchip.irq_count)
-            error(c, i, "ipcs[%zu].doorbell_irq: interrupt %" PRIu32 " is not an SPI of this platform (32..%" PRIu32 ")",
-                  j, irq, c->plat->irqchip.irq_count - 1);
+        if (irq < first_passthrough_irq(c->plat) || irq >= c->plat->irqchip.irq_count)
+            error(c, i, "ipcs[%zu].doorbell_irq: interrupt %" PRIu32 " is not an SPI of this platform (%" PRIu32 "..%" PRIu32 ")",
+                  j, irq, first_passthrough_irq(c->plat), c->plat->irqchip.irq_count - 1);
         for (size_t d = 0; d < devs_count(vm); d++)
             for (size_t k = 0; k < irqs_count(&vm->devs[d]); k++)
                 if (vm->devs[d].irqs[k] == irq)
