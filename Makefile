@@ -92,6 +92,9 @@ debug: $(ELF)
 test:
 	@scripts/test.sh
 
+bench:
+	@PLATFORM=$(PLATFORM) scripts/bench.sh
+
 clean:
 	rm -rf build
 

@@ -15,3 +15,8 @@ GUEST_VARIANTS += ipc-pong ipc-ping ipc-intruder
 GUEST_DEFS_ipc-pong := -DGUEST_NAME='\"rtos\"' -DGUEST_IPC_ROLE=2
 GUEST_DEFS_ipc-ping := -DGUEST_NAME='\"app\"' -DGUEST_IPC_ROLE=1 -DGUEST_IPC_SHM=0x60000000UL -DGUEST_IPC_IRQ=53
 GUEST_DEFS_ipc-intruder := -DGUEST_NAME='\"intruder\"' -DGUEST_IPC_ROLE=3 -DGUEST_HOSTILE_AFTER=2 -DGUEST_HOSTILE_ADDR=0x50000000UL
+# Benchmarks (make bench): the timer latency probe under Baohu and bare on QEMU.
+GUEST_VARIANTS += latency latency-bare
+GUEST_DEFS_latency := -DGUEST_NAME='\"rtos\"' -DGUEST_LATENCY=1 -DTICK_MS=10
+GUEST_DEFS_latency-bare := -DGUEST_NAME='\"bare\"' -DGUEST_LATENCY=1 -DTICK_MS=10
+GUEST_MAKEVARS_latency-bare := CONSOLE=pl011 LOAD_ADDR=0x40200000

@@ -52,6 +52,19 @@
 #ifndef GUEST_IPC_DOORBELL
 #define GUEST_IPC_DOORBELL 0x50100000UL
 #endif
+/* Timer interrupt latency probe: vCPU 0 busy-polls (no WFI, whose wake-up
+ * QEMU's icount mode delays artificially) and reports after N ticks. */
+#ifndef GUEST_LATENCY
+#define GUEST_LATENCY 0
+#endif
+#ifndef GUEST_LATENCY_SAMPLES
+#define GUEST_LATENCY_SAMPLES 20
+#endif
+struct latency {
+	uint64_t sum, min, max;
+	uint32_t samples;
+};
+extern struct latency latency;
 #ifndef GUEST_UART_RX
 #define GUEST_UART_RX 0
 #endif

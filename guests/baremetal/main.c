@@ -52,7 +52,8 @@ static void __attribute__((noreturn)) tick_loop(unsigned k)
 	timer_start(k);
 	for (;;) {
 		irq_mask();
-		if (v->ticks == ticks && v->pings == pings && (!GUEST_UART_RX || k != 0 || rx_lines == uart_rx_lines))
+		if (v->ticks == ticks && v->pings == pings && (!GUEST_UART_RX || k != 0 || rx_lines == uart_rx_lines) &&
+		    !(GUEST_LATENCY && k == 0))
 			wfi();
 		irq_unmask();
 #if GUEST_UART_RX
@@ -67,6 +68,11 @@ static void __attribute__((noreturn)) tick_loop(unsigned k)
 			print("vcpu%u tick %u\n", k, ++ticks);
 			if (k == 0)
 				after_tick(ticks);
+#if GUEST_LATENCY
+			if (k == 0 && ticks == GUEST_LATENCY_SAMPLES)
+				print("timer irq latency: avg %lu min %lu max %lu counter ticks (n=%u)\n",
+				      latency.sum / latency.samples, latency.min, latency.max, latency.samples);
+#endif
 		}
 	}
 }

@@ -4,6 +4,10 @@
 
 #define CNTV_CTL_ENABLE 1u /* IMASK (bit 1) stays 0 (Arm ARM, CNTV_CTL_EL0) */
 
+#if GUEST_LATENCY
+struct latency latency;
+#endif
+
 uint64_t timer_now(void)
 {
 	isb(); /* counter reads are not ordered by themselves (Arm ARM, Generic Timer) */
@@ -31,9 +35,20 @@ void timer_start(unsigned k)
 void timer_irq(unsigned k)
 {
 	uint64_t period = timer_ms(TICK_MS);
-	uint64_t next = sysreg_read(cntv_cval_el0) + period;
+	uint64_t due = sysreg_read(cntv_cval_el0);
+	uint64_t next = due + period;
 	uint64_t now = timer_now();
 
+#if GUEST_LATENCY
+	/* Latency probe: counter ticks from the deadline to this handler. */
+	if (k == 0 && latency.samples < GUEST_LATENCY_SAMPLES) {
+		uint64_t d = now - due;
+		latency.sum += d;
+		latency.max = d > latency.max ? d : latency.max;
+		latency.min = latency.samples == 0 || d < latency.min ? d : latency.min;
+		latency.samples++;
+	}
+#endif
 	if (next <= now)
 		next = now + period;
 	sysreg_write(cntv_cval_el0, next);
