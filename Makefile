@@ -95,6 +95,12 @@ test:
 bench:
 	@PLATFORM=$(PLATFORM) scripts/bench.sh
 
+# Static analysis (cppcheck) of the hypervisor sources of this platform's arch.
+check:
+	cppcheck --quiet --enable=warning,portability --inline-suppr --error-exitcode=1 --std=c11 \
+		-Iinclude -Isrc/core/include -Isrc/arch/$(ARCH)/include -Isrc/arch/$(ARCH) \
+		src/core src/arch/$(ARCH) src/drivers
+
 clean:
 	rm -rf build
 
