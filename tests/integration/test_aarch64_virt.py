@@ -1,7 +1,14 @@
-"""Baohu on qemu-aarch64-virt (GICv3): the demo, fault containment, PSCI, per-VM power control."""
+"""Baohu on the Arm platforms: the demo, fault containment, PSCI and per-VM power control on
+qemu-aarch64-virt (GICv3), qemu-aarch64-virt-gicv2 and zcu102 (GIC-400); the rest on virt GICv3."""
 import re
 
+import pytest
+
 from conftest import count_ticks
+
+# The demo, fault, sysoff and reset configs exist for each of these.
+ARM_PLATFORMS = ["qemu-aarch64-virt", "qemu-aarch64-virt-gicv2", "zcu102"]
+every_arm_platform = pytest.mark.parametrize("platform", ARM_PLATFORMS)
 
 TAGGED = re.compile(r"^\[(baohu|rtos|app)\] ")
 
@@ -14,9 +21,10 @@ def wait_ticks(m, vm, vcpu, n, timeout=30):
     return start
 
 
-def test_demo_boots_and_both_vms_tick(machine):
-    m = machine("demo")
-    m.expect(r"\[baohu\] Baohu on qemu-aarch64-virt: 4 CPUs, 2 VM\(s\)")
+@every_arm_platform
+def test_demo_boots_and_both_vms_tick(machine, platform):
+    m = machine("demo", platform=platform)
+    m.expect(rf"\[baohu\] Baohu on {re.escape(platform)}: 4 CPUs, 2 VM\(s\)")
     m.expect(r"\[rtos\] guest rtos up on vcpu0 at EL1")
     m.expect(r"\[app\] guest app up on vcpu0 at EL1")
     m.expect(r"\[app\] psci version smc=0x10001 hvc=0x10001")
@@ -28,11 +36,13 @@ def test_demo_boots_and_both_vms_tick(machine):
     m.expect(r"\[app\] psci cpu_on\(3\) = -2")
     m.expect(r"\[app\] psci cpu_on\(1\) again = -4")
     m.expect(r"\[app\] psci affinity_info\(1\) = 0")
-    # SGIs between the VM's own vCPUs, through the trapped ICC_SGI1R_EL1.
+    # SGIs between the VM's own vCPUs, through the trapped ICC_SGI1R_EL1
+    # (GICv3) or the emulated GICD_SGIR (GICv2).
     m.expect(r"\[app\] vcpu(1|2) got sgi 3")
     m.expect(r"\[app\] vcpu(1|2) got sgi 3")
     # Eight interrupts pending at once on one vCPU: more than the 4 list
-    # registers, taken in priority order.
+    # registers (QEMU's GICv3 and GICv2 models, the GIC-400), taken in
+    # priority order: the list-register overflow path.
     m.expect(r"\[app\] sgi burst: 8/8 delivered, order ok")
     for vcpu in (0, 1, 2):
         m.expect(rf"\[app\] vcpu{vcpu} tick 3")
@@ -45,11 +55,12 @@ def test_demo_boots_and_both_vms_tick(machine):
     assert not untagged, f"untagged console lines: {untagged[:5]}"
 
 
-def test_guest_touching_memory_outside_its_partition_is_stopped(machine):
-    m = machine("fault")
+@every_arm_platform
+def test_guest_touching_memory_outside_its_partition_is_stopped(machine, platform):
+    m = machine("fault", platform=platform)
     m.expect(r"\[rtos\] vcpu0 tick 1")
     m.expect(r"\[app\] hostile: writing to ipa 0x7f000000")
-    report = m.expect(r"\[baohu\] FAULT VM 'app' vCPU 0: ([^\r\n]*)")
+    report = m.expect(r"\[baohu\] FAULT VM 'app' vCPU 0: ([^\r\n]*)\r?\n")
     detail = report.group(1)
     assert "data abort on write" in detail
     assert "address 0x7f000000" in detail
@@ -64,8 +75,9 @@ def test_guest_touching_memory_outside_its_partition_is_stopped(machine):
     assert "[app]" not in after, "the stopped VM still printed"
 
 
-def test_system_off_stops_only_that_vm(machine):
-    m = machine("sysoff")
+@every_arm_platform
+def test_system_off_stops_only_that_vm(machine, platform):
+    m = machine("sysoff", platform=platform)
     m.expect(r"\[app\] vcpu0 tick 3")
     m.expect(r"\[app\] psci system_off")
     m.expect(r"\[baohu\] VM 'app' stopped: PSCI SYSTEM_OFF")
@@ -75,8 +87,9 @@ def test_system_off_stops_only_that_vm(machine):
     assert "system_off returned" not in m.output()
 
 
-def test_system_reset_restarts_only_that_vm(machine):
-    m = machine("reset")
+@every_arm_platform
+def test_system_reset_restarts_only_that_vm(machine, platform):
+    m = machine("reset", platform=platform)
     m.expect(r"\[app\] guest app up on vcpu0")
     m.expect(r"\[app\] psci system_reset")
     m.expect(r"\[baohu\] VM 'app' resetting: PSCI SYSTEM_RESET")
@@ -86,8 +99,9 @@ def test_system_reset_restarts_only_that_vm(machine):
     assert "system_reset returned" not in m.output()
 
 
-def test_gcc_build_boots_the_demo(machine):
-    m = machine("demo", cross_compile="aarch64-linux-gnu-")
+@every_arm_platform
+def test_gcc_build_boots_the_demo(machine, platform):
+    m = machine("demo", platform=platform, cross_compile="aarch64-linux-gnu-")
     m.expect(r"\[app\] sgi burst: 8/8 delivered, order ok")
     m.expect(r"\[app\] vcpu2 tick 2")
     wait_ticks(m, "rtos", 0, 2)
@@ -96,7 +110,7 @@ def test_gcc_build_boots_the_demo(machine):
 def test_undecodable_device_access_stops_only_that_vm(machine):
     m = machine("badmmio")
     m.expect(r"\[app\] hostile: load pair from the distributor")
-    report = m.expect(r"\[baohu\] FAULT VM 'app' vCPU 0: ([^\r\n]*)").group(1)
+    report = m.expect(r"\[baohu\] FAULT VM 'app' vCPU 0: ([^\r\n]*)\r?\n").group(1)
     assert "without syndrome" in report
     assert "address 0x8000000," in report
     assert re.search(r"syndrome 0x9[0-3][0-9a-f]+", report), report  # EC 0x24, ISV=0
@@ -136,7 +150,7 @@ def test_ipc_ping_pong_between_two_vms_and_an_intruder_is_refused(machine):
     m.expect(r"\[app\] ipc round trip: \d+ counter ticks on average")
     # The intruder touches the object where rtos sees it: not in its partition.
     m.expect(r"\[intruder\] hostile: writing to ipa 0x50000000")
-    report = m.expect(r"\[baohu\] FAULT VM 'intruder' vCPU 0: ([^\r\n]*)").group(1)
+    report = m.expect(r"\[baohu\] FAULT VM 'intruder' vCPU 0: ([^\r\n]*)\r?\n").group(1)
     assert "address 0x50000000" in report
     m.expect(r"\[baohu\] VM 'intruder' stopped: fault")
     # Both peers keep running.
