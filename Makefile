@@ -54,10 +54,12 @@ $(OBJ)/%.S.o: %.S Makefile | tools
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
-# Guest variants: the guest's own Makefile decides what is out of date.
+# Guest variants: the guest's own Makefile decides what is out of date. The
+# platform may add -D flags (GUEST_PLATFORM_DEFS) and names its GIC.
 $(GUEST_OUT)/%.bin: FORCE | tools
 	@$(MAKE) --no-print-directory -C $(GUEST_SRC_DIR) O=$(GUEST_OUT) NAME=$* \
-		DEFS="$(GUEST_DEFS_$*)" $(GUEST_MAKEVARS_$*) CROSS_COMPILE=$(CROSS_COMPILE)
+		DEFS="$(GUEST_DEFS_$*) $(GUEST_PLATFORM_DEFS)" $(if $(GIC),GIC=$(GIC)) \
+		$(GUEST_MAKEVARS_$*) CROSS_COMPILE=$(CROSS_COMPILE)
 
 # The config is validated on the host before anything is linked with it.
 $(BUILD)/$(CONFIG)/config-check: tools/config_check.c src/core/config_check.c \

@@ -27,7 +27,7 @@ bool arch_vm_init(struct vm *vm, struct page_pool *pool)
     /* VMID = vmid + 1: VMID 0 stays unused so no VM shares TLB entries with
      * whatever ran before Baohu. */
     vm->arch.vttbr = pa_addr(vm->arch.stage2.root) | ((uint64_t)(vm->id + 1) << 48);
-    return true;
+    return vgic_vm_map_cpuif(vm);
 }
 
 /* Shared memory is data: never executable, so a peer cannot plant code. */

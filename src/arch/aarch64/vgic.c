@@ -349,9 +349,9 @@ static void virq_reset(struct virq *v, irqid_t intid)
     v->active = false;
     /* SGIs are edge-triggered; PPIs (timers) and SPIs level by default. */
     v->level = intid >= 16;
-    /* IGROUPR reset is IMPLEMENTATION DEFINED; Group 1 lets a guest that
-     * never programs groups still receive IRQs. */
-    v->group1 = true;
+    /* IGROUPR reset is IMPLEMENTATION DEFINED: the front end picks the
+     * group a guest that never programs groups expects its IRQs in. */
+    v->group1 = vgic_reset_group1;
 }
 
 void vgic_vm_init(struct vm *vm)

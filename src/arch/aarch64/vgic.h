@@ -71,4 +71,11 @@ bool vgic_owns_ipa(struct vm *vm, ipa_t ipa);
 /* A trapped ICC_SGI1R_EL1 / ICC_ASGI1R_EL1 / ICC_SGI0R_EL1 write (GICv3 §12.11.x). */
 void vgic_sgi_write(struct vcpu *vcpu, uint64_t value);
 
+/* Provided by the front end (vgic_v2.c / vgic_v3.c): */
+/* The group of every interrupt out of reset (GICD_IGROUPR's reset value). */
+extern const bool vgic_reset_group1;
+/* Map into the VM's stage 2 what the guest reaches without a trap (the
+ * GICv2 virtual CPU interface); once, when the VM's stage 2 is built. */
+bool vgic_vm_map_cpuif(struct vm *vm);
+
 #endif

@@ -2,6 +2,7 @@
 #include "platform.h"
 #include "vgic.h"
 #include "vgic_ops.h"
+#include "vgic_regs.h"
 #include "vm.h"
 
 /* Register map (GICv3 architecture specification, IHI 0069, chapter 12:
@@ -19,15 +20,6 @@
 #define GICR_IIDR 0x0004
 #define GICR_TYPER 0x0008
 #define GICR_WAKER 0x0014
-
-/* INTID-indexed registers: same offsets in the distributor (SPIs) and in a
- * redistributor's SGI frame (SGIs and PPIs). */
-#define REG_IGROUPR 0x0080
-#define REG_ICACTIVER_END 0x0400
-#define REG_IPRIORITYR 0x0400
-#define REG_IPRIORITYR_END 0x07fc
-#define REG_ICFGR 0x0c00
-#define REG_ICFGR_END 0x0d00
 
 #define REG_PIDR2 0xffe8
 #define PIDR2_GICV3 0x3b /* ArchRev [7:4] = 3 */
@@ -51,136 +43,6 @@
  * awake: a guest that never wakes it up loses nothing, one that does ends
  * its wait loop at once. */
 static bool rd_sleep[PLATFORM_MAX_CPUS];
-
-enum bit_reg {
-    BIT_IGROUPR,
-    BIT_ISENABLER,
-    BIT_ICENABLER,
-    BIT_ISPENDR,
-    BIT_ICPENDR,
-    BIT_ISACTIVER,
-    BIT_ICACTIVER,
-};
-
-static bool in_range(irqid_t intid, irqid_t lo, irqid_t hi)
-{
-    return intid >= lo && intid < hi;
-}
-
-static uint32_t bits_read(struct vcpu *bank, enum bit_reg reg, irqid_t first, irqid_t lo,
-                          irqid_t hi)
-{
-    uint32_t val = 0;
-    for (uint32_t i = 0; i < 32; i++) {
-        struct vgic_irq_view w;
-        if (!in_range(first + i, lo, hi) || !vgic_irq_view(bank, first + i, &w))
-            continue;
-        bool b;
-        switch (reg) {
-        case BIT_IGROUPR:
-            b = w.group1;
-            break;
-        case BIT_ISENABLER:
-        case BIT_ICENABLER:
-            b = w.enabled;
-            break;
-        case BIT_ISPENDR:
-        case BIT_ICPENDR:
-            b = w.pending;
-            break;
-        default:
-            b = w.active;
-            break;
-        }
-        val |= (uint32_t)b << i;
-    }
-    return val;
-}
-
-/* Set/clear registers act on the bits written as 1 only; IGROUPR on all. */
-static void bits_write(struct vcpu *bank, enum bit_reg reg, irqid_t first, irqid_t lo, irqid_t hi,
-                       uint32_t val)
-{
-    for (uint32_t i = 0; i < 32; i++) {
-        irqid_t intid = first + i;
-        bool b = (val >> i) & 1;
-        if (!in_range(intid, lo, hi) || (reg != BIT_IGROUPR && !b))
-            continue;
-        switch (reg) {
-        case BIT_IGROUPR:
-            vgic_irq_set_group(bank, intid, b);
-            break;
-        case BIT_ISENABLER:
-        case BIT_ICENABLER:
-            vgic_irq_set_enabled(bank, intid, reg == BIT_ISENABLER);
-            break;
-        case BIT_ISPENDR:
-        case BIT_ICPENDR:
-            vgic_irq_set_pending(bank, intid, reg == BIT_ISPENDR);
-            break;
-        case BIT_ISACTIVER:
-        case BIT_ICACTIVER:
-            vgic_irq_set_active(bank, intid, reg == BIT_ISACTIVER);
-            break;
-        }
-    }
-}
-
-/*
- * The INTID-indexed registers shared by the distributor and the SGI frame,
- * for INTIDs in [lo, hi) (the rest of each register is RAZ/WI). False if
- * `off` is none of them.
- */
-static bool irq_reg_access(struct vcpu *bank, uint32_t off, struct mmio_access *acc, irqid_t lo,
-                           irqid_t hi)
-{
-    if (off >= REG_IPRIORITYR && off < REG_IPRIORITYR_END) {
-        /* GICD_IPRIORITYR<n>: one byte per INTID, byte-accessible. */
-        if (acc->size != 1 && acc->size != 4)
-            return true; /* RAZ/WI */
-        irqid_t first = off - REG_IPRIORITYR;
-        for (uint32_t j = 0; j < acc->size; j++) {
-            struct vgic_irq_view w;
-            if (!in_range(first + j, lo, hi))
-                continue;
-            if (acc->write)
-                vgic_irq_set_priority(bank, first + j, (uint8_t)(acc->value >> (8 * j)));
-            else if (vgic_irq_view(bank, first + j, &w))
-                acc->value |= (uint64_t)w.priority << (8 * j);
-        }
-        return true;
-    }
-    if (acc->size != 4)
-        return false;
-    if (off >= REG_IGROUPR && off < REG_ICACTIVER_END) {
-        /* IGROUPR, IS/ICENABLER, IS/ICPENDR, IS/ICACTIVER: 0x80 bytes each,
-         * one bit per INTID. */
-        enum bit_reg reg = (enum bit_reg)((off - REG_IGROUPR) / 0x80);
-        irqid_t first = ((off & 0x7f) / 4) * 32;
-        if (acc->write)
-            bits_write(bank, reg, first, lo, hi, (uint32_t)acc->value);
-        else
-            acc->value = bits_read(bank, reg, first, lo, hi);
-        return true;
-    }
-    if (off >= REG_ICFGR && off < REG_ICFGR_END) {
-        /* GICD_ICFGR<n>: two bits per INTID, bit [2i+1] set = edge-triggered.
-         * SGIs are edge-triggered and read-only. */
-        irqid_t first = ((off - REG_ICFGR) / 4) * 16;
-        for (uint32_t i = 0; i < 16; i++) {
-            irqid_t intid = first + i;
-            struct vgic_irq_view w;
-            if (!in_range(intid, lo, hi))
-                continue;
-            if (acc->write)
-                vgic_irq_set_level(bank, intid, !((acc->value >> (2 * i + 1)) & 1));
-            else if (vgic_irq_view(bank, intid, &w) && !w.level)
-                acc->value |= 2ull << (2 * i);
-        }
-        return true;
-    }
-    return false;
-}
 
 static uint32_t dist_typer(const struct vm *vm)
 {
@@ -228,7 +90,7 @@ static bool dist_access(struct vcpu *vcpu, uint32_t off, struct mmio_access *acc
     }
     /* With affinity routing the distributor's INTID 0-31 registers are
      * RAZ/WI: SGIs and PPIs live in the redistributors. */
-    if (irq_reg_access(vcpu, off, acc, VGIC_PRIVATE_IRQS, INTID_LIMIT))
+    if (vgic_regs_access(vcpu, off, acc, VGIC_PRIVATE_IRQS, INTID_LIMIT, 0xff))
         return true;
     if (acc->size != 4)
         return true; /* RAZ/WI */
@@ -337,7 +199,7 @@ bool vgic_mmio_access(struct vcpu *vcpu, struct mmio_access *acc)
     off -= GICR_SGI_OFFSET;
     /* SGI frame: only INTIDs 0-31 of each register exist; the rest of the
      * frame is RAZ/WI. */
-    irq_reg_access(&vm->vcpus[k], off, acc, 0, VGIC_PRIVATE_IRQS);
+    vgic_regs_access(&vm->vcpus[k], off, acc, 0, VGIC_PRIVATE_IRQS, 0xff);
     return true;
 }
 
@@ -368,4 +230,15 @@ void vgic_sgi_write(struct vcpu *vcpu, uint64_t value)
         if (((value >> bit) & 1) && k < vm->vcpu_count)
             vgic_inject_remote(&vm->vcpus[k], intid);
     }
+}
+
+/* GICv3 guests (Linux included) run Group 1 interrupts as IRQs and may never
+ * program GICD_IGROUPR. */
+const bool vgic_reset_group1 = true;
+
+/* The GICv3 CPU interface is system registers (ICH_* virtualise them): nothing to map. */
+bool vgic_vm_map_cpuif(struct vm *vm)
+{
+    (void)vm;
+    return true;
 }

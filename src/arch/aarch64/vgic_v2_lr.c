@@ -1,0 +1,98 @@
+/* The list-register interface on GICv2: the memory-mapped GICH_* registers of the calling pCPU. */
+#include "platform.h"
+#include "sysreg.h"
+#include "vgic.h"
+#include "vgic_lr.h"
+
+/* Virtual interface control registers, banked per CPU at one address
+ * (IHI 0048B §5.3 "GIC virtual interface control registers"). */
+#define GICH_HCR 0x000
+#define GICH_VTR 0x004
+#define GICH_VMCR 0x008
+#define GICH_APR 0x0f0
+#define GICH_LR(n) (0x100 + 4 * (n))
+
+#define GICH_HCR_EN (1u << 0)
+/* UIE ("at most one LR valid"), not NPIE: see vgic_v3_lr.c; the same
+ * reasoning holds for GICv2's maintenance conditions (§5.3.2 GICH_HCR). */
+#define GICH_HCR_UIE (1u << 1)
+
+/* GICH_LR<n> (§5.3.12): VirtualID [9:0], PhysicalID [19:10] (with HW=0:
+ * EOI [19] and, for an SGI, the source CPUID [12:10]), Priority [27:23]
+ * (the top 5 bits of the 8-bit priority), State [29:28], Grp1 [30], HW [31]. */
+#define LR_VIRTUAL_ID 0x3ffu
+#define LR_PHYS_SHIFT 10
+#define LR_PHYS_ID 0x3ffu
+#define LR_PRIO_SHIFT 23
+#define LR_PRIO_MASK 0x1fu
+#define LR_PENDING (1u << 28)
+#define LR_ACTIVE (1u << 29)
+#define LR_GRP1 (1u << 30)
+#define LR_HW (1u << 31)
+
+static inline volatile uint32_t *gich(uint32_t off)
+{
+    return (volatile uint32_t *)(uintptr_t)(platform.irqchip.gich + off);
+}
+
+uint32_t vgic_lr_count(void)
+{
+    /* GICH_VTR.ListRegs [5:0]: implemented LRs minus one (GIC-400: 3). */
+    uint32_t n = (*gich(GICH_VTR) & 0x3f) + 1;
+    return n > VGIC_MAX_LRS ? VGIC_MAX_LRS : n;
+}
+
+void vgic_lr_write(uint32_t idx, const struct vgic_lr *lr)
+{
+    uint32_t v = (lr->intid & LR_VIRTUAL_ID) |
+                 ((uint32_t)(lr->priority >> 3) & LR_PRIO_MASK) << LR_PRIO_SHIFT;
+    if (lr->group1)
+        v |= LR_GRP1;
+    if (lr->hw)
+        v |= LR_HW | (lr->hw_intid & LR_PHYS_ID) << LR_PHYS_SHIFT;
+    if (lr->pending)
+        v |= LR_PENDING;
+    /* With HW=1 pending-and-active is not a state the physical interrupt can
+     * be in (§5.3.12, HW): it cannot be pending again before the guest
+     * deactivates it. */
+    if (lr->active && !(lr->hw && lr->pending))
+        v |= LR_ACTIVE;
+    *gich(GICH_LR(idx)) = v;
+}
+
+void vgic_lr_read(uint32_t idx, struct vgic_lr *lr)
+{
+    uint32_t v = *gich(GICH_LR(idx));
+    lr->intid = v & LR_VIRTUAL_ID;
+    lr->hw = (v & LR_HW) != 0;
+    lr->hw_intid = lr->hw ? (v >> LR_PHYS_SHIFT) & LR_PHYS_ID : 0;
+    lr->priority = (uint8_t)(((v >> LR_PRIO_SHIFT) & LR_PRIO_MASK) << 3);
+    lr->group1 = (v & LR_GRP1) != 0;
+    lr->pending = (v & LR_PENDING) != 0;
+    lr->active = (v & LR_ACTIVE) != 0;
+}
+
+void vgic_lr_clear(uint32_t idx)
+{
+    *gich(GICH_LR(idx)) = 0; /* State 0b00: invalid, the LR is free */
+}
+
+void vgic_set_underflow(bool on)
+{
+    uint32_t hcr = *gich(GICH_HCR);
+    *gich(GICH_HCR) = on ? (hcr | GICH_HCR_UIE) : (hcr & ~GICH_HCR_UIE);
+}
+
+void vgic_lr_reset_cpu(void)
+{
+    uint32_t n = vgic_lr_count();
+    for (uint32_t i = 0; i < n; i++)
+        vgic_lr_clear(i);
+    /* GICH_APR (§5.3.11): no active priorities. GICH_VMCR 0 (§5.3.4): the
+     * guest's GICC_PMR masks everything and both groups are off, as a CPU
+     * interface out of reset. */
+    *gich(GICH_APR) = 0;
+    *gich(GICH_VMCR) = 0;
+    *gich(GICH_HCR) = GICH_HCR_EN;
+    dsb(sy);
+}
