@@ -60,7 +60,7 @@ def test_guest_touching_memory_outside_its_partition_is_stopped(machine, platfor
     m = machine("fault", platform=platform)
     m.expect(r"\[rtos\] vcpu0 tick 1")
     m.expect(r"\[app\] hostile: writing to ipa 0x7f000000")
-    report = m.expect(r"\[baohu\] FAULT VM 'app' vCPU 0: ([^\r\n]*)\r?\n")
+    report = m.expect(r"\[baohu\] FAULT VM 'app' vCPU 0: ([^\r\n]*)\r*\n")
     detail = report.group(1)
     assert "data abort on write" in detail
     assert "address 0x7f000000" in detail
@@ -110,7 +110,7 @@ def test_gcc_build_boots_the_demo(machine, platform):
 def test_undecodable_device_access_stops_only_that_vm(machine):
     m = machine("badmmio")
     m.expect(r"\[app\] hostile: load pair from the distributor")
-    report = m.expect(r"\[baohu\] FAULT VM 'app' vCPU 0: ([^\r\n]*)\r?\n").group(1)
+    report = m.expect(r"\[baohu\] FAULT VM 'app' vCPU 0: ([^\r\n]*)\r*\n").group(1)
     assert "without syndrome" in report
     assert "address 0x8000000," in report
     assert re.search(r"syndrome 0x9[0-3][0-9a-f]+", report), report  # EC 0x24, ISV=0
@@ -150,7 +150,7 @@ def test_ipc_ping_pong_between_two_vms_and_an_intruder_is_refused(machine):
     m.expect(r"\[app\] ipc round trip: \d+ counter ticks on average")
     # The intruder touches the object where rtos sees it: not in its partition.
     m.expect(r"\[intruder\] hostile: writing to ipa 0x50000000")
-    report = m.expect(r"\[baohu\] FAULT VM 'intruder' vCPU 0: ([^\r\n]*)\r?\n").group(1)
+    report = m.expect(r"\[baohu\] FAULT VM 'intruder' vCPU 0: ([^\r\n]*)\r*\n").group(1)
     assert "address 0x50000000" in report
     m.expect(r"\[baohu\] VM 'intruder' stopped: fault")
     # Both peers keep running.
