@@ -24,7 +24,9 @@ const struct platform platform = {
     .name = "fake",
     .cpu_count = 4,
     .cpu_affinity = {0, 1, 2, 3},
-    .irqchip = {.kind = IRQCHIP_GICV3, .gicd = 0x08000000, .gicr = 0x080A0000, .irq_count = 288},
+    /* GICv3 front-end tests use GICD/GICR, GICv2 ones GICD/GICC/GICV (QEMU virt's). */
+    .irqchip = {.kind = IRQCHIP_GICV3, .gicd = 0x08000000, .gicr = 0x080A0000,
+                .gicc = 0x08010000, .gich = 0x08030000, .gicv = 0x08040000, .irq_count = 288},
 };
 
 void fake_vgic_reset(void)
