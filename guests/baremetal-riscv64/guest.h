@@ -35,6 +35,14 @@
 #define GUEST_RTC_IRQ 0
 #endif
 
+/* Use the AIA (interrupt files, APLIC) instead of SBI IPIs and the PLIC. */
+#ifndef GUEST_AIA
+#define GUEST_AIA 0
+#endif
+/* Interrupt identities in the AIA variant: MSI IPI, and the RTC (its source id). */
+#define EIID_IPI 1u
+#define EIID_RTC 11u
+
 /* State each vCPU's trap handler updates and its thread context consumes. */
 struct vcpu {
 	volatile uint32_t online;
@@ -76,10 +84,14 @@ uint64_t timer_ms(unsigned ms);
 void timer_start(unsigned k);
 void timer_irq(unsigned k);
 
-/* smp.c, rtc.c */
+/* smp.c, rtc.c, imsic.c */
 void smp_boot(void);
 void rtc_test(void);
 void rtc_irq(unsigned k);
+void rtc_event(unsigned k);
+void imsic_init(void);
+void imsic_send(unsigned k, unsigned eiid);
+void imsic_irq(unsigned k);
 
 /* start.S, vectors.S and the C functions they call */
 extern char secondary_entry[];

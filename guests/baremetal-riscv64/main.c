@@ -44,7 +44,7 @@ static void __attribute__((noreturn)) tick_loop(unsigned k)
 			wfi();
 		irq_unmask();
 		for (; pings != v->pings; pings++)
-			print("vcpu%u got ipi\n", k);
+			print("vcpu%u got %s\n", k, GUEST_AIA ? "msi 1" : "ipi");
 		for (; rtc != v->rtc; rtc++)
 			print("vcpu%u rtc alarm irq %u\n", k, 11u);
 		while (ticks != v->ticks) {
@@ -74,6 +74,8 @@ static void boot_checks(void)
 void boot_main(void)
 {
 	print("guest %s up on vcpu0 in S-mode\n", GUEST_NAME);
+	if (GUEST_AIA)
+		imsic_init();
 	boot_checks();
 	if (GUEST_SMP)
 		smp_boot();
@@ -86,6 +88,8 @@ void boot_main(void)
 void secondary_main(unsigned k, uint64_t opaque)
 {
 	csr_set(sie, 1u << IRQ_SSI);
+	if (GUEST_AIA)
+		imsic_init();
 	if (opaque != k)
 		print("vcpu%u: opaque %lu\n", k, opaque);
 	print("vcpu%u online\n", k);

@@ -17,8 +17,13 @@
 #define PLIC_THRESHOLD(ctx) (PLIC_BASE + 0x200000 + 0x1000 * (ctx))
 #define PLIC_CLAIM(ctx) (PLIC_BASE + 0x200004 + 0x1000 * (ctx))
 
+/* A level source in MSI mode can be sent twice when it is still high as its
+ * first MSI goes out (AIA §4.7): only an armed alarm counts. */
+static volatile uint32_t armed;
+
 static void rtc_arm(uint64_t delay_ns)
 {
+	armed = 1;
 	/* TIME_LOW latches TIME_HIGH; ALARM_LOW arms with the high half written first. */
 	uint64_t now = mmio_r32(RTC_BASE + RTC_TIME_LOW);
 	now |= (uint64_t)mmio_r32(RTC_BASE + RTC_TIME_HIGH) << 32;
@@ -27,9 +32,47 @@ static void rtc_arm(uint64_t delay_ns)
 	mmio_w32(RTC_BASE + RTC_ALARM_LOW, (uint32_t)now);
 }
 
+/* The device's part: quiet it, re-arm twice more. */
+void rtc_event(unsigned k)
+{
+	mmio_w32(RTC_BASE + RTC_CLEAR_INTERRUPT, 1);
+	if (!armed)
+		return;
+	armed = 0;
+	if (++vcpus[k].rtc < 3)
+		rtc_arm(300000000ull);
+}
+
+/* AIA: the APLIC (S domain, MSI mode, AIA §4.5) sends source 11 as MSI 11
+ * to this hart's interrupt file. */
+#define APLIC_BASE 0xd000000UL
+#define APLIC_DOMAINCFG_IE (1u << 8)
+#define APLIC_SOURCECFG(i) (APLIC_BASE + 0x4 + 4 * ((i) - 1))
+#define APLIC_SM_LEVEL_HIGH 6u
+#define APLIC_SETIENUM (APLIC_BASE + 0x1edc)
+#define APLIC_TARGET(i) (APLIC_BASE + 0x3004 + 4 * ((i) - 1))
+
+static void rtc_test_aia(void)
+{
+	mmio_w32(APLIC_BASE, APLIC_DOMAINCFG_IE);
+	mmio_w32(APLIC_SOURCECFG(RTC_SRC), APLIC_SM_LEVEL_HIGH);
+	mmio_w32(APLIC_SOURCECFG(10), APLIC_SM_LEVEL_HIGH); /* the UART's: not this VM's */
+	print("aplic sourcecfg(%u) = %u, sourcecfg(10) = %u\n", RTC_SRC,
+	      mmio_r32(APLIC_SOURCECFG(RTC_SRC)), mmio_r32(APLIC_SOURCECFG(10)));
+	mmio_w32(APLIC_TARGET(RTC_SRC), (cpu_id() << 18) | EIID_RTC);
+	mmio_w32(APLIC_SETIENUM, RTC_SRC);
+	mmio_w32(RTC_BASE + RTC_IRQ_ENABLED, 1);
+	rtc_arm(300000000ull);
+}
+
 void rtc_test(void)
 {
 	unsigned ctx = 2 * cpu_id() + 1;
+
+	if (GUEST_AIA) {
+		rtc_test_aia();
+		return;
+	}
 
 	mmio_w32(PLIC_BASE + 4 * RTC_SRC, 1);
 	mmio_w32(PLIC_BASE + 4 * 10, 1); /* the console UART's: not this VM's */
@@ -49,11 +92,8 @@ void rtc_irq(unsigned k)
 	uint32_t src;
 
 	while ((src = mmio_r32(PLIC_CLAIM(ctx))) != 0) {
-		if (src == RTC_SRC) {
-			mmio_w32(RTC_BASE + RTC_CLEAR_INTERRUPT, 1);
-			if (++vcpus[k].rtc < 3)
-				rtc_arm(300000000ull);
-		}
+		if (src == RTC_SRC)
+			rtc_event(k);
 		mmio_w32(PLIC_CLAIM(ctx), src);
 	}
 }

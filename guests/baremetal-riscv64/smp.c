@@ -36,7 +36,12 @@ void smp_boot(void)
 	print("rfence sfence_vma(all) = %ld\n",
 	      sbi_call(SBI_EXT_RFENCE, SBI_RFENCE_SFENCE_VMA, 0, (uint64_t)-1, 0, 0).error);
 
+	/* An SBI IPI, or with the AIA an MSI straight into the target's file. */
 	for (k = 1; k <= started; k++)
-		if (vcpus[k].online)
-			sbi_call(SBI_EXT_IPI, 0, 1, k, 0, 0);
+		if (vcpus[k].online) {
+			if (GUEST_AIA)
+				imsic_send(k, EIID_IPI);
+			else
+				sbi_call(SBI_EXT_IPI, 0, 1, k, 0, 0);
+		}
 }

@@ -19,7 +19,10 @@ void trap_handler(uint64_t *frame)
 		return;
 	}
 	if (cause == (SCAUSE_IRQ | IRQ_SEI)) {
-		rtc_irq(k);
+		if (GUEST_AIA)
+			imsic_irq(k);
+		else
+			rtc_irq(k);
 		return;
 	}
 	/* frame[0] is the trapping pc (vectors.S); the probe's csrr is 4 bytes. */

@@ -56,7 +56,7 @@ def test_guest_touching_memory_outside_its_partition_is_stopped(machine):
     m = machine("fault", platform=PLATFORM)
     m.expect(r"\[rtos\] vcpu0 tick 1")
     m.expect(r"\[app\] hostile: writing to ipa 0x7f000000")
-    report = m.expect(r"\[baohu\] FAULT VM 'app' vCPU 0: ([^\r\n]*)\r?\n")
+    report = m.expect(r"\[baohu\] FAULT VM 'app' vCPU 0: ([^\r\n]*)\r*\n")
     detail = report.group(1)
     assert "G-stage store/AMO guest-page fault" in detail
     assert "syndrome 0x17" in detail, detail  # scause 23

@@ -4,14 +4,26 @@
 
 #include <stdint.h>
 
-#define csr_read(c) __extension__({ \
+/* Two levels so a CSR given as a macro (a number, below) is expanded first. */
+#define csr_read(c) csr_read_(c)
+#define csr_write(c, v) csr_write_(c, v)
+#define csr_set(c, v) csr_set_(c, v)
+#define csr_clear(c, v) csr_clear_(c, v)
+#define csr_read_(c) __extension__({ \
     uint64_t v_; \
     __asm__ volatile("csrr %0, " #c : "=r"(v_)::"memory"); \
     v_; \
 })
-#define csr_write(c, v) __asm__ volatile("csrw " #c ", %0" ::"r"((uint64_t)(v)) : "memory")
-#define csr_set(c, v) __asm__ volatile("csrs " #c ", %0" ::"r"((uint64_t)(v)) : "memory")
-#define csr_clear(c, v) __asm__ volatile("csrc " #c ", %0" ::"r"((uint64_t)(v)) : "memory")
+#define csr_write_(c, v) __asm__ volatile("csrw " #c ", %0" ::"r"((uint64_t)(v)) : "memory")
+#define csr_set_(c, v) __asm__ volatile("csrs " #c ", %0" ::"r"((uint64_t)(v)) : "memory")
+#define csr_clear_(c, v) __asm__ volatile("csrc " #c ", %0" ::"r"((uint64_t)(v)) : "memory")
+
+/* AIA CSRs (AIA spec §2.3, §2.5, §3.8) by number: clang 14 has no names for them. */
+#define CSR_SISELECT 0x150
+#define CSR_SIREG 0x151
+#define CSR_STOPEI 0x15c
+#define CSR_VSISELECT 0x250
+#define CSR_VSIREG 0x251
 
 /* Interrupt numbers (priv. §3.1.9, §9.2.3): S = HS level, VS = guest. */
 #define IRQ_SSI 1

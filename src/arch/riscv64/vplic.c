@@ -92,11 +92,15 @@ void virq_vm_init(struct vm *vm)
         for (size_t j = 0; j < c->devs[i].irqs_count; j++)
             if (c->devs[i].irqs[j] > 0 && c->devs[i].irqs[j] < VIRQ_SOURCES)
                 bit_set(d->owned, c->devs[i].irqs[j], true);
+    /* IPC doorbells are sources of the VM too, raised by Baohu (virq_raise). */
+    for (size_t i = 0; i < c->ipcs_count; i++)
+        if (c->ipcs[i].doorbell_irq > 0 && c->ipcs[i].doorbell_irq < VIRQ_SOURCES)
+            bit_set(d->owned, c->ipcs[i].doorbell_irq, true);
     spin_unlock(&d->lock);
     /* Physically, each source goes to the VM's first hart and stays claimed
      * there until the guest completes it. */
     for (uint32_t s = 1; s < VIRQ_SOURCES; s++)
-        if (bit(d->owned, s)) {
+        if (bit(d->owned, s) && irqchip_vm_owns(vm, s)) {
             irqchip_route(s, vm->vcpus[0].cpu, false);
             irqchip_route(s, vm->vcpus[0].cpu, true);
         }
