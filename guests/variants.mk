@@ -20,3 +20,6 @@ GUEST_VARIANTS += latency latency-bare
 GUEST_DEFS_latency := -DGUEST_NAME='\"rtos\"' -DGUEST_LATENCY=1 -DTICK_MS=10
 GUEST_DEFS_latency-bare := -DGUEST_NAME='\"bare\"' -DGUEST_LATENCY=1 -DTICK_MS=10
 GUEST_MAKEVARS_latency-bare := CONSOLE=pl011 LOAD_ADDR=0x40200000
+# The RTOS beside Linux (configs/*/linux-rtos.c): pong over the channel Linux user space pings.
+GUEST_VARIANTS += rtos-linux
+GUEST_DEFS_rtos-linux := -DGUEST_NAME='\"rtos\"' -DGUEST_IPC_ROLE=2 -DGUEST_IPC_ROUNDS=10

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Fetches Debian's arm64 Linux, busybox and U-Boot, builds the initramfs and disk, and packs guest images under build/linux.
+#
+#   guest-linux.sh fetch                           Debian packages into build/linux/dl (cached)
+#   guest-linux.sh rootfs                          build/linux/initramfs.cpio.gz, build/linux/disk.img
+#   guest-linux.sh pack DTS_TOOL VM BASE MAX OUT   DTB @BASE, Image @BASE+2M, initramfs after: one file
+#
+# Only Debian's package registry is used. As root, missing host packages are
+# installed; otherwise the exact command to run is printed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=build/linux
+DL=$OUT/dl
+PKG=$OUT/pkg
+SRC=guests/linux
+mkdir -p "$OUT"
+
+need_root() {
+    echo "guest-linux: $1; run as root (or run it yourself):" >&2
+    echo "  $2" >&2
+    exit 1
+}
+
+host_tools() {
+    local want=(cpio device-tree-compiler e2fsprogs gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
+    local missing=()
+    for p in "${want[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    [ "$(id -u)" = 0 ] || need_root "missing ${missing[*]}" "apt-get install -y ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+# The arm64 packages, downloaded once: the newest 6.1 kernel ABI Debian offers
+# (what linux-image-arm64 depends on), and busybox-static.
+fetch() {
+    host_tools
+    mkdir -p "$DL"
+    if ! ls "$DL"/linux-image-*-arm64-unsigned_*_arm64.deb >/dev/null 2>&1 ||
+        ! ls "$DL"/busybox-static_*_arm64.deb >/dev/null 2>&1; then
+        if ! dpkg --print-foreign-architectures | grep -qx arm64 ||
+            ! apt-cache show linux-image-arm64:arm64 >/dev/null 2>&1; then
+            [ "$(id -u)" = 0 ] || need_root "the arm64 package lists are missing" \
+                "dpkg --add-architecture arm64 && apt-get update"
+            dpkg --add-architecture arm64
+            apt-get update -qq >&2
+        fi
+        local abi
+        abi=$(apt-cache depends linux-image-arm64:arm64 |
+            sed -n 's/.*Depends: linux-image-\(.*-arm64\)\(:arm64\)\?$/\1/p' | head -1)
+        [ -n "$abi" ] || { echo "guest-linux: cannot resolve linux-image-arm64" >&2; exit 1; }
+        echo "guest-linux: downloading linux-image-$abi-unsigned and busybox-static (arm64)" >&2
+        (cd "$DL" && apt-get download -q "linux-image-$abi-unsigned:arm64" busybox-static:arm64) >&2
+    fi
+    if [ ! -e "$PKG/.done" ]; then
+        rm -rf "$PKG" && mkdir -p "$PKG"
+        for d in "$DL"/*.deb; do dpkg-deb -x "$d" "$PKG"; done
+        touch "$PKG/.done"
+    fi
+}
+
+kernel_image() { ls "$PKG"/boot/vmlinuz-* | head -1; }
+moddir() { ls -d "$PKG"/lib/modules/* | head -1; }
+
+# A module's file, and the modules it depends on (its modinfo "depends=").
+mod_file() { find "$(moddir)" -name "$1.ko" -o -name "$(echo "$1" | tr _ -).ko" | head -1; }
+mod_deps() { grep -a -o 'depends=[a-z0-9_,-]*' "$1" | head -1 | cut -d= -f2 | tr , ' '; }
+
+# Appends $1 to the load order after everything it depends on.
+declare -A MOD_SEEN=()
+MOD_ORDER=()
+mod_add() {
+    local name=$1 file dep
+    [ -n "${MOD_SEEN[$name]:-}" ] && return 0
+    MOD_SEEN[$name]=1
+    file=$(mod_file "$name")
+    [ -n "$file" ] || { echo "guest-linux: module $name not in the kernel package" >&2; exit 1; }
+    for dep in $(mod_deps "$file"); do mod_add "$dep"; done
+    MOD_ORDER+=("$name")
+}
+
+rootfs() {
+    fetch
+    local stage=$OUT/initramfs
+    rm -rf "$stage"
+    mkdir -p "$stage"/{bin,dev,etc,lib/modules,mnt,proc,sys,tmp,root}
+    cp "$PKG/bin/busybox" "$stage/bin/busybox"
+    install -m 755 "$SRC/init" "$stage/init"
+    cp "$SRC/inittab" "$stage/etc/inittab"
+    aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -o "$stage/bin/baohu-ipc" "$SRC/baohu-ipc.c"
+    local name params
+    : > "$stage/lib/modules/params"
+    while read -r name params; do
+        case "$name" in ''|'#'*) continue ;; esac
+        mod_add "$name"
+        [ -n "$params" ] && echo "$name $params" >> "$stage/lib/modules/params"
+    done < "$SRC/modules.list"
+    for name in "${MOD_ORDER[@]}"; do cp "$(mod_file "$name")" "$stage/lib/modules/$name.ko"; done
+    printf '%s\n' "${MOD_ORDER[@]}" > "$stage/lib/modules/load"
+    # The kernel opens /dev/console before /init runs; mknod needs root (/init copes without).
+    [ "$(id -u)" = 0 ] && mknod -m 600 "$stage/dev/console" c 5 1
+    (cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -9 > "$OUT/initramfs.cpio.gz"
+    # The disk Linux gets through virtio-blk: a small ext4 with one file.
+    local disk=$OUT/disk-content
+    rm -rf "$disk" && mkdir -p "$disk"
+    echo "hello from the Baohu demo disk" > "$disk/hello.txt"
+    rm -f "$OUT/disk.img"
+    mkfs.ext4 -q -L baohu -d "$disk" "$OUT/disk.img" 16M
+    echo "guest-linux: $OUT/initramfs.cpio.gz (${MOD_ORDER[*]}), $OUT/disk.img" >&2
+}
+
+le64() { od -An -t u8 -j "$2" -N 8 "$1" | tr -d ' '; }
+align() { echo $(( ($1 + $2 - 1) / $2 * $2 )); }
+
+pack() {
+    local tool=$1 vm=$2 base=$(($3)) max=$(($4)) out=$5
+    local image initrd=$OUT/initramfs.cpio.gz
+    [ -s "$initrd" ] && [ -s "$OUT/disk.img" ] || rootfs
+    image=$(kernel_image)
+    # arm64 Image header (Documentation/arm64/booting.rst): text_offset at 8,
+    # image_size (what the kernel occupies, .bss included) at 16.
+    local text_offset image_size
+    text_offset=$(le64 "$image" 8)
+    image_size=$(le64 "$image" 16)
+    local kernel_off=$((0x200000 + text_offset))
+    local initrd_off
+    initrd_off=$(align $((kernel_off + image_size)) $((0x200000)))
+    local initrd_size
+    initrd_size=$(stat -c %s "$initrd")
+    local total=$((initrd_off + initrd_size))
+    [ "$total" -le "$max" ] || { echo "guest-linux: image $total bytes > $max" >&2; exit 1; }
+    local dir
+    dir=$(dirname "$out")
+    mkdir -p "$dir"
+    "$tool" "$vm" --bootargs "${BOOTARGS:-console=ttyAMA0 rdinit=/init}" \
+        --initrd $((base + initrd_off)) $((base + initrd_off + initrd_size)) > "$dir/$vm.dts"
+    dtc -q -I dts -O dtb -o "$dir/$vm.dtb" "$dir/$vm.dts"
+    [ "$(stat -c %s "$dir/$vm.dtb")" -le "$kernel_off" ]
+    rm -f "$out.tmp"
+    dd if="$dir/$vm.dtb" of="$out.tmp" conv=notrunc status=none
+    dd if="$image" of="$out.tmp" bs=4096 seek=$((kernel_off / 4096)) conv=notrunc status=none
+    dd if="$initrd" of="$out.tmp" bs=4096 seek=$((initrd_off / 4096)) conv=notrunc status=none
+    mv "$out.tmp" "$out"
+    printf 'guest-linux: %s: DTB @0x%x, Image @0x%x, initramfs @0x%x..0x%x\n' "$out" "$base" \
+        $((base + kernel_off)) $((base + initrd_off)) $((base + initrd_off + initrd_size)) >&2
+}
+
+case "${1:-}" in
+    fetch) fetch ;;
+    rootfs) rootfs ;;
+    pack) shift; pack "$@" ;;
+    *) sed -n '3,6s/^# \?//p' "$0"; exit 2 ;;
+esac

@@ -1,0 +1,135 @@
+"""Debian's arm64 Linux in a Baohu VM beside the bare-metal RTOS: SMP, passthrough disk, IPC, poweroff."""
+import re
+import time
+
+import pexpect
+import pytest
+
+from conftest import Machine
+
+# Baohu owns the PL011 and Linux writes to it too (passthrough): a tagged line
+# from Baohu may land in the middle of one of Linux's. Cutting the tagged
+# lines out wherever they start gives back Linux's text.
+TAGGED_LINE = re.compile(r"\[(baohu|rtos)\] [^\r\n]*\r*\n")
+RTOS_TICK = re.compile(r"\[rtos\] vcpu0 tick (\d+)")
+
+
+class Console:
+    """Reads the shared console; waits on Linux's text with Baohu's lines cut out."""
+
+    def __init__(self, machine):
+        self.m = machine
+        self.raw = ""
+        self.pos = 0  # where the next wait starts, in the cleaned text
+
+    def _pump(self, deadline):
+        try:
+            self.raw += self.m.child.read_nonblocking(65536, timeout=max(0.1, min(1, deadline - time.time())))
+        except pexpect.TIMEOUT:
+            pass
+        except pexpect.EOF:
+            pytest.fail("QEMU exited; console:\n" + self.raw[-6000:])
+
+    def linux(self):
+        return TAGGED_LINE.sub("", self.raw)
+
+    def wait(self, pattern, timeout):
+        """Wait for `pattern` in Linux's text (after the previous match)."""
+        deadline = time.time() + timeout
+        while True:
+            text = self.linux()
+            match = re.compile(pattern).search(text, self.pos)
+            if match:
+                self.pos = match.end()
+                return match
+            if time.time() > deadline:
+                pytest.fail(f"did not see {pattern!r}; Linux console:\n" + self.linux()[-3000:] + "\nlast lines:\n" + self.raw[-1000:])
+            self._pump(deadline)
+
+    def wait_raw(self, pattern, timeout):
+        """Wait for a tagged line (Baohu's or rtos's) appearing after now."""
+        start = len(self.raw)
+        deadline = time.time() + timeout
+        while True:
+            match = re.compile(pattern).search(self.raw, start)
+            if match:
+                return match
+            if time.time() > deadline:
+                pytest.fail(f"did not see {pattern!r}; Linux console:\n" + self.linux()[-3000:] + "\nlast lines:\n" + self.raw[-1000:])
+            self._pump(deadline)
+
+    def rtos_ticks(self):
+        ticks = [int(n) for n in RTOS_TICK.findall(self.raw)]
+        return max(ticks) if ticks else 0
+
+    def shell(self, command, pattern, timeout=60):
+        self.m.send(command + "\n")
+        return self.wait(pattern, timeout)
+
+
+@pytest.fixture(scope="module")
+def linux():
+    """One boot for the whole module: building it fetches the Debian packages once (cached in build/linux)."""
+    m = Machine("qemu-aarch64-virt", "linux-rtos", timeout=900)
+    yield Console(m)
+    m.close()
+
+
+def test_linux_boots_to_init_with_two_vcpus_while_rtos_ticks(linux):
+    c = linux
+    c.wait_raw(r"\[baohu\] VM 'linux' \(#1\): 2 vCPU\(s\), entry 0x60200000", 120)
+    checkpoints = [("VM built", c.rtos_ticks())]
+    c.wait(r"Booting Linux on physical CPU 0x0+ ", 60)
+    c.wait(r"Machine model: Baohu VM linux", 60)
+    c.wait(r"psci: PSCIv1.1 detected in firmware", 60)
+    c.wait(r"GICv3: CPU0: found redistributor 0 region 0:0x0*80a0000", 120)
+    c.wait(r"CPU1: Booted secondary processor 0x0*1 ", 180)
+    checkpoints.append(("CPU1 up", c.rtos_ticks()))
+    c.wait(r"9000000.pl011: ttyAMA0 at MMIO 0x9000000", 180)
+    c.wait(r"baohu-linux: init on 6\.1\.\S+-arm64, 2 CPUs online", 180)
+    checkpoints.append(("init", c.rtos_ticks()))
+    c.wait(r"baohu-linux: ready", 180)
+    c.wait(r"built-in shell", 60)
+    # The RTOS's 200 ms tick went on at every stage of Linux's boot.
+    c.wait_raw(r"\[rtos\] vcpu0 tick \d+", 30)
+    checkpoints.append(("shell", c.rtos_ticks()))
+    print("rtos ticks at", checkpoints)
+    for (a, ta), (b, tb) in zip(checkpoints, checkpoints[1:]):
+        assert tb > ta, f"rtos did not tick between {a} ({ta}) and {b} ({tb})"
+    assert "FAULT" not in c.raw, c.raw[-4000:]
+    cpus = c.shell("grep -c ^processor /proc/cpuinfo; echo cpus-done", r"\n(\d+)\r*\ncpus-done")
+    assert cpus.group(1) == "2", cpus.group(0)
+    c.shell("cat /sys/devices/system/cpu/online", r"\n0-1\r*\n")
+
+
+def test_linux_mounts_the_passthrough_disk_and_writes_a_file(linux):
+    c = linux
+    c.pos = 0
+    c.wait(r"virtio_blk virtio0: \[vda\] 32768 512-byte logical blocks", 10)
+    c.wait(r"baohu-linux: disk mounted: hello from the Baohu demo disk", 10)
+    c.wait(r"baohu-linux: disk file read back: written by", 10)
+    c.wait(r"baohu-linux: ready", 10)
+    c.shell("echo baohu-$((6*7)) > /mnt/shell.txt && sync && cat /mnt/shell.txt", r"\nbaohu-42\r*\n")
+    c.shell("grep vda /proc/mounts", r"/dev/vda /mnt ext4 rw")
+
+
+def test_linux_user_space_and_rtos_exchange_messages(linux):
+    c = linux
+    c.pos = 0
+    c.wait(r"baohu-ipc: object channel@50000000 at 0x50000000 \(64 KiB\), doorbell 0x50100000", 10)
+    c.wait(r"baohu-ipc: peer ready", 10)
+    c.wait(r"baohu-ipc: 10/10 round trips ok, peer saw 0 bad words", 10)
+    assert "[rtos] ipc pong: 10 rounds answered" in c.raw
+    # Again from the shell: the RTOS keeps answering (its count passes 10 only once).
+    c.shell("baohu-ipc 5", r"baohu-ipc: 5/5 round trips ok, peer saw 0 bad words")
+
+
+def test_linux_poweroff_stops_only_linux(linux):
+    c = linux
+    c.m.send("poweroff\n")
+    c.wait_raw(r"\[baohu\] VM 'linux' stopped: PSCI SYSTEM_OFF", 120)
+    stopped_at = c.rtos_ticks()
+    for _ in range(3):
+        c.wait_raw(r"\[rtos\] vcpu0 tick \d+", 30)
+    assert c.rtos_ticks() >= stopped_at + 3
+    assert "every VM has stopped" not in c.raw

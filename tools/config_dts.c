@@ -1,0 +1,248 @@
+/* config-dts: prints the device tree source of one VM of the linked-in configuration. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config_check.h"
+
+/*
+ * usage: config-dts VM [--bootargs STR] [--initrd START END]
+ *
+ * Everything the guest is told comes from the VM's config entry and the
+ * platform description: its RAM, its vCPUs, the (emulated) interrupt
+ * controller at the platform's addresses, its passthrough devices and its
+ * shared-memory objects. Device kinds are not in the config schema; the
+ * board's known device windows below say what sits at a passthrough address.
+ */
+
+#define GIC_SPI 0
+#define GIC_PPI 1
+#define IRQ_EDGE_RISING 1
+#define IRQ_LEVEL_HIGH 4
+
+/* A window of identical devices on the board: `count` slots of `stride`
+ * bytes from `base`, slot n raising INTID first_intid + n. */
+struct dev_kind {
+    const char *platform_prefix;
+    const char *node;
+    const char *compatible; /* dts string list, quoted */
+    uint64_t base, stride;
+    uint32_t count, first_intid, irq_flags;
+    int needs_clock;
+};
+
+static const struct dev_kind dev_kinds[] = {
+    {"qemu-aarch64-virt", "pl011", "\"arm,pl011\", \"arm,primecell\"", 0x09000000, 0x1000, 1,
+     33, IRQ_LEVEL_HIGH, 1},
+    {"qemu-aarch64-virt", "pl031", "\"arm,pl031\", \"arm,primecell\"", 0x09010000, 0x1000, 1,
+     34, IRQ_LEVEL_HIGH, 1},
+    /* virt's 32 virtio-mmio transports, 0x200 apart, SPI 16 + n. */
+    {"qemu-aarch64-virt", "virtio_mmio", "\"virtio,mmio\"", 0x0a000000, 0x200, 32, 48,
+     IRQ_EDGE_RISING, 0},
+};
+
+static void cells64(uint64_t v)
+{
+    printf("0x%x 0x%x", (unsigned)(v >> 32), (unsigned)v);
+}
+
+static void reg(uint64_t base, uint64_t size)
+{
+    printf("<");
+    cells64(base);
+    printf(" ");
+    cells64(size);
+    printf(">");
+}
+
+static int dev_has_irq(const struct vm_dev_region *d, uint32_t intid)
+{
+    for (size_t i = 0; i < d->irqs_count; i++)
+        if (d->irqs[i] == intid)
+            return 1;
+    return 0;
+}
+
+/* The SPI specifier of an INTID in the GIC binding: <0 (intid - 32) flags>. */
+static void spi(uint32_t intid, uint32_t flags)
+{
+    printf("<%d %u %u>", GIC_SPI, intid - 32, flags);
+}
+
+/* Every known device inside passthrough region `d`; a transport window
+ * yields one node per slot whose interrupt the VM was given. Returns the
+ * stdout-path candidate (the first UART) through *uart. */
+static void print_devices(const struct vm_dev_region *d, uint64_t *uart)
+{
+    for (size_t k = 0; k < CONFIG_ARRAY_SIZE(dev_kinds); k++) {
+        const struct dev_kind *dk = &dev_kinds[k];
+        if (strncmp(platform.name, dk->platform_prefix, strlen(dk->platform_prefix)) != 0)
+            continue;
+        for (uint32_t n = 0; n < dk->count; n++) {
+            uint64_t pa = dk->base + n * dk->stride;
+            uint32_t intid = dk->first_intid + n;
+            if (pa < d->pa || pa + dk->stride > d->pa + d->size)
+                continue;
+            if (dk->count > 1 && !dev_has_irq(d, intid))
+                continue; /* a transport slot the VM was not given */
+            uint64_t ipa = d->ipa + (pa - d->pa);
+            printf("\t%s@%llx {\n\t\tcompatible = %s;\n\t\treg = ", dk->node,
+                   (unsigned long long)ipa, dk->compatible);
+            reg(ipa, dk->stride);
+            printf(";\n");
+            if (dev_has_irq(d, intid)) {
+                printf("\t\tinterrupts = ");
+                spi(intid, dk->irq_flags);
+                printf(";\n");
+            }
+            if (dk->needs_clock)
+                printf("\t\tclocks = <&clk24mhz>, <&clk24mhz>;\n"
+                       "\t\tclock-names = \"uartclk\", \"apb_pclk\";\n");
+            if (!strcmp(dk->node, "virtio_mmio"))
+                printf("\t\tdma-coherent;\n");
+            printf("\t};\n");
+            if (!strcmp(dk->node, "pl011") && !*uart)
+                *uart = ipa;
+        }
+    }
+}
+
+static void print_gic(const struct vm_config *vm, uint32_t vcpus)
+{
+    if (platform.irqchip.kind == IRQCHIP_GICV3) {
+        printf("\tgic: interrupt-controller@%llx {\n\t\tcompatible = \"arm,gic-v3\";\n",
+               (unsigned long long)platform.irqchip.gicd);
+        /* One 128 KiB redistributor frame pair per vCPU: exactly the frames
+         * Baohu emulates for this VM. */
+        printf("\t\treg = ");
+        reg(platform.irqchip.gicd, 0x10000);
+        printf(", ");
+        reg(platform.irqchip.gicr, (uint64_t)vcpus * 0x20000);
+        printf(";\n\t\t#redistributor-regions = <1>;\n");
+    } else {
+        printf("\tgic: interrupt-controller@%llx {\n"
+               "\t\tcompatible = \"arm,cortex-a15-gic\";\n\t\treg = ",
+               (unsigned long long)platform.irqchip.gicd);
+        reg(platform.irqchip.gicd, 0x1000);
+        printf(", ");
+        /* The guest's CPU interface is the virtual one, mapped at GICC's address. */
+        reg(platform.irqchip.gicc, 0x2000);
+        printf(";\n");
+    }
+    printf("\t\t#interrupt-cells = <3>;\n\t\t#address-cells = <0>;\n\t\tinterrupt-controller;\n\t};\n");
+    (void)vm;
+}
+
+static void print_timer(uint32_t vcpus)
+{
+    /* GICv2 PPI specifiers carry a CPU mask in bits [15:8] (GIC binding). */
+    uint32_t flags = IRQ_LEVEL_HIGH;
+    if (platform.irqchip.kind == IRQCHIP_GICV2)
+        flags |= ((1u << vcpus) - 1) << 8;
+    /* Secure phys (13), non-secure phys (14), virtual (11), hyp (10). */
+    printf("\ttimer {\n\t\tcompatible = \"arm,armv8-timer\";\n\t\tinterrupts = "
+           "<%d 13 0x%x>, <%d 14 0x%x>, <%d 11 0x%x>, <%d 10 0x%x>;\n\t};\n",
+           GIC_PPI, flags, GIC_PPI, flags, GIC_PPI, flags, GIC_PPI, flags);
+}
+
+static void print_ipcs(const struct vm_config *vm)
+{
+    for (size_t i = 0; i < vm->ipcs_count; i++) {
+        const struct vm_ipc *ipc = &vm->ipcs[i];
+        const struct shmem_config *s = &baohu_config.shmem[ipc->shmem_id];
+        /* Named after the object so user space finds it by name (UIO's
+         * /sys/class/uio/uioN/name is the node name). */
+        printf("\t%s@%llx {\n\t\tcompatible = \"generic-uio\";\n\t\treg = ", s->name,
+               (unsigned long long)ipc->ipa);
+        reg(ipc->ipa, s->size);
+        if (ipc->doorbell_ipa) {
+            printf(", ");
+            reg(ipc->doorbell_ipa, 0x1000);
+        }
+        printf(";\n");
+        if (ipc->doorbell_irq) {
+            printf("\t\tinterrupts = ");
+            spi(ipc->doorbell_irq, IRQ_EDGE_RISING);
+            printf(";\n");
+        }
+        printf("\t\tbaohu,shmem-id = <%u>;\n", ipc->shmem_id);
+        printf("\t};\n");
+    }
+}
+
+int main(int argc, char **argv)
+{
+    const char *bootargs = NULL;
+    unsigned long long initrd_start = 0, initrd_end = 0;
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s VM [--bootargs STR] [--initrd START END]\n", argv[0]);
+        return 2;
+    }
+    for (int a = 2; a < argc; a++) {
+        if (!strcmp(argv[a], "--bootargs") && a + 1 < argc) {
+            bootargs = argv[++a];
+        } else if (!strcmp(argv[a], "--initrd") && a + 2 < argc) {
+            initrd_start = strtoull(argv[++a], NULL, 0);
+            initrd_end = strtoull(argv[++a], NULL, 0);
+        } else {
+            fprintf(stderr, "config-dts: unknown argument '%s'\n", argv[a]);
+            return 2;
+        }
+    }
+    const struct vm_config *vm = NULL;
+    for (size_t i = 0; i < baohu_config.vms_count; i++)
+        if (!strcmp(baohu_config.vms[i].name, argv[1]))
+            vm = &baohu_config.vms[i];
+    if (!vm) {
+        fprintf(stderr, "config-dts: no VM named '%s' in this configuration\n", argv[1]);
+        return 1;
+    }
+    uint32_t vcpus = (uint32_t)__builtin_popcountll(vm->cpus);
+
+    printf("/dts-v1/;\n/* VM '%s' on %s, generated by tools/config_dts.c */\n\n/ {\n",
+           vm->name, platform.name);
+    printf("\tcompatible = \"linux,dummy-virt\";\n\tmodel = \"Baohu VM %s\";\n", vm->name);
+    printf("\t#address-cells = <2>;\n\t#size-cells = <2>;\n\tinterrupt-parent = <&gic>;\n\n");
+
+    for (size_t i = 0; i < vm->mem_count; i++) {
+        printf("\tmemory@%llx {\n\t\tdevice_type = \"memory\";\n\t\treg = ",
+               (unsigned long long)vm->mem[i].ipa);
+        reg(vm->mem[i].ipa, vm->mem[i].size);
+        printf(";\n\t};\n");
+    }
+
+    /* vCPU k has MPIDR affinity 0.0.0.k (Baohu's virtual MPIDR). */
+    printf("\tcpus {\n\t\t#address-cells = <1>;\n\t\t#size-cells = <0>;\n");
+    for (uint32_t k = 0; k < vcpus; k++)
+        printf("\t\tcpu@%u {\n\t\t\tdevice_type = \"cpu\";\n\t\t\tcompatible = \"arm,armv8\";\n"
+               "\t\t\treg = <%u>;\n\t\t\tenable-method = \"psci\";\n\t\t};\n", k, k);
+    printf("\t};\n");
+
+    printf("\tpsci {\n\t\tcompatible = \"arm,psci-1.0\", \"arm,psci-0.2\";\n"
+           "\t\tmethod = \"hvc\";\n\t};\n");
+    print_gic(vm, vcpus);
+    print_timer(vcpus);
+    printf("\tclk24mhz: clock-24000000 {\n\t\tcompatible = \"fixed-clock\";\n"
+           "\t\t#clock-cells = <0>;\n\t\tclock-frequency = <24000000>;\n"
+           "\t\tclock-output-names = \"clk24mhz\";\n\t};\n");
+
+    uint64_t uart = 0;
+    for (size_t i = 0; i < vm->devs_count; i++)
+        print_devices(&vm->devs[i], &uart);
+    print_ipcs(vm);
+
+    printf("\tchosen {\n");
+    if (bootargs)
+        printf("\t\tbootargs = \"%s\";\n", bootargs);
+    if (uart)
+        printf("\t\tstdout-path = \"/pl011@%llx\";\n", (unsigned long long)uart);
+    if (initrd_end > initrd_start) {
+        printf("\t\tlinux,initrd-start = <");
+        cells64(initrd_start);
+        printf(">;\n\t\tlinux,initrd-end = <");
+        cells64(initrd_end);
+        printf(">;\n");
+    }
+    printf("\t};\n};\n");
+    return 0;
+}
