@@ -2,6 +2,7 @@
 import os
 import re
 import subprocess
+import time
 import tempfile
 
 import pexpect
@@ -49,21 +50,42 @@ class Machine:
                                    timeout=timeout)
 
     def expect(self, pattern, timeout=30):
-        """Wait for a regex; returns the match. Fails with the console so far."""
+        """Wait for a regex after everything matched so far; returns the match.
+        Fails with the console so far."""
         try:
             self.child.expect(pattern, timeout=timeout)
         except (pexpect.TIMEOUT, pexpect.EOF) as e:
+            unmatched = self.child.before if isinstance(self.child.before, str) else ""
             pytest.fail(f"did not see {pattern!r} ({type(e).__name__}); console:\n"
-                        + self.output() + "\nQEMU stderr:\n" + self.stderr())
+                        + "".join(self.log) + unmatched + "\nQEMU stderr:\n" + self.stderr())
         self.log.append(self.child.before + self.child.after)
         return self.child.match
+
+    def seen(self, pattern, timeout=30):
+        """Wait until `pattern` has appeared anywhere on the console, also
+        before the last match: for lines of VMs running in parallel, whose
+        order is not fixed. Returns the match."""
+        deadline = time.monotonic() + timeout
+        while True:
+            m = re.search(pattern, self.output())
+            if m:
+                return m
+            left = deadline - time.monotonic()
+            if left <= 0:
+                pytest.fail(f"never saw {pattern!r}; console:\n" + self.output()
+                            + "\nQEMU stderr:\n" + self.stderr())
+            try:
+                self.child.expect(r"\n", timeout=left)
+                self.log.append(self.child.before + self.child.after)
+            except (pexpect.TIMEOUT, pexpect.EOF):
+                pass
 
     def send(self, text):
         self.child.send(text)
 
     def output(self):
-        before = self.child.before if isinstance(self.child.before, str) else ""
-        return "".join(self.log) + before
+        """Everything read so far: what expectations consumed plus what waits."""
+        return "".join(self.log) + (self.child.buffer or "")
 
     def stderr(self):
         with open(self.stderr_path, encoding="utf-8", errors="replace") as f:
