@@ -1,6 +1,7 @@
-# Baohu: make [PLATFORM=<board>] [CONFIG=<name>] [CROSS_COMPILE=aarch64-linux-gnu-|riscv64-linux-gnu-] [all|run|debug|test|check|clean]
+# Baohu: make [PLATFORM=<board>] [CONFIG=<name> | DEMO=<a+b>] [CROSS_COMPILE=aarch64-linux-gnu-|riscv64-linux-gnu-] [all|run|debug|test|check|clean]
 PLATFORM ?= qemu-aarch64-virt
-CONFIG ?= demo
+# DEMO=linux+rtos is another name for CONFIG=linux-rtos.
+CONFIG ?= $(if $(DEMO),$(subst +,-,$(DEMO)),demo)
 CROSS_COMPILE ?=
 
 include src/platform/$(PLATFORM)/platform.mk

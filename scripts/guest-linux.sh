@@ -33,12 +33,14 @@ host_tools() {
 }
 
 # The arm64 packages, downloaded once: the newest 6.1 kernel ABI Debian offers
-# (what linux-image-arm64 depends on), and busybox-static.
+# (what linux-image-arm64 depends on), its headers (to build baohu_uio.ko;
+# kbuild's host tools come in the build machine's own architecture), and
+# busybox-static.
 fetch() {
     host_tools
     mkdir -p "$DL"
-    if ! ls "$DL"/linux-image-*-arm64-unsigned_*_arm64.deb >/dev/null 2>&1 ||
-        ! ls "$DL"/busybox-static_*_arm64.deb >/dev/null 2>&1; then
+    if ! ls "$DL"/linux-image-*-arm64-unsigned_*_arm64.deb "$DL"/linux-headers-*-common_*.deb \
+        "$DL"/linux-kbuild-*.deb "$DL"/busybox-static_*_arm64.deb >/dev/null 2>&1; then
         if ! dpkg --print-foreign-architectures | grep -qx arm64 ||
             ! apt-cache show linux-image-arm64:arm64 >/dev/null 2>&1; then
             [ "$(id -u)" = 0 ] || need_root "the arm64 package lists are missing" \
@@ -46,25 +48,46 @@ fetch() {
             dpkg --add-architecture arm64
             apt-get update -qq >&2
         fi
-        local abi
+        local abi p want=()
         abi=$(apt-cache depends linux-image-arm64:arm64 |
             sed -n 's/.*Depends: linux-image-\(.*-arm64\)\(:arm64\)\?$/\1/p' | head -1)
         [ -n "$abi" ] || { echo "guest-linux: cannot resolve linux-image-arm64" >&2; exit 1; }
-        echo "guest-linux: downloading linux-image-$abi-unsigned and busybox-static (arm64)" >&2
-        (cd "$DL" && apt-get download -q "linux-image-$abi-unsigned:arm64" busybox-static:arm64) >&2
+        want=("linux-image-$abi-unsigned:arm64" "linux-headers-$abi:arm64" busybox-static:arm64)
+        want+=($(apt-cache depends "linux-headers-$abi:arm64" |
+            grep -o 'linux-headers-[0-9.-]*-common\|linux-kbuild-[0-9.]*[0-9]' | sort -u))
+        for p in "${want[@]}"; do
+            ls "$DL/${p%:arm64}"_*.deb >/dev/null 2>&1 && continue
+            echo "guest-linux: downloading $p" >&2
+            (cd "$DL" && apt-get download -q "$p" 2>&1 | grep -v unsandboxed) >&2
+        done
     fi
     if [ ! -e "$PKG/.done" ]; then
         rm -rf "$PKG" && mkdir -p "$PKG"
         for d in "$DL"/*.deb; do dpkg-deb -x "$d" "$PKG"; done
+        # The arm64 headers' Makefile includes the common part by absolute path.
+        sed -i "s|include /usr/src/|include $PWD/$PKG/usr/src/|" "$PKG"/usr/src/linux-headers-*-arm64/Makefile
         touch "$PKG/.done"
     fi
+}
+
+# Our own modules (guests/linux/<name>/Kbuild), built against the package's headers.
+build_modules() {
+    local hdr k name
+    hdr=$(ls -d "$PWD/$PKG"/usr/src/linux-headers-*-arm64 | head -1)
+    for k in "$SRC"/*/Kbuild; do
+        name=$(basename "$(dirname "$k")")
+        rm -rf "$OUT/modules/$name" && mkdir -p "$OUT/modules/$name"
+        cp "$(dirname "$k")"/* "$OUT/modules/$name/"
+        make -s -C "$hdr" M="$PWD/$OUT/modules/$name" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
+            modules >&2 2> >(grep -v 'Skipping BTF' >&2)
+    done
 }
 
 kernel_image() { ls "$PKG"/boot/vmlinuz-* | head -1; }
 moddir() { ls -d "$PKG"/lib/modules/* | head -1; }
 
 # A module's file, and the modules it depends on (its modinfo "depends=").
-mod_file() { find "$(moddir)" -name "$1.ko" -o -name "$(echo "$1" | tr _ -).ko" | head -1; }
+mod_file() { find "$(moddir)" "$OUT/modules" -name "$1.ko" -o -name "$(echo "$1" | tr _ -).ko" | head -1; }
 mod_deps() { grep -a -o 'depends=[a-z0-9_,-]*' "$1" | head -1 | cut -d= -f2 | tr , ' '; }
 
 # Appends $1 to the load order after everything it depends on.
@@ -88,6 +111,7 @@ rootfs() {
     cp "$PKG/bin/busybox" "$stage/bin/busybox"
     install -m 755 "$SRC/init" "$stage/init"
     cp "$SRC/inittab" "$stage/etc/inittab"
+    build_modules
     aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -o "$stage/bin/baohu-ipc" "$SRC/baohu-ipc.c"
     local name params
     : > "$stage/lib/modules/params"

@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,7 +134,9 @@ int main(int argc, char **argv)
         db[DOORBELL_NOTIFY / 4] = EVENT_PING;
         uint32_t events = 0;
         while (!(events & (1u << EVENT_PONG)) && now() - t < 5) {
-            if (uio >= 0 && read(uio, &count, sizeof count) != sizeof count)
+            /* Each doorbell interrupt bumps the UIO event count. */
+            struct pollfd p = {.fd = uio, .events = POLLIN};
+            if (uio >= 0 && poll(&p, 1, 1000) == 1 && read(uio, &count, sizeof count) != sizeof count)
                 break;
             events |= db[DOORBELL_PENDING / 4];
         }

@@ -117,11 +117,15 @@ def test_linux_user_space_and_rtos_exchange_messages(linux):
     c = linux
     c.pos = 0
     c.wait(r"baohu-ipc: object channel@50000000 at 0x50000000 \(64 KiB\), doorbell 0x50100000", 10)
+    # Through UIO (guests/linux/baohu_uio): the doorbell interrupt wakes user space.
+    c.wait(r"baohu-ipc: using /dev/uio0 \(doorbell interrupt\)", 10)
     c.wait(r"baohu-ipc: peer ready", 10)
     c.wait(r"baohu-ipc: 10/10 round trips ok, peer saw 0 bad words", 10)
     assert "[rtos] ipc pong: 10 rounds answered" in c.raw
     # Again from the shell: the RTOS keeps answering (its count passes 10 only once).
     c.shell("baohu-ipc 5", r"baohu-ipc: 5/5 round trips ok, peer saw 0 bad words")
+    irqs = c.shell("grep channel /proc/interrupts", r"(\d+)\s+(\d+)\s+GICv3\s+53 Edge\s+channel")
+    assert int(irqs.group(1)) + int(irqs.group(2)) >= 15, irqs.group(0)
 
 
 def test_linux_poweroff_stops_only_linux(linux):
