@@ -4,15 +4,8 @@
 #define OP_LOAD 0x03
 #define OP_STORE 0x23
 
-/* HLVX.HU (priv. §9.3.3): read a halfword of guest code through both stages
- * of translation with the guest's privilege (hstatus.SPVP), as an
- * instruction fetch would. Raw encoding: no assembler needs the H extension. */
-static uint16_t guest_code_halfword(uint64_t gva)
-{
-    uint64_t v;
-    __asm__ volatile(".insn r 0x73, 4, 0x32, %0, %1, x3" : "=r"(v) : "r"(gva) : "memory");
-    return (uint16_t)v;
-}
+/* trap.S: a halfword of guest code, or -1 if reading it faults. */
+int guest_code_read(uint64_t gva, uint16_t *out);
 
 static bool decode32(uint32_t insn, struct mmio_insn *out)
 {
@@ -66,11 +59,14 @@ bool mmio_decode(const struct trap_frame *f, uint64_t htinst, struct mmio_insn *
         out->len = (htinst & 2) ? 4 : 2;
         return true;
     }
-    uint16_t lo = guest_code_halfword(f->sepc);
+    uint16_t lo, hi;
+    if (guest_code_read(f->sepc, &lo) != 0)
+        return false;
     if ((lo & 3) != 3)
         return decode16(lo, out);
-    uint32_t insn = lo | ((uint32_t)guest_code_halfword(f->sepc + 2) << 16);
-    return decode32(insn, out);
+    if (guest_code_read(f->sepc + 2, &hi) != 0)
+        return false;
+    return decode32(lo | ((uint32_t)hi << 16), out);
 }
 
 void mmio_decode_complete(struct trap_frame *f, const struct mmio_insn *insn, uint64_t value)

@@ -96,10 +96,20 @@ trap_return:
     ld      x2, FRAME_X(2)(sp)
     sret
 
-/* A trap taken in HS-mode: sp is 0 now, the old sp in sscratch. Report and stop. */
+/* A trap taken in HS-mode: sp is 0 now, the old sp in sscratch. A fault of
+ * the guest-code read below resumes after it with an error; anything else is
+ * a bug in Baohu: report and stop. */
 hyp_trap:
     csrrw   sp, sscratch, sp
     csrw    sscratch, zero
+    csrr    t0, sepc
+    la      t1, guest_code_read_insn
+    bne     t0, t1, 1f
+    la      t0, guest_code_read_resume
+    csrw    sepc, t0
+    li      t1, -1
+    sret
+1:
     addi    sp, sp, -FRAME_SIZE
     sd      ra, FRAME_X(1)(sp)
     csrr    t0, sepc
@@ -114,3 +124,22 @@ hyp_trap:
 arch_frame_enter:
     mv      sp, a0
     j       trap_return
+
+/*
+ * int guest_code_read(uint64_t gva, uint16_t *out): one halfword of guest code
+ * through both translation stages with HLVX.HU (priv. §9.3.3; raw encoding, so
+ * no assembler needs the H extension). The guest may have unmapped the page
+ * since it trapped (another of its harts can edit its page tables): the
+ * resulting HS-mode fault lands in hyp_trap, which resumes at
+ * guest_code_read_resume with t1 = -1. Returns 0, or -1 on a fault.
+ */
+.global guest_code_read
+guest_code_read:
+    li      t1, 0
+guest_code_read_insn:
+    .insn r 0x73, 4, 0x32, t0, a0, x3
+guest_code_read_resume:
+    bnez    t1, 2f
+    sh      t0, 0(a1)
+2:  mv      a0, t1
+    ret
