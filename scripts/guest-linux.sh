@@ -3,7 +3,8 @@
 #
 #   guest-linux.sh fetch                           Debian packages into build/linux/dl (cached)
 #   guest-linux.sh rootfs                          build/linux/initramfs.cpio.gz, build/linux/disk.img
-#   guest-linux.sh pack DTS_TOOL VM BASE MAX OUT   DTB @BASE, Image @BASE+2M, initramfs after: one file
+#   guest-linux.sh pack DTS_TOOL VM BASE MAX OUT [BIN]  DTB @BASE, Image (or BIN) @BASE+2M, initramfs after
+#   guest-linux.sh uboot                           installs u-boot-qemu if needed, prints u-boot.bin's path
 #
 # Only Debian's package registry is used. As root, missing host packages are
 # installed; otherwise the exact command to run is printed.
@@ -137,42 +138,66 @@ rootfs() {
 le64() { od -An -t u8 -j "$2" -N 8 "$1" | tr -d ' '; }
 align() { echo $(( ($1 + $2 - 1) / $2 * $2 )); }
 
+# DTB at BASE, the payload at BASE + 2 MiB (+ text_offset for an arm64 Image)
+# and, for Linux, the initramfs after the kernel's image_size: one file for
+# QEMU's loader, which Baohu copies into the VM's RAM.
 pack() {
-    local tool=$1 vm=$2 base=$(($3)) max=$(($4)) out=$5
-    local image initrd=$OUT/initramfs.cpio.gz
-    [ -s "$initrd" ] && [ -s "$OUT/disk.img" ] || rootfs
-    image=$(kernel_image)
-    # arm64 Image header (Documentation/arm64/booting.rst): text_offset at 8,
-    # image_size (what the kernel occupies, .bss included) at 16.
-    local text_offset image_size
-    text_offset=$(le64 "$image" 8)
-    image_size=$(le64 "$image" 16)
+    local tool=$1 vm=$2 base=$(($3)) max=$(($4)) out=$5 payload=${6:-}
+    local initrd="" text_offset=0 image_size
+    if [ -z "$payload" ]; then
+        [ -s "$OUT/initramfs.cpio.gz" ] && [ -s "$OUT/disk.img" ] || rootfs
+        payload=$(kernel_image)
+        initrd=$OUT/initramfs.cpio.gz
+        # arm64 Image header (Documentation/arm64/booting.rst): text_offset at
+        # 8, image_size (what the kernel occupies, .bss included) at 16.
+        text_offset=$(le64 "$payload" 8)
+        image_size=$(le64 "$payload" 16)
+    else
+        image_size=$(stat -c %s "$payload")
+    fi
     local kernel_off=$((0x200000 + text_offset))
-    local initrd_off
+    local initrd_off initrd_size=0 args=()
     initrd_off=$(align $((kernel_off + image_size)) $((0x200000)))
-    local initrd_size
-    initrd_size=$(stat -c %s "$initrd")
+    if [ -n "$initrd" ]; then
+        initrd_size=$(stat -c %s "$initrd")
+        args=(--bootargs "${BOOTARGS:-console=ttyAMA0 rdinit=/init}"
+              --initrd $((base + initrd_off)) $((base + initrd_off + initrd_size)))
+    fi
     local total=$((initrd_off + initrd_size))
     [ "$total" -le "$max" ] || { echo "guest-linux: image $total bytes > $max" >&2; exit 1; }
     local dir
     dir=$(dirname "$out")
     mkdir -p "$dir"
-    "$tool" "$vm" --bootargs "${BOOTARGS:-console=ttyAMA0 rdinit=/init}" \
-        --initrd $((base + initrd_off)) $((base + initrd_off + initrd_size)) > "$dir/$vm.dts"
+    "$tool" "$vm" "${args[@]}" > "$dir/$vm.dts"
     dtc -q -I dts -O dtb -o "$dir/$vm.dtb" "$dir/$vm.dts"
     [ "$(stat -c %s "$dir/$vm.dtb")" -le "$kernel_off" ]
     rm -f "$out.tmp"
     dd if="$dir/$vm.dtb" of="$out.tmp" conv=notrunc status=none
-    dd if="$image" of="$out.tmp" bs=4096 seek=$((kernel_off / 4096)) conv=notrunc status=none
-    dd if="$initrd" of="$out.tmp" bs=4096 seek=$((initrd_off / 4096)) conv=notrunc status=none
+    dd if="$payload" of="$out.tmp" bs=4096 seek=$((kernel_off / 4096)) conv=notrunc status=none
+    [ -z "$initrd" ] ||
+        dd if="$initrd" of="$out.tmp" bs=4096 seek=$((initrd_off / 4096)) conv=notrunc status=none
     mv "$out.tmp" "$out"
-    printf 'guest-linux: %s: DTB @0x%x, Image @0x%x, initramfs @0x%x..0x%x\n' "$out" "$base" \
-        $((base + kernel_off)) $((base + initrd_off)) $((base + initrd_off + initrd_size)) >&2
+    printf 'guest-linux: %s: DTB @0x%x, %s @0x%x' "$out" "$base" "$(basename "$payload")" \
+        $((base + kernel_off)) >&2
+    [ -z "$initrd" ] || printf ', initramfs @0x%x..0x%x' $((base + initrd_off)) \
+        $((base + initrd_off + initrd_size)) >&2
+    echo >&2
+}
+
+# Debian's U-Boot for QEMU (package u-boot-qemu): prints the u-boot.bin path.
+uboot() {
+    local bin=/usr/lib/u-boot/qemu_arm64/u-boot.bin
+    if [ ! -e "$bin" ]; then
+        [ "$(id -u)" = 0 ] || need_root "missing u-boot-qemu" "apt-get install -y u-boot-qemu"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends u-boot-qemu >&2
+    fi
+    echo "$bin"
 }
 
 case "${1:-}" in
     fetch) fetch ;;
     rootfs) rootfs ;;
     pack) shift; pack "$@" ;;
-    *) sed -n '3,6s/^# \?//p' "$0"; exit 2 ;;
+    uboot) uboot ;;
+    *) sed -n '3,7s/^# \?//p' "$0"; exit 2 ;;
 esac

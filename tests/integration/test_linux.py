@@ -137,3 +137,23 @@ def test_linux_poweroff_stops_only_linux(linux):
         c.wait_raw(r"\[rtos\] vcpu0 tick \d+", 30)
     assert c.rtos_ticks() >= stopped_at + 3
     assert "every VM has stopped" not in c.raw
+
+
+def test_uboot_prompt_and_commands_beside_the_rtos(machine):
+    c = Console(machine("uboot", timeout=300))
+    c.wait_raw(r"\[baohu\] VM 'uboot' \(#1\): 1 vCPU\(s\), entry 0x40200000", 120)
+    c.wait(r"U-Boot 20\d\d\.\d\d", 60)
+    c.wait(r"DRAM:\s+128 MiB", 60)
+    c.wait(r"In:\s+pl011@9000000", 60)
+    c.wait(r"Hit any key to stop autoboot", 60)
+    c.m.send(" ")
+    c.wait(r"=> ", 60)
+    before = c.rtos_ticks()
+    c.shell("version", r"U-Boot 20\d\d\.\d\d\S*")
+    # The generated device tree sits at the start of the VM's RAM: its magic
+    # 0xd00dfeed is big-endian, so md.l shows it byte-swapped.
+    c.shell("md.l 0x40000000 4", r"40000000: edfe0dd0 ")
+    c.shell("fdt addr 0x40000000; fdt print /cpus", r"enable-method = \"psci\"")
+    c.wait_raw(r"\[rtos\] vcpu0 tick \d+", 30)
+    assert c.rtos_ticks() > before
+    assert "FAULT" not in c.raw, c.raw[-3000:]
