@@ -1,4 +1,5 @@
 /* Baohu's own EL2 stage-1 translation: W^X image, RAM read/write never executable, devices. */
+#include "arch.h"
 #include "arch_layout.h"
 #include "platform.h"
 #include "pt.h"
@@ -8,7 +9,9 @@
 extern struct page_pool hyp_page_pool;
 extern char __image_start[], __text_end[], __rodata_end[], __stacks_start[], __image_end[];
 
-static struct pt hyp_pt;
+/* One table tree per CPU: the same mapping, except that a CPU's stack is
+ * mapped only in its own tables, so no CPU can write another's stack. */
+static struct pt hyp_pt[MAX_CPUS];
 
 /* MAIR_EL2 slots (Arm ARM D8.5.x): 0 Device-nGnRnE, 1 Normal write-back. */
 #define MAIR_DEVICE 0
@@ -27,35 +30,46 @@ static struct pt hyp_pt;
 /* SCTLR_EL2: RES1 bits, M, C, SA, I and WXN (no writable page is ever executable). */
 #define SCTLR_EL2_VALUE (0x30C50830ull | (1 << 0) | (1 << 2) | (1 << 3) | (1 << 12) | (1 << 19))
 
-static void mmu_map(uint64_t start, uint64_t end, uint64_t attrs)
+static void mmu_check(bool ok)
 {
-    if (end > start && !pt_map(&hyp_pt, start, start, end - start, attrs)) {
-        for (;;)
-            __asm__ volatile("wfe"); /* no console yet: nothing better to do */
-    }
+    while (!ok)
+        __asm__ volatile("wfe"); /* no console yet: nothing better to do */
+}
+
+static void mmu_map(struct pt *pt, uint64_t start, uint64_t end, uint64_t attrs)
+{
+    if (end > start)
+        mmu_check(pt_map(pt, start, start, end - start, attrs));
 }
 
 /* Runs once on the boot CPU with the MMU off. Identity mapping throughout:
  * Baohu, its tables and the VMs' RAM are reached at their physical address. */
 void mmu_build(void)
 {
-    pt_init(&hyp_pt, &hyp_page_pool, 1, 39);
-    for (size_t i = 0; i < platform.mmio_count; i++)
-        mmu_map(platform.mmio[i].base, platform.mmio[i].base + platform.mmio[i].size, HYP_DEVICE);
-    for (size_t i = 0; i < platform.ram_count; i++)
-        mmu_map(platform.ram[i].base, platform.ram[i].base + platform.ram[i].size, HYP_RW);
-    mmu_map((uintptr_t)__image_start, (uintptr_t)__text_end, HYP_RX);
-    mmu_map((uintptr_t)__text_end, (uintptr_t)__rodata_end, HYP_RO);
-    /* A stack overflow hits an unmapped guard page instead of the next CPU's stack. */
-    for (unsigned cpu = 0; cpu < MAX_CPUS; cpu++)
-        pt_unmap(&hyp_pt, (uintptr_t)__stacks_start + cpu * STACK_SLOT, STACK_GUARD);
+    for (unsigned cpu = 0; cpu < platform.cpu_count && cpu < MAX_CPUS; cpu++) {
+        struct pt *pt = &hyp_pt[cpu];
+        mmu_check(pt_init(pt, &hyp_page_pool, 1, 39));
+        for (size_t i = 0; i < platform.mmio_count; i++)
+            mmu_map(pt, platform.mmio[i].base, platform.mmio[i].base + platform.mmio[i].size,
+                    HYP_DEVICE);
+        for (size_t i = 0; i < platform.ram_count; i++)
+            mmu_map(pt, platform.ram[i].base, platform.ram[i].base + platform.ram[i].size, HYP_RW);
+        mmu_map(pt, (uintptr_t)__image_start, (uintptr_t)__text_end, HYP_RX);
+        mmu_map(pt, (uintptr_t)__text_end, (uintptr_t)__rodata_end, HYP_RO);
+        /* Every stack slot but this CPU's is unmapped, and so is the guard
+         * page below its own: an overflow faults instead of spilling over. */
+        for (unsigned other = 0; other < MAX_CPUS; other++) {
+            uint64_t slot = (uintptr_t)__stacks_start + other * STACK_SLOT;
+            mmu_check(pt_unmap(pt, slot, other == cpu ? STACK_GUARD : STACK_SLOT));
+        }
+    }
 }
 
 void mmu_enable(void)
 {
     sysreg_write(mair_el2, MAIR_VALUE);
     sysreg_write(tcr_el2, TCR_EL2_VALUE);
-    sysreg_write(ttbr0_el2, pa_addr(hyp_pt.root));
+    sysreg_write(ttbr0_el2, pa_addr(hyp_pt[arch_cpu_id()].root));
     dsb(sy);
     __asm__ volatile("tlbi alle2" ::: "memory");
     dsb(sy);
