@@ -1,4 +1,4 @@
-# Baohu: make [PLATFORM=<board>] [CONFIG=<name> | DEMO=<a+b>] [CROSS_COMPILE=aarch64-linux-gnu-|riscv64-linux-gnu-] [all|run|debug|test|check|clean]
+# Baohu: make [PLATFORM=<board>] [CONFIG=<name> | DEMO=<a+b>] [BOOT=uboot] [CROSS_COMPILE=aarch64-linux-gnu-|riscv64-linux-gnu-] [all|run|debug|test|check|clean]
 PLATFORM ?= qemu-aarch64-virt
 # DEMO=linux+rtos is another name for CONFIG=linux-rtos.
 CONFIG ?= $(if $(DEMO),$(subst +,-,$(DEMO)),demo)
@@ -41,7 +41,7 @@ OBJS := $(patsubst %,$(OBJ)/%.o,$(SRCS))
 DEPS := $(OBJS:.o=.d)
 GUEST_BINS := $(foreach g,$(GUEST_VARIANTS),$(GUEST_OUT)/$(g).bin)
 
-.PHONY: all run debug test check bench clean tools guests print-qemu FORCE
+.PHONY: all run debug test check bench clean tools guests print-qemu print-run FORCE
 all: $(ELF)
 
 tools:
@@ -85,12 +85,18 @@ $(ELF): $(OBJS) $(BUILD)/$(CONFIG)/config.o $(BUILD)/$(CONFIG)/linker.ld
 	$(LD) $(LDFLAGS) -T $(BUILD)/$(CONFIG)/linker.ld $(OBJS) $(BUILD)/$(CONFIG)/config.o -o $@
 	@echo "built $@"
 
+# How QEMU starts Baohu: -kernel, or BOOT=uboot (scripts/boot-uboot.mk: U-Boot as firmware, booti).
+RUN_ARGS = $(QEMU_EXTRA) -kernel $(ELF)
+ifneq ($(BOOT),)
+include scripts/boot-$(BOOT).mk
+endif
+
 run: $(ELF)
-	$(QEMU) $(QEMU_ARGS) $(QEMU_EXTRA) -kernel $(ELF)
+	$(QEMU) $(QEMU_ARGS) $(RUN_ARGS)
 
 debug: $(ELF)
 	@echo "Attach with: gdb-multiarch -ex 'target remote :1234' $(abspath $(ELF))"
-	$(QEMU) $(QEMU_ARGS) $(QEMU_EXTRA) -kernel $(ELF) -S -gdb tcp::1234
+	$(QEMU) $(QEMU_ARGS) $(RUN_ARGS) -S -gdb tcp::1234
 
 test:
 	@scripts/test.sh
@@ -110,6 +116,8 @@ clean:
 -include $(DEPS)
 FORCE:
 
-# The QEMU command line without -kernel (for tests and scripts).
+# The QEMU command line without -kernel (for tests and scripts); print-run: what `run` starts.
 print-qemu:
 	@echo $(QEMU) $(QEMU_ARGS) $(QEMU_EXTRA)
+print-run:
+	@echo $(QEMU) $(QEMU_ARGS) $(RUN_ARGS)

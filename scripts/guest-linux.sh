@@ -5,6 +5,7 @@
 #   guest-linux.sh rootfs                          build/linux/initramfs.cpio.gz, build/linux/disk.img
 #   guest-linux.sh pack DTS_TOOL VM BASE MAX OUT [BIN]  DTB @BASE, Image (or BIN) @BASE+2M, initramfs after
 #   guest-linux.sh uboot                           installs u-boot-qemu if needed, prints u-boot.bin's path
+#   guest-linux.sh bootdisk OUT ELF LOAD [F@ADDR..] a disk U-Boot boots Baohu from (BOOT=uboot)
 #
 # Only Debian's package registry is used. As root, missing host packages are
 # installed; otherwise the exact command to run is printed.
@@ -194,10 +195,54 @@ uboot() {
     echo "$bin"
 }
 
+# A disk U-Boot boots Baohu from (BOOT=uboot): one ext4 partition with
+# Baohu's raw image, the files the config has QEMU's loader place
+# (FILE@ADDR), and the boot.scr that loads them and starts Baohu with booti.
+bootdisk() {
+    local out=$1 elf=$2 load=$3
+    shift 3
+    host_tools
+    if ! command -v mkimage >/dev/null; then
+        [ "$(id -u)" = 0 ] || need_root "missing u-boot-tools" "apt-get install -y u-boot-tools"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends u-boot-tools >&2
+    fi
+    local dir=$out.d f
+    rm -rf "$dir" && mkdir -p "$dir/fs"
+    local objcopy=llvm-objcopy
+    command -v $objcopy >/dev/null || objcopy=aarch64-linux-gnu-objcopy
+    $objcopy -O binary "$elf" "$dir/fs/baohu.bin"
+    {
+        echo "echo Baohu: loading from \${devtype} \${devnum}:\${distro_bootpart}"
+        for f in "$@"; do
+            cp "${f%@*}" "$dir/fs/"
+            echo "load \${devtype} \${devnum}:\${distro_bootpart} ${f#*@} $(basename "${f%@*}")"
+        done
+        echo "load \${devtype} \${devnum}:\${distro_bootpart} $load baohu.bin"
+        # Baohu's image has an arm64 Image header (src/arch/aarch64/boot.S).
+        echo "booti $load - \${fdtcontroladdr}"
+    } > "$dir/boot.cmd"
+    mkimage -q -A arm64 -O linux -T script -C none -d "$dir/boot.cmd" "$dir/fs/boot.scr"
+    # ext4 without the features older U-Boot readers may refuse.
+    local kib=$(( $(du -sk "$dir/fs" | cut -f1) + 8192 ))
+    mkfs.ext4 -q -O ^metadata_csum,^64bit -L baohu-boot -d "$dir/fs" "$dir/part.img" "${kib}k"
+    # MBR: one bootable Linux partition from sector 2048 (U-Boot's distro boot
+    # scans bootable partitions for /boot.scr).
+    local sectors=$((kib * 2))
+    rm -f "$out.tmp"
+    dd if="$dir/part.img" of="$out.tmp" bs=512 seek=2048 conv=notrunc status=none
+    le32() { printf "\\x$(printf %02x $(($1 & 255)))\\x$(printf %02x $(($1 >> 8 & 255)))\\x$(printf %02x $(($1 >> 16 & 255)))\\x$(printf %02x $(($1 >> 24 & 255)))"; }
+    { printf '\x80\xfe\xff\xff\x83\xfe\xff\xff'; le32 2048; le32 "$sectors"; } |
+        dd of="$out.tmp" bs=1 seek=446 conv=notrunc status=none
+    printf '\x55\xaa' | dd of="$out.tmp" bs=1 seek=510 conv=notrunc status=none
+    mv "$out.tmp" "$out"
+    echo "guest-linux: $out: boot.scr, baohu.bin${*:+, }$(for f in "$@"; do printf '%s ' "$(basename "${f%@*}")"; done)" >&2
+}
+
 case "${1:-}" in
     fetch) fetch ;;
     rootfs) rootfs ;;
     pack) shift; pack "$@" ;;
     uboot) uboot ;;
-    *) sed -n '3,7s/^# \?//p' "$0"; exit 2 ;;
+    bootdisk) shift; bootdisk "$@" ;;
+    *) sed -n '3,8s/^# \?//p' "$0"; exit 2 ;;
 esac

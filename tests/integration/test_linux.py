@@ -1,11 +1,12 @@
 """Debian's arm64 Linux in a Baohu VM beside the bare-metal RTOS: SMP, passthrough disk, IPC, poweroff."""
 import re
+import subprocess
 import time
 
 import pexpect
 import pytest
 
-from conftest import Machine
+from conftest import ROOT, Machine
 
 # Baohu owns the PL011 and Linux writes to it too (passthrough): a tagged line
 # from Baohu may land in the middle of one of Linux's. Cutting the tagged
@@ -157,3 +158,46 @@ def test_uboot_prompt_and_commands_beside_the_rtos(machine):
     c.wait_raw(r"\[rtos\] vcpu0 tick \d+", 30)
     assert c.rtos_ticks() > before
     assert "FAULT" not in c.raw, c.raw[-3000:]
+
+
+class BoardBoot:
+    """`make run BOOT=uboot`'s QEMU: U-Boot as firmware boots Baohu from a disk."""
+
+    def __init__(self, config, timeout):
+        make = ["make", "-s", "--no-print-directory", "BOOT=uboot", f"CONFIG={config}"]
+        res = subprocess.run(make, cwd=ROOT, capture_output=True, text=True)
+        assert res.returncode == 0, res.stdout + res.stderr
+        cmd = subprocess.run(make + ["print-run"], cwd=ROOT, check=True, capture_output=True,
+                             text=True).stdout.strip()
+        assert "-nic none" in cmd and "-bios" in cmd and "-kernel" not in cmd, cmd
+        self.child = pexpect.spawn("timeout", ["--kill-after=5", str(timeout)] + cmd.split(),
+                                   cwd=ROOT, encoding="utf-8", codec_errors="replace")
+
+    def send(self, text):
+        self.child.send(text)
+
+    def close(self):
+        self.child.close(force=True)
+
+
+def test_uboot_firmware_boots_baohu_with_linux_and_rtos_from_disk():
+    m = BoardBoot("linux-rtos", timeout=600)
+    try:
+        c = Console(m)
+        c.wait(r"U-Boot 20\d\d\.\d\d", 60)
+        c.wait(r"Found U-Boot script /boot.scr", 120)
+        c.wait(r"Baohu: loading from virtio \d:1", 60)
+        c.wait(r"Starting kernel", 120)
+        c.wait_raw(r"\[baohu\] Baohu on qemu-aarch64-virt: 4 CPUs, 2 VM\(s\)", 60)
+        c.wait_raw(r"\[rtos\] vcpu0 tick 1\b", 120)
+        c.wait(r"Machine model: Baohu VM linux", 180)
+        c.wait(r"baohu-linux: init on \S+, 2 CPUs online", 180)
+        c.wait(r"baohu-linux: disk mounted: hello from the Baohu demo disk", 120)
+        c.wait(r"baohu-ipc: 10/10 round trips ok", 120)
+        c.wait(r"baohu-linux: ready", 120)
+        ticks = c.rtos_ticks()
+        c.wait_raw(r"\[rtos\] vcpu0 tick \d+", 30)
+        assert c.rtos_ticks() > ticks
+        assert "FAULT" not in c.raw
+    finally:
+        m.close()
