@@ -50,10 +50,13 @@ static void reg_set(struct trap_frame *f, unsigned r, uint64_t v)
         f->x[r] = v;
 }
 
+/* The report names the exception class (ESR_EL2.EC) beside the full syndrome. */
 static noreturn void trap_fault(struct vcpu *v, const struct trap_frame *f, const char *what,
                                 uint64_t esr, uint64_t addr)
 {
-    vm_fault(v, what, esr, addr, f->elr);
+    char text[96];
+    fmt_format(text, sizeof(text), "%s, EC 0x%02x", what, (unsigned)(esr >> 26) & 0x3f);
+    vm_fault(v, text, esr, addr, f->elr);
 }
 
 /* SMCCC calls through HVC or SMC: PSCI, the SMCCC version queries, Baohu's hypercalls. */
