@@ -171,3 +171,17 @@ def test_cache_colouring_self_check_walks_stage2(machine, platform):
     m.expect(r"\[app\] vcpu2 tick 2")
     m.expect(r"\[rtos\] vcpu0 tick \d+")
     assert "FAILED" not in m.output()
+
+
+def test_fault_policy_reset_restarts_only_the_faulting_vm(machine):
+    m = machine("fault-reset")
+    for _ in range(2):
+        m.expect(r"\[app\] hostile: writing to ipa 0x7f000000")
+        report = m.expect(r"\[baohu\] FAULT VM 'app' vCPU 0: ([^\r\n]*)\r*\n").group(1)
+        assert report.endswith("VM reset"), report
+        m.expect(r"\[baohu\] VM 'app' resetting: fault")
+        # The VM starts again from a freshly loaded image.
+        m.expect(r"\[app\] guest app up on vcpu0 at EL1")
+        m.expect(r"\[app\] vcpu0 tick 1")
+    wait_ticks(m, "rtos", 0, 2)
+    assert "hostile: still alive" not in m.output()
