@@ -39,9 +39,29 @@
 #ifndef GUEST_AIA
 #define GUEST_AIA 0
 #endif
-/* Interrupt identities in the AIA variant: MSI IPI, and the RTC (its source id). */
+/* IPC (configs/<platform>/ipc.c): 1 = ping, 2 = pong, 3 = intruder (has no object).
+ * The doorbell is an interrupt source of the VM's (virtual) PLIC or APLIC. */
+#ifndef GUEST_IPC_ROLE
+#define GUEST_IPC_ROLE 0
+#endif
+#ifndef GUEST_IPC_ROUNDS
+#define GUEST_IPC_ROUNDS 100
+#endif
+#ifndef GUEST_IPC_SHM
+#define GUEST_IPC_SHM 0x90000000UL
+#endif
+#ifndef GUEST_IPC_IRQ
+#define GUEST_IPC_IRQ 52u
+#endif
+#ifndef GUEST_IPC_DOORBELL
+#define GUEST_IPC_DOORBELL 0x90100000UL
+#endif
+
+/* Interrupt identities in the AIA variant: MSI IPI, and wired or virtual
+ * sources under their source id (RTC, IPC doorbell; both below 64). */
 #define EIID_IPI 1u
 #define EIID_RTC 11u
+#define EIID_IPC GUEST_IPC_IRQ
 
 /* State each vCPU's trap handler updates and its thread context consumes. */
 struct vcpu {
@@ -84,14 +104,25 @@ uint64_t timer_ms(unsigned ms);
 void timer_start(unsigned k);
 void timer_irq(unsigned k);
 
-/* smp.c, rtc.c, imsic.c */
+/* smp.c, rtc.c, imsic.c, irqc.c */
 void smp_boot(void);
 void rtc_test(void);
-void rtc_irq(unsigned k);
 void rtc_event(unsigned k);
 void imsic_init(void);
 void imsic_send(unsigned k, unsigned eiid);
 void imsic_irq(unsigned k);
+void plic_irq(unsigned k);
+void aplic_source_enable(unsigned src, unsigned sm);
+void plic_source_enable(unsigned src);
+
+/* trap.c: an external interrupt source (PLIC source or its AIA EIID). */
+void source_irq(unsigned k, unsigned src);
+
+/* ipc.c */
+void ipc_init(void);
+void ipc_irq(void);
+void ipc_ping(void);
+void ipc_intrude(void);
 
 /* start.S, vectors.S and the C functions they call */
 extern char secondary_entry[];

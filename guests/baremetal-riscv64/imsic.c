@@ -19,7 +19,8 @@ static void ireg_write(uint64_t sel, uint64_t v)
 void imsic_init(void)
 {
 	ireg_write(IMSIC_EITHRESHOLD, 0);
-	ireg_write(IMSIC_EIE0, (1u << EIID_IPI) | (1u << EIID_RTC));
+	ireg_write(IMSIC_EIE0, (1ull << EIID_IPI) | (1ull << EIID_RTC) |
+			       (GUEST_IPC_ROLE ? 1ull << EIID_IPC : 0));
 	ireg_write(IMSIC_EIDELIVERY, 1);
 	csr_set(sie, 1u << IRQ_SEI);
 }
@@ -41,7 +42,7 @@ void imsic_irq(unsigned k)
 			return;
 		if ((top >> 16) == EIID_IPI)
 			vcpus[k].pings++;
-		else if ((top >> 16) == EIID_RTC)
-			rtc_event(k);
+		else
+			source_irq(k, (unsigned)(top >> 16)); /* wired or virtual source: EIID = id */
 	}
 }

@@ -15,7 +15,6 @@
 #define PLIC_BASE 0xc000000UL
 #define PLIC_ENABLE(ctx) (PLIC_BASE + 0x2000 + 0x80 * (ctx))
 #define PLIC_THRESHOLD(ctx) (PLIC_BASE + 0x200000 + 0x1000 * (ctx))
-#define PLIC_CLAIM(ctx) (PLIC_BASE + 0x200004 + 0x1000 * (ctx))
 
 /* A level source in MSI mode can be sent twice when it is still high as its
  * first MSI goes out (AIA §4.7): only an armed alarm counts. */
@@ -83,17 +82,4 @@ void rtc_test(void)
 	csr_set(sie, 1u << IRQ_SEI);
 	mmio_w32(RTC_BASE + RTC_IRQ_ENABLED, 1);
 	rtc_arm(300000000ull); /* 300 ms */
-}
-
-/* Claim, quiet the device, complete (PLIC spec §8, §9); re-arm twice more. */
-void rtc_irq(unsigned k)
-{
-	unsigned ctx = 2 * k + 1;
-	uint32_t src;
-
-	while ((src = mmio_r32(PLIC_CLAIM(ctx))) != 0) {
-		if (src == RTC_SRC)
-			rtc_event(k);
-		mmio_w32(PLIC_CLAIM(ctx), src);
-	}
 }

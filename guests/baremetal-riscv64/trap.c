@@ -4,6 +4,15 @@
 
 int timer_probe_trap(void);
 
+/* Source ids are the PLIC's, and under the AIA also the EIIDs (rtc.c, irqc.c). */
+void source_irq(unsigned k, unsigned src)
+{
+	if (src == EIID_RTC)
+		rtc_event(k);
+	else if (GUEST_IPC_ROLE && src == GUEST_IPC_IRQ)
+		ipc_irq();
+}
+
 void trap_handler(uint64_t *frame)
 {
 	uint64_t cause = csr_read(scause);
@@ -22,7 +31,7 @@ void trap_handler(uint64_t *frame)
 		if (GUEST_AIA)
 			imsic_irq(k);
 		else
-			rtc_irq(k);
+			plic_irq(k);
 		return;
 	}
 	/* frame[0] is the trapping pc (vectors.S); the probe's csrr is 4 bytes. */

@@ -12,3 +12,11 @@ GUEST_DEFS_rtos-rtc := -DGUEST_NAME='\"rtos\"' -DGUEST_RTC_IRQ=1
 GUEST_VARIANTS += rtos-rtc-aia app-msi
 GUEST_DEFS_rtos-rtc-aia := -DGUEST_NAME='\"rtos\"' -DGUEST_RTC_IRQ=1 -DGUEST_AIA=1
 GUEST_DEFS_app-msi := -DGUEST_NAME='\"app\"' -DGUEST_SMP=1 -DGUEST_BADCALL=1 -DGUEST_AIA=1
+# Inter-VM ping-pong (configs/<platform>/ipc.c): rtos answers, app asks, intruder has no
+# object; the doorbell comes through the vPLIC, or through the vAPLIC for the -aia variants.
+GUEST_VARIANTS += ipc-pong ipc-ping ipc-intruder ipc-pong-aia ipc-ping-aia
+GUEST_DEFS_ipc-pong := -DGUEST_NAME='\"rtos\"' -DGUEST_IPC_ROLE=2
+GUEST_DEFS_ipc-ping := -DGUEST_NAME='\"app\"' -DGUEST_IPC_ROLE=1 -DGUEST_IPC_SHM=0xa0000000UL -DGUEST_IPC_IRQ=53u
+GUEST_DEFS_ipc-intruder := -DGUEST_NAME='\"intruder\"' -DGUEST_IPC_ROLE=3 -DGUEST_HOSTILE_AFTER=2 -DGUEST_HOSTILE_ADDR=0x90000000UL
+GUEST_DEFS_ipc-pong-aia := $(GUEST_DEFS_ipc-pong) -DGUEST_AIA=1
+GUEST_DEFS_ipc-ping-aia := $(GUEST_DEFS_ipc-ping) -DGUEST_AIA=1

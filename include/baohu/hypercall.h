@@ -30,8 +30,8 @@
 /*
  * RISC-V: `ecall` from VS-mode, as an SBI extension (SBI spec v1.0 §3):
  * a7 = BAOHU_SBI_EXT, a6 = function number (the n of BAOHU_HC_ID(n) above:
- * 0 VERSION, 1 CONSOLE_PUTC, 2 IPC_NOTIFY), arguments in a0..a4 (a0 holds
- * what x1 holds on Arm). Results follow SBI: a0 = error (0, or
+ * 0 VERSION, 1 CONSOLE_PUTC, 2 IPC_NOTIFY, 3 IPC_EVENTS), arguments in
+ * a0..a4 (a0 holds what x1 holds on Arm). Results follow SBI: a0 = error (0, or
  * SBI_ERR_NOT_SUPPORTED -2 / SBI_ERR_INVALID_PARAM -3 / SBI_ERR_DENIED -4
  * for BAOHU_HC_ERR_NOT_SUPPORTED / _INVALID_PARAM / _DENIED), a1 = value.
  * The id lies in the SBI "firmware specific" range 0x0A000000-0x0AFFFFFF,

@@ -4,6 +4,7 @@
 #include "console.h"
 #include "cpu.h"
 #include "csr.h"
+#include "ipc.h"
 #include "mmio_decode.h"
 #include "vm.h"
 
@@ -38,15 +39,17 @@ static void trap_reflect(struct trap_frame *f, uint64_t cause, uint64_t tval)
     f->sstatus |= SSTATUS_SPP;
 }
 
-/* A load or store that G-stage does not map: an emulated device, or a fault.
- * The faulting guest-physical address is htval << 2 | stval[1:0] (§9.2.11). */
+/* A load or store that G-stage does not map: an emulated device (the
+ * interrupt controller or an IPC doorbell page), or a fault. The faulting
+ * guest-physical address is htval << 2 | stval[1:0] (§9.2.11). */
 static void trap_guest_page(struct vcpu *v, struct trap_frame *f, uint64_t cause)
 {
     bool write = cause == EXC_STORE_GUEST_PAGE;
     uint64_t gpa = (csr_read(htval) << 2) | (csr_read(stval) & 3);
+    bool chip = virq_owns_ipa(v->vm, gpa);
     struct mmio_insn insn;
 
-    if (!virq_owns_ipa(v->vm, gpa))
+    if (!chip && !ipc_is_doorbell(v->vm, ipa_init(gpa)))
         trap_fault(v, f, write ? "G-stage store/AMO guest-page fault"
                                : "G-stage load guest-page fault", cause, gpa);
     if (!mmio_decode(f, csr_read(htinst), &insn) || insn.write != write)
@@ -60,7 +63,7 @@ static void trap_guest_page(struct vcpu *v, struct trap_frame *f, uint64_t cause
     };
     if (acc.write && acc.size < 8)
         acc.value &= (1ull << (8 * acc.size)) - 1;
-    if (!virq_mmio_access(v, &acc))
+    if (!(chip ? virq_mmio_access(v, &acc) : ipc_doorbell_access(v, &acc)))
         trap_fault(v, f, "access to an emulated device register that does not exist", cause, gpa);
     if (!acc.write)
         mmio_decode_complete(f, &insn, acc.value);

@@ -105,13 +105,18 @@ void virq_vcpu_reset(struct vcpu *v)
 }
 
 /* A virtual source (doorbell) fires: an MSI written by Baohu into the
- * target vCPU's guest file, as the APLIC would (§4.9.3). */
+ * target vCPU's guest file, as the APLIC would (§4.9.3). An inactive source
+ * (sourcecfg.SM = 0) has read-only zero pending and enable bits (§4.5.2). */
 static void vaplic_deliver(struct vm *vm, uint32_t src)
 {
     struct virq_dist *d = &vm->arch.virq;
     uint32_t hart = d->target[src] >> APLIC_TARGET_HART_SHIFT;
     struct vcpu *t = vm_vcpu(vm, hart);
 
+    if (d->cfg[src] == 0) {
+        bit_set(d->pending, src, false);
+        return;
+    }
     if (!(d->domaincfg & APLIC_DOMAINCFG_IE) || !bit(d->enabled, src) || !t)
         return;
     bit_set(d->pending, src, false);

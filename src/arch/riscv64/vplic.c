@@ -68,7 +68,8 @@ static void vplic_update(struct vm *vm, struct vcpu *self)
         struct vcpu *t = &vm->vcpus[k];
         if (t == self || t->state != VCPU_ON)
             continue;
-        if ((vplic_best(&vm->arch.virq, k) != 0) != t->arch.virq.eip)
+        bool eip = __atomic_load_n(&t->arch.virq.eip, __ATOMIC_RELAXED);
+        if ((vplic_best(&vm->arch.virq, k) != 0) != eip)
             cpu_msg_send(t->cpu, CPU_MSG_VGIC_INJECT, VIRQ_KICK);
     }
 }
@@ -155,13 +156,18 @@ static uint32_t vplic_claim(struct virq_dist *d, uint32_t k)
 }
 
 /* Completion of a source the context has enabled and that is claimed
- * (PLIC spec §9); passthrough sources are completed physically too. */
-static void vplic_complete(struct virq_dist *d, uint32_t k, uint32_t src)
+ * (PLIC spec §9); passthrough sources are completed physically too. A
+ * doorbell is no physical source: its id may be another VM's device, whose
+ * claim this completion must not end. */
+static void vplic_complete(struct vm *vm, uint32_t k, uint32_t src)
 {
+    struct virq_dist *d = &vm->arch.virq;
+
     if (src == 0 || src >= VIRQ_SOURCES || !bit(d->active, src) || !bit(d->ctx_enable[k], src))
         return;
     bit_set(d->active, src, false);
-    irqchip_complete(src);
+    if (irqchip_vm_owns(vm, src))
+        irqchip_complete(src);
 }
 
 /* Context registers: threshold at +0, claim/complete at +4. Returns false
@@ -184,7 +190,7 @@ static bool vplic_context(struct vcpu *v, struct virq_dist *d, uint32_t off, str
         else
             acc->value = d->threshold[k];
     } else if (acc->write) {
-        vplic_complete(d, k, (uint32_t)acc->value);
+        vplic_complete(v->vm, k, (uint32_t)acc->value);
     } else {
         acc->value = vplic_claim(d, k);
     }
@@ -234,10 +240,12 @@ void virq_flush(struct vcpu *v)
 {
     struct virq_dist *d = &v->vm->arch.virq;
 
+    /* eip is stored under the lock: a raise from another CPU (virq_raise)
+     * then either is seen here or sees the new eip and kicks this vCPU. */
     spin_lock(&d->lock);
     bool eip = vplic_best(d, v->id) != 0;
+    __atomic_store_n(&v->arch.virq.eip, eip, __ATOMIC_RELAXED);
     spin_unlock(&d->lock);
-    v->arch.virq.eip = eip;
     if (eip)
         csr_set(hvip, 1u << IRQ_VSEI);
     else

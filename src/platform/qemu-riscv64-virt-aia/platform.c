@@ -19,5 +19,8 @@ const struct platform platform = {
         .guest_files = 1,
         .irq_count = 96,
     },
-    .llc = {.size = 0, .ways = 0, .line = 64},
+    /* QEMU models no cache: a nominal LLC, the 2 MiB 16-way shared L2 of
+     * SiFive U74-class SoCs, gives 32 colours so that colouring can be
+     * configured and its stage-2 self-check runs. */
+    .llc = {.size = 2 << 20, .ways = 16, .line = 64},
 };

@@ -1,0 +1,118 @@
+/* Inter-VM ping-pong over a Baohu shared-memory object and its doorbells (GUEST_IPC_ROLE), as guests/baremetal/ipc.c on Arm. */
+#include <baohu/hypercall.h>
+#include "guest.h"
+#include "riscv.h"
+#include "sbi.h"
+
+#if GUEST_IPC_ROLE
+#define IPC_ID 0           /* the object's index in the config's shmem list */
+#define IPC_READY 0xb0b0b0b0u
+#define IPC_WORDS 256
+#define EVENT_PING 1
+#define EVENT_PONG 2
+#define DOORBELL_NOTIFY 0x0
+#define DOORBELL_PENDING 0x4
+#define APLIC_SM_EDGE1 4u  /* a doorbell is an event: rising edge (AIA §4.5.2) */
+/* The SBI function number (a6) of a Baohu call: the n of BAOHU_HC_ID(n). */
+#define FN(id) ((id) & ~BAOHU_HC_BASE)
+
+/* The layout both peers agree on, at the start of the object. */
+struct channel {
+	volatile uint32_t ready; /* written by pong once it listens */
+	volatile uint32_t seq;   /* round written by ping */
+	volatile uint32_t ack;   /* round answered by pong */
+	volatile uint32_t bad;   /* data mismatches pong saw */
+	volatile uint32_t data[IPC_WORDS];
+};
+
+#define CHANNEL ((struct channel *)GUEST_IPC_SHM)
+
+static volatile uint32_t doorbells;
+static uint32_t pong_rounds;
+
+/* Baohu's calls through SBI (include/baohu/hypercall.h, RISC-V part): the
+ * error is SBI's (-3 INVALID_PARAM, -4 DENIED where Arm returns -2, -3). */
+static struct sbiret baohu_call(unsigned fn, uint64_t a0, uint64_t a1)
+{
+	return sbi_call(BAOHU_SBI_EXT, fn, a0, a1, 0, 0);
+}
+
+static uint32_t pattern(uint32_t round, uint32_t j)
+{
+	return round * 0x10001u ^ (j * 0x9e3779b9u);
+}
+
+void ipc_init(void)
+{
+	if (GUEST_AIA)
+		aplic_source_enable(GUEST_IPC_IRQ, APLIC_SM_EDGE1);
+	else
+		plic_source_enable(GUEST_IPC_IRQ);
+	if (GUEST_IPC_ROLE == 2) {
+		CHANNEL->ready = IPC_READY;
+		fence();
+		print("ipc pong ready\n");
+	}
+}
+
+/* The doorbell interrupt. Pong answers right here, through its doorbell page. */
+void ipc_irq(void)
+{
+	doorbells++;
+	if (GUEST_IPC_ROLE != 2)
+		return;
+	uint32_t events = mmio_r32(GUEST_IPC_DOORBELL + DOORBELL_PENDING);
+	if (!(events & (1u << EVENT_PING)))
+		return;
+	uint32_t round = CHANNEL->seq;
+	for (uint32_t j = 0; j < IPC_WORDS; j++) {
+		uint32_t v = CHANNEL->data[j];
+		if (v != pattern(round, j))
+			CHANNEL->bad++;
+		CHANNEL->data[j] = ~v;
+	}
+	CHANNEL->ack = round;
+	fence();
+	mmio_w32(GUEST_IPC_DOORBELL + DOORBELL_NOTIFY, EVENT_PONG);
+	if (++pong_rounds == GUEST_IPC_ROUNDS)
+		print("ipc pong: %u rounds answered\n", pong_rounds);
+}
+
+/* Ping: N round trips, each checked on both sides, timed with the time CSR. */
+void ipc_ping(void)
+{
+	print("ipc notify bad event = %ld\n", baohu_call(FN(BAOHU_HC_IPC_NOTIFY), IPC_ID, 40).error);
+	print("ipc notify bad id = %ld\n", baohu_call(FN(BAOHU_HC_IPC_NOTIFY), 7, EVENT_PING).error);
+	while (CHANNEL->ready != IPC_READY)
+		cpu_relax();
+	uint32_t ok = 0;
+	uint64_t total = 0;
+	for (uint32_t round = 1; round <= GUEST_IPC_ROUNDS; round++) {
+		for (uint32_t j = 0; j < IPC_WORDS; j++)
+			CHANNEL->data[j] = pattern(round, j);
+		CHANNEL->seq = round;
+		fence();
+		uint32_t seen = doorbells;
+		uint64_t t0 = timer_now();
+		int64_t r = baohu_call(FN(BAOHU_HC_IPC_NOTIFY), IPC_ID, EVENT_PING).error;
+		while (doorbells == seen)
+			cpu_relax();
+		total += timer_now() - t0;
+		struct sbiret ev = baohu_call(FN(BAOHU_HC_IPC_EVENTS), IPC_ID, 0);
+		uint32_t good = r == 0 && CHANNEL->ack == round && ev.error == 0 &&
+				ev.value == (1 << EVENT_PONG);
+		for (uint32_t j = 0; j < IPC_WORDS; j++)
+			good &= CHANNEL->data[j] == ~pattern(round, j);
+		ok += good;
+	}
+	print("ipc ping: %u/%u round trips ok, peer saw %u bad words\n", ok,
+	      (uint32_t)GUEST_IPC_ROUNDS, CHANNEL->bad);
+	print("ipc round trip: %lu counter ticks on average\n", total / GUEST_IPC_ROUNDS);
+}
+
+/* A VM that was not given the object may not ring its peers. */
+void ipc_intrude(void)
+{
+	print("ipc notify without the object = %ld\n", baohu_call(FN(BAOHU_HC_IPC_NOTIFY), IPC_ID, EVENT_PING).error);
+}
+#endif
