@@ -1,4 +1,4 @@
-/* Minimal vsnprintf subset for console lines: %c %s %d %u %x, optional 'l', %%. */
+/* Minimal vsnprintf subset for console lines: %c %s %d %u %x, optional 'l', %%. Shared by both test guests (each gives vfmt/sfmt in its guest.h). */
 #include "guest.h"
 
 struct out {
