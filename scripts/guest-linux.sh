@@ -51,7 +51,10 @@ fetch() {
             apt-get update -qq >&2
         fi
         local abi p want=()
-        abi=$(apt-cache depends linux-image-arm64:arm64 |
+        # A kernel already downloaded fixes the ABI: its headers must match it.
+        abi=$(ls "$DL"/linux-image-*-arm64-unsigned_*_arm64.deb 2>/dev/null | head -1 |
+            sed -n 's/.*linux-image-\(.*-arm64\)-unsigned_.*/\1/p')
+        [ -n "$abi" ] || abi=$(apt-cache depends linux-image-arm64:arm64 |
             sed -n 's/.*Depends: linux-image-\(.*-arm64\)\(:arm64\)\?$/\1/p' | head -1)
         [ -n "$abi" ] || { echo "guest-linux: cannot resolve linux-image-arm64" >&2; exit 1; }
         want=("linux-image-$abi-unsigned:arm64" "linux-headers-$abi:arm64" busybox-static:arm64)
@@ -63,12 +66,13 @@ fetch() {
             (cd "$DL" && apt-get download -q "$p" 2>&1 | grep -v unsandboxed) >&2
         done
     fi
-    if [ ! -e "$PKG/.done" ]; then
+    # Extracted again whenever the set of downloaded packages changes.
+    if [ "$(ls "$DL")" != "$(cat "$PKG/.done" 2>/dev/null)" ]; then
         rm -rf "$PKG" && mkdir -p "$PKG"
         for d in "$DL"/*.deb; do dpkg-deb -x "$d" "$PKG"; done
         # The arm64 headers' Makefile includes the common part by absolute path.
         sed -i "s|include /usr/src/|include $PWD/$PKG/usr/src/|" "$PKG"/usr/src/linux-headers-*-arm64/Makefile
-        touch "$PKG/.done"
+        ls "$DL" > "$PKG/.done"
     fi
 }
 

@@ -140,7 +140,7 @@ def test_linux_poweroff_stops_only_linux(linux):
     assert "every VM has stopped" not in c.raw
 
 
-def test_uboot_prompt_and_commands_beside_the_rtos(machine):
+def test_uboot_prompt_commands_reset_and_poweroff_beside_the_rtos(machine):
     c = Console(machine("uboot", timeout=300))
     c.wait_raw(r"\[baohu\] VM 'uboot' \(#1\): 1 vCPU\(s\), entry 0x40200000", 120)
     c.wait(r"U-Boot 20\d\d\.\d\d", 60)
@@ -157,6 +157,19 @@ def test_uboot_prompt_and_commands_beside_the_rtos(machine):
     c.shell("fdt addr 0x40000000; fdt print /cpus", r"enable-method = \"psci\"")
     c.wait_raw(r"\[rtos\] vcpu0 tick \d+", 30)
     assert c.rtos_ticks() > before
+    # U-Boot's reset and poweroff are PSCI calls: they reach only its own VM.
+    c.m.send("reset\n")
+    c.wait_raw(r"\[baohu\] VM 'uboot' resetting: PSCI SYSTEM_RESET", 60)
+    c.wait(r"U-Boot 20\d\d\.\d\d", 60)
+    c.wait(r"Hit any key to stop autoboot", 60)
+    c.m.send(" ")
+    c.wait(r"=> ", 60)
+    c.m.send("poweroff\n")
+    c.wait_raw(r"\[baohu\] VM 'uboot' stopped: PSCI SYSTEM_OFF", 60)
+    stopped_at = c.rtos_ticks()
+    for _ in range(3):
+        c.wait_raw(r"\[rtos\] vcpu0 tick \d+", 30)
+    assert c.rtos_ticks() >= stopped_at + 3
     assert "FAULT" not in c.raw, c.raw[-3000:]
 
 
