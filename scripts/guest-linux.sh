@@ -53,7 +53,7 @@ fetch() {
         local abi p want=()
         # A kernel already downloaded fixes the ABI: its headers must match it.
         abi=$(ls "$DL"/linux-image-*-arm64-unsigned_*_arm64.deb 2>/dev/null | head -1 |
-            sed -n 's/.*linux-image-\(.*-arm64\)-unsigned_.*/\1/p')
+            sed -n 's/.*linux-image-\(.*-arm64\)-unsigned_.*/\1/p' || true)
         [ -n "$abi" ] || abi=$(apt-cache depends linux-image-arm64:arm64 |
             sed -n 's/.*Depends: linux-image-\(.*-arm64\)\(:arm64\)\?$/\1/p' | head -1)
         [ -n "$abi" ] || { echo "guest-linux: cannot resolve linux-image-arm64" >&2; exit 1; }
