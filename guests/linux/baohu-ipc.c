@@ -149,6 +149,9 @@ int main(int argc, char **argv)
         if (!good)
             printf("baohu-ipc: round %u failed (events 0x%x, ack %u)\n", round, events, ch->ack);
     }
+    /* The RTOS reports its own count on the same UART right after the last
+     * answer: let that line go out first, or the two interleave char by char. */
+    usleep(200000);
     printf("baohu-ipc: %d/%d round trips ok, peer saw %u bad words, %.0f us average\n", ok,
            rounds, ch->bad, total / rounds * 1e6);
     return ok == rounds ? 0 : 1;
