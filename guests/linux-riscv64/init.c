@@ -48,6 +48,10 @@ int main(void)
            read_line("/sys/devices/system/cpu/online", online, sizeof(online)),
            sysconf(_SC_NPROCESSORS_ONLN));
     printf("linux init: uptime %s\n", read_line("/proc/uptime", uptime, sizeof(uptime)));
+    /* A second of Linux running on timer interrupts (vstimecmp), during
+     * which the other VM must keep its own tick. */
+    sleep(1);
+    printf("linux init: slept 1 s, uptime %s\n", read_line("/proc/uptime", uptime, sizeof(uptime)));
     printf("linux init: powering off\n");
     sync();
     /* Ends in SBI SRST shutdown: only this VM stops. */
