@@ -47,9 +47,9 @@ class Console:
                 pytest.fail(f"did not see {pattern!r}; Linux console:\n" + self.linux()[-3000:] + "\nlast lines:\n" + self.raw[-1000:])
             self._pump(deadline)
 
-    def wait_raw(self, pattern, timeout):
-        """Wait for a tagged line (Baohu's or rtos's) appearing after now."""
-        start = len(self.raw)
+    def wait_raw(self, pattern, timeout, since_start=False):
+        """Wait for a tagged line (Baohu's or rtos's) appearing after now (or at all)."""
+        start = 0 if since_start else len(self.raw)
         deadline = time.time() + timeout
         while True:
             match = re.compile(pattern).search(self.raw, start)
@@ -68,6 +68,13 @@ class Console:
         return self.wait(pattern, timeout)
 
 
+def shell_ready(c):
+    """Wait until Linux's shell reads the console: input typed earlier may be dropped."""
+    c.pos = 0
+    c.wait(r"built-in shell", 240)
+    c.shell("echo shell-$((1+1))", r"\nshell-2\r*\n")
+
+
 @pytest.fixture(scope="module")
 def linux():
     """One boot for the whole module: building it fetches the Debian packages once (cached in build/linux)."""
@@ -78,7 +85,7 @@ def linux():
 
 def test_linux_boots_to_init_with_two_vcpus_while_rtos_ticks(linux):
     c = linux
-    c.wait_raw(r"\[baohu\] VM 'linux' \(#1\): 2 vCPU\(s\), entry 0x60200000", 120)
+    c.wait_raw(r"\[baohu\] VM 'linux' \(#1\): 2 vCPU\(s\), entry 0x60200000", 120, True)
     checkpoints = [("VM built", c.rtos_ticks())]
     c.wait(r"Booting Linux on physical CPU 0x0+ ", 60)
     c.wait(r"Machine model: Baohu VM linux", 60)
@@ -106,10 +113,11 @@ def test_linux_boots_to_init_with_two_vcpus_while_rtos_ticks(linux):
 def test_linux_mounts_the_passthrough_disk_and_writes_a_file(linux):
     c = linux
     c.pos = 0
-    c.wait(r"virtio_blk virtio0: \[vda\] 32768 512-byte logical blocks", 10)
-    c.wait(r"baohu-linux: disk mounted: hello from the Baohu demo disk", 10)
-    c.wait(r"baohu-linux: disk file read back: written by", 10)
-    c.wait(r"baohu-linux: ready", 10)
+    c.wait(r"virtio_blk virtio0: \[vda\] 32768 512-byte logical blocks", 240)
+    c.wait(r"baohu-linux: disk mounted: hello from the Baohu demo disk", 240)
+    c.wait(r"baohu-linux: disk file read back: written by", 240)
+    c.wait(r"baohu-linux: ready", 240)
+    shell_ready(c)
     c.shell("echo baohu-$((6*7)) > /mnt/shell.txt && sync && cat /mnt/shell.txt", r"\nbaohu-42\r*\n")
     c.shell("grep vda /proc/mounts", r"/dev/vda /mnt ext4 rw")
 
@@ -117,12 +125,13 @@ def test_linux_mounts_the_passthrough_disk_and_writes_a_file(linux):
 def test_linux_user_space_and_rtos_exchange_messages(linux):
     c = linux
     c.pos = 0
-    c.wait(r"baohu-ipc: object channel@50000000 at 0x50000000 \(64 KiB\), doorbell 0x50100000", 10)
+    c.wait(r"baohu-ipc: object channel@50000000 at 0x50000000 \(64 KiB\), doorbell 0x50100000", 240)
     # Through UIO (guests/linux/baohu_uio): the doorbell interrupt wakes user space.
-    c.wait(r"baohu-ipc: using /dev/uio0 \(doorbell interrupt\)", 10)
-    c.wait(r"baohu-ipc: peer ready", 10)
-    c.wait(r"baohu-ipc: 10/10 round trips ok, peer saw 0 bad words", 10)
+    c.wait(r"baohu-ipc: using /dev/uio0 \(doorbell interrupt\)", 240)
+    c.wait(r"baohu-ipc: peer ready", 240)
+    c.wait(r"baohu-ipc: 10/10 round trips ok, peer saw 0 bad words", 240)
     assert "[rtos] ipc pong: 10 rounds answered" in c.raw
+    shell_ready(c)
     # Again from the shell: the RTOS keeps answering (its count passes 10 only once).
     c.shell("baohu-ipc 5", r"baohu-ipc: 5/5 round trips ok, peer saw 0 bad words")
     irqs = c.shell("grep channel /proc/interrupts", r"(\d+)\s+(\d+)\s+GICv3\s+53 Edge\s+channel")
@@ -131,6 +140,7 @@ def test_linux_user_space_and_rtos_exchange_messages(linux):
 
 def test_linux_poweroff_stops_only_linux(linux):
     c = linux
+    shell_ready(c)
     c.m.send("poweroff\n")
     c.wait_raw(r"\[baohu\] VM 'linux' stopped: PSCI SYSTEM_OFF", 120)
     stopped_at = c.rtos_ticks()
@@ -138,11 +148,12 @@ def test_linux_poweroff_stops_only_linux(linux):
         c.wait_raw(r"\[rtos\] vcpu0 tick \d+", 30)
     assert c.rtos_ticks() >= stopped_at + 3
     assert "every VM has stopped" not in c.raw
+    c.m.child.close(force=True)  # the last test of this boot: free the CPUs for the next ones
 
 
 def test_uboot_prompt_commands_reset_and_poweroff_beside_the_rtos(machine):
     c = Console(machine("uboot", timeout=300))
-    c.wait_raw(r"\[baohu\] VM 'uboot' \(#1\): 1 vCPU\(s\), entry 0x40200000", 120)
+    c.wait_raw(r"\[baohu\] VM 'uboot' \(#1\): 1 vCPU\(s\), entry 0x40200000", 120, True)
     c.wait(r"U-Boot 20\d\d\.\d\d", 60)
     c.wait(r"DRAM:\s+128 MiB", 60)
     c.wait(r"In:\s+pl011@9000000", 60)
@@ -201,8 +212,8 @@ def test_uboot_firmware_boots_baohu_with_linux_and_rtos_from_disk():
         c.wait(r"Found U-Boot script /boot.scr", 120)
         c.wait(r"Baohu: loading from virtio \d:1", 60)
         c.wait(r"Starting kernel", 120)
-        c.wait_raw(r"\[baohu\] Baohu on qemu-aarch64-virt: 4 CPUs, 2 VM\(s\)", 60)
-        c.wait_raw(r"\[rtos\] vcpu0 tick 1\b", 120)
+        c.wait_raw(r"\[baohu\] Baohu on qemu-aarch64-virt: 4 CPUs, 2 VM\(s\)", 60, True)
+        c.wait_raw(r"\[rtos\] vcpu0 tick 1\b", 120, True)
         c.wait(r"Machine model: Baohu VM linux", 180)
         c.wait(r"baohu-linux: init on \S+, 2 CPUs online", 180)
         c.wait(r"baohu-linux: disk mounted: hello from the Baohu demo disk", 120)
