@@ -68,6 +68,40 @@ class Console:
         return self.wait(pattern, timeout)
 
 
+def test_device_tree_is_generated_from_the_config(tmp_path):
+    """tools/config_dts.c: the VM's RAM, vCPUs, GIC frames, devices and IPC node, accepted by dtc."""
+    tool = tmp_path / "config-dts"
+    subprocess.run(["cc", "-std=c11", "-Wall", "-Wextra", "-Werror", "-DBAOHU_HOST", "-Iinclude",
+                    "-Isrc/core/include", "tools/config_dts.c",
+                    "src/platform/qemu-aarch64-virt/platform.c",
+                    "configs/qemu-aarch64-virt/linux-rtos.c", "-o", str(tool)],
+                   cwd=ROOT, check=True)
+    dts = subprocess.run([str(tool), "linux", "--bootargs", "console=ttyAMA0", "--initrd",
+                          "0x62400000", "0x62500000"], check=True, capture_output=True,
+                         text=True).stdout
+    assert "reg = <0x0 0x60000000 0x0 0x10000000>;" in dts  # memory@60000000
+    assert len(re.findall(r"cpu@\d \{", dts)) == 2
+    assert re.search(r"cpu@1 \{[^}]*reg = <1>;[^}]*enable-method = \"psci\"", dts)
+    assert 'method = "hvc";' in dts
+    # Distributor, then one 128 KiB redistributor frame pair per vCPU.
+    assert "reg = <0x0 0x8000000 0x0 0x10000>, <0x0 0x80a0000 0x0 0x40000>;" in dts
+    assert "interrupts = <1 13 0x4>, <1 14 0x4>, <1 11 0x4>, <1 10 0x4>;" in dts
+    assert re.search(r"pl011@9000000 \{[^}]*interrupts = <0 1 4>;", dts)
+    assert re.search(r"virtio_mmio@a003e00 \{[^}]*interrupts = <0 47 1>;", dts)
+    assert "virtio_mmio@a003c00" not in dts  # same page, but its interrupt is not the VM's
+    assert re.search(r'channel@50000000 \{\s*compatible = "generic-uio";\s*reg = <0x0 0x50000000 '
+                     r'0x0 0x10000>, <0x0 0x50100000 0x0 0x1000>;\s*interrupts = <0 21 1>;', dts)
+    assert "linux,initrd-start = <0x0 0x62400000>;" in dts
+    assert 'stdout-path = "/pl011@9000000";' in dts
+    (tmp_path / "linux.dts").write_text(dts)
+    res = subprocess.run(["dtc", "-I", "dts", "-O", "dtb", "-o", str(tmp_path / "linux.dtb"),
+                          str(tmp_path / "linux.dts")], capture_output=True, text=True)
+    assert res.returncode == 0 and not res.stderr, res.stderr
+    rtos = subprocess.run([str(tool), "rtos"], check=True, capture_output=True, text=True).stdout
+    assert "pl011" not in rtos and "<0x0 0x80a0000 0x0 0x20000>" in rtos
+    assert subprocess.run([str(tool), "nosuchvm"], capture_output=True).returncode == 1
+
+
 def shell_ready(c):
     """Wait until Linux's shell reads the console: input typed earlier may be dropped."""
     c.pos = 0
