@@ -6,6 +6,7 @@ BOOT_LOADS := $(foreach l,$(filter @loader%,$(BOOT_EXTRA)),$(patsubst file=%,%,$
 BOOT_DISK := $(BUILD)/$(CONFIG)/boot-disk.img
 
 $(BOOT_DISK): $(ELF) $(foreach f,$(BOOT_LOADS),$(firstword $(subst @, ,$(f)))) scripts/guest-linux.sh
+	scripts/guest-linux.sh uboot >/dev/null
 	scripts/guest-linux.sh bootdisk $@ $(ELF) $(LOAD_ADDR) $(BOOT_LOADS)
 
 all run debug: $(BOOT_DISK)
