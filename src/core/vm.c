@@ -132,6 +132,7 @@ static bool vm_load(struct vm *vm)
             if (!arch_vm_translate(vm, ipa_init(c->mem[i].ipa + off), &pa))
                 return false;
             memset((void *)(uintptr_t)pa_addr(pa), 0, PAGE_SIZE);
+            arch_cache_clean((void *)(uintptr_t)pa_addr(pa), PAGE_SIZE);
         }
     }
     const uint8_t *src;
@@ -155,6 +156,7 @@ static bool vm_load(struct vm *vm)
         if (!arch_vm_translate(vm, ipa_init(ipa), &pa))
             return false;
         memcpy((void *)(uintptr_t)pa_addr(pa), src + off, chunk);
+        arch_cache_clean((void *)(uintptr_t)pa_addr(pa), chunk);
         off += chunk;
     }
     return true;

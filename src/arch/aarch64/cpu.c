@@ -54,6 +54,16 @@ void arch_cpu_idle_wait(void)
     }
 }
 
+void arch_cache_clean(const void *va, uint64_t size)
+{
+    /* CTR_EL0.DminLine: log2 of the smallest data cache line in words. */
+    uint64_t line = 4ull << ((sysreg_read(ctr_el0) >> 16) & 0xf);
+    uintptr_t end = (uintptr_t)va + size;
+    for (uintptr_t p = (uintptr_t)va & ~(line - 1); p < end; p += line)
+        __asm__ volatile("dc cvac, %0" ::"r"(p) : "memory");
+    dsb(sy);
+}
+
 uint64_t arch_time_ns(void)
 {
     uint64_t f = sysreg_read(cntfrq_el0), c = sysreg_read(cntpct_el0);

@@ -44,6 +44,7 @@ static int64_t psci_features(uint32_t fid)
     case PSCI_SYSTEM_OFF:
     case PSCI_SYSTEM_RESET:
     case PSCI_FEATURES:
+    case SMCCC_VERSION: /* PSCI 1.0 §5.15: how callers learn SMCCC_VERSION exists */
         return PSCI_SUCCESS; /* for CPU_SUSPEND: original format, no OS-initiated mode */
     default:
         return PSCI_NOT_SUPPORTED;

@@ -41,6 +41,10 @@ bool arch_vm_translate(struct vm *vm, ipa_t ipa, paddr_t *pa);
 /* (Re)build the VM's virtual interrupt controller from its config. */
 void arch_vm_irqchip_init(struct vm *vm);
 
+/* Write back [va, va+size) of RAM Baohu just filled to the point of
+ * coherency: a guest starts with its caches off and reads memory directly. */
+void arch_cache_clean(const void *va, uint64_t size);
+
 /* Reset the vCPU's architectural state so it starts at `entry` with `arg` in
  * its first argument register. Runs on the vCPU's own physical CPU. */
 void arch_vcpu_reset(struct vcpu *vcpu, uint64_t entry, uint64_t arg);
