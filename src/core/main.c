@@ -11,6 +11,7 @@ static uint64_t hyp_page_bitmap[MAX_RAM_PAGES / 64];
 struct page_pool hyp_page_pool;
 
 static volatile bool vm_ready[PLATFORM_MAX_CPUS];
+static volatile bool cpu_checked_in[PLATFORM_MAX_CPUS];
 static bool ipc_ok;
 
 /* The vCPU index of `cpu` inside a VM owning it: its rank among the VM's CPUs. */
@@ -50,6 +51,27 @@ void core_memory_init(void)
     }
 }
 
+/* How long CPU 0 waits for the CPUs it started to reach core_cpu_main. */
+#define CPU_CHECK_IN_NS 2000000000ull
+
+/* Wait until every CPU in `pending` has checked in or the deadline passes;
+ * returns those that did not. */
+static uint64_t cpus_wait_check_in(uint64_t pending)
+{
+    uint64_t deadline = arch_time_ns() + CPU_CHECK_IN_NS;
+    for (;;) {
+        for (cpuid_t cpu = 1; cpu < platform.cpu_count; cpu++)
+            if (__atomic_load_n(&cpu_checked_in[cpu], __ATOMIC_ACQUIRE))
+                pending &= ~(1ull << cpu);
+        if (!pending || arch_time_ns() > deadline)
+            return pending;
+        arch_cpu_relax();
+    }
+}
+
+/* Start the other CPUs and see each one arrive: the firmware's "started" only
+ * says it accepted the request. One that has not checked in by the deadline
+ * is started once more (it may have been lost on the way), then reported. */
 void core_start_cpus(void)
 {
     console_log("Baohu on %s: %lu CPUs, %lu VM(s), %lu MiB free RAM", platform.name,
@@ -57,9 +79,28 @@ void core_start_cpus(void)
                 (unsigned long)(hyp_page_pool.free_count >> (20 - PAGE_SHIFT)));
     if (!ipc_ok)
         console_log("shared memory could not be set up: VMs that use it will not start");
-    for (cpuid_t cpu = 1; cpu < platform.cpu_count; cpu++)
-        if (!arch_cpu_start(cpu))
+    uint64_t started = 0;
+    for (cpuid_t cpu = 1; cpu < platform.cpu_count; cpu++) {
+        if (arch_cpu_start(cpu))
+            started |= 1ull << cpu;
+        else
             console_log("CPU %u did not start", cpu);
+    }
+    uint64_t missing = cpus_wait_check_in(started);
+    if (!missing)
+        return;
+    for (cpuid_t cpu = 1; cpu < platform.cpu_count; cpu++) {
+        if (!(missing & (1ull << cpu)))
+            continue;
+        bool again = arch_cpu_start(cpu);
+        console_log("CPU %u did not check in within %lu ms: %s", cpu,
+                    (unsigned long)(CPU_CHECK_IN_NS / 1000000),
+                    again ? "started it again" : "start refused, still waiting");
+    }
+    missing = cpus_wait_check_in(missing);
+    for (cpuid_t cpu = 1; cpu < platform.cpu_count; cpu++)
+        if (missing & (1ull << cpu))
+            console_log("CPU %u has still not checked in: its vCPU cannot run", cpu);
 }
 
 /* Every CPU ends up here, with its MMU and interrupt interface set up. */
@@ -67,6 +108,7 @@ noreturn void core_cpu_main(cpuid_t cpu)
 {
     struct cpu *c = cpu_by_id(cpu);
     c->id = cpu;
+    __atomic_store_n(&cpu_checked_in[cpu], true, __ATOMIC_RELEASE);
     vmid_t vmid;
     uint32_t vcpu_id;
     if (!vm_owner_of(cpu, &vmid, &vcpu_id)) {

@@ -3,53 +3,62 @@
 
 .section .text.boot, "ax"
 .global _start
+.global secondary_entry
 _start:
-    /* The firmware picks any hart as the boot hart (a lottery); Baohu's
-     * CPU 0 does the one-time set-up, so which hart that is cannot vary.
-     * arch_boot_entry returns only on CPU 0's hart; on another one it starts
-     * CPU 0's hart here and stops itself. It runs on a stack in .data that
-     * CPU 0 never uses, and touches no .bss. */
+secondary_entry:
+    /* Every hart enters here: the boot hart from the firmware (a0 = hart id,
+     * a1 = DTB) and the others from SBI HSM hart_start (SBI §9.1: a0 = hart id,
+     * a1 = opaque, satp = 0, sstatus.SIE = 0). Which hart is which CPU comes
+     * from the hart id only: OpenSBI 1.1's hart_start publishes START_PENDING
+     * before it writes the entry point and opaque, and its stopped harts poll
+     * that state, so a started hart may arrive at the firmware's payload entry
+     * (_start) with the DTB in a1 instead of at secondary_entry with its CPU
+     * index. */
     csrw    sie, zero
     csrw    sscratch, zero
-    la      sp, boot_redirect_stack_top
-    call    arch_boot_entry     /* a0 = hart id */
-    la      t0, __stacks_start
-    li      t1, STACK_SLOT
-    add     sp, t0, t1
-    addi    sp, sp, -FRAME_SIZE
-    /* Clear .bss before any C that uses it runs. */
-    la      t0, __bss_start
-    la      t1, __bss_end
-1:  bgeu    t0, t1, 2f
-    sd      zero, 0(t0)
+    /* s0 = the CPU whose platform.cpu_affinity is this hart id. */
+    la      t0, platform
+    ld      t1, PLATFORM_CPU_COUNT(t0)
+    addi    t0, t0, PLATFORM_CPU_AFFINITY
+    li      s0, 0
+1:  bgeu    s0, t1, 5f          /* not one of Baohu's harts */
+    ld      t2, 0(t0)
+    beq     t2, a0, 2f
+    addi    s0, s0, 1
     addi    t0, t0, 8
     j       1b
-2:  li      s0, 0
-    j       cpu_entry_common
-
-.global secondary_entry
-secondary_entry:
-    /* SBI HSM hart_start (SBI §9.1): a0 = hart id, a1 = opaque = Baohu's CPU index,
-     * satp = 0, sstatus.SIE = 0. */
-    csrw    sie, zero
-    csrw    sscratch, zero
-    mv      s0, a1
-
-cpu_entry_common:
     /* sp = top of this CPU's stack minus the trap frame that always sits
-     * there while its vCPU runs (see trap.S). */
-    la      t0, __stacks_start
+     * there while its vCPU runs (see trap.S). Each hart has its own from
+     * its first instruction on. */
+2:  la      t0, __stacks_start
     li      t1, STACK_SLOT
     addi    t2, s0, 1
     mul     t1, t1, t2
     add     sp, t0, t1
     addi    sp, sp, -FRAME_SIZE
+    /* arch_boot_entry returns true on CPU 0's first entry, false on a started
+     * secondary; on the firmware's boot hart when that is not CPU 0's it
+     * starts CPU 0's hart here and stops this one (touching no .bss). */
+    mv      a1, s0
+    call    arch_boot_entry     /* a0 = hart id, a1 = CPU */
+    beqz    a0, cpu_entry_common
+    /* Clear .bss before any C that uses it runs. */
+    la      t0, __bss_start
+    la      t1, __bss_end
+3:  bgeu    t0, t1, cpu_entry_common
+    sd      zero, 0(t0)
+    addi    t0, t0, 8
+    j       3b
+5:  wfi
+    j       5b
+
+cpu_entry_common:
     la      t0, trap_entry
     csrw    stvec, t0
     mv      a0, s0
     call    arch_boot_cpu
-3:  wfi
-    j       3b
+4:  wfi
+    j       4b
 
 /* noreturn void arch_cpu_park(void): drop the current stack, run cpu_idle. */
 .global arch_cpu_park
@@ -64,9 +73,3 @@ arch_cpu_park:
     addi    sp, sp, -FRAME_SIZE
     call    cpu_idle
 4:  j       4b
-
-.section .data
-.balign 16
-boot_redirect_stack:
-    .space  1024
-boot_redirect_stack_top:

@@ -1,4 +1,5 @@
 /* RV64 physical CPU services for the core: identity, start-up through SBI HSM, idle, IPIs, power. */
+#include <stddef.h>
 #include "arch.h"
 #include "arch_layout.h"
 #include "console.h"
@@ -19,6 +20,7 @@ void irqchip_cpu_init(cpuid_t cpu);
 void irq_handle_parked(uint64_t sip);
 void _start(void);
 void secondary_entry(void);
+bool arch_boot_entry(uint64_t hartid, cpuid_t cpu);
 
 cpuid_t arch_cpu_id(void)
 {
@@ -34,6 +36,7 @@ void arch_cpu_relax(void)
     __asm__ volatile(".insn i 0x0f, 0, x0, x0, 0x010" ::: "memory"); /* pause (Zihintpause) */
 }
 
+/* The opaque (a1) is informational: boot.S finds the CPU from the hart id. */
 bool arch_cpu_start(cpuid_t cpu)
 {
     struct sbiret r = sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, platform.cpu_affinity[cpu],
@@ -70,15 +73,28 @@ noreturn void arch_system_off(void)
         __asm__ volatile("wfi");
 }
 
+_Static_assert(offsetof(struct platform, cpu_count) == PLATFORM_CPU_COUNT, "boot.S");
+_Static_assert(offsetof(struct platform, cpu_affinity) == PLATFORM_CPU_AFFINITY, "boot.S");
+
+/* Set on CPU 0's hart at its first entry; in .data, so clearing .bss keeps it. */
+static uint32_t cpu0_entered __attribute__((section(".data")));
+
 /*
- * The boot hart's first C, before .bss is cleared: continue only on the
- * hart that is CPU 0, else hand over to it (SBI §9.1 hart_start) and stop
- * this hart (§9.2 hart_stop); CPU 0 starts it again as a secondary.
+ * Every hart's first C, on its own CPU's stack, before .bss is cleared.
+ * CPU 0's first entry: true (one-time set-up follows). A hart entering after
+ * that was started by CPU 0, whichever address it arrived at: false. Before
+ * that, this is the firmware's boot hart but not CPU 0's: hand over to CPU
+ * 0's hart (SBI §9.1 hart_start) and stop this one (§9.2 hart_stop); CPU 0
+ * starts it again as a secondary.
  */
-void arch_boot_entry(uint64_t hartid)
+bool arch_boot_entry(uint64_t hartid, cpuid_t cpu)
 {
-    if (hartid == platform.cpu_affinity[0])
-        return;
+    if (cpu == 0) {
+        return __atomic_exchange_n(&cpu0_entered, 1, __ATOMIC_ACQ_REL) == 0;
+    }
+    if (__atomic_load_n(&cpu0_entered, __ATOMIC_ACQUIRE))
+        return false;
+    (void)hartid;
     sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, platform.cpu_affinity[0],
              (uint64_t)(uintptr_t)_start, 0, 0, 0);
     sbi_call(SBI_EXT_HSM, SBI_HSM_HART_STOP, 0, 0, 0, 0, 0);

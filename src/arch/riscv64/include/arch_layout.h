@@ -7,6 +7,10 @@
 #define STACK_SLOT (STACK_SIZE + STACK_GUARD)
 #define MAX_CPUS 8             /* PLATFORM_MAX_CPUS */
 
+/* struct platform: cpu_count and cpu_affinity[], read by boot.S (checked in cpu.c). */
+#define PLATFORM_CPU_COUNT 8
+#define PLATFORM_CPU_AFFINITY 16
+
 /* struct trap_frame: x[0..31] (x0 slot unused), sepc, sstatus, hstatus, cpu. */
 #define FRAME_X(n) ((n) * 8)
 #define FRAME_SEPC 256
