@@ -80,6 +80,7 @@ void core_start_cpus(void)
     if (!ipc_ok)
         console_log("shared memory could not be set up: VMs that use it will not start");
     uint64_t started = 0;
+    page_pool_share(&hyp_page_pool);
     for (cpuid_t cpu = 1; cpu < platform.cpu_count; cpu++) {
         if (arch_cpu_start(cpu))
             started |= 1ull << cpu;

@@ -56,11 +56,14 @@ void page_pool_init(struct page_pool *pool, paddr_t base, size_t page_count, uin
     pool->page_count = page_count;
     pool->bitmap = bitmap;
     pool->free_count = page_count;
+    pool->lock.next = 0;
+    pool->lock.owner = 0;
+    pool->shared = false;
     for (size_t i = 0; i < words; i++)
         w[i] = 0;
 }
 
-bool page_pool_reserve(struct page_pool *pool, paddr_t pa, size_t pages)
+static bool reserve_locked(struct page_pool *pool, paddr_t pa, size_t pages)
 {
     size_t first;
 
@@ -76,7 +79,7 @@ bool page_pool_reserve(struct page_pool *pool, paddr_t pa, size_t pages)
     return true;
 }
 
-bool page_alloc(struct page_pool *pool, size_t pages, size_t align_pages, paddr_t *out)
+static bool alloc_locked(struct page_pool *pool, size_t pages, size_t align_pages, paddr_t *out)
 {
     uint64_t base_pfn = pa_addr(pool->base) >> PAGE_SHIFT;
     size_t count = pool->page_count;
@@ -112,7 +115,7 @@ bool page_alloc(struct page_pool *pool, size_t pages, size_t align_pages, paddr_
     return false;
 }
 
-void page_free(struct page_pool *pool, paddr_t pa, size_t pages)
+static void free_locked(struct page_pool *pool, paddr_t pa, size_t pages)
 {
     size_t first;
 
@@ -145,8 +148,8 @@ unsigned page_colour(paddr_t pa, unsigned colour_count)
     return (unsigned)((pa_addr(pa) >> PAGE_SHIFT) % colour_count);
 }
 
-bool page_alloc_coloured(struct page_pool *pool, uint64_t colours, unsigned colour_count,
-                         size_t *cursor, paddr_t *out)
+static bool alloc_coloured_locked(struct page_pool *pool, uint64_t colours, unsigned colour_count,
+                                  size_t *cursor, paddr_t *out)
 {
     if (colour_count == 0 || colour_count > 64 || colours == 0)
         return false;
@@ -162,4 +165,58 @@ bool page_alloc_coloured(struct page_pool *pool, uint64_t colours, unsigned colo
     }
     *cursor = pool->page_count;
     return false;
+}
+
+/* Once shared by every CPU (VMs are built on their own CPUs at the same
+ * time, and each translation-table page comes from here), every change to
+ * the bitmap holds the pool's lock. Before that the boot CPU runs alone with
+ * its MMU off, where atomics on Device memory are not allowed (Arm ARM
+ * B2.9): no lock then. */
+static void pool_lock(struct page_pool *pool)
+{
+    if (pool->shared)
+        spin_lock(&pool->lock);
+}
+
+static void pool_unlock(struct page_pool *pool)
+{
+    if (pool->shared)
+        spin_unlock(&pool->lock);
+}
+
+void page_pool_share(struct page_pool *pool)
+{
+    pool->shared = true;
+}
+
+bool page_pool_reserve(struct page_pool *pool, paddr_t pa, size_t pages)
+{
+    pool_lock(pool);
+    bool ok = reserve_locked(pool, pa, pages);
+    pool_unlock(pool);
+    return ok;
+}
+
+bool page_alloc(struct page_pool *pool, size_t pages, size_t align_pages, paddr_t *out)
+{
+    pool_lock(pool);
+    bool ok = alloc_locked(pool, pages, align_pages, out);
+    pool_unlock(pool);
+    return ok;
+}
+
+void page_free(struct page_pool *pool, paddr_t pa, size_t pages)
+{
+    pool_lock(pool);
+    free_locked(pool, pa, pages);
+    pool_unlock(pool);
+}
+
+bool page_alloc_coloured(struct page_pool *pool, uint64_t colours, unsigned colour_count,
+                         size_t *cursor, paddr_t *out)
+{
+    pool_lock(pool);
+    bool ok = alloc_coloured_locked(pool, colours, colour_count, cursor, out);
+    pool_unlock(pool);
+    return ok;
 }

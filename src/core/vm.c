@@ -48,15 +48,14 @@ unsigned vm_llc_colours(void)
 }
 
 /* A coloured region is built page by page from pages of the VM's colours
- * (so stage 2 maps it with 4 KiB pages; the cost of colouring). */
+ * (so stage 2 maps it with 4 KiB pages; the cost of colouring).
+ * Caller holds pool_lock. */
 static bool vm_map_coloured(struct vm *vm, const struct vm_mem_region *r, size_t *cursor)
 {
     unsigned n = vm_llc_colours();
     for (uint64_t off = 0; off < r->size; off += PAGE_SIZE) {
         paddr_t pa;
-        spin_lock(&pool_lock);
         bool ok = page_alloc_coloured(&hyp_page_pool, vm->config->colours, n, cursor, &pa);
-        spin_unlock(&pool_lock);
         if (!ok || !arch_vm_map(vm, ipa_init(r->ipa + off), pa, PAGE_SIZE, VM_MAP_RAM)) {
             console_log("VM '%s': no page of colours 0x%lx left for IPA 0x%lx", vm->name,
                         (unsigned long)vm->config->colours, (unsigned long)(r->ipa + off));
@@ -69,7 +68,7 @@ static bool vm_map_coloured(struct vm *vm, const struct vm_mem_region *r, size_t
 /* Back one RAM region with pages and map it. Regions with a fixed PA take
  * exactly those pages (identity-mapped RAM for DMA); coloured VMs take pages
  * of their colours; the others come from the pool, 2 MiB-aligned when large
- * enough so stage 2 can use blocks. */
+ * enough so stage 2 can use blocks. Caller holds pool_lock. */
 static bool vm_map_ram(struct vm *vm, const struct vm_mem_region *r, size_t *cursor)
 {
     if (!r->pa && vm->config->colours)
@@ -77,7 +76,6 @@ static bool vm_map_ram(struct vm *vm, const struct vm_mem_region *r, size_t *cur
     size_t pages = r->size / PAGE_SIZE;
     paddr_t pa;
     bool ok;
-    spin_lock(&pool_lock);
     if (r->pa) {
         pa = pa_init(r->pa);
         ok = page_pool_reserve(&hyp_page_pool, pa, pages);
@@ -85,7 +83,6 @@ static bool vm_map_ram(struct vm *vm, const struct vm_mem_region *r, size_t *cur
         size_t align = r->size >= (2u << 20) ? 512 : 1;
         ok = page_alloc(&hyp_page_pool, pages, align, &pa);
     }
-    spin_unlock(&pool_lock);
     if (!ok) {
         console_log("VM '%s': no memory for region at IPA 0x%lx (%lu KiB)", vm->name,
                     (unsigned long)r->ipa, (unsigned long)(r->size >> 10));
@@ -177,10 +174,12 @@ bool vm_create(struct vm *vm, vmid_t id, const struct vm_config *c)
         v->cpu = cpu;
         v->state = VCPU_OFF;
     }
+    uint64_t t0 = arch_time_ns();
+    /* Every map below may take translation-table pages from the shared
+     * pool, and VMs are built on their own CPUs at the same time: the whole
+     * mapping phase holds the pool lock, so no page is handed out twice. */
     spin_lock(&pool_lock);
     bool ok = arch_vm_init(vm, &hyp_page_pool);
-    spin_unlock(&pool_lock);
-    uint64_t t0 = arch_time_ns();
     size_t colour_cursor = 0;
     for (size_t i = 0; ok && i < c->mem_count; i++)
         ok = vm_map_ram(vm, &c->mem[i], &colour_cursor);
@@ -189,6 +188,7 @@ bool vm_create(struct vm *vm, vmid_t id, const struct vm_config *c)
         const struct vm_dev_region *d = &c->devs[i];
         ok = arch_vm_map(vm, ipa_init(d->ipa), pa_init(d->pa), d->size, VM_MAP_DEVICE);
     }
+    spin_unlock(&pool_lock);
     ok = ok && vm_load(vm);
     ok = ok && (!c->colours || vm_colour_check(vm));
     if (!ok) {

@@ -232,6 +232,19 @@ static void coloured_alloc_skips_used_pages(void **state)
     assert_int_equal(pa_addr(pa), pa_addr(first) + 4 * PAGE_SIZE);
 }
 
+static void shared_pool_still_allocates_and_frees(void **state)
+{
+    (void)state;
+    paddr_t pa;
+    page_pool_share(&pool);
+    assert_true(page_alloc(&pool, 4, 1, &pa));
+    assert_true(page_is_used(&pool, pa));
+    page_free(&pool, pa, 4);
+    assert_false(page_is_used(&pool, pa));
+    assert_int_equal(pool.lock.next, pool.lock.owner); /* every lock released */
+    assert_int_equal(pool.lock.next, 2);
+}
+
 static void coloured_alloc_rejects_bad_arguments(void **state)
 {
     (void)state;
@@ -248,6 +261,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(init_starts_all_free, setup),
         cmocka_unit_test_setup(colour_arithmetic, setup),
+        cmocka_unit_test_setup(shared_pool_still_allocates_and_frees, setup),
         cmocka_unit_test_setup(coloured_alloc_takes_only_its_colours, setup),
         cmocka_unit_test_setup(coloured_alloc_skips_used_pages, setup),
         cmocka_unit_test_setup(coloured_alloc_rejects_bad_arguments, setup),

@@ -2,9 +2,12 @@
 #ifndef BAOHU_PAGE_ALLOC_H
 #define BAOHU_PAGE_ALLOC_H
 
+#include "spinlock.h"
 #include "types.h"
 
 struct page_pool {
+    spinlock_t lock;   /* held by every call below that changes the bitmap ... */
+    bool shared;       /* ... once page_pool_share() said other CPUs use it */
     paddr_t base;      /* first page managed */
     size_t page_count;
     uint64_t *bitmap;  /* 1 bit per page, 1 = in use; caller-provided storage */
@@ -13,6 +16,8 @@ struct page_pool {
 
 /* bitmap must hold page_count bits; all pages start free. */
 void page_pool_init(struct page_pool *pool, paddr_t base, size_t page_count, uint64_t *bitmap);
+/* From now on other CPUs use the pool too (call with the MMU on). */
+void page_pool_share(struct page_pool *pool);
 /* Mark [pa, pa + pages*4K) used. False if any of it lies outside the pool or is already used. */
 bool page_pool_reserve(struct page_pool *pool, paddr_t pa, size_t pages);
 /* `pages` contiguous free pages whose first page's address is a multiple of
