@@ -5,7 +5,7 @@
 BAOHU_INCBIN(probe_image, GUEST_DIR "/probe.bin");
 
 static const struct vm_mem_region probe_mem[] = {
-    {.ipa = 0x40000000, .size = 4 << 20},
+    {.ipa = 0x48000000, .size = 4 << 20},
 };
 
 static const struct vm_config vms[] = {
@@ -13,9 +13,10 @@ static const struct vm_config vms[] = {
         .name = "probe",
         .cpus = (1 << 0) | (1 << 1),
         CONFIG_LIST(mem, probe_mem),
-        /* Linked at 0x40200000, where it also runs bare (QEMU puts the DTB at 0x40000000). */
-        .image = VM_IMAGE_EMBEDDED_AT(probe_image, 0x40200000),
-        .entry = 0x40200000,
+        /* Linked at 0x48000000, where it also runs bare; away from Baohu's own
+         * addresses, so QEMU -dfilter on Baohu's .text sees no guest code. */
+        .image = VM_IMAGE_EMBEDDED_AT(probe_image, 0x48000000),
+        .entry = 0x48000000,
     },
 };
 
