@@ -110,7 +110,7 @@ class Exit:
             reg = SYSREGS.get(key, "S%d_%d_C%d_C%d_%d" % key)
             return "%s %s" % ("MRS" if iss & 1 else "MSR", reg)
         if self.ec == 0x24 and self.far is not None:
-            return "%s 0x%x" % (name, self.far & ~0xfff)
+            return "%s 0x%x" % (name, self.far)
         return name
 
 
@@ -279,7 +279,20 @@ def main():
 
     groups = collections.OrderedDict()
     for ex in an.exits:
-        groups.setdefault((ex.cpu, ex.cause()), []).append(ex)
+        groups.setdefault((str(ex.cpu), ex.cause()), []).append(ex)
+    # Rare unlabelled causes (start-up MMIO to the vGIC...) share one row per kind.
+    merged = collections.OrderedDict()
+    for (cpu, cause), exits in groups.items():
+        if len(exits) >= 10 or "%s:%s" % (cpu, cause) in labels:
+            merged[(cpu, cause)] = exits
+            continue
+        kind = cause.split(" 0x")[0]
+        key = next((k for k in merged if k[1].startswith(kind + " (") and k[0] == "*"), None)
+        if key is None:
+            key = ("*", kind + " (rare)")
+            merged[key] = []
+        merged[key].extend(exits)
+    groups = merged
     md = ["EL2 instructions per exit%s, from `-d exec,nochain,in_asm,int` (%s; %d exits)." %
           (" (" + a.title + ")" if a.title else "", os.path.basename(os.path.dirname(a.elf)) or a.elf,
            len(an.exits)), "",
@@ -292,15 +305,15 @@ def main():
         for e in exits:
             total.update(e.funcs)
         top = ", ".join("%s %.0f" % (f, c / len(exits)) for f, c in total.most_common(6))
-        label = labels.get("%d:%s" % (cpu, cause))
-        md.append("| %d | %s%s | %d | %d / %d / %d | %s |" % (
+        label = labels.get("%s:%s" % (cpu, cause))
+        md.append("| %s | %s%s | %d | %d / %d / %d | %s |" % (
             cpu, cause, " (**%s**)" % label if label else "", len(exits), mn, med, mx, top))
         if label:
             summary[label] = (len(exits), mn, med, mx)
             e = median_exit(exits)
             fname = "%s-%s.txt" % (a.out, re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-"))
             with open(fname, "w") as f:
-                f.write("# median %s exit on CPU %d (%s): %d EL2 instructions\n" % (label, cpu, cause, e.insns))
+                f.write("# median %s exit on CPU %s (%s): %d EL2 instructions\n" % (label, cpu, cause, e.insns))
                 f.write("# function runs in execution order (instructions)\n")
                 for fn, n in e.seq:
                     f.write("%6d  %s\n" % (n, fn))
