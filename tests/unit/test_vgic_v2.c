@@ -68,9 +68,18 @@ static int setup(void **state)
     v0 = &vm.vcpus[0];
     v1 = &vm.vcpus[1];
     vgic_vm_init(&vm);
-    vgic_vcpu_reset(v0); /* runs on pCPU 0, the fake's current CPU */
+    /* Each vCPU is reset and enters on its own pCPU. */
+    fake_current_cpu = 1;
+    vgic_vcpu_reset(v1);
+    fake_current_cpu = 0;
+    vgic_vcpu_reset(v0);
     /* As a GICv2 guest (Linux) does: GICD_CTLR.Enable, Group 0 only. */
     mmio(v0, GICD, 4, true, 1);
+    /* vCPU 1 took the kick for the distributor enable: it flushes. */
+    fake_current_cpu = 1;
+    vgic_flush(v1);
+    fake_current_cpu = 0;
+    vgic_flush(v0);
     fake_msg_count = 0;
     fake_route_calls = 0;
     return 0;
@@ -165,8 +174,11 @@ static void test_sgir_filters(void **state)
     assert_int_not_equal(fake_lr_find(2), -1);
     assert_int_equal(fake_msg_count, 1);
     assert_int_equal(fake_msgs[0].target, 1);
-    assert_int_equal(fake_msgs[0].kind, CPU_MSG_VGIC_INJECT);
-    assert_int_equal(fake_msgs[0].arg, 2);
+    assert_int_equal(fake_msgs[0].kind, CPU_MSG_VIRQ);
+    fake_current_cpu = 1;
+    vgic_flush(v1);
+    assert_int_not_equal(fake_lr_find(2), -1);
+    fake_current_cpu = 0;
 
     /* Filter 1: everyone but the sender. */
     mmio(v0, GICD + 0xf00, 4, true, (1u << 24) | 4);
@@ -174,7 +186,10 @@ static void test_sgir_filters(void **state)
     assert_int_equal(fake_lr_find(4), -1);
     assert_int_equal(fake_msg_count, 2);
     assert_int_equal(fake_msgs[1].target, 1);
-    assert_int_equal(fake_msgs[1].arg, 4);
+    fake_current_cpu = 1;
+    vgic_flush(v1);
+    assert_int_not_equal(fake_lr_find(4), -1);
+    fake_current_cpu = 0;
 
     /* Filter 2: the sender only (the list is ignored). */
     mmio(v0, GICD + 0xf00, 4, true, (2u << 24) | (0x02u << 16) | 6);
@@ -191,7 +206,7 @@ static void test_sgir_filters(void **state)
 
 static void guest_completes_all(void)
 {
-    for (int i = 0; i < FAKE_LR_COUNT; i++) {
+    for (int i = 0; i < FAKE_LR_MAX; i++) {
         fake_lrs[i].pending = false;
         fake_lrs[i].active = false;
     }
