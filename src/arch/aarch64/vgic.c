@@ -989,6 +989,8 @@ void vgic_sgi_set_sources(struct vcpu *bank, irqid_t intid, uint8_t sources, boo
         if (v->lr != VGIC_NO_LR) {
             if (sources & (1u << v->lr_source))
                 request(bank, v, VIRQ_REQ_UNPEND, &k);
+            else
+                vcpu_dirty(holder_of(bank, v), &k); /* its EOI bit may go */
         } else {
             v->pending = v->sgi_sources != 0;
             waiting_update(bank, v, &k);
