@@ -80,7 +80,7 @@ def text_range(elf):
 
 
 class Exit:
-    __slots__ = ("cpu", "kind", "ec", "iss", "far", "vector", "insns", "funcs", "seq", "nested")
+    __slots__ = ("cpu", "kind", "ec", "iss", "far", "vector", "insns", "funcs", "seq", "nested", "blocks")
 
     def __init__(self, cpu, kind):
         self.cpu, self.kind = cpu, kind
@@ -89,9 +89,11 @@ class Exit:
         self.funcs = collections.Counter()
         self.seq = []  # [function, instructions] runs in execution order
         self.nested = 0
+        self.blocks = collections.Counter()  # block start pc -> instructions
 
-    def add(self, fn, n):
+    def add(self, fn, n, pc):
         self.insns += n
+        self.blocks[pc] += n
         self.funcs[fn] += n
         if self.seq and self.seq[-1][0] == fn:
             self.seq[-1][1] += n
@@ -136,9 +138,9 @@ class Analyzer:
         i = bisect.bisect_right(self.addrs, pc) - 1
         return self.names[i] if i >= 0 else "0x%x" % pc
 
-    def charge(self, cpu, ex, fn, n):
+    def charge(self, cpu, ex, fn, n, pc):
         if ex is not None:
-            ex.add(fn, n)
+            ex.add(fn, n, pc)
         else:
             self.outside[fn] += n
 
@@ -167,7 +169,7 @@ class Analyzer:
             self.cpu = cpu
             ex = self.open.get(cpu)
             fn = self.fn(pc)
-            self.charge(cpu, ex, fn, n)
+            self.charge(cpu, ex, fn, n, pc)
             self.last = (cpu, ptr, pc, n, ex, fn)
             return
         if s.startswith("IN:"):
@@ -218,16 +220,27 @@ class Analyzer:
                 cpu, ptr, pc, n, ex, fn = self.last
                 ran = (int(m.group(1), 16) - pc) // 4
                 if 0 <= ran < n:
-                    self.charge(cpu, ex, fn, ran - n)
+                    self.charge(cpu, ex, fn, ran - n, pc)
                     self.last = (cpu, ptr, pc, ran, ex, fn)
             return
         if s.startswith("Stopped execution"):
             m = STOPPED_RE.match(s)
             if m and self.last and self.last[1] == m.group(1):
                 cpu, ptr, pc, n, ex, fn = self.last
-                self.charge(cpu, ex, fn, -n)
+                self.charge(cpu, ex, fn, -n, pc)
                 self.last = (cpu, ptr, pc, 0, ex, fn)
             return
+
+
+def source_lines(elf, pcs):
+    a2l = shutil.which("llvm-addr2line") or shutil.which("aarch64-linux-gnu-addr2line")
+    if not a2l or not pcs:
+        return {}
+    r = subprocess.run([a2l, "-e", elf] + ["0x%x" % pc for pc in pcs],
+                       capture_output=True, text=True)
+    root = os.getcwd() + "/"
+    lines = [l.replace(root, "") for l in r.stdout.splitlines()]
+    return dict(zip(pcs, lines)) if len(lines) == len(pcs) else {}
 
 
 def stats(v):
@@ -320,6 +333,11 @@ def main():
                 f.write("\n# per function, this exit\n")
                 for fn, n in e.funcs.most_common():
                     f.write("%6d  %s\n" % (n, fn))
+                hot = [pc for pc, n in e.blocks.most_common(15) if n > 0]
+                src = source_lines(a.elf, hot)
+                f.write("\n# hottest translated blocks, this exit (instructions, start pc, function, source)\n")
+                for pc in hot:
+                    f.write("%6d  0x%x  %s  %s\n" % (e.blocks[pc], pc, an.fn(pc), src.get(pc, "")))
     md.append("")
     md.append("EL2 instructions outside any exit (boot, VM build, idle loops, vCPU start): %d." %
               sum(an.outside.values()))
