@@ -291,7 +291,11 @@ def main():
         return 1
 
     groups = collections.OrderedDict()
+    empty = 0
     for ex in an.exits:
+        if ex.insns <= 0:  # no EL2 block ran before the next exception entry
+            empty += 1
+            continue
         groups.setdefault((str(ex.cpu), ex.cause()), []).append(ex)
     # Rare unlabelled causes (start-up MMIO to the vGIC...) share one row per kind.
     merged = collections.OrderedDict()
@@ -341,6 +345,8 @@ def main():
     md.append("")
     md.append("EL2 instructions outside any exit (boot, VM build, idle loops, vCPU start): %d." %
               sum(an.outside.values()))
+    if empty:
+        md.append("Exits in which no EL2 block ran (left out above): %d." % empty)
     if an.unknown_tbs:
         md.append("Blocks without a logged translation (counted as 1 instruction): %d." % an.unknown_tbs)
     with open(a.out + ".md", "w") as f:
