@@ -22,6 +22,9 @@ run() { # name, seconds, qemu args...
     shift 2
     local -a until_pats
     mapfile -t until_pats < <(printf '%s\n' "${UNTIL:-probe done}" | sed 's/&&/\n/g')
+    # Emptied here, not by the redirection below: that happens in the child,
+    # maybe after the first look for the patterns in the last run's log.
+    : > "$out/$name.log"
     # timeout forwards the TERM sent to it below to QEMU.
     timeout --kill-after=5 "$secs" "$@" < /dev/null > "$out/$name.log" 2>&1 &
     pid=$!
