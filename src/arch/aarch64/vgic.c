@@ -745,7 +745,8 @@ void vgic_vcpu_reset(struct vcpu *vcpu)
     vcpu_state_reset(vcpu);
     for (uint32_t w = 1; w < VGIC_WORDS; w++) {
         c->waiting[w] = spis[w];
-        c->waiting_count += (uint32_t)__builtin_popcount(spis[w]);
+        for (uint32_t m = spis[w]; m; m &= m - 1) /* no libgcc popcount here */
+            c->waiting_count++;
     }
     c->lr_count = vgic_lr_count();
     if (c->lr_count > VGIC_MAX_LRS)
