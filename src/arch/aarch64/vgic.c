@@ -316,6 +316,8 @@ static struct virq *best_waiting(struct vcpu *vcpu)
 {
     struct vgic_cpu *c = &vcpu->arch.vgic;
     struct virq *best = NULL;
+    if (!c->waiting_count)
+        return NULL;
     for (uint32_t w = 0; w < VGIC_WORDS; w++) {
         uint32_t m = c->waiting[w];
         while (m) {
@@ -435,7 +437,8 @@ static __attribute__((noinline)) void flush_changes(struct vcpu *vcpu)
     bool waiting = lrs_fill(vcpu, &k);
     uint32_t maint = maintenance_for(vcpu, waiting);
     /* Every disable that waited for this vCPU's LRs has now taken effect. */
-    __atomic_store_n(&c->rwp, false, __ATOMIC_RELEASE);
+    if (__atomic_load_n(&c->rwp, __ATOMIC_RELAXED))
+        __atomic_store_n(&c->rwp, false, __ATOMIC_RELEASE);
     spin_unlock(&d->lock);
     maintenance_set(vcpu, maint);
     kicks_send(&k);
