@@ -13,7 +13,8 @@
  *
  * Devices: the PL031 RTC (QEMU virt, 0x09010000, SPI 2; PL031 TRM) or timer 1
  * of the Cadence TTC0 (ZynqMP, 0xFF110000, SPI 36; UG1085 "Triple-timer
- * Counter"), picked per platform in guests/variants.mk.
+ * Counter"; its timer 2 serves as a witness, its interrupt never enabled),
+ * picked per platform in guests/variants.mk.
  */
 #include "arch.h"
 #include "guest.h"
@@ -33,6 +34,7 @@
 #define ALARM_NAME "cadence ttc0"
 #define ALARM_BASE 0xff110000UL
 #define ALARM_INTID 68
+/* Timer n's registers are at these offsets + 4 (n - 1). */
 #define TTC_CLK_CTRL 0x00 /* PS_EN [0], PS_V [4:1]: count at pclk / 2^(PS_V + 1) */
 #define TTC_CNT_CTRL 0x0c /* DIS [0], INT [1] (interval mode), RST [4] */
 #define TTC_INTERVAL 0x24
@@ -43,6 +45,8 @@
 #define TTC_CNT_RST 0x10u
 #define TTC_PS_MAX ((15u << 1) | 1u) /* divide by 65536 */
 #define TTC_PCLK 133000000ull        /* QEMU's model; the counter is 16 bits */
+#define TTC_ALARM 0 /* timer 1 raises the interrupt */
+#define TTC_TWIN 4  /* timer 2, same setup, interrupt disabled: witness of timer 1's expiry */
 #else
 #error "GUEST_ALARM_ROLE needs the platform's device: -DGUEST_ALARM_PL031=1 or -DGUEST_ALARM_TTC=1"
 #endif
@@ -56,6 +60,7 @@ struct bootlog {
 
 static volatile uint32_t irqs_taken, irq_vcpu;
 static uint32_t boot;
+static volatile uint64_t armed_at;
 
 static uint32_t reg_r(unsigned off) { return mmio_r32(ALARM_BASE + off); }
 static void reg_w(unsigned off, uint32_t v) { mmio_w32(ALARM_BASE + off, v); }
@@ -72,26 +77,32 @@ static void alarm_quiesce(void)
 	reg_w(RTCIMSC, 0);
 	reg_w(RTCICR, 1);
 #else
-	reg_w(TTC_CNT_CTRL, TTC_CNT_DIS);
-	reg_w(TTC_IER, 0);
-	(void)reg_r(TTC_ISR);
+	for (unsigned t = TTC_ALARM; t <= TTC_TWIN; t += TTC_TWIN) {
+		reg_w(t + TTC_CNT_CTRL, TTC_CNT_DIS);
+		reg_w(t + TTC_IER, 0);
+		(void)reg_r(t + TTC_ISR);
+	}
 #endif
 }
 
 /* Raise the interrupt `ms` from now (the PL031 counts whole seconds: rounded up). */
 static void alarm_arm(unsigned ms)
 {
+	armed_at = timer_now();
 #if GUEST_ALARM_PL031
 	reg_w(RTCICR, 1);
 	reg_w(RTCMR, reg_r(RTCDR) + (ms + 999) / 1000);
 	reg_w(RTCIMSC, 1);
 #else
-	reg_w(TTC_CNT_CTRL, TTC_CNT_DIS);
-	reg_w(TTC_CLK_CTRL, TTC_PS_MAX);
-	reg_w(TTC_INTERVAL, (uint32_t)(TTC_PCLK * ms / 65536 / 1000));
-	(void)reg_r(TTC_ISR);
-	reg_w(TTC_IER, 1);
-	reg_w(TTC_CNT_CTRL, TTC_CNT_INT | TTC_CNT_RST);
+	/* The twin starts after the alarm timer: once it has expired, so has the alarm. */
+	for (unsigned t = TTC_ALARM; t <= TTC_TWIN; t += TTC_TWIN) {
+		reg_w(t + TTC_CNT_CTRL, TTC_CNT_DIS);
+		reg_w(t + TTC_CLK_CTRL, TTC_PS_MAX);
+		reg_w(t + TTC_INTERVAL, (uint32_t)(TTC_PCLK * ms / 65536 / 1000));
+		(void)reg_r(t + TTC_ISR);
+		reg_w(t + TTC_IER, t == TTC_ALARM ? 1 : 0);
+		reg_w(t + TTC_CNT_CTRL, TTC_CNT_INT | TTC_CNT_RST);
+	}
 #endif
 }
 
@@ -105,29 +116,34 @@ static void alarm_ack(void)
 	(void)reg_r(TTC_ISR);
 	reg_w(TTC_CNT_CTRL, TTC_CNT_DIS);
 	reg_w(TTC_IER, 0);
+	reg_w(TTC_TWIN + TTC_CNT_CTRL, TTC_CNT_DIS);
 #endif
 }
 
 /*
- * Wait until the alarm has fired at the device. The PL031 shows it in its raw
- * status; the TTC's status clears when read, so there the wait is the
- * deadline plus a margin (its clock is the same virtual time as CNTVCT).
+ * Wait (bounded) until the alarm has fired at the device, without touching
+ * its interrupt state: the PL031 shows it in its raw status; the TTC's status
+ * clears when read, so there the twin timer's status is polled instead.
  */
-static const char *alarm_wait_raised(unsigned ms)
+static int alarm_wait_raised(unsigned ms)
 {
-	uint64_t deadline;
+	uint64_t deadline = timer_now() + timer_ms(ms + 1500);
+	int raised = 0;
 
+	while (!raised && timer_now() < deadline) {
 #if GUEST_ALARM_PL031
-	deadline = timer_now() + timer_ms(ms + 1500);
-	while (!(reg_r(RTCRIS) & 1) && timer_now() < deadline)
-		cpu_relax();
-	return (reg_r(RTCRIS) & 1) ? "yes" : "NO";
+		raised = reg_r(RTCRIS) & 1;
 #else
-	deadline = timer_now() + timer_ms(ms + 500);
-	while (timer_now() < deadline)
-		cpu_relax();
-	return "past its deadline";
+		raised = reg_r(TTC_TWIN + TTC_ISR) & 1;
 #endif
+		cpu_relax();
+	}
+	return raised;
+}
+
+static unsigned ms_since_armed(void)
+{
+	return (unsigned)((timer_now() - armed_at) * 1000 / sysreg_read(cntfrq_el0));
 }
 
 static void __attribute__((noreturn)) system_off(void)
@@ -158,7 +174,8 @@ static int wait_irq(unsigned k, unsigned ms)
 void alarm_irq(unsigned k)
 {
 	if (GUEST_ALARM_ROLE == ALARM_ROLE_RESET) {
-		print("alarm irq: intid %u on vcpu%u, boot %u\n", ALARM_INTID, k, boot);
+		print("alarm irq: intid %u on vcpu%u, boot %u (%u ms after arming)\n", ALARM_INTID, k,
+		      boot, ms_since_armed());
 		if (boot == 1) {
 			if (GUEST_ALARM_MODE == 1)
 				alarm_ack();
@@ -167,7 +184,8 @@ void alarm_irq(unsigned k)
 			print("system_reset returned %d\n", psci(PSCI_SYSTEM_RESET, 0, 0, 0));
 		}
 	} else {
-		print("alarm irq: intid %u on vcpu%u\n", ALARM_INTID, k);
+		print("alarm irq: intid %u on vcpu%u (%u ms after arming)\n", ALARM_INTID, k,
+		      ms_since_armed());
 	}
 	alarm_ack();
 	irq_vcpu = k;
@@ -194,7 +212,7 @@ static void __attribute__((noreturn)) reset_take(unsigned k)
 static void __attribute__((noreturn)) spi_off_take(void)
 {
 	const unsigned me = 1;
-	const char *raised;
+	int raised;
 
 	switch (GUEST_ALARM_MODE) {
 	case 0:
@@ -209,7 +227,8 @@ static void __attribute__((noreturn)) spi_off_take(void)
 		alarm_arm(1000);
 		print("alarm armed: 1000 ms, spi %u still routed to vcpu0 and disabled\n", ALARM_INTID);
 		raised = alarm_wait_raised(1000);
-		print("alarm raised at the device before the spi is routed: %s\n", raised);
+		print("alarm raised at the device before the spi is routed: %s (%u ms after arming)\n",
+		      raised ? "yes" : "NO", ms_since_armed());
 		if (GUEST_ALARM_MODE == 1) {
 			gic_spi_route(ALARM_INTID, me);
 			gic_spi_enable(ALARM_INTID, ALARM_PRIO);
