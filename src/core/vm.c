@@ -219,7 +219,7 @@ enum vcpu_start_result vm_vcpu_start(struct vm *vm, uint64_t vcpu_id, uint64_t e
                                      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
         return expected == VCPU_ON_PENDING ? VCPU_START_ALREADY_PENDING : VCPU_START_ALREADY_ON;
     }
-    cpu_msg_send(v->cpu, CPU_MSG_VCPU_START, 0);
+    cpu_msg_send(v->cpu, CPU_MSG_VCPU_STATE);
     return VCPU_START_OK;
 }
 
@@ -242,13 +242,13 @@ static void vm_all_stopped_check(void)
 
 /* Mark every vCPU stopped and tell the other CPUs; their exit path or idle
  * loop takes them out of the guest. */
-static void vm_halt_vcpus(struct vm *vm, struct vcpu *caller, enum cpu_msg_kind msg)
+static void vm_halt_vcpus(struct vm *vm, struct vcpu *caller)
 {
     for (uint32_t i = 0; i < vm->vcpu_count; i++) {
         struct vcpu *v = &vm->vcpus[i];
         v->state = VCPU_STOPPED;
         if (v != caller)
-            cpu_msg_send(v->cpu, msg, 0);
+            cpu_msg_send(v->cpu, CPU_MSG_VCPU_STATE);
     }
 }
 
@@ -258,8 +258,10 @@ void vm_stop(struct vm *vm, struct vcpu *caller, const char *why)
     bool was_running = vm->state != VM_STOPPED;
     vm->state = VM_STOPPED;
     if (was_running)
-        vm_halt_vcpus(vm, caller, CPU_MSG_VCPU_STOP);
+        vm_halt_vcpus(vm, caller);
     spin_unlock(&vm->lock);
+    if (was_running)
+        arch_vm_irqchip_stop(vm);
     if (was_running)
         console_log("VM '%s' stopped: %s", vm->name, why);
     vm_all_stopped_check();
@@ -272,7 +274,7 @@ noreturn void vm_reset(struct vm *vm, struct vcpu *caller, const char *why)
     console_log("VM '%s' resetting: %s", vm->name, why);
     spin_lock(&vm->lock);
     vm->state = VM_RESETTING;
-    vm_halt_vcpus(vm, caller, CPU_MSG_VM_RESET);
+    vm_halt_vcpus(vm, caller);
     spin_unlock(&vm->lock);
     arch_vcpu_quiesce(caller);
     caller->entered = false;

@@ -1,15 +1,18 @@
-/* Host fakes for the vGIC tests: four list registers in an array, plus cpu and GIC stand-ins. */
+/* Host fakes for the vGIC tests: per-pCPU list registers in arrays, plus cpu and GIC stand-ins. */
 #include <string.h>
 #include "fake_vgic_lr.h"
 #include "gic.h"
 #include "platform.h"
 
-struct vgic_lr fake_lrs[FAKE_LR_COUNT];
-bool fake_underflow;
+struct vgic_lr fake_lr_file[PLATFORM_MAX_CPUS][FAKE_LR_MAX];
+uint32_t fake_maintenance[PLATFORM_MAX_CPUS];
+uint32_t fake_lr_count = FAKE_LR_MAX;
+unsigned fake_lr_accesses;
 cpuid_t fake_current_cpu;
 struct fake_msg fake_msgs[FAKE_LOG_LEN];
 unsigned fake_msg_count;
 irqid_t fake_deactivated[FAKE_LOG_LEN];
+cpuid_t fake_deactivated_on[FAKE_LOG_LEN];
 unsigned fake_deactivated_count;
 irqid_t fake_enabled_irq;
 bool fake_enabled_on;
@@ -17,6 +20,9 @@ unsigned fake_enable_calls;
 irqid_t fake_routed_irq;
 cpuid_t fake_routed_cpu;
 unsigned fake_route_calls;
+irqid_t fake_edge_irq;
+bool fake_edge_on;
+unsigned fake_edge_calls;
 
 static struct cpu fake_cpus[PLATFORM_MAX_CPUS];
 
@@ -31,41 +37,81 @@ const struct platform platform = {
 
 void fake_vgic_reset(void)
 {
-    memset(fake_lrs, 0, sizeof(fake_lrs));
-    fake_underflow = false;
+    memset(fake_lr_file, 0, sizeof(fake_lr_file));
+    memset(fake_maintenance, 0, sizeof(fake_maintenance));
+    fake_lr_count = FAKE_LR_MAX;
+    fake_lr_accesses = 0;
     fake_current_cpu = 0;
     fake_msg_count = 0;
     fake_deactivated_count = 0;
     fake_enable_calls = 0;
     fake_route_calls = 0;
+    fake_edge_calls = 0;
+}
+
+static bool lr_valid(const struct vgic_lr *lr)
+{
+    return lr->pending || lr->active;
 }
 
 int fake_lr_find(irqid_t intid)
 {
-    for (int i = 0; i < FAKE_LR_COUNT; i++)
-        if ((fake_lrs[i].pending || fake_lrs[i].active) && fake_lrs[i].intid == intid)
-            return i;
+    for (uint32_t i = 0; i < fake_lr_count; i++)
+        if (lr_valid(&fake_lrs[i]) && fake_lrs[i].intid == intid)
+            return (int)i;
     return -1;
 }
 
 unsigned fake_lr_used(void)
 {
     unsigned n = 0;
-    for (int i = 0; i < FAKE_LR_COUNT; i++)
-        n += fake_lrs[i].pending || fake_lrs[i].active;
+    for (uint32_t i = 0; i < fake_lr_count; i++)
+        n += lr_valid(&fake_lrs[i]);
     return n;
 }
 
+void fake_guest_ack(int i)
+{
+    fake_lrs[i].pending = false;
+    fake_lrs[i].active = true;
+}
+
+/* With HW=1 the guest's deactivation deactivates the physical interrupt too:
+ * that is the hardware's doing, not a gic_deactivate call. */
+void fake_guest_eoi(int i)
+{
+    fake_lrs[i].active = false;
+}
+
 /* vgic_lr.h */
-uint32_t vgic_lr_count(void) { return FAKE_LR_COUNT; }
-void vgic_lr_write(uint32_t idx, const struct vgic_lr *lr) { fake_lrs[idx] = *lr; }
-void vgic_lr_read(uint32_t idx, struct vgic_lr *lr) { *lr = fake_lrs[idx]; }
+uint32_t vgic_lr_count(void) { return fake_lr_count; }
+void vgic_lr_write(uint32_t idx, const struct vgic_lr *lr)
+{
+    fake_lr_accesses++;
+    fake_lrs[idx] = *lr;
+    if (lr->hw)
+        fake_lrs[idx].eoi = false; /* the EOI bit exists with HW=0 only */
+}
+void vgic_lr_read(uint32_t idx, struct vgic_lr *lr)
+{
+    fake_lr_accesses++;
+    *lr = fake_lrs[idx];
+}
 void vgic_lr_clear(uint32_t idx) { memset(&fake_lrs[idx], 0, sizeof(fake_lrs[idx])); }
-void vgic_set_underflow(bool on) { fake_underflow = on; }
+/* ELRSR | EISR: an invalid LR is empty, or EOI-signalled if it had EOI set. */
+uint32_t vgic_lr_done(void)
+{
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < fake_lr_count; i++)
+        if (!lr_valid(&fake_lrs[i]))
+            m |= 1u << i;
+    return m;
+}
+void vgic_set_maintenance(uint32_t flags) { fake_maintenance[fake_current_cpu] = flags; }
 void vgic_lr_reset_cpu(void)
 {
     memset(fake_lrs, 0, sizeof(fake_lrs));
-    fake_underflow = false;
+    fake_maintenance[fake_current_cpu] = 0;
 }
 
 /* cpu.h */
@@ -75,10 +121,12 @@ struct cpu *cpu_current(void)
     return &fake_cpus[fake_current_cpu];
 }
 
-void cpu_msg_send(cpuid_t target, enum cpu_msg_kind kind, uint64_t arg)
+bool cpu_msg_send(cpuid_t target, enum cpu_msg_kind kind)
 {
     if (fake_msg_count < FAKE_LOG_LEN)
-        fake_msgs[fake_msg_count++] = (struct fake_msg){target, kind, arg};
+        fake_msgs[fake_msg_count] = (struct fake_msg){target, kind};
+    fake_msg_count++;
+    return true;
 }
 
 /* spinlock.h */
@@ -87,8 +135,11 @@ void arch_cpu_relax(void) {}
 /* gic.h */
 void gic_deactivate(irqid_t intid)
 {
-    if (fake_deactivated_count < FAKE_LOG_LEN)
-        fake_deactivated[fake_deactivated_count++] = intid;
+    if (fake_deactivated_count < FAKE_LOG_LEN) {
+        fake_deactivated[fake_deactivated_count] = intid;
+        fake_deactivated_on[fake_deactivated_count] = fake_current_cpu;
+    }
+    fake_deactivated_count++;
 }
 
 void gic_irq_enable(irqid_t intid, bool enable)
@@ -103,4 +154,23 @@ void gic_spi_route(irqid_t spi, cpuid_t cpu)
     fake_routed_irq = spi;
     fake_routed_cpu = cpu;
     fake_route_calls++;
+}
+
+void gic_irq_set_edge(irqid_t spi, bool edge)
+{
+    fake_edge_irq = spi;
+    fake_edge_on = edge;
+    fake_edge_calls++;
+}
+
+void gic_irq_set_pending(irqid_t intid, bool pending)
+{
+    (void)intid;
+    (void)pending;
+}
+
+bool gic_irq_is_active(irqid_t intid)
+{
+    (void)intid;
+    return false;
 }

@@ -40,12 +40,21 @@ static int setup(void **state)
     v0 = &vm.vcpus[0];
     v1 = &vm.vcpus[1];
     vgic_vm_init(&vm);
-    vgic_vcpu_reset(v0); /* runs on pCPU 0, the fake's current CPU */
+    /* Each vCPU is reset and enters on its own pCPU. */
+    fake_current_cpu = 1;
+    vgic_vcpu_reset(v1);
+    fake_current_cpu = 0;
+    vgic_vcpu_reset(v0);
     vgic_dist_set_enabled(&vm, false, true);
     /* vgic_vm_init disabled and routed the VM's SPIs: start counting afresh. */
     assert_int_equal(fake_enable_calls, 2);
     assert_int_equal(fake_route_calls, 2);
     assert_int_equal(fake_routed_cpu, 0);
+    /* vCPU 1 took the kick for the distributor enable: it flushes. */
+    fake_current_cpu = 1;
+    vgic_flush(v1);
+    fake_current_cpu = 0;
+    vgic_flush(v0);
     fake_msg_count = 0;
     fake_enable_calls = 0;
     fake_route_calls = 0;
@@ -55,7 +64,7 @@ static int setup(void **state)
 
 static void guest_completes_all(void)
 {
-    for (int i = 0; i < FAKE_LR_COUNT; i++) {
+    for (int i = 0; i < FAKE_LR_MAX; i++) {
         fake_lrs[i].pending = false;
         fake_lrs[i].active = false;
     }
@@ -160,7 +169,7 @@ static void test_active_entries_are_not_evicted(void **state)
         vgic_inject(v0, i);
     }
     vgic_flush(v0);
-    for (int i = 0; i < FAKE_LR_COUNT; i++) {
+    for (int i = 0; i < FAKE_LR_MAX; i++) {
         fake_lrs[i].pending = false;
         fake_lrs[i].active = true; /* the guest is handling all four */
     }
@@ -258,31 +267,32 @@ static void test_owned_spi_hw_and_routing(void **state)
     assert_int_equal(fake_lr_find(41), -1);
     assert_int_equal(fake_msg_count, 1);
     assert_int_equal(fake_msgs[0].target, 1);
-    assert_int_equal(fake_msgs[0].kind, CPU_MSG_VGIC_INJECT);
-    assert_int_equal(fake_msgs[0].arg, VGIC_KICK);
+    assert_int_equal(fake_msgs[0].kind, CPU_MSG_VIRQ);
+    fake_current_cpu = 1;
+    vgic_flush(v1);
+    assert_int_not_equal(fake_lr_find(41), -1);
 }
 
 static void test_remote_inject(void **state)
 {
     (void)state;
-    vgic_inject_remote(v1, 3);
+    /* An SGI for vCPU 1 is recorded here and vCPU 1's pCPU told once. */
+    vgic_sgi_send(v0, 1u << 1, 3, 0);
     assert_int_equal(fake_msg_count, 1);
     assert_int_equal(fake_msgs[0].target, 1);
-    assert_int_equal(fake_msgs[0].kind, CPU_MSG_VGIC_INJECT);
-    assert_int_equal(fake_msgs[0].arg, 3);
+    assert_int_equal(fake_msgs[0].kind, CPU_MSG_VIRQ);
     vgic_flush(v0);
     assert_int_equal(fake_lr_used(), 0);
+    fake_current_cpu = 1;
+    vgic_flush(v1);
+    assert_int_not_equal(fake_lr_find(3), -1);
+    fake_current_cpu = 0;
 
-    /* To itself: straight in, no message. */
-    vgic_inject_remote(v0, 3);
+    /* To itself: no message, in the LR at the flush on the way out. */
+    vgic_sgi_send(v0, 1u << 0, 3, 0);
     vgic_flush(v0);
     assert_int_equal(fake_msg_count, 1);
     assert_int_not_equal(fake_lr_find(3), -1);
-
-    /* The kick argument is a no-op when it arrives. */
-    vgic_inject(v0, VGIC_KICK);
-    vgic_flush(v0);
-    assert_int_equal(fake_lr_used(), 1);
 }
 
 static void test_reinject_while_active(void **state)
@@ -294,6 +304,7 @@ static void test_reinject_while_active(void **state)
     fake_lrs[lr].pending = false;
     fake_lrs[lr].active = true;
     vgic_inject(v0, 7); /* edge while the guest handles the previous one */
+    vgic_flush(v0);     /* on the way back into the guest */
     assert_true(fake_lrs[lr].pending);
     assert_true(fake_lrs[lr].active);
     fake_lrs[lr].active = false; /* EOI: the pending one remains */
@@ -311,7 +322,10 @@ static void test_sgi_write(void **state)
     assert_int_not_equal(fake_lr_find(2), -1);
     assert_int_equal(fake_msg_count, 1);
     assert_int_equal(fake_msgs[0].target, 1);
-    assert_int_equal(fake_msgs[0].arg, 2);
+    fake_current_cpu = 1;
+    vgic_flush(v1);
+    assert_int_not_equal(fake_lr_find(2), -1);
+    fake_current_cpu = 0;
 
     /* Aff1 != 0 names no vCPU of the VM. */
     vgic_sgi_write(v0, (4ull << 24) | (1ull << 16) | 0x3);
@@ -321,9 +335,11 @@ static void test_sgi_write(void **state)
     vgic_sgi_write(v0, (5ull << 24) | (1ull << 40));
     assert_int_equal(fake_msg_count, 2);
     assert_int_equal(fake_msgs[1].target, 1);
-    assert_int_equal(fake_msgs[1].arg, 5);
     vgic_flush(v0);
     assert_int_equal(fake_lr_find(5), -1);
+    fake_current_cpu = 1;
+    vgic_flush(v1);
+    assert_int_not_equal(fake_lr_find(5), -1);
 }
 
 static uint64_t mmio(struct vcpu *v, uint64_t addr, unsigned size, bool write, uint64_t value)
@@ -388,8 +404,10 @@ static void test_mmio_front_end(void **state)
     vgic_flush(v0);
     assert_int_not_equal(fake_lr_find(20), -1);
     assert_int_equal(mmio(v0, r + 0x10000 + 0x200, 4, false, 0) & (1u << 20), 1u << 20);
-    /* ICPENDR takes it back out of the LR. */
+    /* ICPENDR takes it back out of the LR (reads as done at once). */
     mmio(v0, r + 0x10000 + 0x280, 4, true, 1u << 20);
+    assert_int_equal(mmio(v0, r + 0x10000 + 0x200, 4, false, 0) & (1u << 20), 0);
+    vgic_flush(v0);
     assert_int_equal(fake_lr_find(20), -1);
     /* ICFGR0 (SGIs) reads as edge. */
     assert_int_equal(mmio(v0, r + 0x10000 + 0xc00, 4, false, 0), 0xaaaaaaaau);

@@ -23,6 +23,7 @@ void gic_send_sgi(cpuid_t target, irqid_t sgi);
 void gic_irq_enable(irqid_t intid, bool enable); /* SPI at GICD; SGI/PPI of the calling CPU at GICR */
 void gic_irq_set_priority(irqid_t intid, uint8_t prio);
 void gic_spi_route(irqid_t spi, cpuid_t cpu);    /* GICD_IROUTER */
+void gic_irq_set_edge(irqid_t spi, bool edge);  /* GICD_ICFGR: edge- or level-triggered */
 void gic_irq_set_pending(irqid_t intid, bool pending);
 bool gic_irq_is_active(irqid_t intid);
 

@@ -1,6 +1,7 @@
 /* The physical GICv2 (GIC-400): distributor and memory-mapped CPU interface as Baohu drives them. */
 #include "arch.h"
 #include "gic.h"
+#include "spinlock.h"
 #include "platform.h"
 #include "sysreg.h"
 
@@ -15,6 +16,7 @@
 #define GICD_ISACTIVER 0x300
 #define GICD_ICACTIVER 0x380
 #define GICD_IPRIORITYR 0x400
+#define GICD_ICFGR 0xc00
 #define GICD_ITARGETSR 0x800
 #define GICD_SGIR 0xf00
 #define GICD_CTLR_ENABLE 0x3 /* EnableGrp0 | EnableGrp1 (NS view: bit 0 = EnableGrp1) */
@@ -227,4 +229,27 @@ bool gic_irq_is_active(irqid_t intid)
     if (intid >= gic_lines && intid >= 32)
         return false;
     return rd32(gicd(), GICD_ISACTIVER + 4 * (intid / 32)) & (1u << (intid % 32));
+}
+
+/* GICD_ICFGR<n> (IHI 0048B §4.3.13): bit [2i+1] of each 2-bit field set =
+ * edge-triggered. Registers are shared by 16 SPIs of possibly different
+ * VMs: the read-modify-write holds a lock. Changing the field of an enabled
+ * interrupt is UNPREDICTABLE, so the SPI is disabled around the write. */
+static spinlock_t icfgr_lock = SPINLOCK_INIT;
+
+void gic_irq_set_edge(irqid_t spi, bool edge)
+{
+    if (spi < 32 || spi >= gic_lines)
+        return;
+    uint32_t off = GICD_ICFGR + 4 * (spi / 16), bit = 2u << (2 * (spi % 16));
+    uint32_t en = 1u << (spi % 32), en_off = 4 * (spi / 32);
+    spin_lock(&icfgr_lock);
+    bool enabled = rd32(gicd(), GICD_ISENABLER + en_off) & en;
+    if (enabled)
+        wr32(gicd(), GICD_ICENABLER + en_off, en);
+    uint32_t v = rd32(gicd(), off);
+    wr32(gicd(), off, edge ? (v | bit) : (v & ~bit));
+    if (enabled)
+        wr32(gicd(), GICD_ISENABLER + en_off, en);
+    spin_unlock(&icfgr_lock);
 }

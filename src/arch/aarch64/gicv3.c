@@ -1,5 +1,6 @@
 /* The physical GICv3: distributor, redistributors and the CPU interface as Baohu drives them. */
 #include "gic.h"
+#include "spinlock.h"
 #include "platform.h"
 #include "sysreg.h"
 
@@ -17,6 +18,7 @@
 #define GICD_ISACTIVER 0x0300
 #define GICD_ICACTIVER 0x0380
 #define GICD_IPRIORITYR 0x0400
+#define GICD_ICFGR 0x0c00
 #define GICD_IROUTER 0x6000
 
 #define GICD_CTLR_EN_GRP0_OR_G1 (1u << 0) /* DS=1: EnableGrp0; NS view: EnableGrp1 */
@@ -285,4 +287,29 @@ bool gic_irq_is_active(irqid_t intid)
     if (intid < gic_lines)
         return rd32(gicd(), GICD_ISACTIVER + 4 * (intid / 32)) & bit;
     return false;
+}
+
+/* GICD_ICFGR<n> (IHI 0069 §12.9.x): bit [2i+1] of each 2-bit field set =
+ * edge-triggered. Registers are shared by 16 SPIs of possibly different
+ * VMs: the read-modify-write holds a lock. Changing the field of an enabled
+ * interrupt is UNPREDICTABLE, so the SPI is disabled around the write. */
+static spinlock_t icfgr_lock = SPINLOCK_INIT;
+
+void gic_irq_set_edge(irqid_t spi, bool edge)
+{
+    if (spi < 32 || spi >= gic_lines)
+        return;
+    uint32_t off = GICD_ICFGR + 4 * (spi / 16), bit = 2u << (2 * (spi % 16));
+    uint32_t en = 1u << (spi % 32), en_off = 4 * (spi / 32);
+    spin_lock(&icfgr_lock);
+    bool enabled = rd32(gicd(), GICD_ISENABLER + en_off) & en;
+    if (enabled) {
+        wr32(gicd(), GICD_ICENABLER + en_off, en);
+        gicd_wait_rwp();
+    }
+    uint32_t v = rd32(gicd(), off);
+    wr32(gicd(), off, edge ? (v | bit) : (v & ~bit));
+    if (enabled)
+        wr32(gicd(), GICD_ISENABLER + en_off, en);
+    spin_unlock(&icfgr_lock);
 }

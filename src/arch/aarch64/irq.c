@@ -7,17 +7,6 @@
 
 void trap_exit(struct vcpu *v);
 
-/* Which VM owns a passthrough SPI: filled from the config at VM creation. */
-static bool irq_owned_by(struct vm *vm, irqid_t intid)
-{
-    const struct vm_config *c = vm->config;
-    for (size_t d = 0; d < c->devs_count; d++)
-        for (size_t i = 0; i < c->devs[d].irqs_count; i++)
-            if (c->devs[d].irqs[i] == intid)
-                return true;
-    return false;
-}
-
 /* Returns true if the interrupt was handed to the vCPU (it stays active
  * until the guest deactivates it through the hardware-linked LR). */
 static bool irq_dispatch(struct vcpu *v, irqid_t intid)
@@ -34,15 +23,21 @@ static bool irq_dispatch(struct vcpu *v, irqid_t intid)
             vgic_maintenance(v);
         return false;
     }
-    bool forward = v && v->state == VCPU_ON &&
-                   (intid == GIC_PPI_VTIMER || intid == GIC_PPI_PTIMER ||
-                    (intid >= 32 && irq_owned_by(v->vm, intid)));
+    /* A timer PPI belongs to the vCPU running here. A passthrough SPI
+     * belongs to its VM while that runs, whichever vCPU is here and whether
+     * it is on: it waits in the virtual distributor for the vCPU the guest
+     * routed it to (a flag built at VM creation says whose it is). */
+    bool timer = intid == GIC_PPI_VTIMER || intid == GIC_PPI_PTIMER;
+    bool forward = v && (timer ? v->state == VCPU_ON
+                               : intid >= 32 && v->vm->state == VM_RUNNING &&
+                                     vgic_is_passthrough(v->vm, intid));
     if (forward) {
         vgic_inject_hw(v, intid);
         return true;
     }
-    /* Nobody runs to take it (its VM stopped): silence a stray SPI for good,
-     * a timer PPI goes quiet with its vCPU (arch_vcpu_quiesce). */
+    /* Nobody runs to take it (its VM stopped): silence a stray SPI (a VM
+     * reset enables it again with the guest's GICD_ISENABLER), a timer PPI
+     * goes quiet with its vCPU (arch_vcpu_quiesce). */
     if (intid >= 32)
         gic_irq_enable(intid, false);
     gic_deactivate(intid);

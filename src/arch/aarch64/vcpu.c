@@ -126,9 +126,11 @@ noreturn void arch_vcpu_enter(struct vcpu *v)
     arch_frame_enter(vcpu_frame());
 }
 
-void arch_virq_inject(struct vcpu *v, irqid_t irq)
+void arch_vcpu_virq_sync(struct vcpu *v)
 {
-    vgic_inject(v, irq);
+    /* The IPI took the guest out; vgic_flush on the way back in applies
+     * whatever was recorded for it. */
+    (void)v;
 }
 
 void arch_vm_irqchip_init(struct vm *vm)
@@ -138,7 +140,12 @@ void arch_vm_irqchip_init(struct vm *vm)
 
 void arch_vm_virq_raise(struct vm *vm, irqid_t irq)
 {
-    /* vCPU 0's pCPU takes the SPI and forwards it to the vCPU the guest
-     * routed it to (vgic.c), as for a passthrough interrupt. */
-    vgic_inject_remote(&vm->vcpus[0], irq);
+    /* Straight into the distributor, from this CPU: it reaches the vCPU
+     * the guest routed it to, and waits there while that vCPU is off. */
+    vgic_raise(vm, irq);
+}
+
+void arch_vm_irqchip_stop(struct vm *vm)
+{
+    vgic_vm_stop(vm);
 }

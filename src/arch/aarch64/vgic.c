@@ -8,42 +8,53 @@
 
 /*
  * Who owns what:
- *  - Every virq (SPIs and, so that another vCPU's redistributor can be
- *    programmed, private ones too) changes only under vm->arch.vgic.lock.
- *  - List registers are read and written only on their own pCPU. While an
- *    interrupt sits in an LR the LR is the truth for its pending/active
- *    state; virq.pending/active mirror it as of the last flush. A change
- *    made on the LR's pCPU edits the LR in place; one made elsewhere is
- *    sent there (CPU_MSG_VGIC_INJECT) or, for the rare register writes that
- *    cannot be sent, waits for the LR to drain.
+ *  - Every virq (SPIs, and private ones so that another vCPU's redistributor
+ *    can be programmed) changes only under vm->arch.vgic.lock.
+ *  - List registers are read and written only on their own pCPU, and only
+ *    by vgic_flush and vgic_vcpu_reset. While an interrupt sits in an LR the
+ *    LR is the truth for its pending/active state; virq.pending/active
+ *    mirror it as of the last flush. Any change to such an interrupt, from
+ *    any CPU, is recorded in virq.req (or sgi_sources) and the holder
+ *    applies it at its next flush; a holder on another pCPU is told with
+ *    CPU_MSG_VIRQ. So is a private interrupt of another pCPU with a physical
+ *    one behind it: only its own pCPU may deactivate a banked PPI.
+ *  - Each vCPU keeps `waiting`, a bitmap of the interrupts pending for it
+ *    and not in an LR (invariant: bit set iff pending, lr == VGIC_NO_LR and
+ *    the vCPU is where it is delivered; virq.waiting_on names that vCPU).
+ *    A flush scans that bitmap and the LRs in use, nothing else, and only
+ *    when `dirty` says something changed or an LR was completed.
  *  - hw_intid != 0 means: the physical interrupt of that INTID was
  *    acknowledged by Baohu, is still active at the GIC, and the guest's
  *    deactivation of the virtual one (HW=1 LR) will deactivate it.
+ *  - SGIs keep one pending bit per source vCPU (GICv2 reports the source;
+ *    GICv3 uses source 0 only): sgi_sources holds those not in an LR.
  */
 
-#define LR_FREE 0x3ffu
-#define LR_NONE 0xffffffffu
-
-/* cpu_msg_send calls collected under the lock and made after it. */
+/* CPUs to post CPU_MSG_VIRQ to, collected under the lock and posted after it. */
 struct kicks {
-    uint32_t flush_cpus; /* pCPUs that only need to flush (VGIC_KICK) */
-    bool forward;
-    cpuid_t forward_cpu; /* the pCPU whose LR holds forward_intid */
-    irqid_t forward_intid;
+    uint32_t cpus;
 };
 
 static void kicks_send(const struct kicks *k)
 {
     for (cpuid_t c = 0; c < PLATFORM_MAX_CPUS; c++)
-        if (k->flush_cpus & (1u << c))
-            cpu_msg_send(c, CPU_MSG_VGIC_INJECT, VGIC_KICK);
-    if (k->forward)
-        cpu_msg_send(k->forward_cpu, CPU_MSG_VGIC_INJECT, k->forward_intid);
+        if (k->cpus & (1u << c))
+            cpu_msg_send(c, CPU_MSG_VIRQ);
 }
 
 static bool on_this_cpu(const struct vcpu *v)
 {
     return v->cpu == cpu_current()->id;
+}
+
+static bool is_sgi(const struct virq *v)
+{
+    return v->intid < VGIC_SGIS;
+}
+
+static bool is_private(const struct virq *v)
+{
+    return v->intid < VGIC_PRIVATE_IRQS;
 }
 
 /* The interrupt `intid` as seen by `bank`, or NULL if the VM does not own it. */
@@ -61,7 +72,7 @@ static struct virq *virq_of(struct vcpu *bank, irqid_t intid)
 /* The vCPU an interrupt is delivered to: its bank, or an SPI's target. */
 static struct vcpu *dest_of(struct vcpu *bank, const struct virq *v)
 {
-    if (v->intid < VGIC_PRIVATE_IRQS)
+    if (is_private(v))
         return bank;
     return &bank->vm->vcpus[v->target_vcpu];
 }
@@ -72,23 +83,7 @@ static struct vcpu *holder_of(struct vcpu *bank, const struct virq *v)
 {
     if (v->lr == VGIC_NO_LR)
         return NULL;
-    if (v->intid < VGIC_PRIVATE_IRQS)
-        return bank;
-    struct vm *vm = bank->vm;
-    for (uint32_t k = 0; k < vm->vcpu_count; k++)
-        if (vm->vcpus[k].arch.vgic.lr_intid[v->lr] == v->intid)
-            return &vm->vcpus[k];
-    return NULL;
-}
-
-static bool spi_is_passthrough(const struct vm *vm, irqid_t intid)
-{
-    const struct vm_config *c = vm->config;
-    for (size_t d = 0; d < c->devs_count; d++)
-        for (size_t i = 0; i < c->devs[d].irqs_count; i++)
-            if (c->devs[d].irqs[i] == intid)
-                return true;
-    return false;
+    return is_private(v) ? bank : &bank->vm->vcpus[v->holder];
 }
 
 /* May `v` be signalled to `vcpu` now? Its group enabled at the distributor
@@ -99,10 +94,48 @@ static bool deliverable(const struct vcpu *vcpu, const struct virq *v)
     const struct vgic_dist *d = &vcpu->vm->arch.vgic;
     if (!(v->group1 ? d->enabled_grp1 : d->enabled_grp0) || !v->enabled)
         return false;
-    return v->intid < VGIC_PRIVATE_IRQS || v->target_vcpu == vcpu->id;
+    return is_private(v) || v->target_vcpu == vcpu->id;
 }
 
-static void lr_put(struct vcpu *vcpu, uint32_t idx, struct virq *v)
+/* `vcpu` must look at its interrupts before it next runs. Posting is
+ * coalesced here too: a vCPU already marked has been told (or is this CPU's
+ * own and flushes on its way out). */
+static void vcpu_dirty(struct vcpu *vcpu, struct kicks *k)
+{
+    struct vgic_cpu *c = &vcpu->arch.vgic;
+    if (__atomic_load_n(&c->dirty, __ATOMIC_RELAXED))
+        return;
+    __atomic_store_n(&c->dirty, true, __ATOMIC_RELEASE);
+    if (!on_this_cpu(vcpu))
+        k->cpus |= 1u << vcpu->cpu;
+}
+
+/* Restore the `waiting` invariant for `v` after its pending state, LR or
+ * destination changed; the vCPU it now waits on is told. */
+static void waiting_update(struct vcpu *bank, struct virq *v, struct kicks *k)
+{
+    struct vm *vm = bank->vm;
+    struct vcpu *dest = dest_of(bank, v);
+    uint8_t want = (v->pending && v->lr == VGIC_NO_LR) ? (uint8_t)dest->id : VGIC_NO_VCPU;
+    if (want == v->waiting_on)
+        return;
+    uint32_t word = v->intid / 32, bit = 1u << (v->intid % 32);
+    if (v->waiting_on != VGIC_NO_VCPU)
+        vm->vcpus[v->waiting_on].arch.vgic.waiting[word] &= ~bit;
+    v->waiting_on = want;
+    if (want != VGIC_NO_VCPU) {
+        dest->arch.vgic.waiting[word] |= bit;
+        vcpu_dirty(dest, k);
+    }
+}
+
+static uint8_t lowest_bit(uint8_t m)
+{
+    return (uint8_t)__builtin_ctz(m);
+}
+
+/* The LR contents that represent `v` now. */
+static struct vgic_lr lr_of(const struct virq *v)
 {
     struct vgic_lr lr = {
         .intid = v->intid,
@@ -113,83 +146,188 @@ static void lr_put(struct vcpu *vcpu, uint32_t idx, struct virq *v)
         .hw = v->hw_intid != 0,
         .group1 = v->group1,
     };
-    vgic_lr_write(idx, &lr);
-    vcpu->arch.vgic.lr_intid[idx] = v->intid;
-    v->lr = (uint8_t)idx;
+    if (is_sgi(v)) {
+        lr.source = v->lr_source;
+        /* Other sources wait behind this one: hear when it is done. */
+        lr.eoi = v->sgi_sources != 0;
+    }
+    return lr;
 }
 
-static void lr_release(struct vcpu *vcpu, uint32_t idx, struct virq *v)
+static void lr_write(struct vcpu *vcpu, uint32_t idx, const struct vgic_lr *lr)
 {
-    vgic_lr_clear(idx);
-    vcpu->arch.vgic.lr_intid[idx] = LR_FREE;
-    if (v)
-        v->lr = VGIC_NO_LR;
+    vgic_lr_write(idx, lr);
+    vcpu->arch.vgic.stats.lr_writes++;
 }
 
-/* Fold what the guest did with the LRs back into the virqs. */
-static void lrs_sync(struct vcpu *vcpu, struct kicks *k)
+static void lr_put(struct vcpu *vcpu, uint32_t idx, struct virq *v, struct kicks *k)
 {
     struct vgic_cpu *c = &vcpu->arch.vgic;
-    for (uint32_t i = 0; i < c->lr_count; i++) {
-        if (c->lr_intid[i] == LR_FREE)
-            continue;
-        struct virq *v = virq_of(vcpu, c->lr_intid[i]);
-        if (!v || v->lr != i) {
-            lr_release(vcpu, i, NULL);
-            continue;
+    if (is_sgi(v) && v->sgi_sources) {
+        v->lr_source = lowest_bit(v->sgi_sources);
+        v->sgi_sources &= (uint8_t)~(1u << v->lr_source);
+    }
+    v->lr = (uint8_t)idx;
+    v->holder = (uint8_t)vcpu->id;
+    c->lr_intid[idx] = v->intid;
+    c->lr_used |= 1u << idx;
+    struct vgic_lr lr = lr_of(v);
+    lr_write(vcpu, idx, &lr);
+    waiting_update(vcpu, v, k);
+}
+
+/* Take `v` out of LR `idx`; it stays pending in software if it was. */
+static void lr_release(struct vcpu *vcpu, uint32_t idx, struct virq *v, struct kicks *k)
+{
+    struct vgic_cpu *c = &vcpu->arch.vgic;
+    vgic_lr_clear(idx);
+    c->lr_used &= ~(1u << idx);
+    v->lr = VGIC_NO_LR;
+    if (is_sgi(v) && v->pending) {
+        /* The LR's instance goes back to its source's bit. */
+        v->sgi_sources |= (uint8_t)(1u << v->lr_source);
+    }
+    if (is_sgi(v))
+        v->pending = v->sgi_sources != 0;
+    waiting_update(vcpu, v, k);
+}
+
+/* Apply requests to the software state of `v` (in an LR: as just read from
+ * it). Runs on the pCPU that owns that state. */
+static void req_apply(struct virq *v)
+{
+    uint8_t req = v->req;
+    v->req = 0;
+    if (req & VIRQ_REQ_PEND) {
+        irqid_t hw = v->hw_pending;
+        v->hw_pending = 0;
+        if (v->hw_intid && (v->pending || v->active)) {
+            /* Its physical interrupt is still live in the guest: it cannot
+             * have fired again, and an HW entry cannot be pending and active
+             * at once, so there is nothing to add. */
+            if (hw && hw != v->hw_intid)
+                gic_deactivate(hw);
+        } else if (hw && v->active) {
+            /* Active without a link: the LR can take only the pending bit,
+             * so give the physical interrupt back (a level line fires again). */
+            gic_deactivate(hw);
+            v->pending = true;
+        } else {
+            v->pending = true;
+            if (hw)
+                v->hw_intid = hw;
         }
-        struct vgic_lr lr;
-        vgic_lr_read(i, &lr);
-        v->pending = lr.pending;
-        v->active = lr.active;
-        if (!lr.pending && !lr.active) {
-            /* The guest deactivated it (and with HW=1 the physical one). A
-             * level interrupt is pending again only when its physical line
-             * fires again, which arrives as a new vgic_inject_hw. */
-            if (lr.hw)
-                v->hw_intid = 0;
-            lr_release(vcpu, i, v);
-        } else if (lr.pending && !lr.active && !deliverable(vcpu, v)) {
-            /* Disabled or retargeted while waiting: back to software, so it
-             * is signalled only once it may be (and to the right vCPU). */
-            lr_release(vcpu, i, v);
-            struct vcpu *t = dest_of(vcpu, v);
-            if (t != vcpu && !on_this_cpu(t))
-                k->flush_cpus |= 1u << t->cpu;
-        } else if (lr.priority != v->priority || lr.group1 != v->group1) {
-            /* Reprogrammed from another pCPU while in this LR. */
-            lr_put(vcpu, i, v);
+    }
+    if ((req & VIRQ_REQ_UNPEND) && v->pending) {
+        if (v->hw_intid && !v->active) {
+            /* The guest can no longer deactivate it: Baohu does. */
+            gic_deactivate(v->hw_intid);
+            v->hw_intid = 0;
+        }
+        v->pending = false;
+    }
+    if (req & VIRQ_REQ_ACTIVATE && !v->active) {
+        if (v->hw_intid && v->pending) {
+            gic_deactivate(v->hw_intid); /* HW entries cannot be pending and active */
+            v->hw_intid = 0;
+        }
+        v->active = true;
+    }
+    if ((req & VIRQ_REQ_DEACTIVATE) && v->active) {
+        if (v->hw_intid) {
+            gic_deactivate(v->hw_intid);
+            v->hw_intid = 0;
+        }
+        v->active = false;
+    }
+    if (!v->pending && !v->active && v->hw_intid) {
+        gic_deactivate(v->hw_intid); /* nothing left to link it to */
+        v->hw_intid = 0;
+    }
+}
+
+/* Fold what the guest did with LR `i` back into its virq, apply what others
+ * asked for meanwhile, and keep, rewrite or release the LR. */
+static void lr_sync(struct vcpu *vcpu, uint32_t i, struct kicks *k)
+{
+    struct vgic_cpu *c = &vcpu->arch.vgic;
+    struct virq *v = virq_of(vcpu, c->lr_intid[i]);
+    if (!v || v->lr != i) {
+        vgic_lr_clear(i);
+        c->lr_used &= ~(1u << i);
+        return;
+    }
+    struct vgic_lr lr;
+    vgic_lr_read(i, &lr);
+    v->pending = lr.pending;
+    v->active = lr.active;
+    if (lr.hw && !lr.pending && !lr.active)
+        v->hw_intid = 0; /* the guest deactivated it, and with HW=1 the physical one */
+    if (v->req)
+        req_apply(v);
+    if (is_sgi(v) && !v->pending && (v->sgi_sources & (1u << v->lr_source))) {
+        /* The same source sent it again: pending (and active) in place. */
+        v->sgi_sources &= (uint8_t)~(1u << v->lr_source);
+        v->pending = true;
+    }
+    if (!v->pending && !v->active) {
+        /* Done. A level interrupt is pending again only when its physical
+         * line fires again, which arrives as a new vgic_inject_hw. */
+        lr_release(vcpu, i, v, k);
+    } else if (v->pending && !v->active && !deliverable(vcpu, v)) {
+        /* Disabled or retargeted while waiting: back to software, so it is
+         * signalled only once it may be (and to the right vCPU). */
+        lr_release(vcpu, i, v, k);
+    } else {
+        struct vgic_lr want = lr_of(v);
+        if (want.pending != lr.pending || want.active != lr.active || want.hw != lr.hw ||
+            want.priority != lr.priority || want.group1 != lr.group1 || want.eoi != lr.eoi)
+            lr_write(vcpu, i, &want);
+    }
+}
+
+/* Requests for private interrupts of this vCPU that are not in an LR. */
+static void priv_reqs_apply(struct vcpu *vcpu, struct kicks *k)
+{
+    struct vgic_cpu *c = &vcpu->arch.vgic;
+    uint32_t m = c->req_priv;
+    c->req_priv = 0;
+    while (m) {
+        struct virq *v = &c->priv[__builtin_ctz(m)];
+        m &= m - 1;
+        if (v->lr == VGIC_NO_LR && v->req) {
+            req_apply(v);
+            if (is_sgi(v) && !v->pending)
+                v->sgi_sources = 0;
+            waiting_update(vcpu, v, k);
         }
     }
 }
 
-static void consider(struct vcpu *vcpu, struct virq *v, struct virq **best)
-{
-    if (v->pending && v->lr == VGIC_NO_LR && deliverable(vcpu, v) &&
-        (!*best || v->priority < (*best)->priority))
-        *best = v;
-}
-
-/* The highest-priority (lowest value) deliverable pending interrupt not in
- * an LR; on a tie the lowest INTID. */
+/* The highest-priority (lowest value) deliverable interrupt waiting for an
+ * LR; on a tie the lowest INTID. Scans only what is pending. */
 static struct virq *best_waiting(struct vcpu *vcpu)
 {
+    struct vgic_cpu *c = &vcpu->arch.vgic;
     struct virq *best = NULL;
-    for (uint32_t i = 0; i < VGIC_PRIVATE_IRQS; i++)
-        consider(vcpu, &vcpu->arch.vgic.priv[i], &best);
-    struct vgic_dist *d = &vcpu->vm->arch.vgic;
-    for (uint32_t i = 0; i < d->spi_count; i++)
-        if (d->spi[i].owned)
-            consider(vcpu, &d->spi[i], &best);
+    for (uint32_t w = 0; w < VGIC_WORDS; w++) {
+        uint32_t m = c->waiting[w];
+        while (m) {
+            irqid_t intid = w * 32 + (irqid_t)__builtin_ctz(m);
+            m &= m - 1;
+            struct virq *v = virq_of(vcpu, intid);
+            if (v && deliverable(vcpu, v) && (!best || v->priority < best->priority))
+                best = v;
+        }
+    }
     return best;
 }
 
 static uint32_t lr_find_free(const struct vgic_cpu *c)
 {
-    for (uint32_t i = 0; i < c->lr_count; i++)
-        if (c->lr_intid[i] == LR_FREE)
-            return i;
-    return LR_NONE;
+    uint32_t all = c->lr_count >= 32 ? ~0u : (1u << c->lr_count) - 1;
+    uint32_t free = all & ~c->lr_used;
+    return free ? (uint32_t)__builtin_ctz(free) : VGIC_NO_LR;
 }
 
 /* The LR whose pending-only entry has the lowest priority, if that is
@@ -197,9 +335,10 @@ static uint32_t lr_find_free(const struct vgic_cpu *c)
 static uint32_t lr_find_victim(struct vcpu *vcpu, uint8_t prio)
 {
     struct vgic_cpu *c = &vcpu->arch.vgic;
-    uint32_t victim = LR_NONE;
+    uint32_t victim = VGIC_NO_LR;
     uint8_t worst = prio;
-    for (uint32_t i = 0; i < c->lr_count; i++) {
+    for (uint32_t m = c->lr_used; m; m &= m - 1) {
+        uint32_t i = (uint32_t)__builtin_ctz(m);
         struct virq *v = virq_of(vcpu, c->lr_intid[i]);
         if (v && v->pending && !v->active && v->priority > worst) {
             worst = v->priority;
@@ -210,7 +349,7 @@ static uint32_t lr_find_victim(struct vcpu *vcpu, uint8_t prio)
 }
 
 /* Fill the LRs, best first. True if deliverable interrupts still wait. */
-static bool lrs_fill(struct vcpu *vcpu)
+static bool lrs_fill(struct vcpu *vcpu, struct kicks *k)
 {
     struct vgic_cpu *c = &vcpu->arch.vgic;
     for (;;) {
@@ -218,86 +357,137 @@ static bool lrs_fill(struct vcpu *vcpu)
         if (!v)
             return false;
         uint32_t idx = lr_find_free(c);
-        if (idx == LR_NONE) {
+        if (idx == VGIC_NO_LR) {
             idx = lr_find_victim(vcpu, v->priority);
-            if (idx == LR_NONE)
+            if (idx == VGIC_NO_LR)
                 return true;
             /* Each eviction strictly improves the set held in the LRs, so
              * this loop ends. */
-            lr_release(vcpu, idx, virq_of(vcpu, c->lr_intid[idx]));
+            lr_release(vcpu, idx, virq_of(vcpu, c->lr_intid[idx]), k);
         }
-        lr_put(vcpu, idx, v);
+        lr_put(vcpu, idx, v, k);
+    }
+}
+
+/*
+ * Which maintenance interrupt brings waiting interrupts their turn:
+ *  - several LRs: UIE ("at most one LR valid", GICv3 §12.5.x ICH_HCR_EL2,
+ *    IHI 0048B §5.3.2) — right after a flush that left interrupts waiting
+ *    every LR is full, so it fires once the guest has really drained them
+ *    and the refill happens in one batch. NPIE would stay asserted while
+ *    every LR holds an active interrupt, back to back.
+ *  - one LR: UIE is always true. NPIE while the LR is pending (it fires when
+ *    the guest acknowledges it), then the LR's EOI bit while it is active
+ *    (maintenance when the guest deactivates it; HW=0 only: an HW entry is
+ *    deactivated by the guest at the physical GIC and reported nowhere, so it
+ *    waits for the next exit).
+ */
+static uint32_t maintenance_for(struct vcpu *vcpu, bool waiting)
+{
+    struct vgic_cpu *c = &vcpu->arch.vgic;
+    if (!waiting)
+        return 0;
+    if (c->lr_count > 1)
+        return VGIC_MAINT_UNDERFLOW;
+    if (!(c->lr_used & 1))
+        return 0;
+    struct virq *v = virq_of(vcpu, c->lr_intid[0]);
+    if (!v)
+        return 0;
+    if (v->pending)
+        return VGIC_MAINT_NO_PENDING;
+    if (!v->hw_intid) {
+        struct vgic_lr lr = lr_of(v);
+        lr.eoi = true;
+        lr_write(vcpu, 0, &lr);
+    }
+    return 0;
+}
+
+static void maintenance_set(struct vcpu *vcpu, uint32_t flags)
+{
+    struct vgic_cpu *c = &vcpu->arch.vgic;
+    if (c->maint != flags) {
+        vgic_set_maintenance(flags);
+        c->maint = (uint8_t)flags;
     }
 }
 
 void vgic_flush(struct vcpu *vcpu)
 {
+    struct vgic_cpu *c = &vcpu->arch.vgic;
+    c->stats.flushes++;
+    /* Nothing new, and no LR the guest has finished with: no lock, no LR.
+     * A change made after this read is posted with CPU_MSG_VIRQ, whose IPI
+     * takes the guest straight back out. */
+    if (!__atomic_load_n(&c->dirty, __ATOMIC_ACQUIRE) &&
+        (!c->lr_used || !(vgic_lr_done() & c->lr_used))) {
+        c->stats.flushes_idle++;
+        return;
+    }
     struct vgic_dist *d = &vcpu->vm->arch.vgic;
     struct kicks k = {0};
     spin_lock(&d->lock);
-    lrs_sync(vcpu, &k);
-    bool waiting = lrs_fill(vcpu);
+    __atomic_store_n(&c->dirty, false, __ATOMIC_RELAXED);
+    if (c->req_priv)
+        priv_reqs_apply(vcpu, &k);
+    for (uint32_t m = c->lr_used; m; m &= m - 1)
+        lr_sync(vcpu, (uint32_t)__builtin_ctz(m), &k);
+    bool waiting = lrs_fill(vcpu, &k);
+    uint32_t maint = maintenance_for(vcpu, waiting);
+    /* Every disable that waited for this vCPU's LRs has now taken effect. */
+    __atomic_store_n(&c->rwp, false, __ATOMIC_RELEASE);
     spin_unlock(&d->lock);
-    /* With a single LR "at most one valid" is always true: no underflow then. */
-    vgic_set_underflow(waiting && vcpu->arch.vgic.lr_count > 1);
+    maintenance_set(vcpu, maint);
     kicks_send(&k);
 }
 
 void vgic_maintenance(struct vcpu *vcpu)
 {
+    /* NPIE stays asserted until the flush changes what it looks at. */
+    __atomic_store_n(&vcpu->arch.vgic.dirty, true, __ATOMIC_RELAXED);
     vgic_flush(vcpu);
 }
 
-/* Make `v` pending; `hw` is the physical INTID now active for it, or 0. */
-static void pend_locked(struct vcpu *bank, struct virq *v, irqid_t hw, struct kicks *k)
+/* Make `v` pending from `source` (SGIs); `hw` is the physical INTID now
+ * active for it, or 0. Already pending: nothing changes and nobody is told. */
+static void pend_locked(struct vcpu *bank, struct virq *v, irqid_t hw, uint32_t source,
+                        struct kicks *k)
 {
-    struct vcpu *holder = holder_of(bank, v);
-    if (holder && !on_this_cpu(holder)) {
-        /* Only the holder's pCPU may touch that LR: let it pend it there.
-         * A physical instance cannot travel with the message, so give the
-         * physical interrupt back (a level line simply fires again). */
-        if (hw)
-            gic_deactivate(hw);
-        k->forward = true;
-        k->forward_cpu = holder->cpu;
-        k->forward_intid = v->intid;
-        return;
-    }
-    if (holder) {
-        struct vgic_lr lr;
-        vgic_lr_read(v->lr, &lr);
-        if (!lr.pending && !lr.active) {
-            /* Completed since the last flush (and with HW=1 the physical
-             * one deactivated): this is a fresh instance. */
-            lr.hw = hw != 0;
-            lr.hw_intid = hw;
-            v->hw_intid = hw;
-        } else if (hw && !lr.hw && !lr.active) {
-            /* Pended by software so far: link the physical instance. */
-            lr.hw = true;
-            lr.hw_intid = hw;
-            v->hw_intid = hw;
-        } else if (lr.hw) {
-            /* Its physical interrupt is still pending or active in the
-             * guest: it cannot have fired again, and an HW entry cannot be
-             * pending and active at once, so there is nothing to add. */
+    dest_of(bank, v)->arch.vgic.stats.injected++;
+    if (is_sgi(v)) {
+        uint8_t bit = (uint8_t)(1u << (source & 7));
+        if (v->sgi_sources & bit)
             return;
-        } else if (hw) {
-            /* Active without a link: the LR can take only the pending bit,
-             * so give the physical interrupt back. */
-            gic_deactivate(hw);
+        v->sgi_sources |= bit;
+        if (v->lr != VGIC_NO_LR) {
+            vcpu_dirty(holder_of(bank, v), k); /* merged at its flush */
+        } else {
+            v->pending = true;
+            waiting_update(bank, v, k);
         }
-        lr.pending = true;
-        vgic_lr_write(v->lr, &lr);
-        v->pending = true;
         return;
     }
-    v->pending = true;
-    if (hw)
+    if (v->lr != VGIC_NO_LR) {
+        if (v->req & VIRQ_REQ_PEND) {
+            /* Already asked for: the one physical instance is linked already. */
+            if (hw && hw != v->hw_pending)
+                gic_deactivate(hw);
+            return;
+        }
+        v->req = (uint8_t)((v->req & ~VIRQ_REQ_UNPEND) | VIRQ_REQ_PEND);
+        v->hw_pending = hw;
+        vcpu_dirty(holder_of(bank, v), k);
+        return;
+    }
+    bool was = v->pending;
+    if (hw && !v->hw_intid)
         v->hw_intid = hw;
-    struct vcpu *t = dest_of(bank, v);
-    if (!on_this_cpu(t))
-        k->flush_cpus |= 1u << t->cpu;
+    else if (hw && hw != v->hw_intid)
+        gic_deactivate(hw);
+    v->pending = true;
+    if (!was)
+        waiting_update(bank, v, k);
 }
 
 static void inject(struct vcpu *vcpu, irqid_t intid, irqid_t hw)
@@ -306,10 +496,8 @@ static void inject(struct vcpu *vcpu, irqid_t intid, irqid_t hw)
     struct kicks k = {0};
     spin_lock(&d->lock);
     struct virq *v = virq_of(vcpu, intid);
-    if (v) {
-        pend_locked(vcpu, v, hw, &k);
-        vcpu->arch.vgic.irq_count_injected++;
-    }
+    if (v)
+        pend_locked(vcpu, v, hw, 0, &k);
     spin_unlock(&d->lock);
     if (!v && hw)
         gic_deactivate(hw); /* nobody to forward it to: do not leave it active */
@@ -326,32 +514,77 @@ void vgic_inject_hw(struct vcpu *vcpu, irqid_t intid)
     inject(vcpu, intid, intid);
 }
 
-void vgic_inject_remote(struct vcpu *vcpu, irqid_t intid)
+void vgic_sgi_send(struct vcpu *sender, uint32_t targets, irqid_t intid, uint32_t source)
 {
-    if (on_this_cpu(vcpu))
-        vgic_inject(vcpu, intid);
-    else
-        cpu_msg_send(vcpu->cpu, CPU_MSG_VGIC_INJECT, intid);
+    struct vm *vm = sender->vm;
+    struct vgic_dist *d = &vm->arch.vgic;
+    struct kicks k = {0};
+    if (intid >= VGIC_SGIS)
+        return;
+    spin_lock(&d->lock);
+    for (uint32_t t = targets; t; t &= t - 1) {
+        uint32_t idx = (uint32_t)__builtin_ctz(t);
+        if (idx < vm->vcpu_count)
+            pend_locked(&vm->vcpus[idx], &vm->vcpus[idx].arch.vgic.priv[intid], 0, source, &k);
+    }
+    spin_unlock(&d->lock);
+    kicks_send(&k);
+}
+
+void vgic_raise(struct vm *vm, irqid_t intid)
+{
+    if (vm->vcpu_count && intid >= VGIC_PRIVATE_IRQS)
+        inject(&vm->vcpus[0], intid, 0);
+}
+
+bool vgic_is_passthrough(const struct vm *vm, irqid_t intid)
+{
+    const struct vgic_dist *d = &vm->arch.vgic;
+    return intid >= VGIC_PRIVATE_IRQS && intid - VGIC_PRIVATE_IRQS < d->spi_count &&
+           d->spi[intid - VGIC_PRIVATE_IRQS].passthrough;
 }
 
 static void virq_reset(struct virq *v, irqid_t intid)
 {
-    v->intid = intid;
-    v->hw_intid = 0;
-    v->priority = 0;
-    v->lr = VGIC_NO_LR;
-    v->target_vcpu = 0;
-    v->owned = intid < VGIC_PRIVATE_IRQS;
-    /* SGIs come enabled (as KVM does; GICR_ISENABLER0's reset value is
-     * IMPLEMENTATION DEFINED), everything else disabled. */
-    v->enabled = intid < 16;
-    v->pending = false;
-    v->active = false;
-    /* SGIs are edge-triggered; PPIs (timers) and SPIs level by default. */
-    v->level = intid >= 16;
-    /* IGROUPR reset is IMPLEMENTATION DEFINED: the front end picks the
-     * group a guest that never programs groups expects its IRQs in. */
-    v->group1 = vgic_reset_group1;
+    *v = (struct virq){
+        .intid = intid,
+        .lr = VGIC_NO_LR,
+        .waiting_on = VGIC_NO_VCPU,
+        .owned = intid < VGIC_PRIVATE_IRQS,
+        /* SGIs come enabled (as KVM does; GICR_ISENABLER0's reset value is
+         * IMPLEMENTATION DEFINED), everything else disabled. */
+        .enabled = intid < VGIC_SGIS,
+        /* SGIs are edge-triggered; PPIs (timers) and SPIs level by default. */
+        .level = intid >= VGIC_SGIS,
+        /* IGROUPR reset is IMPLEMENTATION DEFINED: the front end picks the
+         * group a guest that never programs groups expects its IRQs in. */
+        .group1 = vgic_reset_group1,
+    };
+}
+
+static void vcpu_state_reset(struct vcpu *vcpu)
+{
+    struct vgic_cpu *c = &vcpu->arch.vgic;
+    for (uint32_t i = 0; i < VGIC_PRIVATE_IRQS; i++)
+        virq_reset(&c->priv[i], i);
+    for (uint32_t w = 0; w < VGIC_WORDS; w++)
+        c->waiting[w] = 0;
+    c->req_priv = 0;
+    c->rwp = false;
+    c->dirty = true;
+}
+
+static void spi_add(struct vm *vm, irqid_t intid, bool passthrough)
+{
+    struct vgic_dist *d = &vm->arch.vgic;
+    /* config_check keeps these INTIDs within the SPIs a vGIC holds. */
+    if (intid < VGIC_PRIVATE_IRQS || intid >= VGIC_IRQS)
+        return;
+    struct virq *v = &d->spi[intid - VGIC_PRIVATE_IRQS];
+    v->owned = true;
+    v->passthrough |= passthrough;
+    if (intid - VGIC_PRIVATE_IRQS + 1 > d->spi_count)
+        d->spi_count = intid - VGIC_PRIVATE_IRQS + 1;
 }
 
 void vgic_vm_init(struct vm *vm)
@@ -362,81 +595,133 @@ void vgic_vm_init(struct vm *vm)
     spin_lock(&d->lock);
     /* A reset VM's passthrough interrupts may still be active at the GIC,
      * linked to state that is about to go: give them back, or they never
-     * fire again. (Those in an LR are handled by vgic_vcpu_reset.) */
-    for (uint32_t i = 0; i < d->spi_count; i++)
-        if (d->spi[i].owned && d->spi[i].hw_intid && d->spi[i].lr == VGIC_NO_LR)
-            gic_deactivate(d->spi[i].hw_intid);
+     * fire again. (Those in an LR were given back by vgic_vcpu_reset.) */
+    for (uint32_t i = 0; i < d->spi_count; i++) {
+        struct virq *v = &d->spi[i];
+        if (v->passthrough) {
+            gic_irq_enable(v->intid, false);
+            gic_irq_set_pending(v->intid, false);
+            if (v->hw_intid || v->hw_pending || gic_irq_is_active(v->intid))
+                gic_deactivate(v->intid);
+        }
+    }
 
     d->enabled_grp0 = false;
     d->enabled_grp1 = false;
     d->spi_count = 0;
     for (uint32_t i = 0; i < VGIC_MAX_SPIS; i++)
         virq_reset(&d->spi[i], VGIC_PRIVATE_IRQS + i);
+    for (uint32_t k = 0; k < vm->vcpu_count; k++)
+        vcpu_state_reset(&vm->vcpus[k]);
 
     const struct vm_config *c = vm->config;
     for (size_t dev = 0; dev < c->devs_count; dev++) {
         for (size_t j = 0; j < c->devs[dev].irqs_count; j++) {
             irqid_t intid = c->devs[dev].irqs[j];
-            /* config_check keeps passthrough INTIDs within the SPIs a vGIC holds. */
-            if (intid < VGIC_PRIVATE_IRQS || intid >= VGIC_PRIVATE_IRQS + VGIC_MAX_SPIS)
+            if (intid < VGIC_PRIVATE_IRQS || intid >= VGIC_IRQS)
                 continue;
-            d->spi[intid - VGIC_PRIVATE_IRQS].owned = true;
-            if (intid - VGIC_PRIVATE_IRQS + 1 > d->spi_count)
-                d->spi_count = intid - VGIC_PRIVATE_IRQS + 1;
-            /* Disabled until the guest enables it; routed to vCPU 0's pCPU
-             * to match the reset GICD_IROUTER (target vCPU 0). */
+            spi_add(vm, intid, true);
+            /* Disabled until the guest enables it, level-sensitive as the
+             * reset GICD_ICFGR says, routed to vCPU 0's pCPU to match the
+             * reset GICD_IROUTER (target vCPU 0). */
             gic_irq_enable(intid, false);
+            gic_irq_set_edge(intid, false);
             if (vm->vcpu_count)
                 gic_spi_route(intid, vm->vcpus[0].cpu);
         }
     }
     /* IPC doorbells: virtual SPIs with no physical interrupt behind them. */
-    for (size_t i = 0; i < c->ipcs_count; i++) {
-        irqid_t intid = c->ipcs[i].doorbell_irq;
-        if (intid < VGIC_PRIVATE_IRQS || intid >= VGIC_PRIVATE_IRQS + VGIC_MAX_SPIS)
+    for (size_t i = 0; i < c->ipcs_count; i++)
+        spi_add(vm, c->ipcs[i].doorbell_irq, false);
+    spin_unlock(&d->lock);
+}
+
+void vgic_vm_stop(struct vm *vm)
+{
+    struct vgic_dist *d = &vm->arch.vgic;
+    spin_lock(&d->lock);
+    for (uint32_t i = 0; i < d->spi_count; i++) {
+        struct virq *v = &d->spi[i];
+        if (!v->passthrough)
             continue;
-        d->spi[intid - VGIC_PRIVATE_IRQS].owned = true;
-        if (intid - VGIC_PRIVATE_IRQS + 1 > d->spi_count)
-            d->spi_count = intid - VGIC_PRIVATE_IRQS + 1;
+        gic_irq_enable(v->intid, false);
+        if (v->lr == VGIC_NO_LR && v->hw_intid) {
+            gic_deactivate(v->hw_intid);
+            v->hw_intid = 0;
+        }
     }
     spin_unlock(&d->lock);
 }
 
 void vgic_vcpu_reset(struct vcpu *vcpu)
 {
-    struct vgic_dist *d = &vcpu->vm->arch.vgic;
+    struct vm *vm = vcpu->vm;
+    struct vgic_dist *d = &vm->arch.vgic;
     struct vgic_cpu *c = &vcpu->arch.vgic;
+    struct kicks k = {0};
+    bool running = vm->state == VM_RUNNING;
     spin_lock(&d->lock);
-    /* Interrupts that leave with the LRs: physical ones linked to them are
-     * still active and would never fire again. lr_count is 0 before the
-     * first reset, so LRs with UNKNOWN contents are never read. */
-    for (uint32_t i = 0; i < c->lr_count; i++) {
-        if (c->lr_intid[i] == LR_FREE)
-            continue;
+    /* Interrupts that leave with the LRs. lr_used is 0 before the first
+     * reset, so LRs with UNKNOWN contents are never read. */
+    for (uint32_t m = c->lr_used; m; m &= m - 1) {
+        uint32_t i = (uint32_t)__builtin_ctz(m);
+        struct virq *v = virq_of(vcpu, c->lr_intid[i]);
         struct vgic_lr lr;
         vgic_lr_read(i, &lr);
-        if (lr.hw && lr.hw_intid)
-            gic_deactivate(lr.hw_intid);
-        struct virq *v = virq_of(vcpu, c->lr_intid[i]);
-        if (v && v->lr == i) {
-            v->lr = VGIC_NO_LR;
+        vgic_lr_clear(i);
+        if (!v || v->lr != i) {
+            if (lr.hw && lr.hw_intid && (lr.pending || lr.active))
+                gic_deactivate(lr.hw_intid);
+            continue;
+        }
+        v->pending = lr.pending;
+        v->active = lr.active;
+        if (lr.hw && !lr.pending && !lr.active)
             v->hw_intid = 0;
-            v->pending = false;
-            v->active = false;
+        if (v->req)
+            req_apply(v);
+        v->lr = VGIC_NO_LR;
+        if (is_sgi(v) && v->pending)
+            v->sgi_sources |= (uint8_t)(1u << v->lr_source);
+        if (!is_private(v) && running) {
+            /* The VM goes on without this vCPU (CPU_OFF): a pending SPI
+             * waits in the distributor for its vCPU, or for the guest to
+             * route it elsewhere. One it had acknowledged and not
+             * deactivated cannot be finished by anyone: its physical
+             * interrupt is given back so that the device works again. */
+            if (v->active && v->hw_intid) {
+                gic_deactivate(v->hw_intid);
+                v->hw_intid = 0;
+                v->active = false;
+            }
+            waiting_update(vcpu, v, &k);
+        } else if (v->hw_intid) {
+            gic_deactivate(v->hw_intid);
+            v->hw_intid = 0;
         }
     }
+    c->lr_used = 0;
     for (uint32_t i = 0; i < VGIC_PRIVATE_IRQS; i++) {
-        if (c->priv[i].hw_intid && c->priv[i].lr == VGIC_NO_LR)
-            gic_deactivate(c->priv[i].hw_intid);
-        virq_reset(&c->priv[i], i);
+        struct virq *v = &c->priv[i];
+        if (v->hw_intid && v->lr == VGIC_NO_LR)
+            gic_deactivate(v->hw_intid);
+        if (v->hw_pending)
+            gic_deactivate(v->hw_pending);
     }
+    /* Private state restarts; SPIs waiting for this vCPU keep waiting. */
+    uint32_t spis[VGIC_WORDS];
+    for (uint32_t w = 0; w < VGIC_WORDS; w++)
+        spis[w] = c->waiting[w];
+    vcpu_state_reset(vcpu);
+    for (uint32_t w = 1; w < VGIC_WORDS; w++)
+        c->waiting[w] = spis[w];
     c->lr_count = vgic_lr_count();
     if (c->lr_count > VGIC_MAX_LRS)
         c->lr_count = VGIC_MAX_LRS;
-    for (uint32_t i = 0; i < VGIC_MAX_LRS; i++)
-        c->lr_intid[i] = LR_FREE;
+    c->maint = 0;
     spin_unlock(&d->lock);
     vgic_lr_reset_cpu();
+    kicks_send(&k);
 }
 
 /* ---- Operations for the register front ends (vgic_ops.h) ---- */
@@ -463,9 +748,48 @@ bool vgic_irq_view(struct vcpu *bank, irqid_t intid, struct vgic_irq_view *out)
             out->pending = lr.pending;
             out->active = lr.active;
         }
+        /* What was asked for and not yet applied is already the state. */
+        if (v->req & VIRQ_REQ_PEND)
+            out->pending = true;
+        if (v->req & VIRQ_REQ_UNPEND)
+            out->pending = false;
+        if (v->req & VIRQ_REQ_ACTIVATE)
+            out->active = true;
+        if (v->req & VIRQ_REQ_DEACTIVATE)
+            out->active = false;
+        if (is_sgi(v) && v->sgi_sources)
+            out->pending = true;
     }
     spin_unlock(&d->lock);
     return v != NULL;
+}
+
+/* The pCPU that must apply a change to `v`'s state: the holder of its LR,
+ * or for a private interrupt with a physical one behind it, its own vCPU
+ * (a banked PPI is deactivated only there). NULL: any CPU may. */
+static struct vcpu *state_owner(struct vcpu *bank, const struct virq *v)
+{
+    struct vcpu *holder = holder_of(bank, v);
+    if (holder)
+        return holder;
+    if (is_private(v) && (v->hw_intid || v->hw_pending) && !on_this_cpu(bank))
+        return bank;
+    return NULL;
+}
+
+static void request(struct vcpu *bank, struct virq *v, uint8_t req, struct kicks *k)
+{
+    static const uint8_t opposite[] = {
+        [VIRQ_REQ_PEND] = VIRQ_REQ_UNPEND,
+        [VIRQ_REQ_UNPEND] = VIRQ_REQ_PEND,
+        [VIRQ_REQ_ACTIVATE] = VIRQ_REQ_DEACTIVATE,
+        [VIRQ_REQ_DEACTIVATE] = VIRQ_REQ_ACTIVATE,
+    };
+    struct vcpu *owner = state_owner(bank, v);
+    v->req = (uint8_t)((v->req & ~opposite[req]) | req);
+    if (v->lr == VGIC_NO_LR)
+        owner->arch.vgic.req_priv |= 1u << v->intid;
+    vcpu_dirty(owner, k);
 }
 
 void vgic_irq_set_enabled(struct vcpu *bank, irqid_t intid, bool on)
@@ -476,79 +800,51 @@ void vgic_irq_set_enabled(struct vcpu *bank, irqid_t intid, bool on)
     struct virq *v = virq_of(bank, intid);
     if (v && v->enabled != on) {
         v->enabled = on;
-        if (intid >= VGIC_PRIVATE_IRQS && spi_is_passthrough(bank->vm, intid))
+        if (v->passthrough)
             gic_irq_enable(intid, on);
-        /* A waiting interrupt may now be signalled where it is delivered.
-         * (Disabling takes effect at the holder's next flush.) */
-        struct vcpu *t = dest_of(bank, v);
-        if (on && v->pending && v->lr == VGIC_NO_LR && !on_this_cpu(t))
-            k.flush_cpus |= 1u << t->cpu;
+        /* A waiting interrupt may now be signalled where it is delivered. */
+        if (v->waiting_on != VGIC_NO_VCPU)
+            vcpu_dirty(&bank->vm->vcpus[v->waiting_on], &k);
+        struct vcpu *holder = holder_of(bank, v);
+        if (!on && holder) {
+            /* The LR's pCPU takes it back at its next flush; until then
+             * GICD_CTLR.RWP / GICR_CTLR.RWP read 1 (GICv3 §12.9.4, §12.11.x). */
+            __atomic_store_n(&holder->arch.vgic.rwp, true, __ATOMIC_RELEASE);
+            vcpu_dirty(holder, &k);
+        }
     }
     spin_unlock(&d->lock);
     kicks_send(&k);
 }
 
-/* Edit an LR of this pCPU in place. */
-static void lr_edit_local(struct vcpu *holder, struct virq *v, bool pending, bool active)
-{
-    uint32_t idx = v->lr;
-    struct vgic_lr lr;
-    vgic_lr_read(idx, &lr);
-    if (!lr.pending && !lr.active) {
-        /* Completed since the last flush: the physical one is gone too. */
-        lr.hw = false;
-        lr.hw_intid = 0;
-        v->hw_intid = 0;
-    }
-    if (lr.hw && lr.hw_intid && !active && (lr.active || (lr.pending && !pending))) {
-        /* The guest can no longer deactivate it: Baohu does. */
-        gic_deactivate(lr.hw_intid);
-        lr.hw = false;
-        lr.hw_intid = 0;
-        v->hw_intid = 0;
-    }
-    lr.pending = pending;
-    lr.active = active;
-    v->pending = pending;
-    v->active = active;
-    if (!pending && !active)
-        lr_release(holder, idx, v);
-    else
-        vgic_lr_write(idx, &lr);
-}
-
 /* GICD_ICPENDR / ISACTIVER / ICACTIVER (ISPENDR goes through pend_locked). */
-static void set_state(struct vcpu *bank, irqid_t intid, int pending, int active)
+static void set_state(struct vcpu *bank, irqid_t intid, uint8_t req)
 {
     struct vgic_dist *d = &bank->vm->arch.vgic;
+    struct kicks k = {0};
     spin_lock(&d->lock);
     struct virq *v = virq_of(bank, intid);
     if (v) {
-        struct vcpu *holder = holder_of(bank, v);
-        bool p = pending < 0 ? v->pending : pending;
-        bool a = active < 0 ? v->active : active;
-        if (holder && on_this_cpu(holder)) {
-            struct vgic_lr lr;
-            vgic_lr_read(v->lr, &lr);
-            lr_edit_local(holder, v, pending < 0 ? lr.pending : p, active < 0 ? lr.active : a);
-        } else if (!holder) {
-            if (v->hw_intid && !p && !a) {
-                gic_deactivate(v->hw_intid); /* nothing left to link it to */
-                v->hw_intid = 0;
-            }
-            v->pending = p;
-            v->active = a;
+        if (req == VIRQ_REQ_UNPEND && is_sgi(v))
+            v->sgi_sources = 0;
+        if (state_owner(bank, v)) {
+            request(bank, v, req, &k);
+        } else {
+            v->req = req;
+            req_apply(v);
+            if (is_sgi(v))
+                v->pending = v->sgi_sources != 0;
+            waiting_update(bank, v, &k);
         }
-        /* In another pCPU's LR: that LR's state wins (the guest there owns
-         * it now); such cross-vCPU state writes are not forwarded. */
     }
     spin_unlock(&d->lock);
+    kicks_send(&k);
 }
 
 void vgic_irq_set_pending(struct vcpu *bank, irqid_t intid, bool on)
 {
     if (!on) {
-        set_state(bank, intid, 0, -1);
+        set_state(bank, intid, VIRQ_REQ_UNPEND);
         return;
     }
     struct vgic_dist *d = &bank->vm->arch.vgic;
@@ -556,33 +852,39 @@ void vgic_irq_set_pending(struct vcpu *bank, irqid_t intid, bool on)
     spin_lock(&d->lock);
     struct virq *v = virq_of(bank, intid);
     if (v)
-        pend_locked(bank, v, 0, &k);
+        pend_locked(bank, v, 0, 0, &k);
     spin_unlock(&d->lock);
     kicks_send(&k);
 }
 
 void vgic_irq_set_active(struct vcpu *bank, irqid_t intid, bool on)
 {
-    set_state(bank, intid, -1, on);
+    set_state(bank, intid, on ? VIRQ_REQ_ACTIVATE : VIRQ_REQ_DEACTIVATE);
+}
+
+/* A property that a list register copies changed: whoever holds or waits
+ * for `v` re-evaluates it. */
+static void property_changed(struct vcpu *bank, struct virq *v, struct kicks *k)
+{
+    struct vcpu *holder = holder_of(bank, v);
+    if (holder)
+        vcpu_dirty(holder, k);
+    if (v->waiting_on != VGIC_NO_VCPU)
+        vcpu_dirty(&bank->vm->vcpus[v->waiting_on], k);
 }
 
 void vgic_irq_set_priority(struct vcpu *bank, irqid_t intid, uint8_t prio)
 {
     struct vgic_dist *d = &bank->vm->arch.vgic;
+    struct kicks k = {0};
     spin_lock(&d->lock);
     struct virq *v = virq_of(bank, intid);
-    if (v) {
+    if (v && v->priority != prio) {
         v->priority = prio;
-        struct vcpu *holder = holder_of(bank, v);
-        if (holder && on_this_cpu(holder)) {
-            struct vgic_lr lr;
-            vgic_lr_read(v->lr, &lr);
-            lr.priority = prio;
-            vgic_lr_write(v->lr, &lr);
-        }
-        /* A remote holder picks the new priority up at its next flush. */
+        property_changed(bank, v, &k);
     }
     spin_unlock(&d->lock);
+    kicks_send(&k);
 }
 
 void vgic_irq_set_level(struct vcpu *bank, irqid_t intid, bool level)
@@ -590,27 +892,28 @@ void vgic_irq_set_level(struct vcpu *bank, irqid_t intid, bool level)
     struct vgic_dist *d = &bank->vm->arch.vgic;
     spin_lock(&d->lock);
     struct virq *v = virq_of(bank, intid);
-    if (v && intid >= 16) /* SGIs are always edge-triggered */
+    if (v && intid >= VGIC_SGIS && v->level != level) { /* SGIs are always edge-triggered */
         v->level = level;
+        /* The device's own trigger reaches the physical GIC too, or an edge
+         * device would be sampled as a level (IHI 0069 §12.9.x GICD_ICFGR). */
+        if (v->passthrough)
+            gic_irq_set_edge(intid, !level);
+    }
     spin_unlock(&d->lock);
 }
 
 void vgic_irq_set_group(struct vcpu *bank, irqid_t intid, bool group1)
 {
     struct vgic_dist *d = &bank->vm->arch.vgic;
+    struct kicks k = {0};
     spin_lock(&d->lock);
     struct virq *v = virq_of(bank, intid);
-    if (v) {
+    if (v && v->group1 != group1) {
         v->group1 = group1;
-        struct vcpu *holder = holder_of(bank, v);
-        if (holder && on_this_cpu(holder)) {
-            struct vgic_lr lr;
-            vgic_lr_read(v->lr, &lr);
-            lr.group1 = group1;
-            vgic_lr_write(v->lr, &lr);
-        }
+        property_changed(bank, v, &k);
     }
     spin_unlock(&d->lock);
+    kicks_send(&k);
 }
 
 void vgic_irq_set_target(struct vm *vm, irqid_t intid, uint32_t vcpu_index)
@@ -624,11 +927,12 @@ void vgic_irq_set_target(struct vm *vm, irqid_t intid, uint32_t vcpu_index)
     if (v && v->target_vcpu != vcpu_index) {
         v->target_vcpu = (uint8_t)vcpu_index;
         /* The physical interrupt goes to the pCPU of the vCPU it is for. */
-        if (spi_is_passthrough(vm, intid))
+        if (v->passthrough)
             gic_spi_route(intid, vm->vcpus[vcpu_index].cpu);
-        struct vcpu *t = &vm->vcpus[vcpu_index];
-        if (v->pending && v->lr == VGIC_NO_LR && !on_this_cpu(t))
-            k.flush_cpus |= 1u << t->cpu;
+        waiting_update(&vm->vcpus[0], v, &k);
+        struct vcpu *holder = holder_of(&vm->vcpus[0], v);
+        if (holder)
+            vcpu_dirty(holder, &k); /* gives it back unless the guest there is handling it */
     }
     spin_unlock(&d->lock);
     kicks_send(&k);
@@ -640,13 +944,80 @@ void vgic_dist_set_enabled(struct vm *vm, bool grp0, bool grp1)
     struct kicks k = {0};
     spin_lock(&d->lock);
     bool more = (grp0 && !d->enabled_grp0) || (grp1 && !d->enabled_grp1);
+    bool less = (!grp0 && d->enabled_grp0) || (!grp1 && d->enabled_grp1);
     d->enabled_grp0 = grp0;
     d->enabled_grp1 = grp1;
-    /* Interrupts may have waited for the distributor on every vCPU. */
-    if (more)
-        for (uint32_t i = 0; i < vm->vcpu_count; i++)
-            if (!on_this_cpu(&vm->vcpus[i]))
-                k.flush_cpus |= 1u << vm->vcpus[i].cpu;
+    for (uint32_t i = 0; i < vm->vcpu_count; i++) {
+        struct vcpu *t = &vm->vcpus[i];
+        /* Interrupts may have waited for the distributor on every vCPU;
+         * one that holds LRs must give back what is now disabled. */
+        if (more)
+            vcpu_dirty(t, &k);
+        if (less && t->arch.vgic.lr_used) {
+            if (!on_this_cpu(t))
+                __atomic_store_n(&t->arch.vgic.rwp, true, __ATOMIC_RELEASE);
+            vcpu_dirty(t, &k);
+        }
+    }
     spin_unlock(&d->lock);
     kicks_send(&k);
+}
+
+bool vgic_rwp(struct vm *vm, struct vcpu *bank)
+{
+    if (bank)
+        return __atomic_load_n(&bank->arch.vgic.rwp, __ATOMIC_ACQUIRE);
+    for (uint32_t i = 0; i < vm->vcpu_count; i++)
+        if (__atomic_load_n(&vm->vcpus[i].arch.vgic.rwp, __ATOMIC_ACQUIRE))
+            return true;
+    return false;
+}
+
+void vgic_sgi_set_sources(struct vcpu *bank, irqid_t intid, uint8_t sources, bool set)
+{
+    if (intid >= VGIC_SGIS || !sources)
+        return;
+    struct vgic_dist *d = &bank->vm->arch.vgic;
+    struct kicks k = {0};
+    spin_lock(&d->lock);
+    struct virq *v = &bank->arch.vgic.priv[intid];
+    if (set) {
+        for (uint8_t m = sources; m; m &= (uint8_t)(m - 1))
+            pend_locked(bank, v, 0, lowest_bit(m), &k);
+    } else {
+        v->sgi_sources &= (uint8_t)~sources;
+        if (v->lr != VGIC_NO_LR) {
+            if (sources & (1u << v->lr_source))
+                request(bank, v, VIRQ_REQ_UNPEND, &k);
+            else
+                vcpu_dirty(holder_of(bank, v), &k); /* its EOI bit may go */
+        } else {
+            v->pending = v->sgi_sources != 0;
+            waiting_update(bank, v, &k);
+        }
+    }
+    spin_unlock(&d->lock);
+    kicks_send(&k);
+}
+
+uint8_t vgic_sgi_sources(struct vcpu *bank, irqid_t intid)
+{
+    if (intid >= VGIC_SGIS)
+        return 0;
+    struct vgic_dist *d = &bank->vm->arch.vgic;
+    spin_lock(&d->lock);
+    struct virq *v = &bank->arch.vgic.priv[intid];
+    uint8_t m = v->sgi_sources;
+    if (v->lr != VGIC_NO_LR && !(v->req & VIRQ_REQ_UNPEND)) {
+        bool pending = v->pending;
+        if (on_this_cpu(bank)) {
+            struct vgic_lr lr;
+            vgic_lr_read(v->lr, &lr);
+            pending = lr.pending;
+        }
+        if (pending)
+            m |= (uint8_t)(1u << v->lr_source);
+    }
+    spin_unlock(&d->lock);
+    return m;
 }

@@ -10,17 +10,37 @@ struct vm;
 struct vcpu;
 
 #define VGIC_PRIVATE_IRQS 32   /* SGIs 0-15, PPIs 16-31: per vCPU */
+#define VGIC_SGIS 16
 #define VGIC_MAX_SPIS 256      /* SPIs a VM may own (passthrough + virtual): INTIDs 32-287 */
+#define VGIC_IRQS (VGIC_PRIVATE_IRQS + VGIC_MAX_SPIS)
+#define VGIC_WORDS (VGIC_IRQS / 32)
 #define VGIC_MAX_LRS 16
 #define VGIC_NO_LR 0xff
+#define VGIC_NO_VCPU 0xff
+
+/* Changes to an interrupt held in a list register, made while the LR's pCPU
+ * was not looking: its next flush applies them (vgic.c). */
+enum virq_req {
+    VIRQ_REQ_PEND = 1u << 0,
+    VIRQ_REQ_UNPEND = 1u << 1,
+    VIRQ_REQ_ACTIVATE = 1u << 2,
+    VIRQ_REQ_DEACTIVATE = 1u << 3,
+};
 
 struct virq {
     irqid_t intid;
-    irqid_t hw_intid;     /* physical INTID linked through the LR HW bit, 0 = none */
+    irqid_t hw_intid;     /* physical INTID active at the GIC for it, 0 = none */
+    irqid_t hw_pending;   /* a physical instance waiting for VIRQ_REQ_PEND, 0 = none */
     uint8_t priority;
-    uint8_t lr;           /* list register holding it on its target vCPU, or VGIC_NO_LR */
+    uint8_t lr;           /* list register holding it, or VGIC_NO_LR */
+    uint8_t holder;       /* vCPU whose LR `lr` is */
     uint8_t target_vcpu;  /* SPIs: vCPU index from GICD_IROUTER/ITARGETSR */
+    uint8_t waiting_on;   /* vCPU whose `waiting` bitmap has it, or VGIC_NO_VCPU */
+    uint8_t req;          /* enum virq_req bits for the pCPU that owns its state */
+    uint8_t sgi_sources;  /* SGIs: source vCPUs pending and not in an LR */
+    uint8_t lr_source;    /* SGIs: source vCPU of the instance in the LR */
     bool owned;           /* belongs to this VM (SPIs); private irqs are always owned */
+    bool passthrough;     /* an SPI of one of the VM's devices (a physical one behind it) */
     bool enabled;
     bool pending;
     bool active;
@@ -28,11 +48,24 @@ struct virq {
     bool group1;
 };
 
+struct vgic_cpu_stats {
+    uint64_t injected;     /* interrupts made pending for this vCPU */
+    uint64_t flushes;      /* vgic_flush calls */
+    uint64_t flushes_idle; /* ... that found nothing to do */
+    uint64_t lr_writes;
+};
+
 struct vgic_cpu {
     struct virq priv[VGIC_PRIVATE_IRQS];
-    uint32_t lr_count;           /* implemented list registers (ICH_VTR_EL2.ListRegs + 1) */
-    irqid_t lr_intid[VGIC_MAX_LRS]; /* shadow: which INTID each LR holds, 0x3ff = free */
-    uint64_t irq_count_injected; /* statistics */
+    uint32_t lr_count;              /* implemented list registers (at most VGIC_MAX_LRS) */
+    uint32_t lr_used;               /* bit per LR that holds an interrupt */
+    irqid_t lr_intid[VGIC_MAX_LRS]; /* which INTID each used LR holds */
+    uint32_t waiting[VGIC_WORDS];   /* pending for this vCPU, not in an LR: bit per INTID */
+    uint32_t req_priv;              /* private INTIDs (not in an LR) with a request */
+    bool dirty;                     /* something changed for it since its last flush */
+    bool rwp;                       /* a disable waits for its flush (GICD/GICR_CTLR.RWP) */
+    uint8_t maint;                  /* maintenance conditions armed (vgic_lr.h) */
+    struct vgic_cpu_stats stats;
 };
 
 struct vgic_dist {
@@ -44,21 +77,35 @@ struct vgic_dist {
 };
 
 /* Build the VM's distributor from its config: owned SPIs = the passthrough
- * devices' interrupts, physically routed to the vCPU 0's pCPU and disabled. */
+ * devices' interrupts, physically routed to the vCPU 0's pCPU and disabled,
+ * plus the IPC doorbells. Every physical interrupt the VM still held is given
+ * back first. Runs while none of the VM's vCPUs is in the guest. */
 void vgic_vm_init(struct vm *vm);
-/* Put the vCPU's interface in reset state (no LRs in use, ICH_VMCR 0). Runs on vcpu->cpu. */
+/* The VM stopped: disable its passthrough SPIs and give back those active
+ * outside any list register. */
+void vgic_vm_stop(struct vm *vm);
+/* Put the vCPU's interface in reset state (no LRs in use, ICH_VMCR 0). SPIs
+ * its LRs held go back to the distributor (still pending) while its VM runs,
+ * and are given back at the GIC when it does not. Runs on vcpu->cpu. */
 void vgic_vcpu_reset(struct vcpu *vcpu);
-/* Make `intid` pending for `vcpu`. Must run on vcpu->cpu; use vgic_inject_remote otherwise. */
+/* Make `intid` (as seen by `vcpu`'s bank) pending, from any CPU. */
 void vgic_inject(struct vcpu *vcpu, irqid_t intid);
 /* A physical interrupt `intid` arrived and belongs to `vcpu` (timer PPI or passthrough
  * SPI): pend the same virtual INTID with the HW link so the guest's deactivation
  * deactivates the physical one. Runs on vcpu->cpu. */
 void vgic_inject_hw(struct vcpu *vcpu, irqid_t intid);
-/* Pend an SGI/virtual interrupt on a vCPU that may run on another pCPU. */
-void vgic_inject_remote(struct vcpu *vcpu, irqid_t intid);
-/* Before every return to the guest: sync LR state back and refill LRs with the
+/* SGI `intid` from `sender` to every vCPU of its VM in `targets` (bit = vCPU
+ * index); `source` is the sender's CPU number as GICv2 reports it (0 on GICv3). */
+void vgic_sgi_send(struct vcpu *sender, uint32_t targets, irqid_t intid, uint32_t source);
+/* A virtual SPI of `vm` (an IPC doorbell) becomes pending, from any CPU: it
+ * goes to the vCPU the guest routed it to. */
+void vgic_raise(struct vm *vm, irqid_t intid);
+/* Is `intid` a passthrough SPI of `vm` (built at VM creation, no config walk)? */
+bool vgic_is_passthrough(const struct vm *vm, irqid_t intid);
+/* Before every return to the guest: when something changed (or the guest
+ * completed an LR), sync LR state back and refill LRs with the
  * highest-priority pending interrupts; arm the maintenance interrupt while
- * interrupts wait for a free LR. */
+ * interrupts wait for a free LR. Costs one status-register read otherwise. */
 void vgic_flush(struct vcpu *vcpu);
 /* The maintenance PPI fired on this pCPU. */
 void vgic_maintenance(struct vcpu *vcpu);

@@ -8,13 +8,10 @@
  * `bank` is the vCPU whose private interrupts (INTID < 32) are meant: the
  * vCPU of the redistributor being accessed. For SPIs any vCPU of the VM.
  * Interrupts the VM does not own read as false and ignore every change.
- * Each call takes the VM's vGIC lock itself; changes that must reach a vCPU
- * running elsewhere are sent to it with CPU_MSG_VGIC_INJECT (arg VGIC_KICK
- * when the state is already recorded and the target only has to flush).
+ * Each call takes the VM's vGIC lock itself; a vCPU running elsewhere whose
+ * delivery the change affects is told with CPU_MSG_VIRQ (coalesced: one
+ * request per target however many changes).
  */
-
-/* cpu_msg argument meaning "nothing new: flush your list registers". */
-#define VGIC_KICK 1023u
 
 struct vgic_irq_view {
     bool enabled, pending, active, level, group1;
@@ -33,5 +30,13 @@ void vgic_irq_set_group(struct vcpu *bank, irqid_t intid, bool group1);
 void vgic_irq_set_target(struct vm *vm, irqid_t intid, uint32_t vcpu_index);
 /* GICD_CTLR group enables. */
 void vgic_dist_set_enabled(struct vm *vm, bool grp0, bool grp1);
+/* GICv2 GICD_SPENDSGIR / CPENDSGIR: SGI `intid` of `bank` pending from the
+ * source CPUs in `sources`; set or clear them. */
+void vgic_sgi_set_sources(struct vcpu *bank, irqid_t intid, uint8_t sources, bool set);
+/* The source CPUs SGI `intid` of `bank` is pending from. */
+uint8_t vgic_sgi_sources(struct vcpu *bank, irqid_t intid);
+/* GICD_CTLR.RWP (bank NULL: any vCPU of the VM) / GICR_CTLR.RWP (bank): a
+ * disable has not yet reached a list register that held the interrupt. */
+bool vgic_rwp(struct vm *vm, struct vcpu *bank);
 
 #endif

@@ -14,6 +14,9 @@
 #define GICD_ITARGETSR 0x800
 #define GICD_ITARGETSR_END 0xc00
 #define GICD_SGIR 0xf00
+#define GICD_CPENDSGIR 0xf10
+#define GICD_SPENDSGIR 0xf20
+#define GICD_SGI_REGS_END 0xf30
 #define GICD_ICPIDR2 0xfe8
 #define ICPIDR2_GICV2 0x2b /* ArchRev [7:4] = 2, as the GIC-400's */
 
@@ -103,11 +106,28 @@ static void dist_sgir(struct vcpu *vcpu, uint32_t value)
     struct vm *vm = vcpu->vm;
     irqid_t intid = value & 0xf;
     uint32_t filter = (value >> 24) & 3, list = (value >> 16) & 0xff;
-    for (uint32_t k = 0; k < vm->vcpu_count && k < 8; k++) {
-        bool to = filter == 0 ? (list >> k) & 1 : filter == 1 ? k != vcpu->id
-                                                : filter == 2 && k == vcpu->id;
-        if (to)
-            vgic_inject_remote(&vm->vcpus[k], intid);
+    uint32_t all = (1u << (vm->vcpu_count < 8 ? vm->vcpu_count : 8)) - 1;
+    uint32_t targets = filter == 0 ? list : filter == 1 ? all & ~(1u << vcpu->id)
+                     : filter == 2 ? 1u << vcpu->id : 0;
+    /* The receiver's GICC_IAR reports the sender's CPU number (§4.4.4). */
+    vgic_sgi_send(vcpu, targets & all, intid, vcpu->id);
+}
+
+/*
+ * GICD_CPENDSGIR<n> / GICD_SPENDSGIR<n> (§4.3.16, §4.3.17): one byte per SGI
+ * of the accessing CPU interface, bit k = pending from CPU k. Byte or word
+ * accesses.
+ */
+static void dist_sgi_sources(struct vcpu *vcpu, uint32_t off, struct mmio_access *acc)
+{
+    bool set = off >= GICD_SPENDSGIR;
+    irqid_t first = (off - (set ? GICD_SPENDSGIR : GICD_CPENDSGIR));
+    for (uint32_t j = 0; j < acc->size; j++) {
+        irqid_t intid = first + j;
+        if (acc->write)
+            vgic_sgi_set_sources(vcpu, intid, (uint8_t)(acc->value >> (8 * j)), set);
+        else
+            acc->value |= (uint64_t)vgic_sgi_sources(vcpu, intid) << (8 * j);
     }
 }
 
@@ -116,6 +136,10 @@ static bool dist_access(struct vcpu *vcpu, uint32_t off, struct mmio_access *acc
     struct vm *vm = vcpu->vm;
     if (off >= GICD_ITARGETSR && off < GICD_ITARGETSR_END) {
         dist_itargetsr(vcpu, off, acc);
+        return true;
+    }
+    if (off >= GICD_CPENDSGIR && off < GICD_SGI_REGS_END) {
+        dist_sgi_sources(vcpu, off, acc);
         return true;
     }
     /* No affinity routing: INTIDs 0-31 are the accessing vCPU's banked ones. */
@@ -149,8 +173,7 @@ static bool dist_access(struct vcpu *vcpu, uint32_t off, struct mmio_access *acc
             acc->value = ICPIDR2_GICV2;
         break;
     default:
-        /* GICD_CPENDSGIR / SPENDSGIR (per-source SGI state, which this
-         * vGIC does not keep), NSACR, ...: RAZ/WI. */
+        /* NSACR, ...: RAZ/WI. */
         break;
     }
     return true;

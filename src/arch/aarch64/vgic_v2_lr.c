@@ -9,13 +9,16 @@
 #define GICH_HCR 0x000
 #define GICH_VTR 0x004
 #define GICH_VMCR 0x008
+#define GICH_EISR0 0x020
+#define GICH_ELRSR0 0x030
 #define GICH_APR 0x0f0
 #define GICH_LR(n) (0x100 + 4 * (n))
 
+/* GICH_HCR (§5.3.2): En [0], UIE [1], NPIE [3]; which one vgic.c arms and
+ * why: maintenance_for. */
 #define GICH_HCR_EN (1u << 0)
-/* UIE ("at most one LR valid"), not NPIE: see vgic_v3_lr.c; the same
- * reasoning holds for GICv2's maintenance conditions (§5.3.2 GICH_HCR). */
 #define GICH_HCR_UIE (1u << 1)
+#define GICH_HCR_NPIE (1u << 3)
 
 /* GICH_LR<n> (§5.3.12): VirtualID [9:0], PhysicalID [19:10] (with HW=0:
  * EOI [19] and, for an SGI, the source CPUID [12:10]), Priority [27:23]
@@ -23,6 +26,9 @@
 #define LR_VIRTUAL_ID 0x3ffu
 #define LR_PHYS_SHIFT 10
 #define LR_PHYS_ID 0x3ffu
+#define LR_EOI (1u << 19)
+#define LR_CPUID_SHIFT 10
+#define LR_CPUID_MASK 0x7u
 #define LR_PRIO_SHIFT 23
 #define LR_PRIO_MASK 0x1fu
 #define LR_PENDING (1u << 28)
@@ -48,8 +54,14 @@ void vgic_lr_write(uint32_t idx, const struct vgic_lr *lr)
                  ((uint32_t)(lr->priority >> 3) & LR_PRIO_MASK) << LR_PRIO_SHIFT;
     if (lr->group1)
         v |= LR_GRP1;
-    if (lr->hw)
+    if (lr->hw) {
         v |= LR_HW | (lr->hw_intid & LR_PHYS_ID) << LR_PHYS_SHIFT;
+    } else {
+        if (lr->eoi)
+            v |= LR_EOI;
+        if (lr->intid < 16)
+            v |= (lr->source & LR_CPUID_MASK) << LR_CPUID_SHIFT;
+    }
     if (lr->pending)
         v |= LR_PENDING;
     /* With HW=1 pending-and-active is not a state the physical interrupt can
@@ -70,6 +82,8 @@ void vgic_lr_read(uint32_t idx, struct vgic_lr *lr)
     lr->group1 = (v & LR_GRP1) != 0;
     lr->pending = (v & LR_PENDING) != 0;
     lr->active = (v & LR_ACTIVE) != 0;
+    lr->eoi = !lr->hw && (v & LR_EOI);
+    lr->source = lr->hw ? 0 : (uint8_t)((v >> LR_CPUID_SHIFT) & LR_CPUID_MASK);
 }
 
 void vgic_lr_clear(uint32_t idx)
@@ -77,10 +91,21 @@ void vgic_lr_clear(uint32_t idx)
     *gich(GICH_LR(idx)) = 0; /* State 0b00: invalid, the LR is free */
 }
 
-void vgic_set_underflow(bool on)
+uint32_t vgic_lr_done(void)
 {
-    uint32_t hcr = *gich(GICH_HCR);
-    *gich(GICH_HCR) = on ? (hcr | GICH_HCR_UIE) : (hcr & ~GICH_HCR_UIE);
+    /* GICH_ELRSR0: LRs with no valid interrupt; GICH_EISR0: those with EOI=1
+     * the guest has deactivated (§5.3.8, §5.3.9; at most 64 LRs, Baohu uses 16). */
+    return *gich(GICH_ELRSR0) | *gich(GICH_EISR0);
+}
+
+void vgic_set_maintenance(uint32_t flags)
+{
+    uint32_t hcr = GICH_HCR_EN;
+    if (flags & VGIC_MAINT_UNDERFLOW)
+        hcr |= GICH_HCR_UIE;
+    if (flags & VGIC_MAINT_NO_PENDING)
+        hcr |= GICH_HCR_NPIE;
+    *gich(GICH_HCR) = hcr;
 }
 
 void vgic_lr_reset_cpu(void)

@@ -28,6 +28,8 @@
 #define GICD_CTLR_EN_GRP1 (1u << 1)
 #define GICD_CTLR_ARE (1u << 4)
 #define GICD_CTLR_DS (1u << 6)
+#define GICD_CTLR_RWP (1u << 31)
+#define GICR_CTLR_RWP (1u << 3)
 
 #define GICR_WAKER_PROCESSOR_SLEEP (1u << 1)
 #define GICR_WAKER_CHILDREN_ASLEEP (1u << 2)
@@ -97,14 +99,15 @@ static bool dist_access(struct vcpu *vcpu, uint32_t off, struct mmio_access *acc
     switch (off) {
     case GICD_CTLR:
         /* One security state (DS=1 view): EnableGrp0, EnableGrp1; ARE is
-         * RAO/WI, RWP always 0 since every write takes effect at once. */
+         * RAO/WI. RWP (§12.9.4) reads 1 until a disable has reached every
+         * list register that held an affected interrupt. */
         if (acc->write)
             vgic_dist_set_enabled(vm, acc->value & GICD_CTLR_EN_GRP0,
                                   acc->value & GICD_CTLR_EN_GRP1);
         else
             acc->value = (vm->arch.vgic.enabled_grp0 ? GICD_CTLR_EN_GRP0 : 0) |
                          (vm->arch.vgic.enabled_grp1 ? GICD_CTLR_EN_GRP1 : 0) | GICD_CTLR_ARE |
-                         GICD_CTLR_DS;
+                         GICD_CTLR_DS | (vgic_rwp(vm, NULL) ? GICD_CTLR_RWP : 0);
         break;
     case GICD_TYPER:
         if (!acc->write)
@@ -158,12 +161,18 @@ static bool rd_access(struct vm *vm, uint32_t k, uint32_t off, struct mmio_acces
                              ? GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP
                              : 0;
         break;
+    case GICR_CTLR:
+        /* No LPIs (EnableLPIs RAZ/WI); RWP (§12.11.2) for a disable of one
+         * of this redistributor's SGIs/PPIs still on its way to an LR. */
+        if (!acc->write)
+            acc->value = vgic_rwp(vm, &vm->vcpus[k]) ? GICR_CTLR_RWP : 0;
+        break;
     case REG_PIDR2:
         if (!acc->write)
             acc->value = PIDR2_GICV3;
         break;
     default:
-        break; /* GICR_CTLR (no LPIs, RWP 0), PROPBASER, ...: RAZ/WI */
+        break; /* PROPBASER, PENDBASER, ...: RAZ/WI */
     }
     return true;
 }
@@ -214,22 +223,21 @@ void vgic_sgi_write(struct vcpu *vcpu, uint64_t value)
 {
     struct vm *vm = vcpu->vm;
     irqid_t intid = (irqid_t)((value >> 24) & 0xf);
+    uint32_t all = vm->vcpu_count >= 32 ? ~0u : (1u << vm->vcpu_count) - 1;
     if ((value >> 40) & 1) {
         /* IRM: every PE but the sender. */
-        for (uint32_t k = 0; k < vm->vcpu_count; k++)
-            if (k != vcpu->id)
-                vgic_inject_remote(&vm->vcpus[k], intid);
+        vgic_sgi_send(vcpu, all & ~(1u << vcpu->id), intid, 0);
         return;
     }
     uint64_t aff321 = value & ((0xffull << 16) | (0xffull << 32) | (0xffull << 48));
     if (aff321)
         return; /* names no vCPU of this VM */
     uint32_t rs = (uint32_t)((value >> 44) & 0xf);
-    for (uint32_t bit = 0; bit < 16; bit++) {
-        uint32_t k = rs * 16 + bit;
-        if (((value >> bit) & 1) && k < vm->vcpu_count)
-            vgic_inject_remote(&vm->vcpus[k], intid);
-    }
+    if (rs * 16 >= 32)
+        return;
+    uint32_t targets = (uint32_t)(value & 0xffff) << (rs * 16);
+    /* With affinity routing an SGI carries no source (GICv3 §12.11.x). */
+    vgic_sgi_send(vcpu, targets & all, intid, 0);
 }
 
 /* GICv3 guests (Linux included) run Group 1 interrupts as IRQs and may never

@@ -13,14 +13,13 @@
 #define LR_PENDING (1ull << 62)
 #define LR_ACTIVE (1ull << 63)
 
+#define LR_EOI (1ull << 41) /* HW=0: maintenance interrupt on deactivation */
+
+/* ICH_HCR_EL2: En [0], UIE [1], NPIE [3] (which one vgic.c arms, and why:
+ * maintenance_for). */
 #define ICH_HCR_EN (1ull << 0)
-/* UIE, not NPIE: NPIE ("no LR is pending") stays asserted while every LR
- * holds an active interrupt, which Baohu cannot refill, so the maintenance
- * interrupt would fire back to back until the guest deactivates one. UIE
- * ("at most one LR valid") cannot be true right after a flush that left
- * interrupts waiting (that flush filled every LR), so it fires once the guest
- * has really drained them, and the refill then happens in one batch. */
 #define ICH_HCR_UIE (1ull << 1)
+#define ICH_HCR_NPIE (1ull << 3)
 
 /* ICH_LR<n>_EL2 are encoded S3_4_C12_C12_<n> (n 0-7) and S3_4_C12_C13_<n-8>. */
 #define LR_CASES(X)                                                                      \
@@ -65,6 +64,8 @@ void vgic_lr_write(uint32_t idx, const struct vgic_lr *lr)
         v |= LR_GROUP;
     if (lr->hw)
         v |= LR_HW | ((uint64_t)(lr->hw_intid & LR_PINTID_MASK) << LR_PINTID_SHIFT);
+    else if (lr->eoi)
+        v |= LR_EOI;
     if (lr->pending)
         v |= LR_PENDING;
     /* With HW=1 the pending-and-active state is not allowed: the physical
@@ -84,6 +85,8 @@ void vgic_lr_read(uint32_t idx, struct vgic_lr *lr)
     lr->group1 = (v & LR_GROUP) != 0;
     lr->pending = (v & LR_PENDING) != 0;
     lr->active = (v & LR_ACTIVE) != 0;
+    lr->eoi = !lr->hw && (v & LR_EOI);
+    lr->source = 0; /* affinity routing: SGIs carry no source */
 }
 
 void vgic_lr_clear(uint32_t idx)
@@ -91,10 +94,20 @@ void vgic_lr_clear(uint32_t idx)
     lr_set(idx, 0);
 }
 
-void vgic_set_underflow(bool on)
+uint32_t vgic_lr_done(void)
 {
-    uint64_t hcr = sysreg_read(ICH_HCR_EL2);
-    hcr = on ? (hcr | ICH_HCR_UIE) : (hcr & ~ICH_HCR_UIE);
+    /* ICH_ELRSR_EL2: LRs with no valid interrupt; ICH_EISR_EL2: those with
+     * EOI=1 the guest has deactivated (IHI 0069 §12.5.x). */
+    return (uint32_t)(sysreg_read(ICH_ELRSR_EL2) | sysreg_read(ICH_EISR_EL2));
+}
+
+void vgic_set_maintenance(uint32_t flags)
+{
+    uint64_t hcr = ICH_HCR_EN;
+    if (flags & VGIC_MAINT_UNDERFLOW)
+        hcr |= ICH_HCR_UIE;
+    if (flags & VGIC_MAINT_NO_PENDING)
+        hcr |= ICH_HCR_NPIE;
     sysreg_write(ICH_HCR_EL2, hcr);
 }
 

@@ -81,6 +81,7 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
     csr_write(vscause, 0);
     csr_write(vstval, 0);
     csr_write(vsatp, 0);
+    __atomic_store_n(&v->arch.virq.ipi, false, __ATOMIC_RELEASE);
     csr_write(hvip, 0);
     vtimer_reset(v);
 
@@ -105,12 +106,11 @@ noreturn void arch_vcpu_enter(struct vcpu *v)
     arch_frame_enter(vcpu_frame());
 }
 
-void arch_virq_inject(struct vcpu *v, irqid_t irq)
+void arch_vcpu_virq_sync(struct vcpu *v)
 {
-    if (irq == VIRQ_IPI)
+    if (__atomic_exchange_n(&v->arch.virq.ipi, false, __ATOMIC_ACQ_REL))
         csr_set(hvip, 1u << IRQ_VSSI);
-    else
-        virq_inject(v, irq);
+    /* The external line is re-evaluated by virq_flush on the way out. */
 }
 
 void arch_vm_virq_raise(struct vm *vm, irqid_t irq)
@@ -121,4 +121,13 @@ void arch_vm_virq_raise(struct vm *vm, irqid_t irq)
 void arch_vm_irqchip_init(struct vm *vm)
 {
     virq_vm_init(vm);
+}
+
+void arch_vm_irqchip_stop(struct vm *vm)
+{
+    /* Its devices' sources go quiet at the physical controller; a VM reset
+     * routes and enables them again (virq_vm_init). */
+    for (irqid_t s = 1; s < VIRQ_SOURCES; s++)
+        if (irqchip_vm_owns(vm, s))
+            irqchip_route(s, 0, false);
 }

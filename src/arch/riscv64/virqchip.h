@@ -13,9 +13,8 @@ struct vcpu;
 /* Interrupt sources a VM can have (PLIC/APLIC source ids 1..VIRQ_SOURCES-1). */
 #define VIRQ_SOURCES 128
 #define VIRQ_WORDS (VIRQ_SOURCES / 32)
-/* arch_virq_inject ids that are not sources: the supervisor software
- * interrupt (an SBI IPI), and "re-evaluate your external interrupt line". */
-#define VIRQ_IPI 0x80000000u
+/* virq_inject id that is not a source: "re-evaluate your external
+ * interrupt line" (the work is done by virq_flush on the way out). */
 #define VIRQ_KICK 0x80000001u
 
 /* One VM's emulated controller; bitmaps are indexed by source id. */
@@ -35,6 +34,7 @@ struct virq_dist {
 
 struct virq_cpu {
     bool eip; /* the external interrupt line last presented in hvip.VSEIP */
+    bool ipi; /* an SBI IPI from another vCPU waits to become hvip.VSSIP */
 };
 
 /* (Re)build the VM's controller state from its config. */

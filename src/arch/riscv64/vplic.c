@@ -70,7 +70,7 @@ static void vplic_update(struct vm *vm, struct vcpu *self)
             continue;
         bool eip = __atomic_load_n(&t->arch.virq.eip, __ATOMIC_RELAXED);
         if ((vplic_best(&vm->arch.virq, k) != 0) != eip)
-            cpu_msg_send(t->cpu, CPU_MSG_VGIC_INJECT, VIRQ_KICK);
+            cpu_msg_send(t->cpu, CPU_MSG_VIRQ);
     }
 }
 

@@ -83,10 +83,13 @@ static struct sbiret vsbi_ipi(struct vcpu *v, uint64_t mask, uint64_t base)
         if (!(targets >> i & 1))
             continue;
         struct vcpu *t = &v->vm->vcpus[i];
-        if (t == v)
-            arch_virq_inject(v, VIRQ_IPI);
-        else
-            cpu_msg_send(t->cpu, CPU_MSG_VGIC_INJECT, VIRQ_IPI);
+        if (t == v) {
+            csr_set(hvip, 1u << IRQ_VSSI);
+        } else if (!__atomic_exchange_n(&t->arch.virq.ipi, true, __ATOMIC_ACQ_REL)) {
+            /* One request per 0->1 of the target's pending IPI: a storm of
+             * IPIs at a vCPU that does not take them costs its pCPU one. */
+            cpu_msg_send(t->cpu, CPU_MSG_VIRQ);
+        }
     }
     return (struct sbiret){SBI_SUCCESS, 0};
 }

@@ -40,6 +40,9 @@ bool arch_vm_translate(struct vm *vm, ipa_t ipa, paddr_t *pa);
 
 /* (Re)build the VM's virtual interrupt controller from its config. */
 void arch_vm_irqchip_init(struct vm *vm);
+/* The VM stopped: give back at the physical controller every interrupt it
+ * held outside its vCPUs (each vCPU's own go when it is quiesced). */
+void arch_vm_irqchip_stop(struct vm *vm);
 
 /* Write back [va, va+size) of RAM Baohu just filled to the point of
  * coherency: a guest starts with its caches off and reads memory directly. */
@@ -51,8 +54,9 @@ void arch_vcpu_reset(struct vcpu *vcpu, uint64_t entry, uint64_t arg);
 /* Silence a vCPU that leaves the guest for good (timers off, interrupt state
  * cleared). Runs on the vCPU's own physical CPU. */
 void arch_vcpu_quiesce(struct vcpu *vcpu);
-/* Make virtual interrupt `irq` pending on `vcpu`, which runs on this CPU. */
-void arch_virq_inject(struct vcpu *vcpu, irqid_t irq);
+/* Another CPU changed `vcpu`'s virtual interrupt state (CPU_MSG_VIRQ): take
+ * it in before the vCPU next runs. Runs on the vCPU's own physical CPU. */
+void arch_vcpu_virq_sync(struct vcpu *vcpu);
 /* Make virtual interrupt `irq` (one of the VM's, e.g. an IPC doorbell) pending
  * in `vm`, from any CPU: it goes to the vCPU the guest routed it to. */
 void arch_vm_virq_raise(struct vm *vm, irqid_t irq);

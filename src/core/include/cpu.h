@@ -1,40 +1,45 @@
-/* Physical CPUs: per-CPU state and the small messages CPUs send each other. */
+/* Physical CPUs: per-CPU state and the posted requests CPUs send each other. */
 #ifndef BAOHU_CPU_H
 #define BAOHU_CPU_H
 
-#include "spinlock.h"
 #include "types.h"
 
 struct vcpu;
 
+/*
+ * A request is a flag per kind, not a message in a queue: posting a kind
+ * that is already pending at the target changes nothing and raises no
+ * second IPI, so posting never blocks and no number of senders can flood a
+ * CPU. What a request asks for is already recorded in shared state (the
+ * vCPU's power state, the VM's virtual interrupt controller) by the sender;
+ * the flag only says "look at it".
+ */
 enum cpu_msg_kind {
-    CPU_MSG_NONE,
-    CPU_MSG_VCPU_START, /* enter the pinned vCPU (PSCI CPU_ON accepted) */
-    CPU_MSG_VCPU_STOP,  /* the VM stopped: leave the guest, park */
-    CPU_MSG_VM_RESET,   /* the VM is restarting: reset the vCPU, wait */
-    CPU_MSG_VGIC_INJECT,/* arg = INTID to make pending in the pinned vCPU */
+    CPU_MSG_VCPU_STATE, /* the pinned vCPU's power state changed (CPU_ON, VM stop/reset) */
+    CPU_MSG_VIRQ,       /* the pinned vCPU's virtual interrupt state changed elsewhere */
+    CPU_MSG_KINDS,
 };
 
-struct cpu_msg {
-    enum cpu_msg_kind kind;
-    uint64_t arg;
+struct cpu_stats {
+    uint64_t msgs_posted;   /* requests posted to this CPU */
+    uint64_t ipis_raised;   /* physical IPIs raised for them (<= msgs_posted) */
+    uint64_t msgs_handled;  /* request sets taken by this CPU */
 };
-
-#define CPU_MSG_QUEUE_LEN 32
 
 struct cpu {
     cpuid_t id;
     struct vcpu *vcpu; /* the vCPU pinned here, or NULL */
-    spinlock_t msg_lock;
-    uint32_t msg_head, msg_tail;
-    struct cpu_msg msgs[CPU_MSG_QUEUE_LEN];
+    uint32_t msg_pending; /* bit per cpu_msg_kind; set by senders, taken by this CPU */
+    struct cpu_stats stats;
 };
 
 struct cpu *cpu_current(void);
 struct cpu *cpu_by_id(cpuid_t id);
-/* Queue a message for `target` and raise the IPI. */
-void cpu_msg_send(cpuid_t target, enum cpu_msg_kind kind, uint64_t arg);
-/* Run every queued message for this CPU (called from the IPI and the idle loop). */
+/* Post `kind` to `target`; raises the IPI only on the kind's 0->1 transition.
+ * Never waits. True if an IPI was raised. */
+bool cpu_msg_send(cpuid_t target, enum cpu_msg_kind kind);
+/* Take every request posted to this CPU and act on it (from the IPI and the
+ * idle loop). */
 void cpu_msg_handle(void);
 
 #endif
