@@ -27,7 +27,7 @@ GUEST_DEFS_rtos-linux := -DGUEST_NAME='\"rtos\"' -DGUEST_IPC_ROLE=2 -DGUEST_IPC_
 # distributor writes beside a 1-vCPU peer that measures its own tick gaps (guests/baremetal/flood.c).
 GUEST_VARIANTS += flood flood-peer
 GUEST_DEFS_flood := -DGUEST_NAME='\"flood\"' -DGUEST_FLOOD_ROLE=1 -DGUEST_FLOOD_IRQ=53
-GUEST_DEFS_flood-peer := -DGUEST_NAME='\"peer\"' -DGUEST_FLOOD_ROLE=2 -DGUEST_FLOOD_IRQ=52 -DTICK_MS=50
+GUEST_DEFS_flood-peer := -DGUEST_NAME='\"peer\"' -DGUEST_FLOOD_ROLE=2 -DGUEST_FLOOD_IRQ=52 -DTICK_MS=100
 # A passthrough device with a programmable delayed interrupt (guests/baremetal/alarm.c):
 # each platform's own. Platforms without one build none of these variants.
 ALARM_DEFS_qemu-aarch64-virt := -DGUEST_ALARM_PL031=1

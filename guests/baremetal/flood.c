@@ -276,7 +276,7 @@ void flood_secondary(unsigned k)
 		while (!(running && stage != done))
 			cpu_relax();
 		uint32_t p = stage;
-		uint64_t n = 0;
+		uint64_t n = 0, deadline;
 		uint32_t errors = 0;
 
 		switch (p) {
@@ -295,7 +295,10 @@ void flood_secondary(unsigned k)
 			while (running)
 				cpu_relax(); /* IRQs masked: the SGIs only pile up */
 			irq_unmask();
-			wait_flag(&sgis_taken, 1, 500); /* at least one arrives once unmasked */
+			/* At least one arrives once unmasked (more if they are kept per source). */
+			deadline = timer_now() + timer_ms(500);
+			while (!sgis_taken && timer_now() < deadline)
+				cpu_relax();
 			break;
 		case PH_C:
 			irq_mask();

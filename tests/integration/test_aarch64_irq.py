@@ -3,7 +3,10 @@ qemu-aarch64-virt (GICv3), qemu-aarch64-virt-gicv2 and zcu102 (GIC-400).
 
 - flood: a 2-vCPU VM floods Baohu (IPC notifications, an SGI storm towards its own stalled
   vCPU, distributor write storms) while the 1-vCPU peer sharing its IPC object measures the
-  gaps between its own timer ticks with its own counter.
+  gaps between its own timer ticks (100 ms period) with its own counter; no gap may exceed two
+  periods. Without -icount the counter follows the host clock: on this 2-core machine, with
+  other QEMUs running, gaps of period + 5..80 ms were seen, rarely + 100 ms; the starvation
+  this catches was a gap of 0.2-1 s.
 - spi-off*: a passthrough device's SPI armed while vCPU 0 is powered off reaches vCPU 1,
   also when it fired before vCPU 1 routed and enabled it.
 - irqreset*: PSCI SYSTEM_RESET from inside the device's interrupt handler (before the device
@@ -13,6 +16,7 @@ The guests measure time themselves (CNTVCT) and print what they saw; the tests o
 the console. Guest side: guests/baremetal/flood.c and alarm.c; configs: configs/*/flood.c,
 spi-off*.c, irqreset*.c.
 """
+import os
 import re
 
 import pytest
@@ -39,7 +43,7 @@ def lines_of(m, vm):
 @every_arm_platform
 def test_flooding_vm_does_not_slow_the_peers_timer(machine, platform):
     m = machine("flood", platform=platform, timeout=120)
-    m.seen(r"\[peer\] peer: doorbell 52 enabled, tick period 50 ms")
+    m.seen(r"\[peer\] peer: doorbell 52 enabled, tick period 100 ms")
     m.seen(r"\[flood\] psci cpu_on\(1\) = 0")
     m.seen(r"\[flood\] flood: peer ready, (\d+) ms per phase", timeout=30)
 
@@ -67,9 +71,12 @@ def test_flooding_vm_does_not_slow_the_peers_timer(machine, platform):
     gap = m.seen(r"\[peer\] max tick gap: (\d+) us \(period (\d+) us\)", timeout=30)
     m.seen(r"\[baohu\] every VM has stopped: powering off", timeout=30)
     out = m.output()
-    report = "\n".join(l for l in lines_of(m, "peer") if "tick gap" in l)
+    # The guests' counter runs on the host's clock (no -icount in the test command line), so
+    # host load adds to every gap: say how loaded the host was next to what the peer saw.
+    report = "\n".join(l for l in lines_of(m, "peer") if "tick gap" in l) + \
+        "\n(host load average %.2f %.2f %.2f)" % os.getloadavg()
     period = int(gap.group(2))
-    assert period == 50000, gap.group(0)
+    assert period == 100000, gap.group(0)
     per_phase = {p: (int(g), int(t)) for p, g, t in
                  re.findall(r"\[peer\] phase (\w+): max tick gap (\d+) us over (\d+) ticks", out)}
     for p in FLOOD_PHASES:
