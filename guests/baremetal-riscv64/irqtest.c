@@ -211,6 +211,17 @@ void flood_boot(void)
 	fence();
 	print("flood: vcpu0 sent %u notifies and %u ipis to vcpu1, %u errors\n", notifies, ipis,
 	      errors);
+	/* Once vCPU 1 has taken the piled-up IPI (and anything it brings
+	 * along has settled), one more must still arrive. */
+	wait_for(&vcpus[1].pings, 3000);
+	sleep_ms(400);
+	uint32_t seen = vcpus[1].pings;
+	sbi_call(SBI_EXT_IPI, 0, 1u << 1, 0, 0, 0);
+	uint64_t until = timer_now() + timer_ms(2000);
+	while (vcpus[1].pings == seen && timer_now() < until)
+		sleep_ms(10);
+	print("flood: ipi after the storm %s (vcpu1 took %u)\n",
+	      vcpus[1].pings != seen ? "taken" : "lost", vcpus[1].pings);
 	tick_loop(0);
 }
 

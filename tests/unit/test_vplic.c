@@ -325,6 +325,10 @@ static void test_stop_completes_and_silences(void **state)
     assert_int_equal(fake_plic_route[RTC], FAKE_UNROUTED);
     /* A straggler is not the stopped VM's any more: Baohu completes it. */
     assert_false(take(v0->cpu, RTC));
+    /* Its vCPUs leave the guest afterwards: nothing is routed again. */
+    online(v0, false);
+    online(v1, false);
+    assert_int_equal(fake_plic_route[RTC], FAKE_UNROUTED);
     /* Sources that are not the VM's are refused too. */
     virq_vm_init(&vm);
     assert_false(take(v0->cpu, 10));

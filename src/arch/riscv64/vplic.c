@@ -132,7 +132,7 @@ static void lines_eval(struct vm *vm, uint32_t vcpus, struct kicks *kicks)
 /* Physical source `src` to the hart of: the vCPU it goes to now if that one
  * is among the best candidates, else the first online vCPU that enables it,
  * else the first that enables it; if none does, where it went (vCPU 0 at
- * first). Caller holds the lock. */
+ * first). Caller holds the lock; live is set before the first route. */
 static void vplic_route(struct vm *vm, uint32_t src)
 {
     struct virq_dist *d = &vm->arch.virq;
@@ -140,6 +140,8 @@ static void vplic_route(struct vm *vm, uint32_t src)
     uint32_t want = (en & d->online) ? en & d->online : en;
     uint32_t k = d->route[src];
 
+    if (!d->live)
+        return; /* stopped: its sources stay off (virq_vm_stop) */
     if (want && (k == VIRQ_NO_VCPU || !(want >> k & 1)))
         k = lowest_bit(want);
     if (k == VIRQ_NO_VCPU)
