@@ -274,6 +274,10 @@ void ticker_tick(uint32_t n)
 	if (last_tick && now - last_tick > max_gap)
 		max_gap = now - last_tick;
 	last_tick = now;
+	/* Taking the events re-arms the doorbell (one per 0->1 of the events
+	 * word, src/core/ipc.c). */
+	if (doorbells)
+		sbi_call(BAOHU_SBI_EXT, BAOHU_HC_IPC_EVENTS & ~BAOHU_HC_BASE, IPC_ID, 0, 0, 0);
 	if (GUEST_AIA) {
 		imsic_enable(GUEST_IPC_IRQ, 1);
 	} else if (deferred) {

@@ -69,9 +69,12 @@ int64_t ipc_notify(struct vm *caller, uint64_t id, uint64_t event)
         int slot = ipc_slot(peer, id);
         if (peer == caller || slot < 0 || peer->state != VM_RUNNING)
             continue;
-        __atomic_fetch_or(&peer->ipc_events[slot], 1u << event, __ATOMIC_RELEASE);
+        uint32_t old = __atomic_fetch_or(&peer->ipc_events[slot], 1u << event, __ATOMIC_ACQ_REL);
         irqid_t irq = peer->config->ipcs[slot].doorbell_irq;
-        if (irq)
+        /* One doorbell per 0->1 of the peer's events word: until the peer
+         * takes its events (IPC_EVENTS, the doorbell page) further notifies
+         * only add bits, so a flooding sender costs the peer nothing. */
+        if (irq && old == 0)
             arch_vm_virq_raise(peer, irq);
     }
     return BAOHU_HC_OK;

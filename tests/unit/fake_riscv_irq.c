@@ -22,8 +22,6 @@ uint32_t fake_aplic_eiid[FAKE_IRQS];
 uint64_t fake_file_eip[PLATFORM_MAX_CPUS];
 unsigned fake_msi_count;
 
-static struct cpu fake_cpus[PLATFORM_MAX_CPUS];
-
 /* QEMU virt's PLIC and AIA addresses. */
 const struct platform platform = {
     .name = "fake-riscv",
@@ -59,11 +57,12 @@ unsigned fake_msgs_to(cpuid_t cpu)
     return n;
 }
 
-/* cpu.h */
-struct cpu *cpu_current(void)
+/* cpu.h, arch.h */
+struct cpu cpu_table[PLATFORM_MAX_CPUS];
+
+cpuid_t arch_cpu_id(void)
 {
-    fake_cpus[fake_cpu].id = fake_cpu;
-    return &fake_cpus[fake_cpu];
+    return fake_cpu;
 }
 
 bool cpu_msg_send(cpuid_t target, enum cpu_msg_kind kind)

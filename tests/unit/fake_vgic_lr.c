@@ -1,5 +1,6 @@
 /* Host fakes for the vGIC tests: per-pCPU list registers in arrays, plus cpu and GIC stand-ins. */
 #include <string.h>
+#include "arch.h"
 #include "fake_vgic_lr.h"
 #include "gic.h"
 #include "platform.h"
@@ -24,7 +25,7 @@ irqid_t fake_edge_irq;
 bool fake_edge_on;
 unsigned fake_edge_calls;
 
-static struct cpu fake_cpus[PLATFORM_MAX_CPUS];
+struct cpu cpu_table[PLATFORM_MAX_CPUS];
 
 const struct platform platform = {
     .name = "fake",
@@ -115,11 +116,6 @@ void vgic_lr_reset_cpu(void)
 }
 
 /* cpu.h */
-struct cpu *cpu_current(void)
-{
-    fake_cpus[fake_current_cpu].id = fake_current_cpu;
-    return &fake_cpus[fake_current_cpu];
-}
 
 bool cpu_msg_send(cpuid_t target, enum cpu_msg_kind kind)
 {
@@ -174,3 +170,6 @@ bool gic_irq_is_active(irqid_t intid)
     (void)intid;
     return false;
 }
+
+/* arch.h */
+cpuid_t arch_cpu_id(void) { return fake_current_cpu; }

@@ -116,6 +116,18 @@ static void notify_raises_only_the_peers_doorbell(void **state)
     assert_int_equal(call(1, BAOHU_HC_IPC_EVENTS, 0, 0), 0); /* not to the caller */
 }
 
+static void notify_storm_raises_one_doorbell_until_taken(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 10000; i++)
+        assert_int_equal(call(1, BAOHU_HC_IPC_NOTIFY, 0, (uint64_t)(i % 3)), 0);
+    assert_int_equal(raised_count, 1);
+    assert_int_equal(call(0, BAOHU_HC_IPC_EVENTS, 0, 0), 0x7);
+    /* Taken: the next notify rings again. */
+    assert_int_equal(call(1, BAOHU_HC_IPC_NOTIFY, 0, 4), 0);
+    assert_int_equal(raised_count, 2);
+}
+
 static void notify_rejects_bad_input_without_effect(void **state)
 {
     (void)state;
@@ -173,6 +185,7 @@ int main(void)
         cmocka_unit_test_setup(version_and_unknown_ids, setup),
         cmocka_unit_test_setup(console_putc_checks_its_byte, setup),
         cmocka_unit_test_setup(notify_raises_only_the_peers_doorbell, setup),
+        cmocka_unit_test_setup(notify_storm_raises_one_doorbell_until_taken, setup),
         cmocka_unit_test_setup(notify_rejects_bad_input_without_effect, setup),
         cmocka_unit_test_setup(stopped_peer_is_not_notified, setup),
         cmocka_unit_test_setup(doorbell_page_notifies_and_reports, setup),

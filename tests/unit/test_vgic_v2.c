@@ -244,6 +244,49 @@ static void test_burst_overflows_the_list_registers(void **state)
     assert_int_equal(mmio(v0, GICD + 0x200, 4, false, 0), 0);
 }
 
+/* SGIs keep one pending bit per source CPU and the LR reports the source
+ * (IHI 0048B §4.3.15-4.3.17, GICH_LR.CPUID). */
+static void test_sgi_sources(void **state)
+{
+    (void)state;
+    /* vCPU 1 sends SGI 3 to vCPU 0. */
+    fake_current_cpu = 1;
+    mmio(v1, GICD + 0xf00, 4, true, (0x01u << 16) | 3);
+    fake_current_cpu = 0;
+    vgic_flush(v0);
+    int lr = fake_lr_find(3);
+    assert_int_not_equal(lr, -1);
+    assert_int_equal(fake_lrs[lr].source, 1);
+    assert_false(fake_lrs[lr].eoi);
+    /* vCPU 0 sends itself the same SGI: a second source waits behind the
+     * first, which now asks for maintenance on its deactivation. */
+    mmio(v0, GICD + 0xf00, 4, true, (2u << 24) | 3);
+    vgic_flush(v0);
+    assert_int_equal(fake_lr_used(), 1);
+    assert_true(fake_lrs[lr].eoi);
+    assert_int_equal(mmio(v0, GICD + 0xf20, 4, false, 0), 0x03u << 24);
+    /* CPENDSGIR drops the source-0 instance. */
+    mmio(v0, GICD + 0xf10 + 3, 1, true, 0x01);
+    assert_int_equal(mmio(v0, GICD + 0xf20 + 3, 1, false, 0), 0x02);
+    vgic_flush(v0);
+    assert_false(fake_lrs[lr].eoi);
+    /* SPENDSGIR adds source 0 again; the guest takes and completes source 1. */
+    mmio(v0, GICD + 0xf20 + 3, 1, true, 0x01);
+    vgic_flush(v0);
+    fake_lrs[lr].pending = false;
+    fake_lrs[lr].active = false;
+    vgic_maintenance(v0);
+    lr = fake_lr_find(3);
+    assert_int_not_equal(lr, -1);
+    assert_int_equal(fake_lrs[lr].source, 0);
+    assert_int_equal(mmio(v0, GICD + 0xf20, 4, false, 0), 0x01u << 24);
+    /* CPENDSGIR of the instance in the LR takes it out. */
+    mmio(v0, GICD + 0xf10 + 3, 1, true, 0x01);
+    vgic_flush(v0);
+    assert_int_equal(fake_lr_find(3), -1);
+    assert_int_equal(mmio(v0, GICD + 0xf20, 4, false, 0), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -253,6 +296,7 @@ int main(void)
         cmocka_unit_test_setup(test_itargetsr, setup),
         cmocka_unit_test_setup(test_sgir_filters, setup),
         cmocka_unit_test_setup(test_burst_overflows_the_list_registers, setup),
+        cmocka_unit_test_setup(test_sgi_sources, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

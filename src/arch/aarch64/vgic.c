@@ -1,4 +1,5 @@
 /* The virtual GIC's interrupt state machine: pending state, priorities and list-register scheduling. */
+#include "arch.h"
 #include "cpu.h"
 #include "gic.h"
 #include "vgic.h"
@@ -35,16 +36,15 @@ struct kicks {
     uint32_t cpus;
 };
 
-static void kicks_send(const struct kicks *k)
+static inline void kicks_send(const struct kicks *k)
 {
-    for (cpuid_t c = 0; c < PLATFORM_MAX_CPUS; c++)
-        if (k->cpus & (1u << c))
-            cpu_msg_send(c, CPU_MSG_VIRQ);
+    for (uint32_t m = k->cpus; m; m &= m - 1)
+        cpu_msg_send((cpuid_t)__builtin_ctz(m), CPU_MSG_VIRQ);
 }
 
 static bool on_this_cpu(const struct vcpu *v)
 {
-    return v->cpu == cpu_current()->id;
+    return v->cpu == arch_cpu_id();
 }
 
 static bool is_sgi(const struct virq *v)
@@ -120,11 +120,15 @@ static void waiting_update(struct vcpu *bank, struct virq *v, struct kicks *k)
     if (want == v->waiting_on)
         return;
     uint32_t word = v->intid / 32, bit = 1u << (v->intid % 32);
-    if (v->waiting_on != VGIC_NO_VCPU)
-        vm->vcpus[v->waiting_on].arch.vgic.waiting[word] &= ~bit;
+    if (v->waiting_on != VGIC_NO_VCPU) {
+        struct vgic_cpu *old = &vm->vcpus[v->waiting_on].arch.vgic;
+        old->waiting[word] &= ~bit;
+        old->waiting_count--;
+    }
     v->waiting_on = want;
     if (want != VGIC_NO_VCPU) {
         dest->arch.vgic.waiting[word] |= bit;
+        dest->arch.vgic.waiting_count++;
         vcpu_dirty(dest, k);
     }
 }
@@ -160,9 +164,10 @@ static void lr_write(struct vcpu *vcpu, uint32_t idx, const struct vgic_lr *lr)
     vcpu->arch.vgic.stats.lr_writes++;
 }
 
-static void lr_put(struct vcpu *vcpu, uint32_t idx, struct virq *v, struct kicks *k)
+static inline void lr_put(struct vcpu *vcpu, uint32_t idx, struct virq *v, struct kicks *k)
 {
     struct vgic_cpu *c = &vcpu->arch.vgic;
+    c->stats.delivered++;
     if (is_sgi(v) && v->sgi_sources) {
         v->lr_source = lowest_bit(v->sgi_sources);
         v->sgi_sources &= (uint8_t)~(1u << v->lr_source);
@@ -173,7 +178,8 @@ static void lr_put(struct vcpu *vcpu, uint32_t idx, struct virq *v, struct kicks
     c->lr_used |= 1u << idx;
     struct vgic_lr lr = lr_of(v);
     lr_write(vcpu, idx, &lr);
-    waiting_update(vcpu, v, k);
+    if (v->waiting_on != VGIC_NO_VCPU)
+        waiting_update(vcpu, v, k);
 }
 
 /* Take `v` out of LR `idx`; it stays pending in software if it was. */
@@ -310,6 +316,8 @@ static struct virq *best_waiting(struct vcpu *vcpu)
 {
     struct vgic_cpu *c = &vcpu->arch.vgic;
     struct virq *best = NULL;
+    if (!c->waiting_count)
+        return NULL;
     for (uint32_t w = 0; w < VGIC_WORDS; w++) {
         uint32_t m = c->waiting[w];
         while (m) {
@@ -413,18 +421,11 @@ static void maintenance_set(struct vcpu *vcpu, uint32_t flags)
     }
 }
 
-void vgic_flush(struct vcpu *vcpu)
+/* The part of a flush that has something to do (kept out of line so that
+ * the common exit with nothing new pays no register saves for it). */
+static __attribute__((noinline)) void flush_changes(struct vcpu *vcpu)
 {
     struct vgic_cpu *c = &vcpu->arch.vgic;
-    c->stats.flushes++;
-    /* Nothing new, and no LR the guest has finished with: no lock, no LR.
-     * A change made after this read is posted with CPU_MSG_VIRQ, whose IPI
-     * takes the guest straight back out. */
-    if (!__atomic_load_n(&c->dirty, __ATOMIC_ACQUIRE) &&
-        (!c->lr_used || !(vgic_lr_done() & c->lr_used))) {
-        c->stats.flushes_idle++;
-        return;
-    }
     struct vgic_dist *d = &vcpu->vm->arch.vgic;
     struct kicks k = {0};
     spin_lock(&d->lock);
@@ -436,10 +437,24 @@ void vgic_flush(struct vcpu *vcpu)
     bool waiting = lrs_fill(vcpu, &k);
     uint32_t maint = maintenance_for(vcpu, waiting);
     /* Every disable that waited for this vCPU's LRs has now taken effect. */
-    __atomic_store_n(&c->rwp, false, __ATOMIC_RELEASE);
+    if (__atomic_load_n(&c->rwp, __ATOMIC_RELAXED))
+        __atomic_store_n(&c->rwp, false, __ATOMIC_RELEASE);
     spin_unlock(&d->lock);
     maintenance_set(vcpu, maint);
     kicks_send(&k);
+}
+
+void vgic_flush(struct vcpu *vcpu)
+{
+    struct vgic_cpu *c = &vcpu->arch.vgic;
+    /* Nothing new, and no LR the guest has finished with: no lock, no LR.
+     * A change made after this read is posted with CPU_MSG_VIRQ, whose IPI
+     * takes the guest straight back out. */
+    if (!__atomic_load_n(&c->dirty, __ATOMIC_ACQUIRE) &&
+        (!c->lr_used || !(vgic_lr_done() & c->lr_used)))
+        return;
+    c->stats.flushes++;
+    flush_changes(vcpu);
 }
 
 void vgic_maintenance(struct vcpu *vcpu)
@@ -449,12 +464,28 @@ void vgic_maintenance(struct vcpu *vcpu)
     vgic_flush(vcpu);
 }
 
+/* The fast way in for an interrupt that just became pending for a vCPU
+ * running on this pCPU: straight into a free LR, when nothing else waits
+ * (so priority order cannot be broken) and it may be signalled now. The
+ * flush on the way out then finds nothing to do. */
+static inline bool lr_put_now(struct vcpu *bank, struct virq *v, struct kicks *k)
+{
+    struct vcpu *dest = dest_of(bank, v);
+    struct vgic_cpu *c = &dest->arch.vgic;
+    if (c->waiting_count || !on_this_cpu(dest) || dest->state != VCPU_ON || !deliverable(dest, v))
+        return false;
+    uint32_t idx = lr_find_free(c);
+    if (idx == VGIC_NO_LR)
+        return false;
+    lr_put(dest, idx, v, k);
+    return true;
+}
+
 /* Make `v` pending from `source` (SGIs); `hw` is the physical INTID now
  * active for it, or 0. Already pending: nothing changes and nobody is told. */
 static void pend_locked(struct vcpu *bank, struct virq *v, irqid_t hw, uint32_t source,
                         struct kicks *k)
 {
-    dest_of(bank, v)->arch.vgic.stats.injected++;
     if (is_sgi(v)) {
         uint8_t bit = (uint8_t)(1u << (source & 7));
         if (v->sgi_sources & bit)
@@ -464,7 +495,8 @@ static void pend_locked(struct vcpu *bank, struct virq *v, irqid_t hw, uint32_t 
             vcpu_dirty(holder_of(bank, v), k); /* merged at its flush */
         } else {
             v->pending = true;
-            waiting_update(bank, v, k);
+            if (!lr_put_now(bank, v, k))
+                waiting_update(bank, v, k);
         }
         return;
     }
@@ -486,7 +518,7 @@ static void pend_locked(struct vcpu *bank, struct virq *v, irqid_t hw, uint32_t 
     else if (hw && hw != v->hw_intid)
         gic_deactivate(hw);
     v->pending = true;
-    if (!was)
+    if (!was && !lr_put_now(bank, v, k))
         waiting_update(bank, v, k);
 }
 
@@ -569,6 +601,7 @@ static void vcpu_state_reset(struct vcpu *vcpu)
         virq_reset(&c->priv[i], i);
     for (uint32_t w = 0; w < VGIC_WORDS; w++)
         c->waiting[w] = 0;
+    c->waiting_count = 0;
     c->req_priv = 0;
     c->rwp = false;
     c->dirty = true;
@@ -713,8 +746,11 @@ void vgic_vcpu_reset(struct vcpu *vcpu)
     for (uint32_t w = 0; w < VGIC_WORDS; w++)
         spis[w] = c->waiting[w];
     vcpu_state_reset(vcpu);
-    for (uint32_t w = 1; w < VGIC_WORDS; w++)
+    for (uint32_t w = 1; w < VGIC_WORDS; w++) {
         c->waiting[w] = spis[w];
+        for (uint32_t m = spis[w]; m; m &= m - 1) /* no libgcc popcount here */
+            c->waiting_count++;
+    }
     c->lr_count = vgic_lr_count();
     if (c->lr_count > VGIC_MAX_LRS)
         c->lr_count = VGIC_MAX_LRS;
@@ -989,6 +1025,8 @@ void vgic_sgi_set_sources(struct vcpu *bank, irqid_t intid, uint8_t sources, boo
         if (v->lr != VGIC_NO_LR) {
             if (sources & (1u << v->lr_source))
                 request(bank, v, VIRQ_REQ_UNPEND, &k);
+            else
+                vcpu_dirty(holder_of(bank, v), &k); /* its EOI bit may go */
         } else {
             v->pending = v->sgi_sources != 0;
             waiting_update(bank, v, &k);

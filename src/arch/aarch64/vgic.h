@@ -49,9 +49,8 @@ struct virq {
 };
 
 struct vgic_cpu_stats {
-    uint64_t injected;     /* interrupts made pending for this vCPU */
-    uint64_t flushes;      /* vgic_flush calls */
-    uint64_t flushes_idle; /* ... that found nothing to do */
+    uint64_t delivered;    /* interrupts put in its list registers */
+    uint64_t flushes;      /* vgic_flush calls that had something to do */
     uint64_t lr_writes;
 };
 
@@ -61,6 +60,7 @@ struct vgic_cpu {
     uint32_t lr_used;               /* bit per LR that holds an interrupt */
     irqid_t lr_intid[VGIC_MAX_LRS]; /* which INTID each used LR holds */
     uint32_t waiting[VGIC_WORDS];   /* pending for this vCPU, not in an LR: bit per INTID */
+    uint32_t waiting_count;         /* bits set in `waiting` */
     uint32_t req_priv;              /* private INTIDs (not in an LR) with a request */
     bool dirty;                     /* something changed for it since its last flush */
     bool rwp;                       /* a disable waits for its flush (GICD/GICR_CTLR.RWP) */

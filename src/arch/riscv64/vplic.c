@@ -117,7 +117,7 @@ static void line_eval(struct vm *vm, uint32_t k, struct kicks *kicks)
     __atomic_store_n(&v->arch.virq.line, line, __ATOMIC_RELAXED);
     if (__atomic_exchange_n(&v->arch.virq.dirty, 1, __ATOMIC_ACQ_REL))
         return;
-    if ((d->online >> k & 1) && v->cpu != cpu_current()->id)
+    if ((d->online >> k & 1) && v->cpu != arch_cpu_id())
         kicks->cpus |= 1u << v->cpu;
 }
 

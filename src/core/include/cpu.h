@@ -2,9 +2,11 @@
 #ifndef BAOHU_CPU_H
 #define BAOHU_CPU_H
 
+#include "platform.h"
 #include "types.h"
 
 struct vcpu;
+cpuid_t arch_cpu_id(void);
 
 /*
  * A request is a flag per kind, not a message in a queue: posting a kind
@@ -33,8 +35,19 @@ struct cpu {
     struct cpu_stats stats;
 };
 
-struct cpu *cpu_current(void);
-struct cpu *cpu_by_id(cpuid_t id);
+/* Indexed by cpuid_t (defined in cpu.c). */
+extern struct cpu cpu_table[PLATFORM_MAX_CPUS];
+
+static inline struct cpu *cpu_by_id(cpuid_t id)
+{
+    return &cpu_table[id];
+}
+
+/* On every exit: inline, one system-register read and an index. */
+static inline struct cpu *cpu_current(void)
+{
+    return &cpu_table[arch_cpu_id()];
+}
 /* Post `kind` to `target`; raises the IPI only on the kind's 0->1 transition.
  * Never waits. True if an IPI was raised. */
 bool cpu_msg_send(cpuid_t target, enum cpu_msg_kind kind);
