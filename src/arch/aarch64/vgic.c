@@ -281,8 +281,9 @@ static void lr_sync(struct vcpu *vcpu, uint32_t i, bool done, struct kicks *k)
                 v->lr_source = lowest_bit(v->sgi_sources);
                 v->sgi_sources &= (uint8_t)~(1u << v->lr_source);
                 v->pending = true;
-                struct vgic_lr next = lr_of(v);
-                lr_write(vcpu, i, &next);
+                c->stats.lr_writes++;
+                vgic_lr_write_sgi(i, v->intid, v->priority, v->group1, v->lr_source,
+                                  v->sgi_sources != 0);
             } else {
                 lr_release(vcpu, i, v, k);
             }
