@@ -23,3 +23,25 @@ GUEST_MAKEVARS_latency-bare := CONSOLE=pl011 LOAD_ADDR=0x40200000
 # The RTOS beside Linux (configs/*/linux-rtos.c): pong over the channel Linux user space pings.
 GUEST_VARIANTS += rtos-linux
 GUEST_DEFS_rtos-linux := -DGUEST_NAME='\"rtos\"' -DGUEST_IPC_ROLE=2 -DGUEST_IPC_ROUNDS=10
+# Interrupt isolation (configs/*/flood.c): a 2-vCPU VM flooding notifications, SGIs and
+# distributor writes beside a 1-vCPU peer that measures its own tick gaps (guests/baremetal/flood.c).
+GUEST_VARIANTS += flood flood-peer
+GUEST_DEFS_flood := -DGUEST_NAME='\"flood\"' -DGUEST_FLOOD_ROLE=1 -DGUEST_FLOOD_IRQ=53
+GUEST_DEFS_flood-peer := -DGUEST_NAME='\"peer\"' -DGUEST_FLOOD_ROLE=2 -DGUEST_FLOOD_IRQ=52 -DTICK_MS=100
+# A passthrough device with a programmable delayed interrupt (guests/baremetal/alarm.c):
+# each platform's own. Platforms without one build none of these variants.
+ALARM_DEFS_qemu-aarch64-virt := -DGUEST_ALARM_PL031=1
+ALARM_DEFS_qemu-aarch64-virt-gicv2 := -DGUEST_ALARM_PL031=1
+ALARM_DEFS_zcu102 := -DGUEST_ALARM_TTC=1
+ifneq ($(ALARM_DEFS_$(PLATFORM)),)
+# configs/*/spi-off*.c: the SPI armed while vCPU 0 is off must reach vCPU 1.
+GUEST_VARIANTS += spi-off spi-off-late spi-off-late-en
+GUEST_DEFS_spi-off := -DGUEST_NAME='\"spi\"' -DGUEST_ALARM_ROLE=1 -DGUEST_ALARM_MODE=0 $(ALARM_DEFS_$(PLATFORM))
+GUEST_DEFS_spi-off-late := -DGUEST_NAME='\"spi\"' -DGUEST_ALARM_ROLE=1 -DGUEST_ALARM_MODE=1 $(ALARM_DEFS_$(PLATFORM))
+GUEST_DEFS_spi-off-late-en := -DGUEST_NAME='\"spi\"' -DGUEST_ALARM_ROLE=1 -DGUEST_ALARM_MODE=2 $(ALARM_DEFS_$(PLATFORM))
+# configs/*/irqreset*.c: SYSTEM_RESET from inside the device's handler; the device interrupts again after.
+GUEST_VARIANTS += irqreset irqreset-acked irqreset-vcpu1
+GUEST_DEFS_irqreset := -DGUEST_NAME='\"app\"' -DGUEST_ALARM_ROLE=2 -DGUEST_ALARM_MODE=0 $(ALARM_DEFS_$(PLATFORM))
+GUEST_DEFS_irqreset-acked := -DGUEST_NAME='\"app\"' -DGUEST_ALARM_ROLE=2 -DGUEST_ALARM_MODE=1 $(ALARM_DEFS_$(PLATFORM))
+GUEST_DEFS_irqreset-vcpu1 := -DGUEST_NAME='\"app\"' -DGUEST_ALARM_ROLE=2 -DGUEST_ALARM_MODE=0 -DGUEST_ALARM_VCPU=1 $(ALARM_DEFS_$(PLATFORM))
+endif

@@ -41,6 +41,14 @@ static inline void mmio_w32(uintptr_t a, uint32_t v)
 {
 	__asm__ __volatile__("str %w0, [%1]" : : "r"(v), "r"(a) : "memory");
 }
+static inline void mmio_w8(uintptr_t a, uint8_t v)
+{
+	__asm__ __volatile__("strb %w0, [%1]" : : "r"(v), "r"(a) : "memory");
+}
+static inline void mmio_w64(uintptr_t a, uint64_t v)
+{
+	__asm__ __volatile__("str %0, [%1]" : : "r"(v), "r"(a) : "memory");
+}
 static inline uint64_t mmio_r64(uintptr_t a)
 {
 	uint64_t v;

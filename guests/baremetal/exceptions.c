@@ -39,6 +39,17 @@ static void irq_dispatch(void)
 		else if (intid == INTID_UART)
 			uart_rx_irq();
 #endif
+#if GUEST_FLOOD_ROLE == FLOOD_ROLE_FLOOD
+		else if (intid == INTID_SGI_FLOOD)
+			flood_sgi(k);
+#elif GUEST_FLOOD_ROLE == FLOOD_ROLE_PEER
+		else if (intid == GUEST_FLOOD_IRQ)
+			flood_peer_doorbell();
+#endif
+#if GUEST_ALARM_ROLE
+		else if (intid == alarm_intid())
+			alarm_irq(k); /* may reset the VM from here (ALARM_ROLE_RESET) */
+#endif
 		gic_eoi(intid);
 	}
 }

@@ -135,6 +135,20 @@ void gic_spi_enable(unsigned intid, uint8_t prio)
 	mmio_w32(GICD_BASE + 0x100 + (intid / 32) * 4, 1u << (intid % 32));
 }
 
+/*
+ * GICD_IROUTER<n> (GICv3 §12.9.22), one 64-bit register per SPI at 0x6000 + 8n:
+ * IRM = 0 and the target's affinity; our vCPU k is Aff0 = k.
+ */
+void gic_spi_route(unsigned intid, unsigned vcpu)
+{
+	mmio_w64(GICD_BASE + 0x6000 + 8 * intid, vcpu);
+}
+
+void gic_dist_w32(unsigned off, uint32_t value)
+{
+	mmio_w32(GICD_BASE + off, value);
+}
+
 uint32_t gic_pending(unsigned k)
 {
 	return mmio_r32(vcpus[k].rd + GICR_SGI + GICR_ISPENDR0);

@@ -16,6 +16,7 @@
 #define GICD_ISPENDR 0x200
 #define GICD_ICPENDR 0x280
 #define GICD_IPRIORITYR 0x400
+#define GICD_ITARGETSR 0x800
 #define GICD_SGIR 0xf00
 #define GICD_CTLR_ENABLE_GRP0 1u
 
@@ -90,6 +91,17 @@ void gic_spi_enable(unsigned intid, uint8_t prio)
 {
 	set_priority(intid, prio);
 	mmio_w32(gicd(GICD_ISENABLER + 4 * (intid / 32)), 1u << (intid % 32));
+}
+
+/* GICD_ITARGETSR<n> (§4.3.12): one byte per INTID, bit k = CPU interface k (our vCPU k). */
+void gic_spi_route(unsigned intid, unsigned vcpu)
+{
+	mmio_w8(gicd(GICD_ITARGETSR + intid), (uint8_t)(1u << vcpu));
+}
+
+void gic_dist_w32(unsigned off, uint32_t value)
+{
+	mmio_w32(gicd(off), value);
 }
 
 uint32_t gic_pending(unsigned k)

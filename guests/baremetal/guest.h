@@ -68,12 +68,54 @@ extern struct latency latency;
 #ifndef GUEST_UART_RX
 #define GUEST_UART_RX 0
 #endif
+/*
+ * Interrupt isolation (flood.c): a 2-vCPU VM flooding Baohu with IPC
+ * notifications, SGIs and distributor writes, and the 1-vCPU peer sharing an
+ * object with it whose timer ticks must not suffer.
+ */
+#define FLOOD_ROLE_FLOOD 1
+#define FLOOD_ROLE_PEER 2
+#ifndef GUEST_FLOOD_ROLE
+#define GUEST_FLOOD_ROLE 0
+#endif
+#ifndef GUEST_FLOOD_PHASE_MS
+#define GUEST_FLOOD_PHASE_MS 1000 /* virtual time each flood phase lasts */
+#endif
+#ifndef GUEST_FLOOD_SHM
+#define GUEST_FLOOD_SHM 0x50000000UL
+#endif
+#ifndef GUEST_FLOOD_IRQ
+#define GUEST_FLOOD_IRQ 52 /* this VM's doorbell */
+#endif
+/*
+ * A passed-through device with a programmable delayed interrupt (alarm.c):
+ * the PL031 RTC (GUEST_ALARM_PL031) or the Cadence TTC (GUEST_ALARM_TTC), the
+ * platform's choice (guests/variants.mk). Roles: an SPI armed while vCPU 0 is
+ * off, and a VM reset from inside the device's interrupt handler.
+ */
+#define ALARM_ROLE_SPI_OFF 1
+#define ALARM_ROLE_RESET 2
+#ifndef GUEST_ALARM_ROLE
+#define GUEST_ALARM_ROLE 0
+#endif
+/* SPI_OFF: 0 route+enable, then arm; 1 arm, fire, route, enable; 2 arm, fire, enable, route.
+ * RESET: 0 reset with the device not acknowledged; 1 acknowledged at the device (no EOI either way). */
+#ifndef GUEST_ALARM_MODE
+#define GUEST_ALARM_MODE 0
+#endif
+#ifndef GUEST_ALARM_VCPU
+#define GUEST_ALARM_VCPU 0 /* RESET: the vCPU the interrupt is routed to */
+#endif
+#ifndef GUEST_BOOTLOG_SHM
+#define GUEST_BOOTLOG_SHM 0x50000000UL /* RESET: a shared-memory word outliving VM resets */
+#endif
 
 /* Interrupt IDs used by the guest. */
 #define INTID_SGI_PING 3      /* vCPU 0 -> secondaries, once they are online */
 #define INTID_BURST_FIRST 8   /* SGIs 8..15: the priority-order burst */
 #define INTID_VTIMER 27       /* EL1 virtual timer PPI (SBSA/virt board) */
 #define INTID_UART 33         /* PL011 on QEMU virt: SPI 1 */
+#define INTID_SGI_FLOOD 4     /* flood.c: the SGI storm towards a stalled vCPU */
 
 /* uart_rx.c (GUEST_UART_RX: a passthrough PL011 with its interrupt) */
 extern volatile uint32_t uart_rx_lines;
@@ -87,6 +129,23 @@ void ipc_ping(void);
 void ipc_intrude(void);
 /* gic.c: enable an SPI, delivered to this VM's vCPU 0 (the reset routing). */
 void gic_spi_enable(unsigned intid, uint8_t prio);
+/* gic.c: deliver an SPI to vCPU `vcpu` (GICD_IROUTER / GICD_ITARGETSR). */
+void gic_spi_route(unsigned intid, unsigned vcpu);
+/* gic.c: a 32-bit write to a distributor register (offsets common to GICv2 and GICv3). */
+void gic_dist_w32(unsigned off, uint32_t value);
+/* flood.c */
+void flood_main(void) __attribute__((noreturn));
+void flood_secondary(unsigned k) __attribute__((noreturn));
+void flood_sgi(unsigned k);
+void flood_peer_init(void);
+void flood_peer_timer(uint64_t now);
+void flood_peer_tick(uint32_t n);
+void flood_peer_doorbell(void);
+/* alarm.c */
+void alarm_main(void); /* returns where vCPU 0 should just tick */
+void alarm_secondary(unsigned k) __attribute__((noreturn));
+void alarm_irq(unsigned k);
+unsigned alarm_intid(void);
 
 /* State each vCPU's IRQ handler updates and its thread context consumes. */
 struct vcpu {

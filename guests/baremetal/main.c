@@ -37,6 +37,9 @@ static void after_tick(uint32_t n)
 		print("psci system_reset\n");
 		print("system_reset returned %d\n", psci(PSCI_SYSTEM_RESET, 0, 0, 0));
 	}
+#if GUEST_FLOOD_ROLE == FLOOD_ROLE_PEER
+	flood_peer_tick(n);
+#endif
 }
 
 /*
@@ -105,6 +108,14 @@ void boot_main(void)
 	boot_checks();
 	gic_dist_init();
 	cpu_setup(0);
+#if GUEST_FLOOD_ROLE == FLOOD_ROLE_FLOOD
+	flood_main();
+#elif GUEST_FLOOD_ROLE == FLOOD_ROLE_PEER
+	flood_peer_init();
+#endif
+#if GUEST_ALARM_ROLE
+	alarm_main();
+#endif
 #if GUEST_UART_RX
 	uart_rx_init();
 	print("uart rx ready\n");
@@ -134,5 +145,10 @@ void secondary_main(unsigned k, uint64_t ctx)
 	print("vcpu%u online\n", k);
 	dmb();
 	vcpus[k].online = 1;
+#if GUEST_FLOOD_ROLE == FLOOD_ROLE_FLOOD
+	flood_secondary(k);
+#elif GUEST_ALARM_ROLE
+	alarm_secondary(k);
+#endif
 	tick_loop(k);
 }

@@ -49,6 +49,10 @@ void timer_irq(unsigned k)
 		latency.samples++;
 	}
 #endif
+#if GUEST_FLOOD_ROLE == FLOOD_ROLE_PEER
+	if (k == 0)
+		flood_peer_timer(now);
+#endif
 	if (next <= now)
 		next = now + period;
 	sysreg_write(cntv_cval_el0, next);

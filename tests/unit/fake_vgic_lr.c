@@ -1,5 +1,6 @@
 /* Host fakes for the vGIC tests: per-pCPU list registers in arrays, plus cpu and GIC stand-ins. */
 #include <string.h>
+#include "arch.h"
 #include "fake_vgic_lr.h"
 #include "gic.h"
 #include "platform.h"
@@ -24,7 +25,7 @@ irqid_t fake_edge_irq;
 bool fake_edge_on;
 unsigned fake_edge_calls;
 
-static struct cpu fake_cpus[PLATFORM_MAX_CPUS];
+struct cpu cpu_table[PLATFORM_MAX_CPUS];
 
 const struct platform platform = {
     .name = "fake",
@@ -97,7 +98,24 @@ void vgic_lr_read(uint32_t idx, struct vgic_lr *lr)
     fake_lr_accesses++;
     *lr = fake_lrs[idx];
 }
-void vgic_lr_clear(uint32_t idx) { memset(&fake_lrs[idx], 0, sizeof(fake_lrs[idx])); }
+void vgic_lr_write_hw_pending(uint32_t idx, irqid_t intid, uint8_t priority, bool group1)
+{
+    struct vgic_lr lr = {.intid = intid, .hw_intid = intid, .priority = priority,
+                         .pending = true, .hw = true, .group1 = group1};
+    vgic_lr_write(idx, &lr);
+}
+void vgic_lr_write_sgi(uint32_t idx, irqid_t intid, uint8_t priority, bool group1, uint8_t source,
+                       bool eoi)
+{
+    struct vgic_lr lr = {.intid = intid, .priority = priority, .pending = true, .group1 = group1,
+                         .source = source, .eoi = eoi};
+    vgic_lr_write(idx, &lr);
+}
+void vgic_lr_clear(uint32_t idx)
+{
+    fake_lr_accesses++;
+    memset(&fake_lrs[idx], 0, sizeof(fake_lrs[idx]));
+}
 /* ELRSR | EISR: an invalid LR is empty, or EOI-signalled if it had EOI set. */
 uint32_t vgic_lr_done(void)
 {
@@ -115,11 +133,6 @@ void vgic_lr_reset_cpu(void)
 }
 
 /* cpu.h */
-struct cpu *cpu_current(void)
-{
-    fake_cpus[fake_current_cpu].id = fake_current_cpu;
-    return &fake_cpus[fake_current_cpu];
-}
 
 bool cpu_msg_send(cpuid_t target, enum cpu_msg_kind kind)
 {
@@ -174,3 +187,6 @@ bool gic_irq_is_active(irqid_t intid)
     (void)intid;
     return false;
 }
+
+/* arch.h */
+cpuid_t arch_cpu_id(void) { return fake_current_cpu; }

@@ -1,4 +1,5 @@
 /* The virtual GIC's interrupt state machine: pending state, priorities and list-register scheduling. */
+#include "arch.h"
 #include "cpu.h"
 #include "gic.h"
 #include "vgic.h"
@@ -35,16 +36,15 @@ struct kicks {
     uint32_t cpus;
 };
 
-static void kicks_send(const struct kicks *k)
+static inline void kicks_send(const struct kicks *k)
 {
-    for (cpuid_t c = 0; c < PLATFORM_MAX_CPUS; c++)
-        if (k->cpus & (1u << c))
-            cpu_msg_send(c, CPU_MSG_VIRQ);
+    for (uint32_t m = k->cpus; m; m &= m - 1)
+        cpu_msg_send((cpuid_t)__builtin_ctz(m), CPU_MSG_VIRQ);
 }
 
 static bool on_this_cpu(const struct vcpu *v)
 {
-    return v->cpu == cpu_current()->id;
+    return v->cpu == arch_cpu_id();
 }
 
 static bool is_sgi(const struct virq *v)
@@ -114,17 +114,24 @@ static void vcpu_dirty(struct vcpu *vcpu, struct kicks *k)
  * destination changed; the vCPU it now waits on is told. */
 static void waiting_update(struct vcpu *bank, struct virq *v, struct kicks *k)
 {
+    bool waits = v->pending && v->lr == VGIC_NO_LR;
+    if (!waits && v->waiting_on == VGIC_NO_VCPU)
+        return;
     struct vm *vm = bank->vm;
     struct vcpu *dest = dest_of(bank, v);
-    uint8_t want = (v->pending && v->lr == VGIC_NO_LR) ? (uint8_t)dest->id : VGIC_NO_VCPU;
+    uint8_t want = waits ? (uint8_t)dest->id : VGIC_NO_VCPU;
     if (want == v->waiting_on)
         return;
     uint32_t word = v->intid / 32, bit = 1u << (v->intid % 32);
-    if (v->waiting_on != VGIC_NO_VCPU)
-        vm->vcpus[v->waiting_on].arch.vgic.waiting[word] &= ~bit;
+    if (v->waiting_on != VGIC_NO_VCPU) {
+        struct vgic_cpu *old = &vm->vcpus[v->waiting_on].arch.vgic;
+        old->waiting[word] &= ~bit;
+        old->waiting_count--;
+    }
     v->waiting_on = want;
     if (want != VGIC_NO_VCPU) {
         dest->arch.vgic.waiting[word] |= bit;
+        dest->arch.vgic.waiting_count++;
         vcpu_dirty(dest, k);
     }
 }
@@ -160,9 +167,10 @@ static void lr_write(struct vcpu *vcpu, uint32_t idx, const struct vgic_lr *lr)
     vcpu->arch.vgic.stats.lr_writes++;
 }
 
-static void lr_put(struct vcpu *vcpu, uint32_t idx, struct virq *v, struct kicks *k)
+static inline void lr_put(struct vcpu *vcpu, uint32_t idx, struct virq *v, struct kicks *k)
 {
     struct vgic_cpu *c = &vcpu->arch.vgic;
+    c->stats.delivered++;
     if (is_sgi(v) && v->sgi_sources) {
         v->lr_source = lowest_bit(v->sgi_sources);
         v->sgi_sources &= (uint8_t)~(1u << v->lr_source);
@@ -173,7 +181,8 @@ static void lr_put(struct vcpu *vcpu, uint32_t idx, struct virq *v, struct kicks
     c->lr_used |= 1u << idx;
     struct vgic_lr lr = lr_of(v);
     lr_write(vcpu, idx, &lr);
-    waiting_update(vcpu, v, k);
+    if (v->waiting_on != VGIC_NO_VCPU)
+        waiting_update(vcpu, v, k);
 }
 
 /* Take `v` out of LR `idx`; it stays pending in software if it was. */
@@ -247,8 +256,9 @@ static void req_apply(struct virq *v)
 }
 
 /* Fold what the guest did with LR `i` back into its virq, apply what others
- * asked for meanwhile, and keep, rewrite or release the LR. */
-static void lr_sync(struct vcpu *vcpu, uint32_t i, struct kicks *k)
+ * asked for meanwhile, and keep, rewrite or release the LR. `done`: the
+ * status registers say the guest has finished with it (nothing to read). */
+static void lr_sync(struct vcpu *vcpu, uint32_t i, bool done, struct kicks *k)
 {
     struct vgic_cpu *c = &vcpu->arch.vgic;
     struct virq *v = virq_of(vcpu, c->lr_intid[i]);
@@ -257,12 +267,34 @@ static void lr_sync(struct vcpu *vcpu, uint32_t i, struct kicks *k)
         c->lr_used &= ~(1u << i);
         return;
     }
-    struct vgic_lr lr;
-    vgic_lr_read(i, &lr);
-    v->pending = lr.pending;
-    v->active = lr.active;
-    if (lr.hw && !lr.pending && !lr.active)
-        v->hw_intid = 0; /* the guest deactivated it, and with HW=1 the physical one */
+    struct vgic_lr lr = {0};
+    if (done) {
+        /* Invalid now: deactivated by the guest, and with HW=1 the physical
+         * interrupt with it (an HW LR holds hw_intid exactly when linked). */
+        v->pending = v->active = false;
+        v->hw_intid = 0;
+        if (!v->req) {
+            if (is_sgi(v) && v->sgi_sources && deliverable(vcpu, v)) {
+                /* The next source's instance takes the LR over (a
+                 * cross-vCPU IPI that came while the last one was being
+                 * handled: the common case). */
+                v->lr_source = lowest_bit(v->sgi_sources);
+                v->sgi_sources &= (uint8_t)~(1u << v->lr_source);
+                v->pending = true;
+                c->stats.lr_writes++;
+                vgic_lr_write_sgi(i, v->intid, v->priority, v->group1, v->lr_source,
+                                  v->sgi_sources != 0);
+            } else {
+                lr_release(vcpu, i, v, k);
+            }
+            return;
+        }
+        lr.intid = v->intid;
+    } else {
+        vgic_lr_read(i, &lr);
+        v->pending = lr.pending;
+        v->active = lr.active;
+    }
     if (v->req)
         req_apply(v);
     if (is_sgi(v) && !v->pending && (v->sgi_sources & (1u << v->lr_source))) {
@@ -280,7 +312,7 @@ static void lr_sync(struct vcpu *vcpu, uint32_t i, struct kicks *k)
         lr_release(vcpu, i, v, k);
     } else {
         struct vgic_lr want = lr_of(v);
-        if (want.pending != lr.pending || want.active != lr.active || want.hw != lr.hw ||
+        if (done || want.pending != lr.pending || want.active != lr.active || want.hw != lr.hw ||
             want.priority != lr.priority || want.group1 != lr.group1 || want.eoi != lr.eoi)
             lr_write(vcpu, i, &want);
     }
@@ -310,6 +342,8 @@ static struct virq *best_waiting(struct vcpu *vcpu)
 {
     struct vgic_cpu *c = &vcpu->arch.vgic;
     struct virq *best = NULL;
+    if (!c->waiting_count)
+        return NULL;
     for (uint32_t w = 0; w < VGIC_WORDS; w++) {
         uint32_t m = c->waiting[w];
         while (m) {
@@ -413,33 +447,43 @@ static void maintenance_set(struct vcpu *vcpu, uint32_t flags)
     }
 }
 
-void vgic_flush(struct vcpu *vcpu)
+/* The part of a flush that has something to do (kept out of line so that
+ * the common exit with nothing new pays no register saves for it). */
+static __attribute__((noinline)) void flush_changes(struct vcpu *vcpu)
 {
     struct vgic_cpu *c = &vcpu->arch.vgic;
-    c->stats.flushes++;
-    /* Nothing new, and no LR the guest has finished with: no lock, no LR.
-     * A change made after this read is posted with CPU_MSG_VIRQ, whose IPI
-     * takes the guest straight back out. */
-    if (!__atomic_load_n(&c->dirty, __ATOMIC_ACQUIRE) &&
-        (!c->lr_used || !(vgic_lr_done() & c->lr_used))) {
-        c->stats.flushes_idle++;
-        return;
-    }
     struct vgic_dist *d = &vcpu->vm->arch.vgic;
     struct kicks k = {0};
     spin_lock(&d->lock);
     __atomic_store_n(&c->dirty, false, __ATOMIC_RELAXED);
     if (c->req_priv)
         priv_reqs_apply(vcpu, &k);
-    for (uint32_t m = c->lr_used; m; m &= m - 1)
-        lr_sync(vcpu, (uint32_t)__builtin_ctz(m), &k);
+    uint32_t done = c->lr_used ? vgic_lr_done() & c->lr_used : 0;
+    for (uint32_t m = c->lr_used; m; m &= m - 1) {
+        uint32_t i = (uint32_t)__builtin_ctz(m);
+        lr_sync(vcpu, i, (done >> i) & 1, &k);
+    }
     bool waiting = lrs_fill(vcpu, &k);
     uint32_t maint = maintenance_for(vcpu, waiting);
     /* Every disable that waited for this vCPU's LRs has now taken effect. */
-    __atomic_store_n(&c->rwp, false, __ATOMIC_RELEASE);
+    if (__atomic_load_n(&c->rwp, __ATOMIC_RELAXED))
+        __atomic_store_n(&c->rwp, false, __ATOMIC_RELEASE);
     spin_unlock(&d->lock);
     maintenance_set(vcpu, maint);
     kicks_send(&k);
+}
+
+void vgic_flush(struct vcpu *vcpu)
+{
+    struct vgic_cpu *c = &vcpu->arch.vgic;
+    /* Nothing new, and no LR the guest has finished with: no lock, no LR.
+     * A change made after this read is posted with CPU_MSG_VIRQ, whose IPI
+     * takes the guest straight back out. */
+    if (!__atomic_load_n(&c->dirty, __ATOMIC_ACQUIRE) &&
+        (!c->lr_used || !(vgic_lr_done() & c->lr_used)))
+        return;
+    c->stats.flushes++;
+    flush_changes(vcpu);
 }
 
 void vgic_maintenance(struct vcpu *vcpu)
@@ -449,12 +493,35 @@ void vgic_maintenance(struct vcpu *vcpu)
     vgic_flush(vcpu);
 }
 
+/* The fast way in for an interrupt that just became pending for a vCPU
+ * running on this pCPU: straight into a free LR, when nothing else waits
+ * (so priority order cannot be broken) and it may be signalled now. The
+ * flush on the way out then finds nothing to do. */
+static inline bool lr_put_now(struct vcpu *bank, struct virq *v, struct kicks *k)
+{
+    struct vcpu *dest = dest_of(bank, v);
+    struct vgic_cpu *c = &dest->arch.vgic;
+    if (c->waiting_count || !on_this_cpu(dest) || dest->state != VCPU_ON || !deliverable(dest, v))
+        return false;
+    uint32_t idx = lr_find_free(c);
+    if (idx == VGIC_NO_LR) {
+        /* LRs the guest has finished with since the last flush are free
+         * once synced (this is their pCPU). */
+        for (uint32_t m = vgic_lr_done() & c->lr_used; m; m &= m - 1)
+            lr_sync(dest, (uint32_t)__builtin_ctz(m), true, k);
+        idx = lr_find_free(c);
+        if (idx == VGIC_NO_LR || c->waiting_count)
+            return false;
+    }
+    lr_put(dest, idx, v, k);
+    return true;
+}
+
 /* Make `v` pending from `source` (SGIs); `hw` is the physical INTID now
  * active for it, or 0. Already pending: nothing changes and nobody is told. */
 static void pend_locked(struct vcpu *bank, struct virq *v, irqid_t hw, uint32_t source,
                         struct kicks *k)
 {
-    dest_of(bank, v)->arch.vgic.stats.injected++;
     if (is_sgi(v)) {
         uint8_t bit = (uint8_t)(1u << (source & 7));
         if (v->sgi_sources & bit)
@@ -464,7 +531,8 @@ static void pend_locked(struct vcpu *bank, struct virq *v, irqid_t hw, uint32_t 
             vcpu_dirty(holder_of(bank, v), k); /* merged at its flush */
         } else {
             v->pending = true;
-            waiting_update(bank, v, k);
+            if (!lr_put_now(bank, v, k))
+                waiting_update(bank, v, k);
         }
         return;
     }
@@ -486,7 +554,7 @@ static void pend_locked(struct vcpu *bank, struct virq *v, irqid_t hw, uint32_t 
     else if (hw && hw != v->hw_intid)
         gic_deactivate(hw);
     v->pending = true;
-    if (!was)
+    if (!was && !lr_put_now(bank, v, k))
         waiting_update(bank, v, k);
 }
 
@@ -509,9 +577,57 @@ void vgic_inject(struct vcpu *vcpu, irqid_t intid)
     inject(vcpu, intid, 0);
 }
 
+/* The timer's path: a PPI of the vCPU running here that is idle in every
+ * sense (not pending, active, in an LR or asked about), nothing else
+ * waiting, a free LR. Everything else takes the general path. */
+static bool inject_ppi_fast(struct vcpu *vcpu, irqid_t intid)
+{
+    struct vgic_cpu *c = &vcpu->arch.vgic;
+    struct vgic_dist *d = &vcpu->vm->arch.vgic;
+    struct virq *v = &c->priv[intid];
+    bool done = false;
+    spin_lock(&d->lock);
+    uint32_t idx = v->lr;
+    bool idle;
+    if (idx != VGIC_NO_LR) {
+        /* A periodic timer often finds its previous instance still in its
+         * LR, completed by the guest since the last exit (and with HW=1 the
+         * physical one deactivated): the new instance takes that LR over. */
+        idle = (vgic_lr_done() >> idx) & 1;
+    } else {
+        uint32_t free = ~c->lr_used & (c->lr_count >= 32 ? ~0u : (1u << c->lr_count) - 1);
+        idx = free ? (uint32_t)__builtin_ctz(free) : VGIC_NO_LR;
+        idle = free && !v->pending && !v->active;
+    }
+    bool group1 = v->group1;
+    if (idle && !c->waiting_count && !v->req && !v->hw_pending && v->enabled &&
+        (group1 ? d->enabled_grp1 : d->enabled_grp0)) {
+        v->pending = true;
+        v->active = false;
+        v->hw_intid = intid;
+        v->lr = (uint8_t)idx;
+        v->holder = (uint8_t)vcpu->id;
+        c->lr_intid[idx] = intid;
+        c->lr_used |= 1u << idx;
+        c->stats.delivered++;
+        vgic_lr_write_hw_pending(idx, intid, v->priority, group1);
+        done = true;
+    }
+    spin_unlock(&d->lock);
+    return done;
+}
+
 void vgic_inject_hw(struct vcpu *vcpu, irqid_t intid)
 {
     inject(vcpu, intid, intid);
+}
+
+bool vgic_inject_timer(struct vcpu *vcpu, irqid_t intid)
+{
+    if (inject_ppi_fast(vcpu, intid))
+        return true;
+    inject(vcpu, intid, intid);
+    return false;
 }
 
 void vgic_sgi_send(struct vcpu *sender, uint32_t targets, irqid_t intid, uint32_t source)
@@ -569,6 +685,7 @@ static void vcpu_state_reset(struct vcpu *vcpu)
         virq_reset(&c->priv[i], i);
     for (uint32_t w = 0; w < VGIC_WORDS; w++)
         c->waiting[w] = 0;
+    c->waiting_count = 0;
     c->req_priv = 0;
     c->rwp = false;
     c->dirty = true;
@@ -713,8 +830,11 @@ void vgic_vcpu_reset(struct vcpu *vcpu)
     for (uint32_t w = 0; w < VGIC_WORDS; w++)
         spis[w] = c->waiting[w];
     vcpu_state_reset(vcpu);
-    for (uint32_t w = 1; w < VGIC_WORDS; w++)
+    for (uint32_t w = 1; w < VGIC_WORDS; w++) {
         c->waiting[w] = spis[w];
+        for (uint32_t m = spis[w]; m; m &= m - 1) /* no libgcc popcount here */
+            c->waiting_count++;
+    }
     c->lr_count = vgic_lr_count();
     if (c->lr_count > VGIC_MAX_LRS)
         c->lr_count = VGIC_MAX_LRS;

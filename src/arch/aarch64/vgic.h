@@ -49,9 +49,8 @@ struct virq {
 };
 
 struct vgic_cpu_stats {
-    uint64_t injected;     /* interrupts made pending for this vCPU */
-    uint64_t flushes;      /* vgic_flush calls */
-    uint64_t flushes_idle; /* ... that found nothing to do */
+    uint64_t delivered;    /* interrupts put in its list registers */
+    uint64_t flushes;      /* vgic_flush calls that had something to do */
     uint64_t lr_writes;
 };
 
@@ -61,6 +60,7 @@ struct vgic_cpu {
     uint32_t lr_used;               /* bit per LR that holds an interrupt */
     irqid_t lr_intid[VGIC_MAX_LRS]; /* which INTID each used LR holds */
     uint32_t waiting[VGIC_WORDS];   /* pending for this vCPU, not in an LR: bit per INTID */
+    uint32_t waiting_count;         /* bits set in `waiting` */
     uint32_t req_priv;              /* private INTIDs (not in an LR) with a request */
     bool dirty;                     /* something changed for it since its last flush */
     bool rwp;                       /* a disable waits for its flush (GICD/GICR_CTLR.RWP) */
@@ -94,6 +94,9 @@ void vgic_inject(struct vcpu *vcpu, irqid_t intid);
  * SPI): pend the same virtual INTID with the HW link so the guest's deactivation
  * deactivates the physical one. Runs on vcpu->cpu. */
 void vgic_inject_hw(struct vcpu *vcpu, irqid_t intid);
+/* The same for a timer PPI of the vCPU running here; true if it went
+ * straight into a list register, so the exit needs no flush for it. */
+bool vgic_inject_timer(struct vcpu *vcpu, irqid_t intid);
 /* SGI `intid` from `sender` to every vCPU of its VM in `targets` (bit = vCPU
  * index); `source` is the sender's CPU number as GICv2 reports it (0 on GICv3). */
 void vgic_sgi_send(struct vcpu *sender, uint32_t targets, irqid_t intid, uint32_t source);

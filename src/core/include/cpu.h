@@ -2,9 +2,11 @@
 #ifndef BAOHU_CPU_H
 #define BAOHU_CPU_H
 
+#include "platform.h"
 #include "types.h"
 
 struct vcpu;
+cpuid_t arch_cpu_id(void);
 
 /*
  * A request is a flag per kind, not a message in a queue: posting a kind
@@ -20,10 +22,11 @@ enum cpu_msg_kind {
     CPU_MSG_KINDS,
 };
 
+/* Each counter is written by its own CPU only. */
 struct cpu_stats {
-    uint64_t msgs_posted;   /* requests posted to this CPU */
-    uint64_t ipis_raised;   /* physical IPIs raised for them (<= msgs_posted) */
-    uint64_t msgs_handled;  /* request sets taken by this CPU */
+    uint64_t msgs_posted;   /* requests this CPU posted to others */
+    uint64_t ipis_raised;   /* physical IPIs it raised for them (<= msgs_posted) */
+    uint64_t msgs_handled;  /* request sets it took */
 };
 
 struct cpu {
@@ -33,8 +36,19 @@ struct cpu {
     struct cpu_stats stats;
 };
 
-struct cpu *cpu_current(void);
-struct cpu *cpu_by_id(cpuid_t id);
+/* Indexed by cpuid_t (defined in cpu.c). */
+extern struct cpu cpu_table[PLATFORM_MAX_CPUS];
+
+static inline struct cpu *cpu_by_id(cpuid_t id)
+{
+    return &cpu_table[id];
+}
+
+/* On every exit: inline, one system-register read and an index. */
+static inline struct cpu *cpu_current(void)
+{
+    return &cpu_table[arch_cpu_id()];
+}
 /* Post `kind` to `target`; raises the IPI only on the kind's 0->1 transition.
  * Never waits. True if an IPI was raised. */
 bool cpu_msg_send(cpuid_t target, enum cpu_msg_kind kind);
