@@ -23,7 +23,7 @@ noreturn void arch_frame_enter(struct trap_frame *frame);
  *  BSU   (11:10 = 01) barriers are upgraded to inner shareable for the same reason.
  *  TSC   (19) SMC traps: the guest's only firmware is Baohu's PSCI emulation.
  *  TIDCP (20) implementation-defined system registers trap (they may control
- *             shared hardware); Baohu reports such an access as a fault.
+ *             shared hardware); the guest gets UNDEFINED (traps.c).
  *  TACR  (21) ACTLR_EL1 traps for the same reason; emulated as RAZ/WI.
  *  RW    (31) EL1 is AArch64.
  *  TWI/TWE stay 0: the pCPU belongs to this vCPU, so WFI idles natively
@@ -72,6 +72,8 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
     v->arch.vmpidr = (1ull << 31) | v->id;
     sysreg_write(vmpidr_el2, v->arch.vmpidr);
 
+    /* HCR_EL2 again: no virtual SError (VSE, inject.c) of a previous run stays pending. */
+    sysreg_write(hcr_el2, HCR_EL2_VALUE);
     sysreg_write(sctlr_el1, SCTLR_EL1_RESET);
     sysreg_write(ttbr0_el1, 0);
     sysreg_write(ttbr1_el1, 0);
