@@ -20,16 +20,18 @@ bool fault_log_record(struct fault_log *l, uint64_t now_ns, bool always, uint64_
     bool full = false;
     sum->count = 0;
     spin_lock(&l->lock);
-    l->total++;
     if (always || l->full < FAULT_LOG_FULL) {
-        /* Whatever was held back is told first, so the lines stay in order. */
+        /* Whatever was held back is told first, so the lines stay in
+         * order (its total not counting this fault yet). */
         if (l->unreported)
             take_summary(l, now_ns, sum);
+        l->total++;
         if (l->full < FAULT_LOG_FULL)
             l->full++;
         l->last_line_ns = now_ns;
         full = true;
     } else {
+        l->total++;
         if (!l->unreported)
             l->since_ns = now_ns;
         __atomic_store_n(&l->unreported, l->unreported + 1, __ATOMIC_RELAXED);
