@@ -57,6 +57,20 @@
 #define GUEST_IPC_DOORBELL 0x90100000UL
 #endif
 
+/*
+ * Fault probes (faults.c, configs/<platform>/guest-faults.c): 1 = for each
+ * fault class, check the exception the guest receives, then 1000 faults in a
+ * row; 2 = fault with stvec outside the partition (the VM must be stopped).
+ */
+#define FAULT_ROLE_PROBE 1
+#define FAULT_ROLE_VECTOR 2
+#ifndef GUEST_FAULT_ROLE
+#define GUEST_FAULT_ROLE 0
+#endif
+#ifndef GUEST_FAULT_IRQC
+#define GUEST_FAULT_IRQC 0xc000000UL /* the emulated interrupt controller: PLIC (or APLIC) */
+#endif
+
 /* Interrupt identities in the AIA variant: MSI IPI, and wired or virtual
  * sources under their source id (RTC, IPC doorbell; both below 64). */
 #define EIID_IPI 1u
@@ -117,6 +131,10 @@ void plic_source_enable(unsigned src);
 
 /* trap.c: an external interrupt source (PLIC source or its AIA EIID). */
 void source_irq(unsigned k, unsigned src);
+
+/* faults.c: the probe's trap hook (1: taken; frame[0] is where to return). */
+void fault_main(void);
+int fault_probe_trap(uint64_t *frame, uint64_t cause);
 
 /* ipc.c */
 void ipc_init(void);

@@ -20,3 +20,11 @@ GUEST_DEFS_ipc-ping := -DGUEST_NAME='\"app\"' -DGUEST_IPC_ROLE=1 -DGUEST_IPC_SHM
 GUEST_DEFS_ipc-intruder := -DGUEST_NAME='\"intruder\"' -DGUEST_IPC_ROLE=3 -DGUEST_HOSTILE_AFTER=2 -DGUEST_HOSTILE_ADDR=0x90000000UL
 GUEST_DEFS_ipc-pong-aia := $(GUEST_DEFS_ipc-pong) -DGUEST_AIA=1
 GUEST_DEFS_ipc-ping-aia := $(GUEST_DEFS_ipc-ping) -DGUEST_AIA=1
+# Fault probes (configs/*/guest-faults.c, guests/baremetal-riscv64/faults.c): every fault class
+# gets the documented exception and the VM goes on; a VM whose stvec is outside its partition is
+# stopped. The emulated interrupt controller is the probe's device: the PLIC, or the APLIC.
+FAULT_IRQC_qemu-riscv64-virt := 0xc000000UL
+FAULT_IRQC_qemu-riscv64-virt-aia := 0xd000000UL
+GUEST_VARIANTS += fault-probe fault-vector
+GUEST_DEFS_fault-probe := -DGUEST_NAME='\"probe\"' -DGUEST_FAULT_ROLE=1 -DGUEST_FAULT_IRQC=$(FAULT_IRQC_$(PLATFORM))
+GUEST_DEFS_fault-vector := -DGUEST_NAME='\"vector\"' -DGUEST_FAULT_ROLE=2
