@@ -34,6 +34,26 @@
 #ifndef GUEST_RTC_IRQ
 #define GUEST_RTC_IRQ 0
 #endif
+/* Interrupt-delivery tests (irqtest.c): the RTC armed while vCPU 0 is off
+ * (HSM hart_stop) goes to vCPU 1, then to the stopped vCPU 0 once it is
+ * started again; an SBI SRST reboot from inside the RTC handler; a 2-vCPU
+ * VM flooding a peer with IPC notifies and itself with SBI IPIs; the peer
+ * measuring its largest gap between ticks. */
+#ifndef GUEST_IRQ_HSM
+#define GUEST_IRQ_HSM 0
+#endif
+#ifndef GUEST_IRQ_RESET
+#define GUEST_IRQ_RESET 0
+#endif
+#ifndef GUEST_FLOOD
+#define GUEST_FLOOD 0
+#endif
+#ifndef GUEST_FLOOD_MS
+#define GUEST_FLOOD_MS 3000
+#endif
+#ifndef GUEST_TICK_GAP
+#define GUEST_TICK_GAP 0
+#endif
 
 /* Use the AIA (interrupt files, APLIC) instead of SBI IPIs and the PLIC. */
 #ifndef GUEST_AIA
@@ -122,15 +142,37 @@ void timer_irq(unsigned k);
 void smp_boot(void);
 void rtc_test(void);
 void rtc_event(unsigned k);
+uint64_t rtc_time(void);
+void rtc_alarm(uint64_t at_ns);
+void rtc_irq_on(void);
+void rtc_ack(void);
 void imsic_init(void);
+void imsic_enable(unsigned eiid, int on);
 void imsic_send(unsigned k, unsigned eiid);
 void imsic_irq(unsigned k);
 void plic_irq(unsigned k);
 void aplic_source_enable(unsigned src, unsigned sm);
+void aplic_source_target(unsigned src, unsigned k);
 void plic_source_enable(unsigned src);
+void plic_source_priority(unsigned src, unsigned prio);
+void plic_source_route(unsigned src, unsigned k, int on);
+void plic_complete(unsigned k, unsigned src);
 
-/* trap.c: an external interrupt source (PLIC source or its AIA EIID). */
-void source_irq(unsigned k, unsigned src);
+/* trap.c: an external interrupt source (PLIC source or its AIA EIID);
+ * 0 if it stays claimed. */
+int source_irq(unsigned k, unsigned src);
+
+/* irqtest.c */
+void irq_hsm_boot(void) __attribute__((noreturn));
+void irq_hsm_secondary(unsigned k) __attribute__((noreturn));
+void irq_reset_boot(void);
+void irqtest_rtc(unsigned k);
+void flood_boot(void) __attribute__((noreturn));
+void flood_secondary(unsigned k) __attribute__((noreturn));
+void ticker_init(void);
+int ticker_doorbell(unsigned k, unsigned src);
+void ticker_tick(uint32_t n);
+void tick_loop(unsigned k) __attribute__((noreturn));
 
 /* faults.c: the probe's trap hook (1: taken; frame[0] is where to return). */
 void fault_main(void);

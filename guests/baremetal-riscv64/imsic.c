@@ -20,9 +20,20 @@ void imsic_init(void)
 {
 	ireg_write(IMSIC_EITHRESHOLD, 0);
 	ireg_write(IMSIC_EIE0, (1ull << EIID_IPI) | (1ull << EIID_RTC) |
-			       (GUEST_IPC_ROLE ? 1ull << EIID_IPC : 0));
+			       (GUEST_IPC_ROLE || GUEST_TICK_GAP ? 1ull << EIID_IPC : 0));
 	ireg_write(IMSIC_EIDELIVERY, 1);
 	csr_set(sie, 1u << IRQ_SEI);
+}
+
+/* One identity (below 64) on or off in eie0 (§3.8.4): a masked one still
+ * becomes pending, and fires once enabled again. */
+void imsic_enable(unsigned eiid, int on)
+{
+	CSR_WRITE(0x150, IMSIC_EIE0);
+	if (on)
+		__asm__ __volatile__("csrs 0x151, %0" : : "r"(1ull << eiid) : "memory");
+	else
+		__asm__ __volatile__("csrc 0x151, %0" : : "r"(1ull << eiid) : "memory");
 }
 
 /* An MSI is a store of its identity to the target's seteipnum_le (offset 0, §3.5). */

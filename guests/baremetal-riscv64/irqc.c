@@ -37,14 +37,45 @@ void aplic_source_enable(unsigned src, unsigned sm)
 	mmio_w32(APLIC_SETIENUM, src);
 }
 
-/* Claim, handle, complete until nothing is left (PLIC spec §8, §9). */
+void plic_source_priority(unsigned src, unsigned prio)
+{
+	mmio_w32(PLIC_PRIORITY(src), prio);
+}
+
+/* Source `src` on or off in hart k's S context (the PLIC's per-context
+ * enable bits, spec §6: a source goes to every context that enables it). */
+void plic_source_route(unsigned src, unsigned k, int on)
+{
+	unsigned ctx = 2 * k + 1;
+	uint32_t en = mmio_r32(PLIC_ENABLE(ctx, src));
+
+	if (on)
+		en |= 1u << (src % 32);
+	else
+		en &= ~(1u << (src % 32));
+	mmio_w32(PLIC_ENABLE(ctx, src), en);
+}
+
+/* The source this hart's target in the APLIC (§4.5.16), EIID = source id. */
+void aplic_source_target(unsigned src, unsigned k)
+{
+	mmio_w32(APLIC_TARGET(src), (k << 18) | src);
+}
+
+void plic_complete(unsigned k, unsigned src)
+{
+	mmio_w32(PLIC_CLAIM(2 * k + 1), src);
+}
+
+/* Claim, handle, complete until nothing is left (PLIC spec §8, §9); a
+ * handler may keep its source claimed and complete it later. */
 void plic_irq(unsigned k)
 {
 	unsigned ctx = 2 * k + 1;
 	uint32_t src;
 
 	while ((src = mmio_r32(PLIC_CLAIM(ctx))) != 0) {
-		source_irq(k, src);
-		mmio_w32(PLIC_CLAIM(ctx), src);
+		if (source_irq(k, src))
+			mmio_w32(PLIC_CLAIM(ctx), src);
 	}
 }

@@ -32,7 +32,7 @@ static void after_tick(uint32_t n)
  * clear: WFI still wakes on a pending, enabled interrupt (RISC-V priv.
  * §3.3.3), so one arriving between the check and the WFI is not slept through.
  */
-static void __attribute__((noreturn)) tick_loop(unsigned k)
+void tick_loop(unsigned k)
 {
 	struct vcpu *v = &vcpus[k];
 	uint32_t ticks = 0, pings = 0, rtc = 0;
@@ -48,6 +48,8 @@ static void __attribute__((noreturn)) tick_loop(unsigned k)
 		for (; rtc != v->rtc; rtc++)
 			print("vcpu%u rtc alarm irq %u\n", k, 11u);
 		while (ticks != v->ticks) {
+			if (GUEST_TICK_GAP && k == 0)
+				ticker_tick(ticks + 1);
 			print("vcpu%u tick %u\n", k, ++ticks);
 			if (k == 0)
 				after_tick(ticks);
@@ -77,6 +79,14 @@ void boot_main(void)
 	if (GUEST_AIA)
 		imsic_init();
 	boot_checks();
+	if (GUEST_IRQ_HSM)
+		irq_hsm_boot();
+	if (GUEST_FLOOD)
+		flood_boot();
+	if (GUEST_IRQ_RESET)
+		irq_reset_boot();
+	if (GUEST_TICK_GAP)
+		ticker_init();
 	if (GUEST_SMP)
 		smp_boot();
 	if (GUEST_RTC_IRQ)
@@ -109,5 +119,9 @@ void secondary_main(unsigned k, uint64_t opaque)
 	print("vcpu%u online\n", k);
 	fence();
 	vcpus[k].online = 1;
+	if (GUEST_IRQ_HSM)
+		irq_hsm_secondary(k);
+	if (GUEST_FLOOD)
+		flood_secondary(k);
 	tick_loop(k);
 }

@@ -20,21 +20,42 @@
  * first MSI goes out (AIA §4.7): only an armed alarm counts. */
 static volatile uint32_t armed;
 
+/* TIME_LOW latches TIME_HIGH (nanoseconds). */
+uint64_t rtc_time(void)
+{
+	uint64_t now = mmio_r32(RTC_BASE + RTC_TIME_LOW);
+
+	return now | (uint64_t)mmio_r32(RTC_BASE + RTC_TIME_HIGH) << 32;
+}
+
+/* ALARM_LOW arms with the high half written first. */
+void rtc_alarm(uint64_t at_ns)
+{
+	mmio_w32(RTC_BASE + RTC_ALARM_HIGH, (uint32_t)(at_ns >> 32));
+	mmio_w32(RTC_BASE + RTC_ALARM_LOW, (uint32_t)at_ns);
+}
+
+/* The device's interrupt line: enabled, and lowered. */
+void rtc_irq_on(void)
+{
+	mmio_w32(RTC_BASE + RTC_IRQ_ENABLED, 1);
+}
+
+void rtc_ack(void)
+{
+	mmio_w32(RTC_BASE + RTC_CLEAR_INTERRUPT, 1);
+}
+
 static void rtc_arm(uint64_t delay_ns)
 {
 	armed = 1;
-	/* TIME_LOW latches TIME_HIGH; ALARM_LOW arms with the high half written first. */
-	uint64_t now = mmio_r32(RTC_BASE + RTC_TIME_LOW);
-	now |= (uint64_t)mmio_r32(RTC_BASE + RTC_TIME_HIGH) << 32;
-	now += delay_ns;
-	mmio_w32(RTC_BASE + RTC_ALARM_HIGH, (uint32_t)(now >> 32));
-	mmio_w32(RTC_BASE + RTC_ALARM_LOW, (uint32_t)now);
+	rtc_alarm(rtc_time() + delay_ns);
 }
 
 /* The device's part: quiet it, re-arm twice more. */
 void rtc_event(unsigned k)
 {
-	mmio_w32(RTC_BASE + RTC_CLEAR_INTERRUPT, 1);
+	rtc_ack();
 	if (!armed)
 		return;
 	armed = 0;

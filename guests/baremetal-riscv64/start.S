@@ -18,6 +18,7 @@ _start:
 	addi	t0, t0, 8
 	j	1b
 2:	li	a1, 0
+	li	t2, 0		/* boot_main */
 	j	common
 
 	/* SBI HSM hart_start entry (SBI §9.1): a0 = hart id, a1 = opaque,
@@ -28,6 +29,7 @@ secondary_entry:
 	la	t0, trap_entry
 	csrw	stvec, t0
 	mv	tp, a0
+	li	t2, 1		/* secondary_main, whichever hart (vCPU 0 too, restarted) */
 
 	/* a0 = hart id = vCPU number, a1 = opaque for secondaries. */
 common:
@@ -37,7 +39,7 @@ common:
 	addi	t0, a0, 1
 	slli	t0, t0, STACK_SHIFT
 	add	sp, sp, t0
-	bnez	a0, 3f
+	bnez	t2, 3f
 	call	boot_main
 3:	call	secondary_main
 

@@ -4,13 +4,19 @@
 
 int timer_probe_trap(void);
 
-/* Source ids are the PLIC's, and under the AIA also the EIIDs (rtc.c, irqc.c). */
-void source_irq(unsigned k, unsigned src)
+/* Source ids are the PLIC's, and under the AIA also the EIIDs (rtc.c, irqc.c).
+ * Returns 0 if the handler keeps the source claimed (completes it later). */
+int source_irq(unsigned k, unsigned src)
 {
-	if (src == EIID_RTC)
+	if (src == EIID_RTC && (GUEST_IRQ_HSM || GUEST_IRQ_RESET))
+		irqtest_rtc(k);
+	else if (src == EIID_RTC)
 		rtc_event(k);
+	else if (GUEST_TICK_GAP && src == GUEST_IPC_IRQ)
+		return ticker_doorbell(k, src);
 	else if (GUEST_IPC_ROLE && src == GUEST_IPC_IRQ)
 		ipc_irq();
+	return 1;
 }
 
 void trap_handler(uint64_t *frame)

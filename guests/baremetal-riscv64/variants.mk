@@ -20,6 +20,16 @@ GUEST_DEFS_ipc-ping := -DGUEST_NAME='\"app\"' -DGUEST_IPC_ROLE=1 -DGUEST_IPC_SHM
 GUEST_DEFS_ipc-intruder := -DGUEST_NAME='\"intruder\"' -DGUEST_IPC_ROLE=3 -DGUEST_HOSTILE_AFTER=2 -DGUEST_HOSTILE_ADDR=0x90000000UL
 GUEST_DEFS_ipc-pong-aia := $(GUEST_DEFS_ipc-pong) -DGUEST_AIA=1
 GUEST_DEFS_ipc-ping-aia := $(GUEST_DEFS_ipc-ping) -DGUEST_AIA=1
+# Interrupt delivery (configs/<platform>/irq-*.c, tests/integration/test_riscv64_irq.py): the RTC
+# armed while vCPU 0 is off; SRST from inside the RTC handler; a flood beside a ticking peer.
+GUEST_VARIANTS += irq-hsm irq-hsm-aia irq-reset irq-reset-aia flood ticker ticker-aia
+GUEST_DEFS_irq-hsm := -DGUEST_NAME='\"app\"' -DGUEST_IRQ_HSM=1
+GUEST_DEFS_irq-hsm-aia := $(GUEST_DEFS_irq-hsm) -DGUEST_AIA=1
+GUEST_DEFS_irq-reset := -DGUEST_NAME='\"app\"' -DGUEST_IRQ_RESET=1
+GUEST_DEFS_irq-reset-aia := $(GUEST_DEFS_irq-reset) -DGUEST_AIA=1
+GUEST_DEFS_flood := -DGUEST_NAME='\"app\"' -DGUEST_FLOOD=1
+GUEST_DEFS_ticker := -DGUEST_NAME='\"rtos\"' -DGUEST_TICK_GAP=1
+GUEST_DEFS_ticker-aia := $(GUEST_DEFS_ticker) -DGUEST_AIA=1
 # Fault probes (configs/*/guest-faults.c, guests/baremetal-riscv64/faults.c): every fault class
 # gets the documented exception and the VM goes on; a VM whose stvec is outside its partition is
 # stopped. The emulated interrupt controller is the probe's device: the PLIC, or the APLIC.

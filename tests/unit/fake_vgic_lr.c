@@ -98,6 +98,12 @@ void vgic_lr_read(uint32_t idx, struct vgic_lr *lr)
     fake_lr_accesses++;
     *lr = fake_lrs[idx];
 }
+void vgic_lr_write_hw_pending(uint32_t idx, irqid_t intid, uint8_t priority, bool group1)
+{
+    struct vgic_lr lr = {.intid = intid, .hw_intid = intid, .priority = priority,
+                         .pending = true, .hw = true, .group1 = group1};
+    vgic_lr_write(idx, &lr);
+}
 void vgic_lr_clear(uint32_t idx) { memset(&fake_lrs[idx], 0, sizeof(fake_lrs[idx])); }
 /* ELRSR | EISR: an invalid LR is empty, or EOI-signalled if it had EOI set. */
 uint32_t vgic_lr_done(void)

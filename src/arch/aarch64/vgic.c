@@ -541,8 +541,42 @@ void vgic_inject(struct vcpu *vcpu, irqid_t intid)
     inject(vcpu, intid, 0);
 }
 
+/* The timer's path: a PPI of the vCPU running here that is idle in every
+ * sense (not pending, active, in an LR or asked about), nothing else
+ * waiting, a free LR. Everything else takes the general path. */
+static bool inject_ppi_fast(struct vcpu *vcpu, irqid_t intid)
+{
+    struct vgic_cpu *c = &vcpu->arch.vgic;
+    struct vgic_dist *d = &vcpu->vm->arch.vgic;
+    struct virq *v = &c->priv[intid];
+    bool done = false;
+    spin_lock(&d->lock);
+    struct virq now = *v; /* one copy: the checks below then read registers */
+    uint32_t free = ~c->lr_used & (c->lr_count >= 32 ? ~0u : (1u << c->lr_count) - 1);
+    bool group_on = now.group1 ? d->enabled_grp1 : d->enabled_grp0;
+    if (free && !c->waiting_count && !now.pending && !now.active && !now.req &&
+        !now.hw_pending && now.lr == VGIC_NO_LR && now.enabled && group_on) {
+        uint32_t idx = (uint32_t)__builtin_ctz(free);
+        now.pending = true;
+        now.hw_intid = intid;
+        now.lr = (uint8_t)idx;
+        now.holder = (uint8_t)vcpu->id;
+        *v = now;
+        c->lr_intid[idx] = intid;
+        c->lr_used |= 1u << idx;
+        c->stats.delivered++;
+        vgic_lr_write_hw_pending(idx, intid, now.priority, now.group1);
+        done = true;
+    }
+    spin_unlock(&d->lock);
+    return done;
+}
+
 void vgic_inject_hw(struct vcpu *vcpu, irqid_t intid)
 {
+    if (intid >= VGIC_SGIS && intid < VGIC_PRIVATE_IRQS && vcpu->state == VCPU_ON &&
+        on_this_cpu(vcpu) && inject_ppi_fast(vcpu, intid))
+        return;
     inject(vcpu, intid, intid);
 }
 

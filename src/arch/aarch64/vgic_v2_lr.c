@@ -72,6 +72,13 @@ void vgic_lr_write(uint32_t idx, const struct vgic_lr *lr)
     *gich(GICH_LR(idx)) = v;
 }
 
+void vgic_lr_write_hw_pending(uint32_t idx, irqid_t intid, uint8_t priority, bool group1)
+{
+    uint32_t v = (intid & LR_VIRTUAL_ID) | (intid & LR_PHYS_ID) << LR_PHYS_SHIFT |
+                 ((uint32_t)(priority >> 3) & LR_PRIO_MASK) << LR_PRIO_SHIFT | LR_HW | LR_PENDING;
+    *gich(GICH_LR(idx)) = group1 ? v | LR_GRP1 : v;
+}
+
 void vgic_lr_read(uint32_t idx, struct vgic_lr *lr)
 {
     uint32_t v = *gich(GICH_LR(idx));

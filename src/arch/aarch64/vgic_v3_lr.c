@@ -75,6 +75,13 @@ void vgic_lr_write(uint32_t idx, const struct vgic_lr *lr)
     lr_set(idx, v);
 }
 
+void vgic_lr_write_hw_pending(uint32_t idx, irqid_t intid, uint8_t priority, bool group1)
+{
+    uint64_t v = (intid & LR_VINTID_MASK) | ((uint64_t)(intid & LR_PINTID_MASK) << LR_PINTID_SHIFT) |
+                 ((uint64_t)priority << LR_PRIORITY_SHIFT) | LR_HW | LR_PENDING;
+    lr_set(idx, group1 ? v | LR_GROUP : v);
+}
+
 void vgic_lr_read(uint32_t idx, struct vgic_lr *lr)
 {
     uint64_t v = lr_get(idx);

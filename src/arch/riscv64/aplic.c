@@ -1,5 +1,7 @@
-/* The physical APLIC (S domain, MSI mode; RISC-V AIA spec §4): wired sources go straight to guest interrupt files. */
+/* The physical APLIC (S domain, MSI mode; RISC-V AIA spec §4) and the guest interrupt files of the IMSIC (§3). */
 #include "aplic.h"
+#include "arch.h"
+#include "arch_regs.h"
 #include "csr.h"
 #include "platform.h"
 #include "virqchip.h"
@@ -8,16 +10,6 @@
 static volatile uint32_t *aplic_reg(uint32_t off)
 {
     return (volatile uint32_t *)(uintptr_t)(platform.irqchip.aplic + off);
-}
-
-bool irqchip_vm_owns(const struct vm *vm, irqid_t irq)
-{
-    const struct vm_config *c = vm->config;
-    for (size_t d = 0; d < c->devs_count; d++)
-        for (size_t i = 0; i < c->devs[d].irqs_count; i++)
-            if (c->devs[d].irqs[i] == irq)
-                return true;
-    return false;
 }
 
 /* Every source starts inactive and disabled; a VM's vAPLIC turns its own on. */
@@ -40,6 +32,27 @@ void irqchip_cpu_init(cpuid_t cpu)
     csr_write(hgeie, 0);
 }
 
+/* Select the guest file for VS-mode (hstatus.VGEIN, priv. §9.2.1) and empty
+ * it through vsiselect / vsireg (AIA §3.8): nothing of a previous run fires. */
+void irqchip_vcpu_reset(struct trap_frame *f)
+{
+    uint64_t vgein = (uint64_t)IMSIC_GUEST_FILE << HSTATUS_VGEIN_SHIFT;
+
+    f->hstatus = (f->hstatus & ~HSTATUS_VGEIN_MASK) | vgein;
+    csr_write(hstatus, (csr_read(hstatus) & ~HSTATUS_VGEIN_MASK) | vgein);
+    csr_write(CSR_VSISELECT, IMSIC_EIDELIVERY);
+    csr_write(CSR_VSIREG, 0);
+    csr_write(CSR_VSISELECT, IMSIC_EITHRESHOLD);
+    csr_write(CSR_VSIREG, 0);
+    /* RV64: only the even-numbered eip/eie registers exist (§3.8.4). */
+    for (uint32_t r = 0; r < 8; r += 2) {
+        csr_write(CSR_VSISELECT, IMSIC_EIP0 + r);
+        csr_write(CSR_VSIREG, 0);
+        csr_write(CSR_VSISELECT, IMSIC_EIE0 + r);
+        csr_write(CSR_VSIREG, 0);
+    }
+}
+
 /* Source `irq` as an MSI with identity `eiid` into the guest file of
  * `cpu`'s hart (§4.5.16, MSI delivery mode). */
 void aplic_target(irqid_t irq, cpuid_t cpu, uint32_t eiid)
@@ -54,20 +67,60 @@ void aplic_source_mode(irqid_t irq, uint32_t sm)
     *aplic_reg(APLIC_SOURCECFG(irq)) = sm & APLIC_SOURCECFG_SM_MASK;
 }
 
-void irqchip_route(irqid_t irq, cpuid_t cpu, bool enable)
+/* setienum / clrienum (§4.5.12, §4.5.14). */
+void aplic_enable(irqid_t irq, bool on)
 {
-    if (irq == 0 || irq >= platform.irqchip.irq_count)
-        return;
-    if (enable)
-        aplic_target(irq, cpu, irq);
-    *aplic_reg(enable ? APLIC_SETIENUM : APLIC_CLRIENUM) = irq;
+    if (irq != 0 && irq < platform.irqchip.irq_count)
+        *aplic_reg(on ? APLIC_SETIENUM : APLIC_CLRIENUM) = irq;
 }
 
-/* MSIs need no completion at the APLIC: a level source that is still
- * asserted is pending again at once (§4.7). */
-void irqchip_complete(irqid_t irq)
+/* setipnum / clripnum (§4.5.7, §4.5.9). */
+void aplic_set_pending(irqid_t irq, bool on)
 {
-    (void)irq;
+    if (irq != 0 && irq < platform.irqchip.irq_count)
+        *aplic_reg(on ? APLIC_SETIPNUM : APLIC_CLRIPNUM) = irq;
+}
+
+/* setip[w] reads the pending bits of sources 32w..32w+31 (§4.5.6). */
+uint32_t aplic_pending_word(uint32_t w)
+{
+    return 32 * w < platform.irqchip.irq_count ? *aplic_reg(APLIC_SETIP + 4 * w) : 0;
+}
+
+/* Pages per hart in the S-level IMSIC: the S file and 2^k - 1 guest files (§3.6). */
+static uint64_t imsic_hart_stride(void)
+{
+    uint64_t files = 1;
+    while (files < 1ull + platform.irqchip.guest_files)
+        files <<= 1;
+    return files * IMSIC_FILE_SIZE;
+}
+
+uint64_t imsic_guest_file_pa(cpuid_t cpu)
+{
+    return platform.irqchip.imsic + platform.cpu_affinity[cpu] * imsic_hart_stride() +
+           IMSIC_GUEST_FILE * IMSIC_FILE_SIZE;
+}
+
+/* seteipnum_le at offset 0 of the file (§3.5). */
+void imsic_guest_send(cpuid_t cpu, uint32_t eiid)
+{
+    *(volatile uint32_t *)(uintptr_t)imsic_guest_file_pa(cpu) = eiid;
+}
+
+/* eip0, eip2, ...: 64 identities each on RV64 (§3.8.4). Identity 0 does not exist. */
+bool imsic_guest_take(uint32_t eiid)
+{
+    uint64_t mask = 1ull << (eiid % 64);
+
+    if (eiid == 0 || eiid >= 256)
+        return false;
+    csr_write(CSR_VSISELECT, IMSIC_EIP0 + 2 * (eiid / 64));
+    uint64_t eip = csr_read(CSR_VSIREG);
+    if (!(eip & mask))
+        return false;
+    csr_write(CSR_VSIREG, eip & ~mask);
+    return true;
 }
 
 /* Nothing targets Baohu's own file; drain it if something ever does. */

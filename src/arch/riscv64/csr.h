@@ -23,6 +23,8 @@
 #define CSR_SIREG 0x151
 #define CSR_STOPEI 0x15c
 #define CSR_VSISELECT 0x250
+/* Sstc: HS-mode's own stimecmp, by number (Sstc spec). */
+#define CSR_STIMECMP 0x14d
 #define CSR_VSIREG 0x251
 
 /* Interrupt numbers (priv. §3.1.9, §9.2.3): S = HS level, VS = guest. */

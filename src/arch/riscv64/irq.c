@@ -2,6 +2,7 @@
 #include "arch.h"
 #include "cpu.h"
 #include "csr.h"
+#include "virqchip.h"
 #include "vm.h"
 #include "vtimer.h"
 
@@ -16,7 +17,12 @@ void irq_handle(struct vcpu *v, uint64_t code)
         cpu_msg_handle();
         break;
     case IRQ_STI:
-        vtimer_expired(v);
+        /* With Sstc the guest's timer is its vstimecmp: Baohu's own timer
+         * is then only the IPI stall poll. */
+        if (vcpu_sstc())
+            vcpu_ipi_poll(v);
+        else
+            vtimer_expired(v);
         break;
     case IRQ_SEI:
         irqchip_handle(v);

@@ -132,7 +132,7 @@ void trap_exit(struct vcpu *v)
     if (v->state != VCPU_ON)
         arch_cpu_park();
     vm_fault_summary_check(v->vm);
-    virq_flush(v);
+    vcpu_flush(v);
 }
 
 void guest_trap(struct trap_frame *f)

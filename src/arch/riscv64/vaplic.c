@@ -1,25 +1,27 @@
 /* The emulated APLIC each VM sees (S domain, MSI mode; RISC-V AIA spec §4), with its vCPUs' guest interrupt files mapped in. */
 #include "aplic.h"
 #include "arch.h"
-#include "arch_regs.h"
-#include "csr.h"
 #include "platform.h"
 #include "virqchip.h"
 #include "vm.h"
 
-struct trap_frame *vcpu_frame(void);
-void aplic_target(irqid_t irq, cpuid_t cpu, uint32_t eiid);
-void aplic_source_mode(irqid_t irq, uint32_t sm);
-
 #define VAPLIC_SIZE 0x8000ull
 
 /*
- * Register writes for the VM's own wired sources go through to the physical
- * APLIC, with each target translated from the guest's hart index (its vCPU
- * number) to that vCPU's hart and guest interrupt file: the MSI then lands
- * in the guest's file without Baohu. Sources that are only virtual (IPC
- * doorbells) are delivered by Baohu writing the guest's EIID into the file.
- * Everything else reads as zero and ignores writes.
+ * The VM's own wired sources are programmed at the physical APLIC, each
+ * target translated from the guest's hart index (its vCPU number) to that
+ * vCPU's hart and guest interrupt file: the MSI then lands in the guest's
+ * file without Baohu. Sources that are only virtual (IPC doorbells) are
+ * delivered by Baohu writing the guest's EIID into the file, as the APLIC
+ * would (§4.9.3). Everything else reads as zero and ignores writes.
+ *
+ * No interrupt is sent to a vCPU that is not in the guest (its file is
+ * emptied when it is reset): a wired source is enabled at the physical
+ * APLIC only while the guest has it active and enabled, its domain enabled
+ * and its target vCPU online, so otherwise it stays pending at the APLIC
+ * (§4.7); a doorbell stays pending here. Either goes out when its target
+ * comes online or the guest retargets it. A vCPU going offline gives back
+ * what its file received but did not take.
  */
 static bool bit(const uint32_t *map, uint32_t i)
 {
@@ -34,19 +36,89 @@ static void bit_set(uint32_t *map, uint32_t i, bool v)
         map[i / 32] &= ~(1u << (i % 32));
 }
 
-/* Pages per hart in the S-level IMSIC: the S file and 2^k - 1 guest files (§3.6). */
-static uint64_t imsic_hart_stride(void)
+static uint32_t lowest_bit(uint32_t x)
 {
-    uint64_t files = 1;
-    while (files < 1ull + platform.irqchip.guest_files)
-        files <<= 1;
-    return files * IMSIC_FILE_SIZE;
+    uint32_t n = 0;
+    while (!(x & 1)) {
+        x >>= 1;
+        n++;
+    }
+    return n;
 }
 
-static uint64_t guest_file_pa(const struct vcpu *v)
+static uint32_t target_vcpu(const struct virq_dist *d, uint32_t src)
 {
-    return platform.irqchip.imsic + platform.cpu_affinity[v->cpu] * imsic_hart_stride() +
-           IMSIC_GUEST_FILE * IMSIC_FILE_SIZE;
+    return d->target[src] >> APLIC_TARGET_HART_SHIFT;
+}
+
+/* May source `src` be sent to its target now? (§4.5.1 domaincfg.IE,
+ * §4.5.2 an inactive source is never pending or enabled.) */
+static bool deliverable(const struct virq_dist *d, uint32_t src)
+{
+    return d->live && (d->domaincfg & APLIC_DOMAINCFG_IE) && d->cfg[src] != 0 &&
+           bit(d->enabled, src) && (d->online >> target_vcpu(d, src) & 1);
+}
+
+/* A wired source: enabled at the physical APLIC exactly when deliverable. */
+static void hw_update(struct vm *vm, uint32_t src)
+{
+    struct virq_dist *d = &vm->arch.virq;
+    bool on = deliverable(d, src);
+
+    if (on == bit(d->hw_on, src))
+        return;
+    bit_set(d->hw_on, src, on);
+    aplic_enable(src, on);
+}
+
+/* A doorbell: an MSI if pending and deliverable, else it stays pending. */
+static void virt_update(struct vm *vm, uint32_t src)
+{
+    struct virq_dist *d = &vm->arch.virq;
+
+    if (d->cfg[src] == 0) {
+        bit_set(d->pending, src, false);
+        return;
+    }
+    if (!bit(d->pending, src) || !deliverable(d, src))
+        return;
+    bit_set(d->pending, src, false);
+    imsic_guest_send(vm->vcpus[target_vcpu(d, src)].cpu, d->target[src] & APLIC_TARGET_EIID_MASK);
+}
+
+static void source_update(struct vm *vm, uint32_t src)
+{
+    if (bit(vm->arch.virq.hw, src))
+        hw_update(vm, src);
+    else
+        virt_update(vm, src);
+}
+
+/* Every owned source that targets vCPU k (k = ~0u: every owned source). */
+static void sources_update(struct vm *vm, uint32_t k)
+{
+    struct virq_dist *d = &vm->arch.virq;
+
+    for (uint32_t w = 0; w < VIRQ_WORDS; w++)
+        for (uint32_t m = d->owned[w]; m; m &= m - 1) {
+            uint32_t s = 32 * w + lowest_bit(m);
+            if (k == ~0u || target_vcpu(d, s) == k)
+                source_update(vm, s);
+        }
+}
+
+/* Every wired source of the VM inactive at the physical APLIC: not enabled,
+ * nothing pending (§4.5.2). Caller holds the lock. */
+static void hw_silence(struct virq_dist *d)
+{
+    for (uint32_t w = 0; w < VIRQ_WORDS; w++) {
+        for (uint32_t m = d->hw[w]; m; m &= m - 1) {
+            uint32_t s = 32 * w + lowest_bit(m);
+            aplic_enable(s, false);
+            aplic_source_mode(s, 0);
+        }
+        d->hw_on[w] = 0;
+    }
 }
 
 void virq_vm_init(struct vm *vm)
@@ -56,88 +128,101 @@ void virq_vm_init(struct vm *vm)
 
     spin_lock(&d->lock);
     d->domaincfg = 0;
+    d->online = 0;
     for (uint32_t w = 0; w < VIRQ_WORDS; w++)
-        d->owned[w] = d->pending[w] = d->active[w] = d->enabled[w] = 0;
+        d->owned[w] = d->hw[w] = d->pending[w] = d->active[w] = d->enabled[w] = 0;
     for (uint32_t s = 0; s < VIRQ_SOURCES; s++)
         d->cfg[s] = d->target[s] = 0;
     for (size_t i = 0; i < c->devs_count; i++)
         for (size_t j = 0; j < c->devs[i].irqs_count; j++)
-            if (c->devs[i].irqs[j] > 0 && c->devs[i].irqs[j] < VIRQ_SOURCES)
+            if (c->devs[i].irqs[j] > 0 && c->devs[i].irqs[j] < VIRQ_SOURCES) {
                 bit_set(d->owned, c->devs[i].irqs[j], true);
+                bit_set(d->hw, c->devs[i].irqs[j], true);
+            }
     for (size_t i = 0; i < c->ipcs_count; i++)
         if (c->ipcs[i].doorbell_irq > 0 && c->ipcs[i].doorbell_irq < VIRQ_SOURCES)
             bit_set(d->owned, c->ipcs[i].doorbell_irq, true);
+    /* Its sources start inactive: on a reset nothing of the last run stays
+     * pending at the APLIC. */
+    hw_silence(d);
+    d->live = true;
     spin_unlock(&d->lock);
-    for (uint32_t s = 1; s < VIRQ_SOURCES; s++)
-        if (bit(d->owned, s) && irqchip_vm_owns(vm, s)) {
-            irqchip_route(s, vm->vcpus[0].cpu, false);
-            aplic_source_mode(s, 0);
-        }
     /* vCPU k's interrupt file at the guest's S-level IMSIC page k: its own
      * MSIs and the IPIs its siblings write there need no trap. Mapping the
      * same page again on a reset changes nothing. */
     for (uint32_t k = 0; k < vm->vcpu_count; k++)
         arch_vm_map(vm, ipa_init(platform.irqchip.imsic + k * IMSIC_FILE_SIZE),
-                    pa_init(guest_file_pa(&vm->vcpus[k])), IMSIC_FILE_SIZE, VM_MAP_DEVICE);
+                    pa_init(imsic_guest_file_pa(vm->vcpus[k].cpu)), IMSIC_FILE_SIZE,
+                    VM_MAP_DEVICE);
 }
 
-/* Select the guest file for VS-mode (hstatus.VGEIN, priv. §9.2.1) and empty
- * it through vsiselect / vsireg (AIA §3.8): nothing of a previous run fires. */
-void virq_vcpu_reset(struct vcpu *v)
-{
-    struct trap_frame *f = vcpu_frame();
-    uint64_t vgein = (uint64_t)IMSIC_GUEST_FILE << HSTATUS_VGEIN_SHIFT;
-
-    (void)v;
-    f->hstatus = (f->hstatus & ~HSTATUS_VGEIN_MASK) | vgein;
-    csr_write(hstatus, (csr_read(hstatus) & ~HSTATUS_VGEIN_MASK) | vgein);
-    csr_write(CSR_VSISELECT, IMSIC_EIDELIVERY);
-    csr_write(CSR_VSIREG, 0);
-    csr_write(CSR_VSISELECT, IMSIC_EITHRESHOLD);
-    csr_write(CSR_VSIREG, 0);
-    /* RV64: only the even-numbered eip/eie registers exist (§3.8.4). */
-    for (uint32_t r = 0; r < 8; r += 2) {
-        csr_write(CSR_VSISELECT, IMSIC_EIP0 + r);
-        csr_write(CSR_VSIREG, 0);
-        csr_write(CSR_VSISELECT, IMSIC_EIE0 + r);
-        csr_write(CSR_VSIREG, 0);
-    }
-}
-
-/* A virtual source (doorbell) fires: an MSI written by Baohu into the
- * target vCPU's guest file, as the APLIC would (§4.9.3). An inactive source
- * (sourcecfg.SM = 0) has read-only zero pending and enable bits (§4.5.2). */
-static void vaplic_deliver(struct vm *vm, uint32_t src)
+void virq_vm_stop(struct vm *vm)
 {
     struct virq_dist *d = &vm->arch.virq;
-    uint32_t hart = d->target[src] >> APLIC_TARGET_HART_SHIFT;
-    struct vcpu *t = vm_vcpu(vm, hart);
 
-    if (d->cfg[src] == 0) {
-        bit_set(d->pending, src, false);
-        return;
-    }
-    if (!(d->domaincfg & APLIC_DOMAINCFG_IE) || !bit(d->enabled, src) || !t)
-        return;
-    bit_set(d->pending, src, false);
-    *(volatile uint32_t *)(uintptr_t)guest_file_pa(t) = d->target[src] & APLIC_TARGET_EIID_MASK;
+    spin_lock(&d->lock);
+    d->live = false;
+    hw_silence(d);
+    for (uint32_t w = 0; w < VIRQ_WORDS; w++)
+        d->pending[w] = 0;
+    spin_unlock(&d->lock);
 }
 
-void virq_inject(struct vcpu *v, irqid_t irq)
+/* Its file has just been emptied (irqchip_vcpu_reset): what waits for it
+ * goes out now. */
+void virq_vcpu_online(struct vcpu *v)
 {
-    (void)v;
-    (void)irq; /* wired sources reach the guest file directly; a kick needs nothing */
+    struct virq_dist *d = &v->vm->arch.virq;
+
+    spin_lock(&d->lock);
+    d->online |= 1u << v->id;
+    sources_update(v->vm, v->id);
+    spin_unlock(&d->lock);
 }
 
+/* Its sources are held back; an MSI of one of them that reached its file
+ * and was not taken goes back to pending (at the APLIC, §4.5.7 setipnum,
+ * or here), to be sent again once it can be. */
+void virq_vcpu_offline(struct vcpu *v)
+{
+    struct virq_dist *d = &v->vm->arch.virq;
+
+    spin_lock(&d->lock);
+    d->online &= ~(1u << v->id);
+    sources_update(v->vm, v->id);
+    for (uint32_t w = 0; w < VIRQ_WORDS; w++)
+        for (uint32_t m = d->owned[w]; m; m &= m - 1) {
+            uint32_t s = 32 * w + lowest_bit(m);
+            if (target_vcpu(d, s) != v->id || d->cfg[s] == 0 ||
+                !imsic_guest_take(d->target[s] & APLIC_TARGET_EIID_MASK))
+                continue;
+            if (bit(d->hw, s))
+                aplic_set_pending(s, true);
+            else
+                bit_set(d->pending, s, true);
+        }
+    spin_unlock(&d->lock);
+}
+
+bool virq_hw_take(struct vm *vm, irqid_t irq)
+{
+    (void)vm;
+    (void)irq; /* wired sources reach the guest file directly */
+    return false;
+}
+
+/* From any CPU, under the lock (see vplic.c's virq_raise). */
 void virq_raise(struct vm *vm, irqid_t irq)
 {
     struct virq_dist *d = &vm->arch.virq;
 
-    if (irq == 0 || irq >= VIRQ_SOURCES || !bit(d->owned, irq))
+    if (irq == 0 || irq >= VIRQ_SOURCES)
         return;
     spin_lock(&d->lock);
-    bit_set(d->pending, irq, true);
-    vaplic_deliver(vm, irq);
+    if (bit(d->owned, irq) && !bit(d->hw, irq) && d->cfg[irq] != 0) {
+        bit_set(d->pending, irq, true);
+        virt_update(vm, irq);
+    }
     spin_unlock(&d->lock);
 }
 
@@ -147,29 +232,57 @@ bool virq_owns_ipa(const struct vm *vm, uint64_t gpa)
     return gpa >= platform.irqchip.aplic && gpa - platform.irqchip.aplic < VAPLIC_SIZE;
 }
 
-static volatile uint32_t *paplic(uint32_t off)
-{
-    return (volatile uint32_t *)(uintptr_t)(platform.irqchip.aplic + off);
-}
-
-/* setienum / clrienum / setipnum of one of the VM's sources. */
+/* setienum / clrienum / setipnum / clripnum of one of the VM's sources. */
 static void vaplic_num(struct vm *vm, uint32_t reg, uint32_t src)
 {
     struct virq_dist *d = &vm->arch.virq;
-    bool hw = irqchip_vm_owns(vm, src);
 
-    if (src == 0 || src >= VIRQ_SOURCES || !bit(d->owned, src))
-        return;
-    if (reg == APLIC_SETIENUM || reg == APLIC_CLRIENUM)
+    if (src == 0 || src >= VIRQ_SOURCES || !bit(d->owned, src) || d->cfg[src] == 0)
+        return; /* an inactive source's bits are read-only zeros (§4.5.2) */
+    if (reg == APLIC_SETIENUM || reg == APLIC_CLRIENUM) {
         bit_set(d->enabled, src, reg == APLIC_SETIENUM);
-    if (hw) {
-        *paplic(reg) = src;
+    } else if (bit(d->hw, src)) {
+        aplic_set_pending(src, reg == APLIC_SETIPNUM);
         return;
+    } else {
+        bit_set(d->pending, src, reg == APLIC_SETIPNUM);
     }
-    if (reg == APLIC_SETIPNUM)
-        bit_set(d->pending, src, true);
-    if (bit(d->pending, src))
-        vaplic_deliver(vm, src);
+    source_update(vm, src);
+}
+
+/* The guest's sourcecfg (§4.5.2): no child domains, so D is not kept, SM is. */
+static void vaplic_sourcecfg(struct vm *vm, uint32_t src, uint32_t val)
+{
+    struct virq_dist *d = &vm->arch.virq;
+
+    d->cfg[src] = val & APLIC_SOURCECFG_SM_MASK;
+    if (d->cfg[src] == 0) {
+        bit_set(d->enabled, src, false);
+        bit_set(d->pending, src, false);
+    }
+    if (bit(d->hw, src)) {
+        /* Writing sourcecfg may clear the physical enable (§4.5.2): start
+         * from "off" and let hw_update turn it on. */
+        aplic_enable(src, false);
+        bit_set(d->hw_on, src, false);
+        aplic_source_mode(src, d->cfg[src]);
+    }
+    source_update(vm, src);
+}
+
+static void vaplic_target(struct vm *vm, uint32_t src, uint32_t val)
+{
+    struct virq_dist *d = &vm->arch.virq;
+    uint32_t k = val >> APLIC_TARGET_HART_SHIFT;
+    struct vcpu *t = vm_vcpu(vm, k) ? vm_vcpu(vm, k) : &vm->vcpus[0];
+
+    d->target[src] = (t->id << APLIC_TARGET_HART_SHIFT) | (val & APLIC_TARGET_EIID_MASK);
+    if (bit(d->hw, src)) {
+        aplic_target(src, t->cpu, val & APLIC_TARGET_EIID_MASK);
+        hw_update(vm, src);
+    } else {
+        virt_update(vm, src);
+    }
 }
 
 static bool vaplic_access(struct vcpu *v, uint32_t off, struct mmio_access *acc)
@@ -179,53 +292,55 @@ static bool vaplic_access(struct vcpu *v, uint32_t off, struct mmio_access *acc)
     uint32_t val = (uint32_t)acc->value;
 
     if (off == APLIC_DOMAINCFG) {
-        if (acc->write)
+        if (acc->write && (val & APLIC_DOMAINCFG_IE) != d->domaincfg) {
             d->domaincfg = val & APLIC_DOMAINCFG_IE;
-        else
+            sources_update(vm, ~0u);
+        } else if (!acc->write) {
             acc->value = APLIC_DOMAINCFG_RO1 | APLIC_DOMAINCFG_DM | d->domaincfg;
+        }
     } else if (off >= APLIC_SOURCECFG(1) && off < APLIC_MSIADDRCFG) {
         uint32_t src = (off - APLIC_SOURCECFG(1)) / 4 + 1;
         bool mine = src < VIRQ_SOURCES && bit(d->owned, src);
-        /* No child domains: the D bit is not kept, SM is (§4.5.2). */
-        if (acc->write && mine) {
-            d->cfg[src] = val & APLIC_SOURCECFG_SM_MASK;
-            if (irqchip_vm_owns(vm, src))
-                aplic_source_mode(src, d->cfg[src]);
-        } else if (!acc->write) {
+        if (acc->write && mine)
+            vaplic_sourcecfg(vm, src, val);
+        else if (!acc->write)
             acc->value = mine ? d->cfg[src] : 0;
-        }
     } else if (off == APLIC_SETIENUM || off == APLIC_CLRIENUM || off == APLIC_SETIPNUM ||
-               off == APLIC_SETIPNUM_LE) {
+               off == APLIC_CLRIPNUM || off == APLIC_SETIPNUM_LE) {
         if (acc->write)
             vaplic_num(vm, off == APLIC_SETIPNUM_LE ? APLIC_SETIPNUM : off, val);
         else
             acc->value = 0;
-    } else if (off >= APLIC_SETIE && off < APLIC_SETIE + 4 * VIRQ_WORDS) {
-        uint32_t w = (off - APLIC_SETIE) / 4;
+    } else if (off >= APLIC_SETIP && off < APLIC_SETIP + 4 * VIRQ_WORDS) {
+        uint32_t w = (off - APLIC_SETIP) / 4;
         if (acc->write) {
-            for (uint32_t b = 0; b < 32; b++)
-                if (val >> b & 1)
-                    vaplic_num(vm, APLIC_SETIENUM, 32 * w + b);
+            for (uint32_t m = val; m; m &= m - 1)
+                vaplic_num(vm, APLIC_SETIPNUM, 32 * w + lowest_bit(m));
         } else {
-            acc->value = d->enabled[w] & d->owned[w];
+            acc->value = ((aplic_pending_word(w) & d->hw[w]) | (d->pending[w] & ~d->hw[w])) &
+                         d->owned[w];
+        }
+    } else if ((off >= APLIC_SETIE && off < APLIC_SETIE + 4 * VIRQ_WORDS) ||
+               (off >= APLIC_CLRIE && off < APLIC_CLRIE + 4 * VIRQ_WORDS)) {
+        bool set = off < APLIC_CLRIE;
+        uint32_t w = (off - (set ? APLIC_SETIE : APLIC_CLRIE)) / 4;
+        if (acc->write) {
+            for (uint32_t m = val; m; m &= m - 1)
+                vaplic_num(vm, set ? APLIC_SETIENUM : APLIC_CLRIENUM, 32 * w + lowest_bit(m));
+        } else {
+            acc->value = set ? d->enabled[w] & d->owned[w] : 0;
         }
     } else if (off >= APLIC_TARGET(1) && off < APLIC_TARGET(1) + 4 * 1023) {
         uint32_t src = (off - APLIC_TARGET(1)) / 4 + 1;
         bool mine = src < VIRQ_SOURCES && bit(d->owned, src);
-        if (acc->write && mine) {
-            uint32_t k = val >> APLIC_TARGET_HART_SHIFT;
-            struct vcpu *t = vm_vcpu(vm, k) ? vm_vcpu(vm, k) : &vm->vcpus[0];
-            d->target[src] = ((uint32_t)t->id << APLIC_TARGET_HART_SHIFT) |
-                             (val & APLIC_TARGET_EIID_MASK);
-            if (irqchip_vm_owns(vm, src))
-                aplic_target(src, t->cpu, val & APLIC_TARGET_EIID_MASK);
-        } else if (!acc->write) {
+        if (acc->write && mine)
+            vaplic_target(vm, src, val);
+        else if (!acc->write)
             acc->value = mine ? d->target[src] : 0;
-        }
     } else if (off >= VAPLIC_SIZE) {
         return false;
     } else if (!acc->write) {
-        acc->value = 0; /* pending/genmsi/msiaddrcfg views: reads as zero */
+        acc->value = 0; /* in_clrip, genmsi, msiaddrcfg views: read as zero */
     }
     return true;
 }

@@ -61,6 +61,69 @@ void hs_init(void)
     csr_write(sie, SIE_VALUE);
 }
 
+/*
+ * SBI IPIs (vsbi.c) become hvip.VSSIP on the target's hart. A sender counts
+ * the IPI in ipi_sent and posts CPU_MSG_VIRQ only if it is the one that sets
+ * `ipi`. The target clears `ipi` as it sets VSSIP, unless VSSIP is still set
+ * from the last one: the guest has not taken that yet, so this one merges
+ * with it, and `ipi` stays set ("stalled") so that no sender posts again,
+ * however many IPIs a storm sends, until the guest takes it. The guest
+ * clears VSSIP without a trap (it is its sip.SSIP); the target notices on
+ * its next exit or, with Sstc (Baohu's own stimecmp is free then), within
+ * IPI_POLL_TICKS. Then `ipi` is cleared, and if anything was sent during the
+ * stall VSSIP is set once more: a send after the guest's take is never lost,
+ * at the price of at most one spurious software interrupt per stall.
+ * Without Sstc there is no stall: each taken request re-opens posting.
+ */
+#define IPI_POLL_TICKS 1000u /* 100 us of the 10 MHz time CSR */
+
+static void ipi_poll(bool on)
+{
+    if (on) {
+        csr_write(CSR_STIMECMP, csr_read(time) + IPI_POLL_TICKS);
+        csr_set(sie, 1u << IRQ_STI);
+    } else {
+        csr_clear(sie, 1u << IRQ_STI);
+        csr_write(CSR_STIMECMP, ~0ull);
+    }
+}
+
+static void ipi_sync(struct vcpu *v)
+{
+    struct virq_cpu *c = &v->arch.virq;
+    bool vssip = (csr_read(hvip) & (1u << IRQ_VSSI)) != 0;
+
+    if (c->ipi_stalled) {
+        if (vssip)
+            return;
+        c->ipi_stalled = false;
+        ipi_poll(false);
+        /* The exchange acquires every stalled sender's count. */
+        (void)__atomic_exchange_n(&c->ipi, 0, __ATOMIC_ACQ_REL);
+        if (__atomic_load_n(&c->ipi_sent, __ATOMIC_RELAXED) != c->ipi_mark)
+            csr_set(hvip, 1u << IRQ_VSSI);
+        return;
+    }
+    if (!__atomic_load_n(&c->ipi, __ATOMIC_ACQUIRE))
+        return;
+    if (vssip && vcpu_sstc()) {
+        c->ipi_stalled = true;
+        c->ipi_mark = __atomic_load_n(&c->ipi_sent, __ATOMIC_RELAXED);
+        ipi_poll(true);
+        return;
+    }
+    (void)__atomic_exchange_n(&c->ipi, 0, __ATOMIC_ACQ_REL);
+    csr_set(hvip, 1u << IRQ_VSSI);
+}
+
+static void ipi_reset(struct vcpu *v)
+{
+    v->arch.virq.ipi_stalled = false;
+    if (vcpu_sstc())
+        ipi_poll(false);
+    __atomic_store_n(&v->arch.virq.ipi, 0, __ATOMIC_RELEASE);
+}
+
 void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 {
     struct trap_frame *f = vcpu_frame();
@@ -85,36 +148,67 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
     csr_write(vscause, 0);
     csr_write(vstval, 0);
     csr_write(vsatp, 0);
-    __atomic_store_n(&v->arch.virq.ipi, false, __ATOMIC_RELEASE);
     csr_write(hvip, 0);
     vtimer_reset(v);
+    ipi_reset(v);
 
     csr_write(hgatp, v->vm->arch.hgatp);
     /* Nothing cached under this VMID may survive a reset (§9.3.2). */
     hfence_gvma_vmid(v->vm->id + 1);
     hfence_vvma_all();
-    virq_vcpu_reset(v);
+    irqchip_vcpu_reset(f);
+    virq_vcpu_online(v);
 }
 
 void arch_vcpu_quiesce(struct vcpu *v)
 {
-    /* A guest timer or interrupt must not keep firing at a hart nobody listens on. */
+    /* A guest timer or interrupt must not keep firing at a hart nobody
+     * listens on; what arrives for it from now on waits in the virtual
+     * controller. */
     vtimer_reset(v);
+    virq_vcpu_offline(v);
     csr_write(hvip, 0);
-    virq_vcpu_reset(v);
+    ipi_reset(v);
+}
+
+void virq_line_set(bool on)
+{
+    if (on)
+        csr_set(hvip, 1u << IRQ_VSEI);
+    else
+        csr_clear(hvip, 1u << IRQ_VSEI);
+}
+
+/* On the way into the guest (entry and every trap exit). */
+void vcpu_flush(struct vcpu *v)
+{
+    if (v->arch.virq.ipi_stalled)
+        ipi_sync(v);
+    virq_flush(v);
 }
 
 noreturn void arch_vcpu_enter(struct vcpu *v)
 {
-    virq_flush(v);
+    vcpu_flush(v);
     arch_frame_enter(vcpu_frame());
 }
 
+/* CPU_MSG_VIRQ: an SBI IPI; the external line is applied by virq_flush on
+ * the way out. */
 void arch_vcpu_virq_sync(struct vcpu *v)
 {
-    if (__atomic_exchange_n(&v->arch.virq.ipi, false, __ATOMIC_ACQ_REL))
-        csr_set(hvip, 1u << IRQ_VSSI);
-    /* The external line is re-evaluated by virq_flush on the way out. */
+    ipi_sync(v);
+}
+
+/* Baohu's supervisor timer with Sstc: only the IPI stall poll uses it. */
+void vcpu_ipi_poll(struct vcpu *v)
+{
+    ipi_poll(false);
+    if (!v || v->state != VCPU_ON)
+        return;
+    ipi_sync(v);
+    if (v->arch.virq.ipi_stalled)
+        ipi_poll(true);
 }
 
 void arch_vm_virq_raise(struct vm *vm, irqid_t irq)
@@ -129,9 +223,5 @@ void arch_vm_irqchip_init(struct vm *vm)
 
 void arch_vm_irqchip_stop(struct vm *vm)
 {
-    /* Its devices' sources go quiet at the physical controller; a VM reset
-     * routes and enables them again (virq_vm_init). */
-    for (irqid_t s = 1; s < VIRQ_SOURCES; s++)
-        if (irqchip_vm_owns(vm, s))
-            irqchip_route(s, 0, false);
+    virq_vm_stop(vm);
 }

@@ -9,23 +9,34 @@
 
 struct vm;
 struct vcpu;
+struct trap_frame;
 
 /* Interrupt sources a VM can have (PLIC/APLIC source ids 1..VIRQ_SOURCES-1). */
 #define VIRQ_SOURCES 128
 #define VIRQ_WORDS (VIRQ_SOURCES / 32)
-/* virq_inject id that is not a source: "re-evaluate your external
- * interrupt line" (the work is done by virq_flush on the way out). */
-#define VIRQ_KICK 0x80000001u
+#define VIRQ_NO_VCPU 0xffu
 
-/* One VM's emulated controller; bitmaps are indexed by source id. */
+/*
+ * One VM's emulated controller; bitmaps are indexed by source id. Everything
+ * here changes under `lock`. `owned` and `hw` are built from the config when
+ * the VM is (re)built and say, per source, whether it is the VM's and
+ * whether a physical interrupt is behind it (a device of its config) rather
+ * than an IPC doorbell Baohu raises.
+ */
 struct virq_dist {
     spinlock_t lock;
-    uint32_t owned[VIRQ_WORDS];   /* sources of the VM's devices: all others read as zero */
+    bool live;                    /* takes physical interrupts (false once the VM stopped) */
+    uint32_t online;              /* vCPUs (bit = vCPU id) in the guest: between reset and quiesce */
+    uint32_t owned[VIRQ_WORDS];   /* the VM's sources: all others read as zero */
+    uint32_t hw[VIRQ_WORDS];      /* of those, its devices' (passthrough) */
     uint32_t pending[VIRQ_WORDS];
-    uint32_t active[VIRQ_WORDS];  /* claimed, not yet completed */
+    uint32_t active[VIRQ_WORDS];  /* vPLIC: claimed, not yet completed */
+    uint32_t hw_claimed[VIRQ_WORDS]; /* vPLIC: claimed by Baohu at the physical PLIC, not completed there */
     uint32_t enabled[VIRQ_WORDS]; /* vAPLIC per-source enable */
+    uint32_t hw_on[VIRQ_WORDS];   /* vAPLIC: enabled at the physical APLIC */
     uint8_t prio[VIRQ_SOURCES];   /* vPLIC priority */
-    uint32_t target[VIRQ_SOURCES];/* vAPLIC target register */
+    uint8_t route[VIRQ_SOURCES];  /* vPLIC: the vCPU whose hart the physical source goes to */
+    uint32_t target[VIRQ_SOURCES];/* vAPLIC target register (hart index = vCPU id) */
     uint32_t cfg[VIRQ_SOURCES];   /* vAPLIC sourcecfg */
     uint32_t ctx_enable[PLATFORM_MAX_CPUS][VIRQ_WORDS]; /* vPLIC, per vCPU's S context */
     uint32_t threshold[PLATFORM_MAX_CPUS];
@@ -33,34 +44,73 @@ struct virq_dist {
 };
 
 struct virq_cpu {
-    bool eip; /* the external interrupt line last presented in hvip.VSEIP */
-    bool ipi; /* an SBI IPI from another vCPU waits to become hvip.VSSIP */
+    /* vPLIC: the external line the controller wants for this vCPU (under
+     * the VM's lock), and `dirty` when it changed since the vCPU's hart
+     * last looked. An exit with `dirty` clear costs one load. */
+    uint32_t line;     /* 0 or 1; words, not bools: RV64 has no byte AMOs */
+    uint32_t dirty;
+    bool eip;          /* own hart: what hvip.VSEIP holds */
+    /* SBI IPIs (vsbi.c, vcpu.c): `ipi` says a request is outstanding or,
+     * while `ipi_stalled`, that hvip.VSSIP is still set and not taken by
+     * the guest; senders post a request only when they set it. */
+    uint32_t ipi;
+    bool ipi_stalled;  /* own hart */
+    uint32_t ipi_sent; /* SBI IPIs sent to this vCPU, by any hart */
+    uint32_t ipi_mark; /* own hart: ipi_sent when the stall began */
 };
 
-/* (Re)build the VM's controller state from its config. */
+/* (Re)build the VM's controller state from its config. On a reset, every
+ * source the VM still had claimed at the physical controller is completed
+ * first. */
 void virq_vm_init(struct vm *vm);
-void virq_vcpu_reset(struct vcpu *v);
-/* Source `irq` of the VM became pending (a passthrough interrupt, claimed
- * at the physical controller, arriving on `v`'s hart). */
-void virq_inject(struct vcpu *v, irqid_t irq);
+/* The VM stopped: complete what it had claimed, silence all its sources. */
+void virq_vm_stop(struct vm *vm);
+/* On the vCPU's hart: it enters the guest from reset / leaves it for good. */
+void virq_vcpu_online(struct vcpu *v);
+void virq_vcpu_offline(struct vcpu *v);
+/* vPLIC: physical source `irq`, just claimed at the physical PLIC on a hart
+ * of `vm`: true if it is now pending in the VM (it stays claimed until the
+ * guest completes it); false if the VM does not take it. */
+bool virq_hw_take(struct vm *vm, irqid_t irq);
 /* Source `irq` of `vm` became pending from any CPU (an IPC doorbell). */
 void virq_raise(struct vm *vm, irqid_t irq);
 /* Is `gpa` inside the emulated controller? */
 bool virq_owns_ipa(const struct vm *vm, uint64_t gpa);
 /* A trapped load/store in the emulated controller; false: no such register. */
 bool virq_mmio_access(struct vcpu *v, struct mmio_access *acc);
-/* Before entering the guest: set hvip.VSEIP from the vCPU's pending state. */
+/* On the vCPU's hart before it enters the guest: apply what changed. */
 void virq_flush(struct vcpu *v);
+/* Provided to the controller (vcpu.c): hvip.VSEIP of this hart. */
+void virq_line_set(bool on);
+/* vcpu.c: the IPI and external-line work on the way into the guest; the
+ * IPI stall poll (Baohu's own timer interrupt with Sstc). */
+void vcpu_flush(struct vcpu *v);
+void vcpu_ipi_poll(struct vcpu *v);
 
 /* The physical controller (plic.c / aplic.c). */
 void irqchip_init(void);
 void irqchip_cpu_init(cpuid_t cpu);
 void irqchip_handle(struct vcpu *v);
-/* The guest completed passthrough source `irq`: let it fire again. */
-void irqchip_complete(irqid_t irq);
-/* Route source `irq` to `cpu` and enable it (or disable it everywhere). */
+/* On the vCPU's hart, as it is reset: its part of the hart's state. */
+void irqchip_vcpu_reset(struct trap_frame *f);
+
+/* PLIC (plic.c): route source `irq` to `cpu` and enable it, or disable it
+ * everywhere; complete a source Baohu claimed, at the context it is routed to. */
 void irqchip_route(irqid_t irq, cpuid_t cpu, bool enable);
-/* Does `vm` own physical source `irq` (a device of its config)? */
-bool irqchip_vm_owns(const struct vm *vm, irqid_t irq);
+void irqchip_complete(irqid_t irq);
+
+/* APLIC + IMSIC (aplic.c). Sources in MSI mode (AIA §4.5.16) go straight
+ * to the guest interrupt file of `cpu`'s hart. */
+void aplic_target(irqid_t irq, cpuid_t cpu, uint32_t eiid);
+void aplic_source_mode(irqid_t irq, uint32_t sm);
+void aplic_enable(irqid_t irq, bool on);
+void aplic_set_pending(irqid_t irq, bool on);
+uint32_t aplic_pending_word(uint32_t w);
+uint64_t imsic_guest_file_pa(cpuid_t cpu);
+/* An MSI of identity `eiid` into `cpu`'s guest file, from any hart. */
+void imsic_guest_send(cpuid_t cpu, uint32_t eiid);
+/* On the hart whose guest file hstatus.VGEIN selects: take `eiid` out of
+ * its pending bits; true if it was pending. */
+bool imsic_guest_take(uint32_t eiid);
 
 #endif

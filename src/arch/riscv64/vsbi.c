@@ -85,11 +85,14 @@ static struct sbiret vsbi_ipi(struct vcpu *v, uint64_t mask, uint64_t base)
         struct vcpu *t = &v->vm->vcpus[i];
         if (t == v) {
             csr_set(hvip, 1u << IRQ_VSSI);
-        } else if (!__atomic_exchange_n(&t->arch.virq.ipi, true, __ATOMIC_ACQ_REL)) {
-            /* One request per 0->1 of the target's pending IPI: a storm of
-             * IPIs at a vCPU that does not take them costs its pCPU one. */
-            cpu_msg_send(t->cpu, CPU_MSG_VIRQ);
+            continue;
         }
+        /* One request per 0->1 of the target's `ipi`, which stays set while
+         * the target has not taken its last IPI (vcpu.c): a storm of IPIs
+         * at a vCPU that does not take them costs its pCPU one. */
+        __atomic_fetch_add(&t->arch.virq.ipi_sent, 1, __ATOMIC_RELAXED);
+        if (!__atomic_exchange_n(&t->arch.virq.ipi, 1, __ATOMIC_ACQ_REL))
+            cpu_msg_send(t->cpu, CPU_MSG_VIRQ);
     }
     return (struct sbiret){SBI_SUCCESS, 0};
 }

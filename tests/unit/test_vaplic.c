@@ -1,0 +1,226 @@
+/* Host tests of the vAPLIC (src/arch/riscv64/vaplic.c): wired sources and doorbells follow target[i], wait for an offline target, come back from its file; reset and stop. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "aplic.h"
+#include "fake_riscv_irq.h"
+#include "virqchip.h"
+#include "vm.h"
+
+#define APLIC 0x0d000000ull
+#define RTC 11u
+#define DB 52u
+#define SM_EDGE1 4u
+#define SM_LEVEL1 6u
+
+static const uint32_t dev_irqs[] = {RTC};
+static const struct vm_dev_region devs[] = {
+    {.pa = 0x101000, .ipa = 0x101000, .size = 0x1000, .irqs = dev_irqs, .irqs_count = 1},
+};
+static const struct vm_ipc ipcs[] = {{.shmem_id = 0, .ipa = 0x90000000, .doorbell_irq = DB}};
+static const struct vm_config cfg = {
+    .name = "t", .cpus = 0x6, .devs = devs, .devs_count = 1, .ipcs = ipcs, .ipcs_count = 1,
+};
+
+static struct vm vm;
+static struct vcpu *v0, *v1;
+
+static uint32_t mmio(struct vcpu *v, uint32_t off, bool write, uint32_t value)
+{
+    struct mmio_access acc = {.addr = ipa_init(APLIC + off), .size = 4, .write = write,
+                              .value = value};
+    fake_cpu = v->cpu;
+    assert_true(virq_mmio_access(v, &acc));
+    return (uint32_t)acc.value;
+}
+
+/* Active in `sm`, to hart k with EIID = source id, enabled. */
+static void source(uint32_t src, uint32_t sm, uint32_t k)
+{
+    mmio(v0, APLIC_SOURCECFG(src), true, sm);
+    mmio(v0, APLIC_TARGET(src), true, k << APLIC_TARGET_HART_SHIFT | src);
+    mmio(v0, APLIC_SETIENUM, true, src);
+}
+
+static void retarget(uint32_t src, uint32_t k)
+{
+    mmio(v0, APLIC_TARGET(src), true, k << APLIC_TARGET_HART_SHIFT | src);
+}
+
+static void online(struct vcpu *v, bool up)
+{
+    fake_cpu = v->cpu;
+    if (up)
+        virq_vcpu_online(v);
+    else
+        virq_vcpu_offline(v);
+}
+
+static bool msi_at(struct vcpu *v, uint32_t eiid)
+{
+    return (fake_file_eip[v->cpu] >> eiid) & 1;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    memset(&vm, 0, sizeof(vm));
+    fake_irq_reset();
+    vm.config = &cfg;
+    vm.vcpu_count = 2;
+    for (uint32_t k = 0; k < 2; k++) {
+        vm.vcpus[k].vm = &vm;
+        vm.vcpus[k].id = k;
+        vm.vcpus[k].cpu = k + 1;
+        vm.vcpus[k].state = VCPU_ON;
+    }
+    v0 = &vm.vcpus[0];
+    v1 = &vm.vcpus[1];
+    virq_vm_init(&vm);
+    online(v0, true);
+    online(v1, true);
+    mmio(v0, APLIC_DOMAINCFG, true, APLIC_DOMAINCFG_IE);
+    return 0;
+}
+
+static void test_wired_source_follows_its_target_and_waits_for_an_offline_one(void **state)
+{
+    (void)state;
+    source(RTC, SM_LEVEL1, 0);
+    assert_int_equal(fake_aplic_mode[RTC], SM_LEVEL1);
+    assert_int_equal(fake_aplic_cpu[RTC], v0->cpu);
+    assert_int_equal(fake_aplic_eiid[RTC], RTC);
+    assert_true(fake_aplic_on[RTC]);
+    /* Its target goes off: held at the APLIC, pending there (§4.7). */
+    online(v0, false);
+    assert_false(fake_aplic_on[RTC]);
+    /* Retargeted to an online vCPU: on again, into that vCPU's file. */
+    retarget(RTC, 1);
+    assert_int_equal(fake_aplic_cpu[RTC], v1->cpu);
+    assert_true(fake_aplic_on[RTC]);
+    retarget(RTC, 0);
+    assert_false(fake_aplic_on[RTC]);
+    /* Its target is back. */
+    online(v0, true);
+    assert_true(fake_aplic_on[RTC]);
+    /* The domain's IE gates it too (§4.5.1). */
+    mmio(v0, APLIC_DOMAINCFG, true, 0);
+    assert_false(fake_aplic_on[RTC]);
+    mmio(v0, APLIC_DOMAINCFG, true, APLIC_DOMAINCFG_IE);
+    assert_true(fake_aplic_on[RTC]);
+    mmio(v0, APLIC_CLRIENUM, true, RTC);
+    assert_false(fake_aplic_on[RTC]);
+    assert_int_equal(mmio(v0, APLIC_SETIE, false, 0), 0);
+}
+
+static void test_doorbell_for_an_offline_target_waits(void **state)
+{
+    (void)state;
+    source(DB, SM_EDGE1, 1);
+    online(v1, false);
+    fake_cpu = 0;
+    virq_raise(&vm, DB);
+    assert_int_equal(fake_msi_count, 0);
+    assert_int_equal(mmio(v0, APLIC_SETIP + 4 * (DB / 32), false, 0), 1u << (DB % 32));
+    online(v1, true);
+    assert_int_equal(fake_msi_count, 1);
+    assert_true(msi_at(v1, DB));
+    /* Or it goes out when the guest retargets it to an online vCPU. */
+    online(v1, false);
+    fake_file_eip[v1->cpu] = 0;
+    virq_raise(&vm, DB);
+    assert_int_equal(fake_msi_count, 1);
+    retarget(DB, 0);
+    assert_int_equal(fake_msi_count, 2);
+    assert_true(msi_at(v0, DB));
+}
+
+/* What reached the file of a vCPU that goes off, and was not taken, is
+ * pending again: sent once it can be. */
+static void test_offline_gives_back_what_its_file_did_not_take(void **state)
+{
+    (void)state;
+    source(DB, SM_EDGE1, 0);
+    source(RTC, SM_LEVEL1, 0);
+    fake_cpu = 3;
+    virq_raise(&vm, DB);
+    assert_true(msi_at(v0, DB));
+    fake_file_eip[v0->cpu] |= 1ull << RTC; /* the APLIC's MSI for RTC */
+    online(v0, false);
+    assert_false(msi_at(v0, DB));
+    assert_false(msi_at(v0, RTC));
+    assert_true(fake_aplic_pending[RTC]);
+    assert_false(fake_aplic_on[RTC]);
+    unsigned sent = fake_msi_count;
+    online(v0, true);
+    assert_int_equal(fake_msi_count, sent + 1);
+    assert_true(msi_at(v0, DB));
+    assert_true(fake_aplic_on[RTC]);
+}
+
+static void test_inactive_sources_and_other_vms_sources(void **state)
+{
+    (void)state;
+    /* Inactive (SM = 0): enable and pending are read-only zeros (§4.5.2). */
+    mmio(v0, APLIC_SETIENUM, true, DB);
+    fake_cpu = 0;
+    virq_raise(&vm, DB);
+    assert_int_equal(mmio(v0, APLIC_SETIE + 4, false, 0), 0);
+    assert_int_equal(mmio(v0, APLIC_SETIP + 4, false, 0), 0);
+    assert_int_equal(fake_msi_count, 0);
+    /* Not the VM's: reads as zero, writes change nothing physical. */
+    mmio(v0, APLIC_SOURCECFG(10), true, SM_LEVEL1);
+    assert_int_equal(mmio(v0, APLIC_SOURCECFG(10), false, 0), 0);
+    assert_int_equal(fake_aplic_mode[10], 0);
+    mmio(v0, APLIC_SETIENUM, true, 10);
+    assert_false(fake_aplic_on[10]);
+    /* Going inactive clears enable and pending. */
+    source(DB, SM_EDGE1, 1);
+    online(v1, false);
+    virq_raise(&vm, DB);
+    mmio(v0, APLIC_SOURCECFG(DB), true, 0);
+    online(v1, true);
+    assert_int_equal(fake_msi_count, 0);
+}
+
+static void test_reset_and_stop_silence_the_wired_sources(void **state)
+{
+    (void)state;
+    source(RTC, SM_LEVEL1, 1);
+    assert_true(fake_aplic_on[RTC]);
+    online(v0, false);
+    online(v1, false);
+    virq_vm_init(&vm);
+    assert_false(fake_aplic_on[RTC]);
+    assert_int_equal(fake_aplic_mode[RTC], 0);
+    assert_int_equal(mmio(v0, APLIC_SOURCECFG(RTC), false, 0), 0);
+    online(v0, true);
+    online(v1, true);
+    mmio(v0, APLIC_DOMAINCFG, true, APLIC_DOMAINCFG_IE);
+    source(RTC, SM_LEVEL1, 1);
+    source(DB, SM_EDGE1, 0);
+    assert_true(fake_aplic_on[RTC]);
+    virq_vm_stop(&vm);
+    assert_false(fake_aplic_on[RTC]);
+    assert_int_equal(fake_aplic_mode[RTC], 0);
+    /* A stopped VM's doorbell goes nowhere. */
+    fake_cpu = 0;
+    virq_raise(&vm, DB);
+    assert_int_equal(fake_msi_count, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_wired_source_follows_its_target_and_waits_for_an_offline_one,
+                               setup),
+        cmocka_unit_test_setup(test_doorbell_for_an_offline_target_waits, setup),
+        cmocka_unit_test_setup(test_offline_gives_back_what_its_file_did_not_take, setup),
+        cmocka_unit_test_setup(test_inactive_sources_and_other_vms_sources, setup),
+        cmocka_unit_test_setup(test_reset_and_stop_silence_the_wired_sources, setup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
