@@ -76,7 +76,7 @@ def check_probe(m, syndrome, address, cases, injected):
     m.seen(r"\[probe\] guest probe up on vcpu0")
     for n, (code, addr, what) in enumerate(cases, start=1):
         line = m.seen(rf"\[probe\] fault {n}: got {syndrome} 0x([0-9a-f]+) {address} 0x([0-9a-f]+) "
-                      rf"(ok|BAD)[^\r\n]*", timeout=30)
+                      rf"(ok|BAD)[^\r\n]*\r*\n", timeout=30)
         assert line.group(3) == "ok", line.group(0)
         assert re.search(rf"\({what}\)", line.group(0)), line.group(0)
         assert int(line.group(1), 16) == code, line.group(0)
@@ -85,7 +85,7 @@ def check_probe(m, syndrome, address, cases, injected):
     m.seen(rf"\[probe\] fault probe: {len(cases)} checks, 0 bad")
     m.seen(r"\[probe\] fault storm: 1000/1000 faults taken", timeout=30)
     # The first faults are reported in full, with what the guest was given ...
-    first = m.seen(r"\[baohu\] FAULT VM 'probe' vCPU 0: ([^\r\n]*)")
+    first = m.seen(r"\[baohu\] FAULT VM 'probe' vCPU 0: ([^\r\n]*)\r*\n")
     assert injected in first.group(1), first.group(0)
     # ... the rest in a summary once a second has passed since the last line.
     m.seen(SUMMARY, timeout=30)
