@@ -133,8 +133,33 @@ def check_vector_storm(m, injected):
 @pytest.mark.parametrize("platform", ARM_PLATFORMS)
 def test_arm_guest_faults_become_guest_exceptions(machine, platform):
     m = machine("guest-faults", platform=platform, timeout=90)
+    # Armv8.0 cores: nothing of the kind is advertised.
+    for feature in ("sve", "sme", "pauth"):
+        m.seen(rf"\[probe\] cpu: no {feature}\r*\n")
     check_probe(m, "ESR", "FAR", arm_expected(platform), "synchronous external abort injected")
     check_vector_storm(m, "synchronous external abort injected")
+
+
+# What the ID registers advertise is usable at EL1 (CPTR_EL2.TZ/TSM clear and ZCR_EL2/SMCR_EL2 at
+# their maximum where SVE/SME exist, HCR_EL2.API/APK where PAuth does), and the fault model is the
+# same on later cores. QEMU 7.2's models: a64fx has 512-bit SVE; max has SVE and SME with
+# 256-byte default vector lengths, and PAuth.
+CPU_FEATURES = {
+    "a64fx": [r"sve vector length 64 bytes ok", r"no sme", r"no pauth"],
+    "max,pauth-impdef=on": [r"sve vector length 256 bytes ok",
+                            r"sme streaming vector length 256 bytes ok",
+                            r"pauth 0x40001230 signed 0x[0-9a-f]+ authenticated 0x40001230 ok"],
+}
+
+
+@pytest.mark.parametrize("cpu", list(CPU_FEATURES))
+def test_arm_cpu_features_usable_and_faults_injected_on_later_cores(machine, cpu):
+    m = machine("guest-faults", cpu=cpu, timeout=120)
+    for line in CPU_FEATURES[cpu]:
+        m.seen(rf"\[probe\] cpu: {line}\r*\n", timeout=60)
+    check_probe(m, "ESR", "FAR", arm_expected("qemu-aarch64-virt"), "synchronous external abort injected")
+    check_vector_storm(m, "synchronous external abort injected")
+    assert "UNDEFINED injected" not in m.output()
 
 
 def test_arm_guest_faults_gcc_build(machine):
