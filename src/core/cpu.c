@@ -16,12 +16,13 @@ struct cpu cpu_table[PLATFORM_MAX_CPUS];
 bool cpu_msg_send(cpuid_t target, enum cpu_msg_kind kind)
 {
     struct cpu *c = &cpu_table[target];
+    struct cpu_stats *mine = &cpu_current()->stats;
     uint32_t bit = 1u << kind;
-    __atomic_fetch_add(&c->stats.msgs_posted, 1, __ATOMIC_RELAXED);
+    mine->msgs_posted++;
     uint32_t old = __atomic_fetch_or(&c->msg_pending, bit, __ATOMIC_ACQ_REL);
     if (old & bit)
         return false;
-    __atomic_fetch_add(&c->stats.ipis_raised, 1, __ATOMIC_RELAXED);
+    mine->ipis_raised++;
     arch_cpu_send_ipi(target);
     return true;
 }

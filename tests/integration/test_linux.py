@@ -12,7 +12,7 @@ from conftest import ROOT, Machine
 # from Baohu may land in the middle of one of Linux's. Cutting the tagged
 # lines out wherever they start gives back Linux's text.
 TAGGED_LINE = re.compile(r"\[(baohu|rtos)\] [^\r\n]*\r*\n")
-RTOS_TICK = re.compile(r"\[rtos\] vcpu0 tick (\d+)")
+RTOS_TICK = re.compile(r"\[rtos\] vcpu0 tick (\d+)\r*\n")
 
 
 class Console:
@@ -60,6 +60,7 @@ class Console:
             self._pump(deadline)
 
     def rtos_ticks(self):
+        # Whole lines only: a tick line can arrive in pieces ("tick 4" of "tick 41").
         ticks = [int(n) for n in RTOS_TICK.findall(self.raw)]
         return max(ticks) if ticks else 0
 
@@ -133,7 +134,7 @@ def test_linux_boots_to_init_with_two_vcpus_while_rtos_ticks(linux):
     c.wait(r"baohu-linux: ready", 180)
     c.wait(r"built-in shell", 60)
     # The RTOS's 200 ms tick went on at every stage of Linux's boot.
-    c.wait_raw(r"\[rtos\] vcpu0 tick \d+", 30)
+    c.wait_raw(r"\[rtos\] vcpu0 tick \d+\r*\n", 30)
     checkpoints.append(("shell", c.rtos_ticks()))
     print("rtos ticks at", checkpoints)
     for (a, ta), (b, tb) in zip(checkpoints, checkpoints[1:]):
@@ -213,7 +214,7 @@ def test_linux_poweroff_stops_only_linux(linux):
     c.wait_raw(r"\[baohu\] VM 'linux' stopped: PSCI SYSTEM_OFF", 120)
     stopped_at = c.rtos_ticks()
     for _ in range(3):
-        c.wait_raw(r"\[rtos\] vcpu0 tick \d+", 30)
+        c.wait_raw(r"\[rtos\] vcpu0 tick \d+\r*\n", 30)
     assert c.rtos_ticks() >= stopped_at + 3
     assert "every VM has stopped" not in c.raw
     c.m.child.close(force=True)  # the last test of this boot: free the CPUs for the next ones
@@ -234,7 +235,7 @@ def test_uboot_prompt_commands_reset_and_poweroff_beside_the_rtos(machine):
     # 0xd00dfeed is big-endian, so md.l shows it byte-swapped.
     c.shell("md.l 0x40000000 4", r"40000000: edfe0dd0 ")
     c.shell("fdt addr 0x40000000; fdt print /cpus", r"enable-method = \"psci\"")
-    c.wait_raw(r"\[rtos\] vcpu0 tick \d+", 30)
+    c.wait_raw(r"\[rtos\] vcpu0 tick \d+\r*\n", 30)
     assert c.rtos_ticks() > before
     # U-Boot's reset and poweroff are PSCI calls: they reach only its own VM.
     c.m.send("reset\n")
@@ -247,7 +248,7 @@ def test_uboot_prompt_commands_reset_and_poweroff_beside_the_rtos(machine):
     c.wait_raw(r"\[baohu\] VM 'uboot' stopped: PSCI SYSTEM_OFF", 60)
     stopped_at = c.rtos_ticks()
     for _ in range(3):
-        c.wait_raw(r"\[rtos\] vcpu0 tick \d+", 30)
+        c.wait_raw(r"\[rtos\] vcpu0 tick \d+\r*\n", 30)
     assert c.rtos_ticks() >= stopped_at + 3
     assert "FAULT" not in c.raw, c.raw[-3000:]
 
@@ -288,7 +289,7 @@ def test_uboot_firmware_boots_baohu_with_linux_and_rtos_from_disk():
         c.wait(r"baohu-ipc: 10/10 round trips ok", 120)
         c.wait(r"baohu-linux: ready", 120)
         ticks = c.rtos_ticks()
-        c.wait_raw(r"\[rtos\] vcpu0 tick \d+", 30)
+        c.wait_raw(r"\[rtos\] vcpu0 tick \d+\r*\n", 30)
         assert c.rtos_ticks() > ticks
         assert "FAULT" not in c.raw
     finally:

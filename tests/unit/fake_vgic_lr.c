@@ -104,7 +104,18 @@ void vgic_lr_write_hw_pending(uint32_t idx, irqid_t intid, uint8_t priority, boo
                          .pending = true, .hw = true, .group1 = group1};
     vgic_lr_write(idx, &lr);
 }
-void vgic_lr_clear(uint32_t idx) { memset(&fake_lrs[idx], 0, sizeof(fake_lrs[idx])); }
+void vgic_lr_write_sgi(uint32_t idx, irqid_t intid, uint8_t priority, bool group1, uint8_t source,
+                       bool eoi)
+{
+    struct vgic_lr lr = {.intid = intid, .priority = priority, .pending = true, .group1 = group1,
+                         .source = source, .eoi = eoi};
+    vgic_lr_write(idx, &lr);
+}
+void vgic_lr_clear(uint32_t idx)
+{
+    fake_lr_accesses++;
+    memset(&fake_lrs[idx], 0, sizeof(fake_lrs[idx]));
+}
 /* ELRSR | EISR: an invalid LR is empty, or EOI-signalled if it had EOI set. */
 uint32_t vgic_lr_done(void)
 {

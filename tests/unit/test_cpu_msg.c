@@ -71,7 +71,8 @@ static void repeated_posts_raise_one_ipi(void **state)
     for (int i = 0; i < 100000; i++)
         assert_false(cpu_msg_send(1, CPU_MSG_VIRQ));
     assert_int_equal(ipis_sent[1], 1);
-    assert_int_equal(cpu_by_id(1)->stats.msgs_posted, 100001);
+    assert_int_equal(cpu_by_id(0)->stats.msgs_posted, 100001);
+    assert_int_equal(cpu_by_id(0)->stats.ipis_raised, 1);
     /* Another kind is its own flag. */
     assert_true(cpu_msg_send(1, CPU_MSG_VCPU_STATE));
     assert_int_equal(ipis_sent[1], 2);
@@ -140,6 +141,7 @@ static void two_cpus_flooding_each_other_never_block_or_lose(void **state)
     for (int c = 0; c < 2; c++) {
         /* One IPI per 0->1 of the request flag, each taken exactly once. */
         assert_int_equal(ipis_sent[c], cpu_by_id((cpuid_t)c)->stats.msgs_handled);
+        assert_int_equal(ipis_sent[1 - c], cpu_by_id((cpuid_t)c)->stats.ipis_raised);
         assert_true(ipis_sent[c] >= 1);
         assert_int_equal(cpu_by_id((cpuid_t)c)->stats.msgs_posted, FLOOD);
     }

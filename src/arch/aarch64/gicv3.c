@@ -103,8 +103,11 @@ static volatile uint8_t *local_sgi_frame(void)
     return rd_base[this_cpu()] + GICR_SGI_OFFSET;
 }
 
+static void sgi_targets_init(void);
+
 void gic_init(void)
 {
+    sgi_targets_init();
     volatile uint8_t *d = gicd();
 
     /* Affinity routing may only change while the groups are disabled
@@ -216,8 +219,9 @@ irqid_t gic_ack(void)
 
 void gic_eoi(irqid_t intid)
 {
+    /* No ISB: nothing at EL2 depends on the priority drop (Baohu runs with
+     * interrupts masked), and the ERET back to the guest synchronises it. */
     sysreg_write(ICC_EOIR1_EL1, intid);
-    isb();
 }
 
 void gic_deactivate(irqid_t intid)
@@ -226,18 +230,27 @@ void gic_deactivate(irqid_t intid)
     isb();
 }
 
+/* ICC_SGI1R_EL1 target fields of each CPU: TargetList [15:0] selects
+ * Aff0 = RS * 16 + bit, Aff1 [23:16], Aff2 [39:32], RS [47:44], Aff3
+ * [55:48]. Computed once: an IPI is on every cross-CPU request's path. */
+static uint64_t sgi_target[PLATFORM_MAX_CPUS];
+
+static void sgi_targets_init(void)
+{
+    for (cpuid_t c = 0; c < platform.cpu_count && c < PLATFORM_MAX_CPUS; c++) {
+        uint64_t aff = platform.cpu_affinity[c];
+        uint64_t aff0 = aff & 0xff;
+        sgi_target[c] = (1ull << (aff0 & 0xf)) | (((aff >> 8) & 0xff) << 16) |
+                        (((aff >> 16) & 0xff) << 32) | ((aff0 >> 4) << 44) |
+                        (((aff >> 32) & 0xff) << 48);
+    }
+}
+
 void gic_send_sgi(cpuid_t target, irqid_t sgi)
 {
-    uint64_t aff = platform.cpu_affinity[target];
-    uint64_t aff0 = aff & 0xff;
-    /* ICC_SGI1R_EL1: TargetList [15:0] selects Aff0 = RS * 16 + bit, Aff1
-     * [23:16], INTID [27:24], Aff2 [39:32], RS [47:44], Aff3 [55:48]. */
-    uint64_t v = (1ull << (aff0 & 0xf)) | (((aff >> 8) & 0xff) << 16) |
-                 ((uint64_t)(sgi & 0xf) << 24) | (((aff >> 16) & 0xff) << 32) |
-                 ((aff0 >> 4) << 44) | (((aff >> 32) & 0xff) << 48);
     /* The message the SGI announces must be visible before the SGI is. */
     dsb(ishst);
-    sysreg_write(ICC_SGI1R_EL1, v);
+    sysreg_write(ICC_SGI1R_EL1, sgi_target[target] | ((uint64_t)(sgi & 0xf) << 24));
     isb();
 }
 

@@ -7,41 +7,48 @@
 
 void trap_exit(struct vcpu *v);
 
-/* Returns true if the interrupt was handed to the vCPU (it stays active
- * until the guest deactivates it through the hardware-linked LR). */
-static bool irq_dispatch(struct vcpu *v, irqid_t intid)
+/* What became of a physical interrupt. */
+enum irq_outcome {
+    IRQ_HANDLED,     /* Baohu's own, or silenced */
+    IRQ_FORWARDED,   /* pending in the vGIC; the exit flushes it in */
+    IRQ_IN_LR,       /* already in a list register: nothing left for the exit */
+};
+
+static enum irq_outcome irq_dispatch(struct vcpu *v, irqid_t intid)
 {
     gic_eoi(intid);
+    /* The pinned vCPU's timers first: the most frequent by far. */
+    if (intid == GIC_PPI_VTIMER || intid == GIC_PPI_PTIMER) {
+        if (v && v->state == VCPU_ON)
+            return vgic_inject_timer(v, intid) ? IRQ_IN_LR : IRQ_FORWARDED;
+        gic_deactivate(intid); /* goes quiet with its vCPU (arch_vcpu_quiesce) */
+        return IRQ_HANDLED;
+    }
     if (intid == GIC_SGI_IPI) {
         gic_deactivate(intid);
         cpu_msg_handle();
-        return false;
+        return IRQ_FORWARDED;
     }
     if (intid == GIC_PPI_MAINTENANCE) {
         gic_deactivate(intid);
         if (v && v->state == VCPU_ON)
             vgic_maintenance(v);
-        return false;
+        return IRQ_HANDLED;
     }
-    /* A timer PPI belongs to the vCPU running here. A passthrough SPI
-     * belongs to its VM while that runs, whichever vCPU is here and whether
-     * it is on: it waits in the virtual distributor for the vCPU the guest
-     * routed it to (a flag built at VM creation says whose it is). */
-    bool timer = intid == GIC_PPI_VTIMER || intid == GIC_PPI_PTIMER;
-    bool forward = v && (timer ? v->state == VCPU_ON
-                               : intid >= 32 && v->vm->state == VM_RUNNING &&
-                                     vgic_is_passthrough(v->vm, intid));
-    if (forward) {
+    /* A passthrough SPI belongs to its VM while that runs, whichever vCPU
+     * is here and whether it is on: it waits in the virtual distributor for
+     * the vCPU the guest routed it to (a flag built at VM creation says
+     * whose it is). */
+    if (v && intid >= 32 && v->vm->state == VM_RUNNING && vgic_is_passthrough(v->vm, intid)) {
         vgic_inject_hw(v, intid);
-        return true;
+        return IRQ_FORWARDED;
     }
     /* Nobody runs to take it (its VM stopped): silence a stray SPI (a VM
-     * reset enables it again with the guest's GICD_ISENABLER), a timer PPI
-     * goes quiet with its vCPU (arch_vcpu_quiesce). */
+     * reset enables it again with the guest's GICD_ISENABLER). */
     if (intid >= 32)
         gic_irq_enable(intid, false);
     gic_deactivate(intid);
-    return false;
+    return IRQ_HANDLED;
 }
 
 void irq_handle_parked(irqid_t intid)
@@ -54,7 +61,7 @@ void guest_trap_irq(struct trap_frame *f)
     (void)f;
     struct vcpu *v = cpu_current()->vcpu;
     irqid_t intid = gic_ack();
-    if (intid < GIC_SPURIOUS)
-        irq_dispatch(v, intid);
+    if (intid < GIC_SPURIOUS && irq_dispatch(v, intid) == IRQ_IN_LR && v->state == VCPU_ON)
+        return; /* LRs the guest finished with wait for the next flush */
     trap_exit(v);
 }

@@ -114,9 +114,12 @@ static void vcpu_dirty(struct vcpu *vcpu, struct kicks *k)
  * destination changed; the vCPU it now waits on is told. */
 static void waiting_update(struct vcpu *bank, struct virq *v, struct kicks *k)
 {
+    bool waits = v->pending && v->lr == VGIC_NO_LR;
+    if (!waits && v->waiting_on == VGIC_NO_VCPU)
+        return;
     struct vm *vm = bank->vm;
     struct vcpu *dest = dest_of(bank, v);
-    uint8_t want = (v->pending && v->lr == VGIC_NO_LR) ? (uint8_t)dest->id : VGIC_NO_VCPU;
+    uint8_t want = waits ? (uint8_t)dest->id : VGIC_NO_VCPU;
     if (want == v->waiting_on)
         return;
     uint32_t word = v->intid / 32, bit = 1u << (v->intid % 32);
@@ -253,8 +256,9 @@ static void req_apply(struct virq *v)
 }
 
 /* Fold what the guest did with LR `i` back into its virq, apply what others
- * asked for meanwhile, and keep, rewrite or release the LR. */
-static void lr_sync(struct vcpu *vcpu, uint32_t i, struct kicks *k)
+ * asked for meanwhile, and keep, rewrite or release the LR. `done`: the
+ * status registers say the guest has finished with it (nothing to read). */
+static void lr_sync(struct vcpu *vcpu, uint32_t i, bool done, struct kicks *k)
 {
     struct vgic_cpu *c = &vcpu->arch.vgic;
     struct virq *v = virq_of(vcpu, c->lr_intid[i]);
@@ -263,12 +267,34 @@ static void lr_sync(struct vcpu *vcpu, uint32_t i, struct kicks *k)
         c->lr_used &= ~(1u << i);
         return;
     }
-    struct vgic_lr lr;
-    vgic_lr_read(i, &lr);
-    v->pending = lr.pending;
-    v->active = lr.active;
-    if (lr.hw && !lr.pending && !lr.active)
-        v->hw_intid = 0; /* the guest deactivated it, and with HW=1 the physical one */
+    struct vgic_lr lr = {0};
+    if (done) {
+        /* Invalid now: deactivated by the guest, and with HW=1 the physical
+         * interrupt with it (an HW LR holds hw_intid exactly when linked). */
+        v->pending = v->active = false;
+        v->hw_intid = 0;
+        if (!v->req) {
+            if (is_sgi(v) && v->sgi_sources && deliverable(vcpu, v)) {
+                /* The next source's instance takes the LR over (a
+                 * cross-vCPU IPI that came while the last one was being
+                 * handled: the common case). */
+                v->lr_source = lowest_bit(v->sgi_sources);
+                v->sgi_sources &= (uint8_t)~(1u << v->lr_source);
+                v->pending = true;
+                c->stats.lr_writes++;
+                vgic_lr_write_sgi(i, v->intid, v->priority, v->group1, v->lr_source,
+                                  v->sgi_sources != 0);
+            } else {
+                lr_release(vcpu, i, v, k);
+            }
+            return;
+        }
+        lr.intid = v->intid;
+    } else {
+        vgic_lr_read(i, &lr);
+        v->pending = lr.pending;
+        v->active = lr.active;
+    }
     if (v->req)
         req_apply(v);
     if (is_sgi(v) && !v->pending && (v->sgi_sources & (1u << v->lr_source))) {
@@ -286,7 +312,7 @@ static void lr_sync(struct vcpu *vcpu, uint32_t i, struct kicks *k)
         lr_release(vcpu, i, v, k);
     } else {
         struct vgic_lr want = lr_of(v);
-        if (want.pending != lr.pending || want.active != lr.active || want.hw != lr.hw ||
+        if (done || want.pending != lr.pending || want.active != lr.active || want.hw != lr.hw ||
             want.priority != lr.priority || want.group1 != lr.group1 || want.eoi != lr.eoi)
             lr_write(vcpu, i, &want);
     }
@@ -432,8 +458,11 @@ static __attribute__((noinline)) void flush_changes(struct vcpu *vcpu)
     __atomic_store_n(&c->dirty, false, __ATOMIC_RELAXED);
     if (c->req_priv)
         priv_reqs_apply(vcpu, &k);
-    for (uint32_t m = c->lr_used; m; m &= m - 1)
-        lr_sync(vcpu, (uint32_t)__builtin_ctz(m), &k);
+    uint32_t done = c->lr_used ? vgic_lr_done() & c->lr_used : 0;
+    for (uint32_t m = c->lr_used; m; m &= m - 1) {
+        uint32_t i = (uint32_t)__builtin_ctz(m);
+        lr_sync(vcpu, i, (done >> i) & 1, &k);
+    }
     bool waiting = lrs_fill(vcpu, &k);
     uint32_t maint = maintenance_for(vcpu, waiting);
     /* Every disable that waited for this vCPU's LRs has now taken effect. */
@@ -475,8 +504,15 @@ static inline bool lr_put_now(struct vcpu *bank, struct virq *v, struct kicks *k
     if (c->waiting_count || !on_this_cpu(dest) || dest->state != VCPU_ON || !deliverable(dest, v))
         return false;
     uint32_t idx = lr_find_free(c);
-    if (idx == VGIC_NO_LR)
-        return false;
+    if (idx == VGIC_NO_LR) {
+        /* LRs the guest has finished with since the last flush are free
+         * once synced (this is their pCPU). */
+        for (uint32_t m = vgic_lr_done() & c->lr_used; m; m &= m - 1)
+            lr_sync(dest, (uint32_t)__builtin_ctz(m), true, k);
+        idx = lr_find_free(c);
+        if (idx == VGIC_NO_LR || c->waiting_count)
+            return false;
+    }
     lr_put(dest, idx, v, k);
     return true;
 }
@@ -551,21 +587,30 @@ static bool inject_ppi_fast(struct vcpu *vcpu, irqid_t intid)
     struct virq *v = &c->priv[intid];
     bool done = false;
     spin_lock(&d->lock);
-    struct virq now = *v; /* one copy: the checks below then read registers */
-    uint32_t free = ~c->lr_used & (c->lr_count >= 32 ? ~0u : (1u << c->lr_count) - 1);
-    bool group_on = now.group1 ? d->enabled_grp1 : d->enabled_grp0;
-    if (free && !c->waiting_count && !now.pending && !now.active && !now.req &&
-        !now.hw_pending && now.lr == VGIC_NO_LR && now.enabled && group_on) {
-        uint32_t idx = (uint32_t)__builtin_ctz(free);
-        now.pending = true;
-        now.hw_intid = intid;
-        now.lr = (uint8_t)idx;
-        now.holder = (uint8_t)vcpu->id;
-        *v = now;
+    uint32_t idx = v->lr;
+    bool idle;
+    if (idx != VGIC_NO_LR) {
+        /* A periodic timer often finds its previous instance still in its
+         * LR, completed by the guest since the last exit (and with HW=1 the
+         * physical one deactivated): the new instance takes that LR over. */
+        idle = (vgic_lr_done() >> idx) & 1;
+    } else {
+        uint32_t free = ~c->lr_used & (c->lr_count >= 32 ? ~0u : (1u << c->lr_count) - 1);
+        idx = free ? (uint32_t)__builtin_ctz(free) : VGIC_NO_LR;
+        idle = free && !v->pending && !v->active;
+    }
+    bool group1 = v->group1;
+    if (idle && !c->waiting_count && !v->req && !v->hw_pending && v->enabled &&
+        (group1 ? d->enabled_grp1 : d->enabled_grp0)) {
+        v->pending = true;
+        v->active = false;
+        v->hw_intid = intid;
+        v->lr = (uint8_t)idx;
+        v->holder = (uint8_t)vcpu->id;
         c->lr_intid[idx] = intid;
         c->lr_used |= 1u << idx;
         c->stats.delivered++;
-        vgic_lr_write_hw_pending(idx, intid, now.priority, now.group1);
+        vgic_lr_write_hw_pending(idx, intid, v->priority, group1);
         done = true;
     }
     spin_unlock(&d->lock);
@@ -574,10 +619,15 @@ static bool inject_ppi_fast(struct vcpu *vcpu, irqid_t intid)
 
 void vgic_inject_hw(struct vcpu *vcpu, irqid_t intid)
 {
-    if (intid >= VGIC_SGIS && intid < VGIC_PRIVATE_IRQS && vcpu->state == VCPU_ON &&
-        on_this_cpu(vcpu) && inject_ppi_fast(vcpu, intid))
-        return;
     inject(vcpu, intid, intid);
+}
+
+bool vgic_inject_timer(struct vcpu *vcpu, irqid_t intid)
+{
+    if (inject_ppi_fast(vcpu, intid))
+        return true;
+    inject(vcpu, intid, intid);
+    return false;
 }
 
 void vgic_sgi_send(struct vcpu *sender, uint32_t targets, irqid_t intid, uint32_t source)

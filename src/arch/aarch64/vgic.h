@@ -94,6 +94,9 @@ void vgic_inject(struct vcpu *vcpu, irqid_t intid);
  * SPI): pend the same virtual INTID with the HW link so the guest's deactivation
  * deactivates the physical one. Runs on vcpu->cpu. */
 void vgic_inject_hw(struct vcpu *vcpu, irqid_t intid);
+/* The same for a timer PPI of the vCPU running here; true if it went
+ * straight into a list register, so the exit needs no flush for it. */
+bool vgic_inject_timer(struct vcpu *vcpu, irqid_t intid);
 /* SGI `intid` from `sender` to every vCPU of its VM in `targets` (bit = vCPU
  * index); `source` is the sender's CPU number as GICv2 reports it (0 on GICv3). */
 void vgic_sgi_send(struct vcpu *sender, uint32_t targets, irqid_t intid, uint32_t source);

@@ -28,6 +28,10 @@ void vgic_lr_clear(uint32_t idx);
 /* The common case written directly: a fresh pending entry linked to the
  * physical interrupt of the same INTID (a timer PPI). */
 void vgic_lr_write_hw_pending(uint32_t idx, irqid_t intid, uint8_t priority, bool group1);
+/* ... and a fresh pending SGI from `source` (GICv2's CPUID; ignored on v3),
+ * with `eoi` when other sources wait behind it. */
+void vgic_lr_write_sgi(uint32_t idx, irqid_t intid, uint8_t priority, bool group1, uint8_t source,
+                       bool eoi);
 /* LRs the guest has finished with since they were written: empty, or
  * deactivated with the EOI bit set (ICH_ELRSR | ICH_EISR, GICH_ELRSR0 | GICH_EISR0). */
 uint32_t vgic_lr_done(void);

@@ -79,6 +79,18 @@ void vgic_lr_write_hw_pending(uint32_t idx, irqid_t intid, uint8_t priority, boo
     *gich(GICH_LR(idx)) = group1 ? v | LR_GRP1 : v;
 }
 
+void vgic_lr_write_sgi(uint32_t idx, irqid_t intid, uint8_t priority, bool group1, uint8_t source,
+                       bool eoi)
+{
+    uint32_t v = (intid & LR_VIRTUAL_ID) | (source & LR_CPUID_MASK) << LR_CPUID_SHIFT |
+                 ((uint32_t)(priority >> 3) & LR_PRIO_MASK) << LR_PRIO_SHIFT | LR_PENDING;
+    if (group1)
+        v |= LR_GRP1;
+    if (eoi)
+        v |= LR_EOI;
+    *gich(GICH_LR(idx)) = v;
+}
+
 void vgic_lr_read(uint32_t idx, struct vgic_lr *lr)
 {
     uint32_t v = *gich(GICH_LR(idx));

@@ -82,6 +82,18 @@ void vgic_lr_write_hw_pending(uint32_t idx, irqid_t intid, uint8_t priority, boo
     lr_set(idx, group1 ? v | LR_GROUP : v);
 }
 
+void vgic_lr_write_sgi(uint32_t idx, irqid_t intid, uint8_t priority, bool group1, uint8_t source,
+                       bool eoi)
+{
+    (void)source; /* affinity routing: SGIs carry no source */
+    uint64_t v = (intid & LR_VINTID_MASK) | ((uint64_t)priority << LR_PRIORITY_SHIFT) | LR_PENDING;
+    if (group1)
+        v |= LR_GROUP;
+    if (eoi)
+        v |= LR_EOI;
+    lr_set(idx, v);
+}
+
 void vgic_lr_read(uint32_t idx, struct vgic_lr *lr)
 {
     uint64_t v = lr_get(idx);

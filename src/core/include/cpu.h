@@ -22,10 +22,11 @@ enum cpu_msg_kind {
     CPU_MSG_KINDS,
 };
 
+/* Each counter is written by its own CPU only. */
 struct cpu_stats {
-    uint64_t msgs_posted;   /* requests posted to this CPU */
-    uint64_t ipis_raised;   /* physical IPIs raised for them (<= msgs_posted) */
-    uint64_t msgs_handled;  /* request sets taken by this CPU */
+    uint64_t msgs_posted;   /* requests this CPU posted to others */
+    uint64_t ipis_raised;   /* physical IPIs it raised for them (<= msgs_posted) */
+    uint64_t msgs_handled;  /* request sets it took */
 };
 
 struct cpu {

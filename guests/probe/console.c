@@ -1,0 +1,118 @@
+/*
+ * Console of the probe: Baohu's putc hypercall when EL2 exists (the probe then
+ * runs in a VM), the PL011 of QEMU virt otherwise (bare metal at EL1). One
+ * image serves both runs. Only CPU 0 prints in normal operation.
+ */
+#include <stdarg.h>
+#include <baohu/hypercall.h>
+#include "hw.h"
+#include "probe.h"
+
+#define PL011 0x09000000UL
+#define PL011_DR 0x00
+#define PL011_FR 0x18
+#define PL011_FR_TXFF (1u << 5)
+
+static int under_hypervisor;
+
+void console_init(void)
+{
+	/* ID_AA64PFR0_EL1.EL2 [11:8]: 0 = EL2 not implemented. */
+	under_hypervisor = ((SYSREG_GET(id_aa64pfr0_el1) >> 8) & 0xf) != 0;
+}
+
+int console_hypervisor(void) { return under_hypervisor; }
+
+static void put(char c)
+{
+	if (under_hypervisor) {
+		hvc(BAOHU_HC_CONSOLE_PUTC, (uint8_t)c, 0, 0);
+		return;
+	}
+	if (c == '\n')
+		put('\r');
+	while (rd32(PL011 + PL011_FR) & PL011_FR_TXFF)
+		;
+	wr32(PL011 + PL011_DR, (uint8_t)c);
+}
+
+static void put_str(const char *s)
+{
+	while (*s)
+		put(*s++);
+}
+
+static void put_num(uint64_t v, unsigned base)
+{
+	char buf[24];
+	int n = 0;
+
+	do {
+		unsigned d = (unsigned)(v % base);
+		buf[n++] = (char)(d < 10 ? '0' + d : 'a' + d - 10);
+		v /= base;
+	} while (v);
+	while (n)
+		put(buf[--n]);
+}
+
+void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	for (; *fmt; fmt++) {
+		if (*fmt != '%' || !fmt[1]) {
+			put(*fmt);
+			continue;
+		}
+		switch (*++fmt) {
+		case 'u':
+			put_num(va_arg(ap, unsigned), 10);
+			break;
+		case 'x':
+			put_num(va_arg(ap, unsigned), 16);
+			break;
+		case 'U':
+			put_num(va_arg(ap, uint64_t), 10);
+			break;
+		case 'X':
+			put_num(va_arg(ap, uint64_t), 16);
+			break;
+		case 'd': {
+			int v = va_arg(ap, int);
+			if (v < 0) {
+				put('-');
+				put_num((uint64_t)-(int64_t)v, 10);
+			} else {
+				put_num((uint64_t)v, 10);
+			}
+			break;
+		}
+		case 's':
+			put_str(va_arg(ap, const char *));
+			break;
+		default:
+			put('%');
+			put(*fmt);
+		}
+	}
+	va_end(ap);
+}
+
+/* SMCCC call through `hvc #0` (Baohu's hypercalls and PSCI; bare QEMU virt
+ * without EL2 answers PSCI on HVC too: its DT says method = "hvc"). */
+int64_t hvc(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
+{
+	register uint64_t r0 __asm__("x0") = x0;
+	register uint64_t r1 __asm__("x1") = x1;
+	register uint64_t r2 __asm__("x2") = x2;
+	register uint64_t r3 __asm__("x3") = x3;
+
+	__asm__ __volatile__("hvc #0"
+			     : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3)
+			     :
+			     : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13",
+			       "x14", "x15", "x16", "x17", "memory");
+	return (int64_t)r0;
+}
