@@ -28,6 +28,14 @@ GUEST_DEFS_rtos-linux := -DGUEST_NAME='\"rtos\"' -DGUEST_IPC_ROLE=2 -DGUEST_IPC_
 GUEST_VARIANTS += flood flood-peer
 GUEST_DEFS_flood := -DGUEST_NAME='\"flood\"' -DGUEST_FLOOD_ROLE=1 -DGUEST_FLOOD_IRQ=53
 GUEST_DEFS_flood-peer := -DGUEST_NAME='\"peer\"' -DGUEST_FLOOD_ROLE=2 -DGUEST_FLOOD_IRQ=52 -DTICK_MS=100
+# Fault probes (configs/*/guest-faults.c, guests/baremetal/faults.c): every fault class gets
+# the documented exception and the VM goes on; a VM whose vector is outside its partition is stopped.
+FAULT_DEFS_qemu-aarch64-virt := -DGUEST_FAULT_UART=0x09000000UL
+FAULT_DEFS_qemu-aarch64-virt-gicv2 := -DGUEST_FAULT_UART=0x09000000UL
+FAULT_DEFS_zcu102 := -DGUEST_FAULT_UART=0xff000000UL
+GUEST_VARIANTS += fault-probe fault-vector
+GUEST_DEFS_fault-probe := -DGUEST_NAME='\"probe\"' -DGUEST_FAULT_ROLE=1 $(FAULT_DEFS_$(PLATFORM))
+GUEST_DEFS_fault-vector := -DGUEST_NAME='\"vector\"' -DGUEST_FAULT_ROLE=2 $(FAULT_DEFS_$(PLATFORM))
 # A passthrough device with a programmable delayed interrupt (guests/baremetal/alarm.c):
 # each platform's own. Platforms without one build none of these variants.
 ALARM_DEFS_qemu-aarch64-virt := -DGUEST_ALARM_PL031=1

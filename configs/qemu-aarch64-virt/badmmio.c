@@ -26,6 +26,8 @@ static const struct vm_config vms[] = {
         CONFIG_LIST(mem, app_mem),
         .image = VM_IMAGE_EMBEDDED_AT(app_image, 0x40000000),
         .entry = 0x40000000,
+        /* Stopped rather than given an abort: the test checks the report and the stop. */
+        .fault_policy = VM_FAULT_STOP,
     },
 };
 

@@ -26,6 +26,8 @@ static const struct vm_config vms[] = {
         CONFIG_LIST(mem, app_mem),
         .image = VM_IMAGE_EMBEDDED_AT(app_image, 0x80000000),
         .entry = 0x80000000,
+        /* This demo is about containment: the VM is stopped, not given an access fault. */
+        .fault_policy = VM_FAULT_STOP,
     },
 };
 

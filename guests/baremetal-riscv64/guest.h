@@ -77,6 +77,20 @@
 #define GUEST_IPC_DOORBELL 0x90100000UL
 #endif
 
+/*
+ * Fault probes (faults.c, configs/<platform>/guest-faults.c): 1 = for each
+ * fault class, check the exception the guest receives, then 1000 faults in a
+ * row; 2 = fault with stvec outside the partition (the VM must be stopped).
+ */
+#define FAULT_ROLE_PROBE 1
+#define FAULT_ROLE_VECTOR 2
+#ifndef GUEST_FAULT_ROLE
+#define GUEST_FAULT_ROLE 0
+#endif
+#ifndef GUEST_FAULT_IRQC
+#define GUEST_FAULT_IRQC 0xc000000UL /* the emulated interrupt controller: PLIC (or APLIC) */
+#endif
+
 /* Interrupt identities in the AIA variant: MSI IPI, and wired or virtual
  * sources under their source id (RTC, IPC doorbell; both below 64). */
 #define EIID_IPI 1u
@@ -159,6 +173,10 @@ void ticker_init(void);
 int ticker_doorbell(unsigned k, unsigned src);
 void ticker_tick(uint32_t n);
 void tick_loop(unsigned k) __attribute__((noreturn));
+
+/* faults.c: the probe's trap hook (1: taken; frame[0] is where to return). */
+void fault_main(void);
+int fault_probe_trap(uint64_t *frame, uint64_t cause);
 
 /* ipc.c */
 void ipc_init(void);

@@ -91,6 +91,9 @@ void boot_main(void)
 		smp_boot();
 	if (GUEST_RTC_IRQ)
 		rtc_test();
+#if GUEST_FAULT_ROLE
+	fault_main();
+#endif
 #if GUEST_IPC_ROLE
 	/* Ping waits for its doorbell with interrupts on (the tick loop's rule
 	 * does not hold before it starts). */

@@ -40,6 +40,10 @@ void trap_handler(uint64_t *frame)
 			plic_irq(k);
 		return;
 	}
+#if GUEST_FAULT_ROLE
+	if (fault_probe_trap(frame, cause))
+		return;
+#endif
 	/* frame[0] is the trapping pc (vectors.S); the probe's csrr is 4 bytes. */
 	if (cause == EXC_ILLEGAL && timer_probe_trap()) {
 		frame[0] += 4;

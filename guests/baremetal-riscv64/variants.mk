@@ -30,3 +30,11 @@ GUEST_DEFS_irq-reset-aia := $(GUEST_DEFS_irq-reset) -DGUEST_AIA=1
 GUEST_DEFS_flood := -DGUEST_NAME='\"app\"' -DGUEST_FLOOD=1
 GUEST_DEFS_ticker := -DGUEST_NAME='\"rtos\"' -DGUEST_TICK_GAP=1
 GUEST_DEFS_ticker-aia := $(GUEST_DEFS_ticker) -DGUEST_AIA=1
+# Fault probes (configs/*/guest-faults.c, guests/baremetal-riscv64/faults.c): every fault class
+# gets the documented exception and the VM goes on; a VM whose stvec is outside its partition is
+# stopped. The emulated interrupt controller is the probe's device: the PLIC, or the APLIC.
+FAULT_IRQC_qemu-riscv64-virt := 0xc000000UL
+FAULT_IRQC_qemu-riscv64-virt-aia := 0xd000000UL
+GUEST_VARIANTS += fault-probe fault-vector
+GUEST_DEFS_fault-probe := -DGUEST_NAME='\"probe\"' -DGUEST_FAULT_ROLE=1 -DGUEST_FAULT_IRQC=$(FAULT_IRQC_$(PLATFORM))
+GUEST_DEFS_fault-vector := -DGUEST_NAME='\"vector\"' -DGUEST_FAULT_ROLE=2

@@ -83,6 +83,10 @@ void exc_handler(struct frame *f, uint64_t vec)
 		irq_dispatch();
 		return;
 	}
+#if GUEST_FAULT_ROLE
+	if (fault_probe_exception(&f->elr, &f->spsr, (unsigned)vec, esr))
+		return;
+#endif
 	if (vec == VEC_SPX_SYNC && conduit_undefined(f, esr))
 		return;
 	print("guest exception esr=0x%lx elr=0x%lx far=0x%lx\n", esr, f->elr,

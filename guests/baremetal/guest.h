@@ -110,6 +110,20 @@ extern struct latency latency;
 #define GUEST_BOOTLOG_SHM 0x50000000UL /* RESET: a shared-memory word outliving VM resets */
 #endif
 
+/*
+ * Fault probes (faults.c, configs/<platform>/guest-faults.c): 1 = for each
+ * fault class, check the exception Baohu injects, then 1000 faults in a row;
+ * 2 = fault with VBAR_EL1 outside the partition (the VM must be stopped).
+ */
+#define FAULT_ROLE_PROBE 1
+#define FAULT_ROLE_VECTOR 2
+#ifndef GUEST_FAULT_ROLE
+#define GUEST_FAULT_ROLE 0
+#endif
+#ifndef GUEST_FAULT_UART
+#define GUEST_FAULT_UART 0x09000000UL /* the console UART: Baohu's, never the VM's */
+#endif
+
 /* Interrupt IDs used by the guest. */
 #define INTID_SGI_PING 3      /* vCPU 0 -> secondaries, once they are online */
 #define INTID_BURST_FIRST 8   /* SGIs 8..15: the priority-order burst */
@@ -141,6 +155,9 @@ void flood_peer_init(void);
 void flood_peer_timer(uint64_t now);
 void flood_peer_tick(uint32_t n);
 void flood_peer_doorbell(void);
+/* faults.c: the probe's exception hook (1: taken, return to *elr with *spsr). */
+void fault_main(void);
+int fault_probe_exception(uint64_t *elr, uint64_t *spsr, unsigned vec, uint64_t esr);
 /* alarm.c */
 void alarm_main(void); /* returns where vCPU 0 should just tick */
 void alarm_secondary(unsigned k) __attribute__((noreturn));

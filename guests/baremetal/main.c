@@ -116,6 +116,9 @@ void boot_main(void)
 #if GUEST_ALARM_ROLE
 	alarm_main();
 #endif
+#if GUEST_FAULT_ROLE
+	fault_main();
+#endif
 #if GUEST_UART_RX
 	uart_rx_init();
 	print("uart rx ready\n");

@@ -79,8 +79,18 @@ struct vm_ipc {
     uint64_t doorbell_ipa;
 };
 
+/*
+ * What happens when a guest steps outside its partition or does something
+ * Baohu does not emulate (docs/design.md, "Fault model"). Every fault is
+ * counted and reported, rate-limited, whatever the policy.
+ */
 enum vm_fault_policy {
-    VM_FAULT_STOP,  /* stop every vCPU of the VM and report (default) */
+    /* Default: the guest receives the exception hardware would raise (a
+     * synchronous external abort, UNDEFINED, an access fault...) and goes
+     * on. A guest that cannot take it (a fault storm inside its own
+     * exception vector) is stopped. */
+    VM_FAULT_INJECT,
+    VM_FAULT_STOP,  /* stop every vCPU of the VM and report */
     VM_FAULT_RESET, /* report, then restart the VM from its image */
 };
 

@@ -536,8 +536,10 @@ static void check_entry(struct cc *c, size_t i)
     /* Linux's arm64 boot protocol wants the DTB on an 8-byte boundary. */
     if (vm->dtb_ipa != 0 && !aligned(vm->dtb_ipa, 8))
         warning(c, i, "dtb_ipa: " HEX " not 8-byte aligned (Linux requires it)", vm->dtb_ipa);
-    if (vm->fault_policy != VM_FAULT_STOP && vm->fault_policy != VM_FAULT_RESET)
-        error(c, i, "fault_policy: unknown value %d", (int)vm->fault_policy);
+    if (vm->fault_policy != VM_FAULT_INJECT && vm->fault_policy != VM_FAULT_STOP &&
+        vm->fault_policy != VM_FAULT_RESET)
+        error(c, i, "fault_policy: unknown value %d (VM_FAULT_INJECT, VM_FAULT_STOP or VM_FAULT_RESET)",
+              (int)vm->fault_policy);
 }
 
 /* ---- whole-config rules */

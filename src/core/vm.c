@@ -262,8 +262,10 @@ void vm_stop(struct vm *vm, struct vcpu *caller, const char *why)
     spin_unlock(&vm->lock);
     if (was_running)
         arch_vm_irqchip_stop(vm);
-    if (was_running)
+    if (was_running) {
+        vm_fault_summary(vm, true); /* faults still held back are told first */
         console_log("VM '%s' stopped: %s", vm->name, why);
+    }
     vm_all_stopped_check();
     if (caller)
         arch_cpu_park();
@@ -271,6 +273,8 @@ void vm_stop(struct vm *vm, struct vcpu *caller, const char *why)
 
 noreturn void vm_reset(struct vm *vm, struct vcpu *caller, const char *why)
 {
+    vm_fault_summary(vm, true);
+    fault_log_new_run(&vm->faults);
     console_log("VM '%s' resetting: %s", vm->name, why);
     spin_lock(&vm->lock);
     vm->state = VM_RESETTING;
@@ -312,6 +316,7 @@ noreturn void cpu_idle(void)
             enum vcpu_state pending = VCPU_ON_PENDING;
             if (__atomic_compare_exchange_n(&v->state, &pending, VCPU_ON, false,
                                             __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+                v->vector_faults = 0;
                 arch_vcpu_reset(v, v->boot_entry, v->boot_arg);
                 v->entered = true;
                 arch_vcpu_enter(v);
@@ -321,17 +326,72 @@ noreturn void cpu_idle(void)
     }
 }
 
-static const char *const vm_fault_policy_names[] = {"stopped", "reset"};
+/* "VM 'x': N more faults since T s (M in all; last ...)": the faults that were
+ * counted but not printed since the VM's last report line. */
+static void vm_fault_summary_print(const struct vm *vm, const struct fault_summary *s)
+{
+    console_log("VM '%s': %lu more fault(s) since %lu.%03lu s (%lu in all; last syndrome 0x%lx"
+                " at address 0x%lx, PC 0x%lx)",
+                vm->name, (unsigned long)s->count, (unsigned long)(s->since_ns / 1000000000u),
+                (unsigned long)(s->since_ns / 1000000u % 1000u), (unsigned long)s->total,
+                (unsigned long)s->syndrome, (unsigned long)s->addr, (unsigned long)s->pc);
+}
 
-noreturn void vm_fault(struct vcpu *v, const char *what, uint64_t syndrome, uint64_t addr,
-                       uint64_t pc)
+void vm_fault_summary(struct vm *vm, bool force)
+{
+    struct fault_summary sum;
+    if (fault_log_summary(&vm->faults, arch_time_ns(), force, &sum))
+        vm_fault_summary_print(vm, &sum);
+}
+
+/* Count and report one fault; true if the VM goes on (the caller injects). */
+static bool vm_fault_report(struct vcpu *v, const struct vm_fault *f)
 {
     struct vm *vm = v->vm;
-    console_log("FAULT VM '%s' vCPU %u: %s (syndrome 0x%lx) at address 0x%lx, PC 0x%lx; VM %s",
-                vm->name, v->id, what, (unsigned long)syndrome, (unsigned long)addr,
-                (unsigned long)pc, vm_fault_policy_names[vm->config->fault_policy == VM_FAULT_RESET]);
-    if (vm->config->fault_policy == VM_FAULT_RESET)
-        vm_reset(vm, v, "fault");
-    vm_stop(vm, v, "fault");
+    enum vm_fault_policy policy = vm->config->fault_policy;
+    bool storm = false;
+    if (!f->in_vector)
+        v->vector_faults = 0;
+    else if (++v->vector_faults > VM_FAULT_VECTOR_STORM)
+        storm = true;
+    bool fatal = policy != VM_FAULT_INJECT || !f->inject || storm;
+    const char *outcome = !fatal ? f->inject : policy == VM_FAULT_RESET ? "VM reset" : "VM stopped";
+
+    struct fault_summary sum;
+    bool full = fault_log_record(&vm->faults, arch_time_ns(), fatal, f->syndrome, f->addr, f->pc,
+                                 &sum);
+    if (sum.count)
+        vm_fault_summary_print(vm, &sum);
+    if (full)
+        console_log("FAULT VM '%s' vCPU %u: %s (syndrome 0x%lx) at address 0x%lx, PC 0x%lx; %s",
+                    vm->name, v->id, f->what, (unsigned long)f->syndrome, (unsigned long)f->addr,
+                    (unsigned long)f->pc, outcome);
+    if (storm)
+        console_log("VM '%s' vCPU %u: %u faults in a row inside its own exception vector: "
+                    "it cannot take exceptions", vm->name, v->id, (unsigned)v->vector_faults);
+    return !fatal;
+}
+
+/* The policy's answer to a fault the guest is not given: stop or reset. */
+static noreturn void vm_fault_apply(struct vcpu *v)
+{
+    v->vector_faults = 0;
+    if (v->vm->config->fault_policy == VM_FAULT_RESET)
+        vm_reset(v->vm, v, "fault");
+    vm_stop(v->vm, v, "fault");
     arch_cpu_park();
+}
+
+noreturn void vm_fault_fatal(struct vcpu *v, const struct vm_fault *f)
+{
+    struct vm_fault fatal = *f;
+    fatal.inject = NULL;
+    vm_fault_report(v, &fatal);
+    vm_fault_apply(v);
+}
+
+void vm_fault(struct vcpu *v, const struct vm_fault *f)
+{
+    if (!vm_fault_report(v, f))
+        vm_fault_apply(v);
 }

@@ -11,11 +11,12 @@ import pytest
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
-def qemu_command(platform, config, cross_compile=""):
-    """The QEMU command line for a platform and config, as the Makefile knows it."""
+def qemu_command(platform, config, cross_compile="", cpu=None):
+    """The QEMU command line for a platform and config, as the Makefile knows it
+    (`cpu`: the Makefile's CPU= model on the QEMU virt platforms)."""
     out = subprocess.run(
         ["make", "-s", "--no-print-directory", f"PLATFORM={platform}", f"CONFIG={config}",
-         f"CROSS_COMPILE={cross_compile}", "print-qemu"],
+         f"CROSS_COMPILE={cross_compile}"] + ([f"CPU={cpu}"] if cpu else []) + ["print-qemu"],
         cwd=ROOT, check=True, capture_output=True, text=True).stdout
     return out.strip()
 
@@ -33,9 +34,9 @@ def build(platform, config, cross_compile=""):
 class Machine:
     """One QEMU run under a hard timeout; `expect` waits for a console line."""
 
-    def __init__(self, platform, config, timeout=60, cross_compile=""):
+    def __init__(self, platform, config, timeout=60, cross_compile="", cpu=None):
         elf = build(platform, config, cross_compile)
-        cmd = qemu_command(platform, config, cross_compile) + f" -kernel {elf}"
+        cmd = qemu_command(platform, config, cross_compile, cpu) + f" -kernel {elf}"
         assert "-nic none" in cmd
         self.log = []
         # The console is QEMU's stdout (-nographic serial). QEMU's own

@@ -100,6 +100,18 @@ def test_system_reset_restarts_only_that_vm(machine, platform):
     assert "system_reset returned" not in m.output()
 
 
+@pytest.mark.parametrize("cpu", ["a64fx", "max,pauth-impdef=on"])
+def test_demo_boots_on_later_cpu_models(machine, cpu):
+    """make run CPU=<model>: the same image on an SVE (a64fx) and an Armv9-ish (max) core."""
+    m = machine("demo", cpu=cpu, timeout=90)
+    m.seen(r"\[app\] sgi burst: 8/8 delivered, order ok", timeout=60)
+    for vcpu in (0, 1, 2):
+        m.seen(rf"\[app\] vcpu{vcpu} tick 2", timeout=60)
+    m.seen(r"\[rtos\] vcpu0 tick 3", timeout=60)
+    out = m.output()
+    assert "FAULT" not in out and "guest exception" not in out and "PANIC" not in out
+
+
 @every_arm_platform
 def test_gcc_build_boots_the_demo(machine, platform):
     m = machine("demo", platform=platform, cross_compile="aarch64-linux-gnu-")

@@ -145,6 +145,40 @@ def test_linux_boots_to_init_with_two_vcpus_while_rtos_ticks(linux):
     c.shell("cat /sys/devices/system/cpu/online", r"\n0-1\r*\n")
 
 
+# Debian's Linux on later cores (make run DEMO=linux+rtos CPU=<model>): SVE, SME and pointer
+# authentication are advertised by the ID registers and must be usable, or Linux stops at its first
+# ZCR_EL1 / key-register access. hwcaps in /proc/cpuinfo show what it took into use.
+LINUX_CPUS = {
+    "cortex-a76": [],
+    "a64fx": ["sve"],
+    "max,pauth-impdef=on": ["sve", "paca", "pacg"],
+}
+
+
+@pytest.mark.parametrize("cpu", list(LINUX_CPUS))
+def test_linux_boots_to_its_shell_on_later_cpu_models(cpu):
+    m = Machine("qemu-aarch64-virt", "linux-rtos", timeout=600, cpu=cpu)
+    try:
+        c = Console(m)
+        c.wait(r"baohu-linux: init on 6\.1\.\S+-arm64, 2 CPUs online", 300)
+        shell_ready(c)
+        # Short answer lines, asked again if a tagged line cut into one (the PL011 is shared).
+        want = LINUX_CPUS[cpu]
+        for attempt in range(3):
+            # The marker is computed, so the echoed command line does not match it.
+            got = c.shell(f"for f in {' '.join(want)}; do grep -qw $f /proc/cpuinfo && echo has-$f; "
+                          f"done; echo feat-$((40+{attempt}))",
+                          rf"((?:\nhas-\w+\r*)*)\nfeat-{40 + attempt}\r*\n").group(1)
+            if all(f"has-{f}" in got for f in want):
+                break
+        else:
+            pytest.fail(f"{cpu}: Linux does not report {want}: {got!r}")
+        c.wait_raw(r"\[rtos\] vcpu0 tick \d+", 30)
+        assert "FAULT" not in c.raw, c.raw[-4000:]
+    finally:
+        m.close()
+
+
 def test_linux_mounts_the_passthrough_disk_and_writes_a_file(linux):
     c = linux
     c.pos = 0

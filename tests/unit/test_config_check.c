@@ -516,6 +516,27 @@ static void unknown_fault_policy(void **state)
     expect_error("VM 'rtos' (#0) fault_policy:", "unknown value 7");
 }
 
+static void negative_fault_policy(void **state)
+{
+    (void)state;
+    vms[1].fault_policy = (enum vm_fault_policy)-1;
+    expect_error("VM 'app' (#1) fault_policy:", "unknown value -1 (VM_FAULT_INJECT, VM_FAULT_STOP or");
+}
+
+/* A config that does not say gets inject (the zero value); all three are valid. */
+static void every_fault_policy_is_valid(void **state)
+{
+    (void)state;
+    const enum vm_fault_policy all[] = {VM_FAULT_INJECT, VM_FAULT_STOP, VM_FAULT_RESET};
+    struct vm_config unset = {0};
+    assert_int_equal(unset.fault_policy, VM_FAULT_INJECT);
+    for (size_t i = 0; i < CONFIG_ARRAY_SIZE(all); i++) {
+        vms[0].fault_policy = all[i];
+        vms[1].fault_policy = all[CONFIG_ARRAY_SIZE(all) - 1 - i];
+        expect_clean();
+    }
+}
+
 /* ---- memory budget */
 
 static void nonfixed_memory_fits_exactly(void **state)
@@ -692,6 +713,8 @@ int main(void)
         cmocka_unit_test_setup(dtb_outside_mem, setup),
         cmocka_unit_test_setup(dtb_misaligned_is_a_warning, setup),
         cmocka_unit_test_setup(unknown_fault_policy, setup),
+        cmocka_unit_test_setup(negative_fault_policy, setup),
+        cmocka_unit_test_setup(every_fault_policy_is_valid, setup),
         cmocka_unit_test_setup(nonfixed_memory_fits_exactly, setup),
         cmocka_unit_test_setup(nonfixed_memory_exceeds_ram, setup),
         cmocka_unit_test_setup(ipc_valid, setup),

@@ -53,6 +53,8 @@ static const struct vm_config vms[] = {
         CONFIG_LIST(mem, intruder_mem),
         .image = VM_IMAGE_EMBEDDED_AT(intruder_image, 0x80000000),
         .entry = 0x80000000,
+        /* Its store to the object it was not given stops it (the test checks that). */
+        .fault_policy = VM_FAULT_STOP,
     },
 };
 

@@ -81,11 +81,12 @@ el2_vectors:
     vector_irq guest_trap_irq
     vector_irq guest_trap_irq
     vector  guest_trap_serror
-    /* Lower EL, AArch32: HCR_EL2.RW=1, so only a broken guest state gets here. */
-    vector  guest_trap_unexpected
-    vector  guest_trap_unexpected
-    vector  guest_trap_unexpected
-    vector  guest_trap_unexpected
+    /* Lower EL, AArch32: the guest's EL0 (EL1 is AArch64, HCR_EL2.RW=1).
+     * ESR_EL2 has the same classes, so the same handlers decode it. */
+    vector  guest_trap_sync
+    vector_irq guest_trap_irq
+    vector_irq guest_trap_irq
+    vector  guest_trap_serror
 
 /* Also the first entry into a guest: arch_vcpu_enter points sp at the frame. */
 .global trap_return

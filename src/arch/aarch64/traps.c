@@ -4,6 +4,7 @@
 #include "console.h"
 #include "cpu.h"
 #include "hypercall.h"
+#include "inject.h"
 #include "ipc.h"
 #include "psci.h"
 #include "sysreg.h"
@@ -50,13 +51,49 @@ static void reg_set(struct trap_frame *f, unsigned r, uint64_t v)
         f->x[r] = v;
 }
 
-/* The report names the exception class (ESR_EL2.EC) beside the full syndrome. */
-static noreturn void trap_fault(struct vcpu *v, const struct trap_frame *f, const char *what,
-                                uint64_t esr, uint64_t addr)
+/* Injected exceptions as the reports name them. */
+static const char inject_sea[] = "synchronous external abort injected";
+static const char inject_und[] = "UNDEFINED injected";
+
+/* Count and report a guest fault under the VM's policy (vm_fault); returns
+ * only when the guest is to be given `inject`. The report names the
+ * exception class (ESR_EL2.EC) beside the full syndrome. */
+static void trap_fault(struct vcpu *v, const struct trap_frame *f, const char *what,
+                       uint64_t esr, uint64_t addr, const char *inject)
 {
     char text[96];
     fmt_format(text, sizeof(text), "%s, EC 0x%02x", what, (unsigned)(esr >> 26) & 0x3f);
-    vm_fault(v, text, esr, addr, f->elr);
+    struct vm_fault info = {
+        .what = text,
+        .syndrome = esr,
+        .addr = addr,
+        .pc = f->elr,
+        .inject = inject,
+        .in_vector = inject_pc_in_vector(f),
+    };
+    vm_fault(v, &info);
+}
+
+/* A synchronous external abort for an access the VM may not make. */
+static void trap_abort(struct vcpu *v, struct trap_frame *f, const char *what, uint64_t esr,
+                       uint64_t ipa, bool insn)
+{
+    trap_fault(v, f, what, esr, ipa, inject_sea);
+    inject_external_abort(f, insn, esr, sysreg_read(far_el2));
+}
+
+/* UNDEFINED for an instruction Baohu does not allow or emulate. */
+static void trap_undef(struct vcpu *v, struct trap_frame *f, const char *what, uint64_t esr)
+{
+    trap_fault(v, f, what, esr, 0, inject_und);
+    inject_undef(f);
+}
+
+/* Past a trapped instruction that was emulated: 4 bytes, or 2 for a 16-bit
+ * T32 instruction at AArch32 EL0 (ESR_EL2.IL = 0). */
+static void trap_skip(struct trap_frame *f, uint64_t esr)
+{
+    f->elr += (esr & (1u << 25)) ? 4 : 2;
 }
 
 /* SMCCC calls through HVC or SMC: PSCI, the SMCCC version queries, Baohu's hypercalls. */
@@ -86,8 +123,11 @@ static void trap_sysreg(struct vcpu *v, struct trap_frame *f, uint64_t esr)
     case SYSREG_ICC_SGI1R:
     case SYSREG_ICC_ASGI1R:
     case SYSREG_ICC_SGI0R:
-        if (read)
-            trap_fault(v, f, "read of write-only ICC_SGI register", esr, 0);
+        /* Write-only registers: an MRS of them is UNDEFINED (GICv3 §12.2). */
+        if (read) {
+            trap_undef(v, f, "read of write-only ICC_SGI register", esr);
+            return;
+        }
         vgic_sgi_write(v, reg_get(f, rt));
         break;
     case SYSREG_ACTLR_EL1:
@@ -96,24 +136,40 @@ static void trap_sysreg(struct vcpu *v, struct trap_frame *f, uint64_t esr)
             reg_set(f, rt, 0);
         break;
     default:
-        trap_fault(v, f, "system register access not allowed", esr, 0);
+        /* TIDCP and the other trap controls: as on a core without the
+         * register, the access is UNDEFINED. */
+        trap_undef(v, f, "system register access not allowed", esr);
+        return;
     }
-    f->elr += 4;
+    vm_fault_progress(v);
+    trap_skip(f, esr);
+}
+
+/* HPFAR_EL2.FIPA holds IPA[47:12] in bits [43:4] (D13.2.52); FAR_EL2 the page offset. */
+static uint64_t trap_fault_ipa(void)
+{
+    return ((sysreg_read(hpfar_el2) & 0xffffffffff0ull) << 8) | (sysreg_read(far_el2) & 0xfff);
 }
 
 static void trap_dabt(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
     uint32_t iss = (uint32_t)(esr & 0x1ffffff);
-    uint64_t far = sysreg_read(far_el2);
-    /* HPFAR_EL2.FIPA holds IPA[47:12] in bits [43:4] (D13.2.52). */
-    uint64_t ipa = ((sysreg_read(hpfar_el2) & 0xffffffffff0ull) << 8) | (far & 0xfff);
+    uint64_t ipa = trap_fault_ipa();
     bool gic = vgic_owns_ipa(v->vm, ipa_init(ipa));
-    if (!gic && !ipc_is_doorbell(v->vm, ipa_init(ipa)))
-        trap_fault(v, f, (iss & DABT_WNR) ? "stage-2 data abort on write"
-                                          : "stage-2 data abort on read", esr, ipa);
-    if (!(iss & DABT_ISV))
-        trap_fault(v, f, "emulated device access without syndrome (e.g. load/store pair)",
-                   esr, ipa);
+    if (!gic && !ipc_is_doorbell(v->vm, ipa_init(ipa))) {
+        trap_abort(v, f, (iss & DABT_WNR) ? "stage-2 data abort on write"
+                                          : "stage-2 data abort on read", esr, ipa, false);
+        return;
+    }
+    /* An emulated device: only a single load or store with a syndrome
+     * (ISV = 1), naturally aligned, of a size and at a register the device
+     * has, can be emulated; anything else is an external abort, as a bus
+     * would answer it. */
+    if (!(iss & DABT_ISV)) {
+        trap_abort(v, f, "emulated device access without syndrome (e.g. load/store pair)",
+                   esr, ipa, false);
+        return;
+    }
     unsigned rt = DABT_SRT(iss);
     struct mmio_access acc = {
         .addr = ipa_init(ipa),
@@ -121,10 +177,16 @@ static void trap_dabt(struct vcpu *v, struct trap_frame *f, uint64_t esr)
         .write = iss & DABT_WNR,
         .value = reg_get(f, rt),
     };
+    if (ipa & (acc.size - 1)) {
+        trap_abort(v, f, "unaligned access to an emulated device", esr, ipa, false);
+        return;
+    }
     if (acc.write && acc.size < 8)
         acc.value &= (1ull << (8 * acc.size)) - 1;
-    if (!(gic ? vgic_mmio_access(v, &acc) : ipc_doorbell_access(v, &acc)))
-        trap_fault(v, f, "access to an emulated device register that does not exist", esr, ipa);
+    if (!(gic ? vgic_mmio_access(v, &acc) : ipc_doorbell_access(v, &acc))) {
+        trap_abort(v, f, "emulated device has no such register or access size", esr, ipa, false);
+        return;
+    }
     if (!acc.write) {
         uint64_t val = acc.value;
         if (acc.size < 8) {
@@ -137,7 +199,8 @@ static void trap_dabt(struct vcpu *v, struct trap_frame *f, uint64_t esr)
             val &= 0xffffffffu;
         reg_set(f, rt, val);
     }
-    f->elr += 4;
+    vm_fault_progress(v);
+    trap_skip(f, esr);
 }
 
 /* Back to the guest, unless this vCPU was stopped meanwhile. */
@@ -145,6 +208,7 @@ void trap_exit(struct vcpu *v)
 {
     if (v->state != VCPU_ON)
         arch_cpu_park();
+    vm_fault_summary_check(v->vm);
     vgic_flush(v);
 }
 
@@ -155,13 +219,15 @@ void guest_trap_sync(struct trap_frame *f)
     unsigned ec = (unsigned)(esr >> 26) & 0x3f;
     switch (ec) {
     case EC_WFX:
-        f->elr += 4;
+        trap_skip(f, esr);
         break;
     case EC_HVC64:
+        vm_fault_progress(v);
         trap_smccc(v, f, (uint32_t)(esr & 0xffff));
         break;
     case EC_SMC64:
         /* A trapped SMC returns to the SMC itself (D1.19.1): step over it. */
+        vm_fault_progress(v);
         trap_smccc(v, f, (uint32_t)(esr & 0xffff));
         f->elr += 4;
         break;
@@ -172,23 +238,27 @@ void guest_trap_sync(struct trap_frame *f)
         trap_dabt(v, f, esr);
         break;
     case EC_IABT_LOW:
-        trap_fault(v, f, "stage-2 instruction abort", esr,
-                   ((sysreg_read(hpfar_el2) & 0xffffffffff0ull) << 8) |
-                       (sysreg_read(far_el2) & 0xfff));
+        /* Nothing is emulated at an instruction fetch: outside the VM's
+         * RAM (or from a never-executable device or shared page). */
+        trap_abort(v, f, "stage-2 instruction abort", esr, trap_fault_ipa(), true);
+        break;
     default:
-        trap_fault(v, f, "unexpected trap", esr, sysreg_read(far_el2));
+        /* Anything else EL2's trap controls route here (a feature trapped
+         * by CPTR_EL2 or HCR_EL2, an AArch32 coprocessor access): the guest
+         * sees what a core without the feature would do, UNDEFINED. */
+        trap_undef(v, f, "trapped instruction not emulated", esr);
     }
     trap_exit(v);
 }
 
 void guest_trap_serror(struct trap_frame *f)
 {
-    trap_fault(trap_vcpu(), f, "SError", sysreg_read(esr_el2), 0);
-}
-
-void guest_trap_unexpected(struct trap_frame *f)
-{
-    trap_fault(trap_vcpu(), f, "exception from AArch32", sysreg_read(esr_el2), 0);
+    struct vcpu *v = trap_vcpu();
+    /* A physical SError taken while the guest ran (HCR_EL2.AMO) is
+     * attributed to it: the guest gets a virtual one. */
+    trap_fault(v, f, "SError", sysreg_read(esr_el2), 0, "virtual SError injected");
+    inject_serror();
+    trap_exit(v);
 }
 
 /* An exception taken from EL2 itself is a bug in Baohu: say where, stop this CPU. */

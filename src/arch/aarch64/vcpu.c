@@ -23,7 +23,7 @@ noreturn void arch_frame_enter(struct trap_frame *frame);
  *  BSU   (11:10 = 01) barriers are upgraded to inner shareable for the same reason.
  *  TSC   (19) SMC traps: the guest's only firmware is Baohu's PSCI emulation.
  *  TIDCP (20) implementation-defined system registers trap (they may control
- *             shared hardware); Baohu reports such an access as a fault.
+ *             shared hardware); the guest gets UNDEFINED (traps.c).
  *  TACR  (21) ACTLR_EL1 traps for the same reason; emulated as RAZ/WI.
  *  RW    (31) EL1 is AArch64.
  *  TWI/TWE stay 0: the pCPU belongs to this vCPU, so WFI idles natively
@@ -32,10 +32,31 @@ noreturn void arch_frame_enter(struct trap_frame *frame);
 #define HCR_EL2_VALUE ((1ull << 0) | (1ull << 1) | (1ull << 3) | (1ull << 4) | (1ull << 5) | \
                        (1ull << 9) | (1ull << 10) | (1ull << 19) | (1ull << 20) |            \
                        (1ull << 21) | (1ull << 31))
+/*
+ *  APK, API (40, 41), where FEAT_PAuth exists (RES0 otherwise): the guest's
+ *  pointer-authentication key registers and instructions do not trap. The
+ *  keys live in the EL1 registers of the vCPU's own pCPU (no switching).
+ */
+#define HCR_EL2_APK (1ull << 40)
+#define HCR_EL2_API (1ull << 41)
 /* CNTHCTL_EL2: EL1PCTEN, EL1PCEN — the guest owns its pCPU's physical timer too. */
 #define CNTHCTL_EL2_VALUE 0x3ull
-/* CPTR_EL2: RES1 bits only; FP/SIMD not trapped (Baohu itself never uses them). */
-#define CPTR_EL2_VALUE 0x33ffull
+/*
+ * CPTR_EL2 with HCR_EL2.E2H = 0 (Arm ARM D13.2.31): RES1 bits [7:0], 9 and
+ * 13; TFP (10) = 0: FP/SIMD not trapped (Baohu itself never uses them).
+ * TZ (8) and TSM (12) are RES1 where SVE / SME do not exist and 0 where
+ * they do: the guest owns its pCPU's SVE and SME state like its FP state, so
+ * what the ID registers advertise (TID3 = 0) is usable.
+ */
+#define CPTR_EL2_RES1 0x22ffull
+#define CPTR_EL2_TZ (1ull << 8)
+#define CPTR_EL2_TSM (1ull << 12)
+/* ZCR_EL2 (S3_4_C1_C2_0) / SMCR_EL2 (S3_4_C1_C2_6) by encoding (D13.2.145, SME supplement): LEN [3:0] is
+ * the largest vector length EL1 may use, (LEN + 1) x 128 bits; 0xf lets the
+ * guest have all the hardware offers. SMCR_EL2.FA64 (31): the full A64 set
+ * in streaming mode, where FEAT_SME_FA64 exists. */
+#define VL_LEN_MAX 0xfull
+#define SMCR_FA64 (1ull << 31)
 /* SCTLR_EL1 architectural reset: RES1 bits, MMU and caches off (Linux arm64 boot protocol). */
 #define SCTLR_EL1_RESET 0x30d00800ull
 /* SPSR for the first entry: EL1h with D, A, I, F masked. */
@@ -47,11 +68,46 @@ struct trap_frame *vcpu_frame(void)
     return (struct trap_frame *)(top - FRAME_SIZE);
 }
 
+/* 4-bit ID register fields (D13.2.6x): non-zero = implemented. */
+#define ID_FIELD(reg, shift) (((reg) >> (shift)) & 0xf)
+
+static bool cpu_has_sve(void)
+{
+    return ID_FIELD(sysreg_read(id_aa64pfr0_el1), 32) != 0;
+}
+
+static bool cpu_has_sme(void)
+{
+    return ID_FIELD(sysreg_read(id_aa64pfr1_el1), 24) != 0;
+}
+
+/* FEAT_PAuth: ID_AA64ISAR1_EL1.APA [7:4], API [11:8] (QARMA / IMP DEF
+ * algorithms); ID_AA64ISAR2_EL1.APA3 [15:12] (QARMA3). */
+static bool cpu_has_pauth(void)
+{
+    uint64_t isar1 = sysreg_read(id_aa64isar1_el1);
+    return ID_FIELD(isar1, 4) || ID_FIELD(isar1, 8) ||
+           ID_FIELD(sysreg_read(S3_0_C0_C6_2), 12); /* ID_AA64ISAR2_EL1 */
+}
+
+static uint64_t hcr_el2_value(void)
+{
+    return HCR_EL2_VALUE | (cpu_has_pauth() ? HCR_EL2_APK | HCR_EL2_API : 0);
+}
+
 /* EL2 controls that are the same for every vCPU. */
 void el2_init(void)
 {
-    sysreg_write(hcr_el2, HCR_EL2_VALUE);
-    sysreg_write(cptr_el2, CPTR_EL2_VALUE);
+    bool sve = cpu_has_sve(), sme = cpu_has_sme();
+    sysreg_write(hcr_el2, hcr_el2_value());
+    sysreg_write(cptr_el2, CPTR_EL2_RES1 | (sve ? 0 : CPTR_EL2_TZ) | (sme ? 0 : CPTR_EL2_TSM));
+    isb();
+    /* Accessible now that CPTR_EL2 no longer traps them. */
+    if (sve)
+        sysreg_write(S3_4_C1_C2_0, VL_LEN_MAX); /* ZCR_EL2 */
+    if (sme)
+        sysreg_write(S3_4_C1_C2_6, /* SMCR_EL2; ID_AA64SMFR0_EL1.FA64 is bit 63 */
+                     VL_LEN_MAX | ((sysreg_read(S3_0_C0_C4_5) >> 63) ? SMCR_FA64 : 0));
     sysreg_write(cnthctl_el2, CNTHCTL_EL2_VALUE);
     sysreg_write(cntvoff_el2, 0);
     sysreg_write(vtcr_el2, stage2_vtcr());
@@ -72,6 +128,8 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
     v->arch.vmpidr = (1ull << 31) | v->id;
     sysreg_write(vmpidr_el2, v->arch.vmpidr);
 
+    /* HCR_EL2 again: no virtual SError (VSE, inject.c) of a previous run stays pending. */
+    sysreg_write(hcr_el2, hcr_el2_value());
     sysreg_write(sctlr_el1, SCTLR_EL1_RESET);
     sysreg_write(ttbr0_el1, 0);
     sysreg_write(ttbr1_el1, 0);

@@ -11,12 +11,6 @@
 void irq_handle(struct vcpu *v, uint64_t code);
 void vsbi_call(struct vcpu *v, struct trap_frame *f);
 
-static noreturn void trap_fault(struct vcpu *v, const struct trap_frame *f, const char *what,
-                                uint64_t cause, uint64_t addr)
-{
-    vm_fault(v, what, cause, addr, f->sepc);
-}
-
 /*
  * Deliver exception `cause` to the guest's own VS-mode handler, as the
  * hardware would for a delegated trap (§9.6.1 "Trap entry"): vsepc,
@@ -26,10 +20,11 @@ static noreturn void trap_fault(struct vcpu *v, const struct trap_frame *f, cons
 static void trap_reflect(struct trap_frame *f, uint64_t cause, uint64_t tval)
 {
     uint64_t vsstatus = csr_read(vsstatus);
+    uint64_t sie = vsstatus & SSTATUS_SIE;
     vsstatus &= ~(SSTATUS_SPP | SSTATUS_SPIE | SSTATUS_SIE);
-    if (f->sstatus & SSTATUS_SPP)
+    if (f->sstatus & SSTATUS_SPP) /* the trap came from VS (1) or VU (0) */
         vsstatus |= SSTATUS_SPP;
-    if (csr_read(vsstatus) & SSTATUS_SIE)
+    if (sie)
         vsstatus |= SSTATUS_SPIE;
     csr_write(vsstatus, vsstatus);
     csr_write(vsepc, f->sepc);
@@ -39,6 +34,50 @@ static void trap_reflect(struct trap_frame *f, uint64_t cause, uint64_t tval)
     f->sstatus |= SSTATUS_SPP;
 }
 
+/* The first bytes at vstvec: the guest's trap entry (and, in vectored mode,
+ * its interrupt vector). A fault there means its handler cannot run. */
+#define VECTOR_WINDOW 0x100u
+
+static bool trap_in_vector(const struct trap_frame *f)
+{
+    return (f->sstatus & SSTATUS_SPP) && f->sepc - (csr_read(vstvec) & ~3ull) < VECTOR_WINDOW;
+}
+
+/* Count and report a guest fault under the VM's policy (vm_fault); returns
+ * only when the guest is to be given `inject`. */
+static void trap_fault(struct vcpu *v, const struct trap_frame *f, const char *what,
+                       uint64_t cause, uint64_t addr, const char *inject)
+{
+    struct vm_fault info = {
+        .what = what,
+        .syndrome = cause,
+        .addr = addr,
+        .pc = f->sepc,
+        .inject = inject,
+        .in_vector = trap_in_vector(f),
+    };
+    vm_fault(v, &info);
+}
+
+/*
+ * An access the VM may not make: the guest gets the access fault a bus
+ * error would raise on hardware (instruction 1, load 5, store/AMO 7, §3.1.15),
+ * with vstval the guest virtual address from stval (hstatus.GVA = 1 for
+ * these traps from V=1, §9.4.4) and vsepc the faulting instruction.
+ */
+static void trap_access_fault(struct vcpu *v, struct trap_frame *f, const char *what,
+                              uint64_t cause, uint64_t gpa, uint64_t access_cause)
+{
+    static const char *const names[] = {
+        [EXC_INSN_ACCESS] = "instruction access fault injected",
+        [EXC_LOAD_ACCESS] = "load access fault injected",
+        [EXC_STORE_ACCESS] = "store/AMO access fault injected",
+    };
+    uint64_t tval = csr_read(stval);
+    trap_fault(v, f, what, cause, gpa, names[access_cause]);
+    trap_reflect(f, access_cause, tval);
+}
+
 /* A load or store that G-stage does not map: an emulated device (the
  * interrupt controller or an IPC doorbell page), or a fault. The faulting
  * guest-physical address is htval << 2 | stval[1:0] (§9.2.11). */
@@ -46,28 +85,45 @@ static void trap_guest_page(struct vcpu *v, struct trap_frame *f, uint64_t cause
 {
     bool write = cause == EXC_STORE_GUEST_PAGE;
     uint64_t gpa = (csr_read(htval) << 2) | (csr_read(stval) & 3);
+    uint64_t access = write ? EXC_STORE_ACCESS : EXC_LOAD_ACCESS;
     bool chip = virq_owns_ipa(v->vm, gpa);
     struct mmio_insn insn;
 
-    if (!chip && !ipc_is_doorbell(v->vm, ipa_init(gpa)))
-        trap_fault(v, f, write ? "G-stage store/AMO guest-page fault"
-                               : "G-stage load guest-page fault", cause, gpa);
-    if (!mmio_decode(f, csr_read(htinst), &insn) || insn.write != write)
-        trap_fault(v, f, "emulated device access by an instruction that cannot be emulated",
-                   cause, gpa);
+    if (!chip && !ipc_is_doorbell(v->vm, ipa_init(gpa))) {
+        trap_access_fault(v, f, write ? "G-stage store/AMO guest-page fault"
+                                      : "G-stage load guest-page fault", cause, gpa, access);
+        return;
+    }
+    /* An emulated device takes plain loads and stores of a size and at a
+     * register it has; anything else (an AMO, LR/SC, an FP access, a
+     * misaligned or odd-sized access) is an access fault, as a bus would
+     * answer it. */
+    if (!mmio_decode(f, csr_read(htinst), &insn) || insn.write != write) {
+        trap_access_fault(v, f, "emulated device access by an instruction that cannot be emulated",
+                          cause, gpa, access);
+        return;
+    }
     struct mmio_access acc = {
         .addr = ipa_init(gpa),
         .size = insn.size,
         .write = write,
         .value = write ? f->x[insn.reg] : 0,
     };
+    if (gpa & (insn.size - 1)) {
+        trap_access_fault(v, f, "unaligned access to an emulated device", cause, gpa, access);
+        return;
+    }
     if (acc.write && acc.size < 8)
         acc.value &= (1ull << (8 * acc.size)) - 1;
-    if (!(chip ? virq_mmio_access(v, &acc) : ipc_doorbell_access(v, &acc)))
-        trap_fault(v, f, "access to an emulated device register that does not exist", cause, gpa);
+    if (!(chip ? virq_mmio_access(v, &acc) : ipc_doorbell_access(v, &acc))) {
+        trap_access_fault(v, f, "emulated device has no such register or access size", cause,
+                          gpa, access);
+        return;
+    }
     if (!acc.write)
         mmio_decode_complete(f, &insn, acc.value);
     f->sepc += insn.len;
+    vm_fault_progress(v);
 }
 
 /* Back to the guest, unless this vCPU was stopped meanwhile. */
@@ -75,6 +131,7 @@ void trap_exit(struct vcpu *v)
 {
     if (v->state != VCPU_ON)
         arch_cpu_park();
+    vm_fault_summary_check(v->vm);
     vcpu_flush(v);
 }
 
@@ -91,6 +148,7 @@ void guest_trap(struct trap_frame *f)
     switch (cause) {
     case EXC_ECALL_VS:
         f->sepc += 4; /* ecall is never compressed */
+        vm_fault_progress(v);
         vsbi_call(v, f);
         break;
     case EXC_LOAD_GUEST_PAGE:
@@ -98,17 +156,34 @@ void guest_trap(struct trap_frame *f)
         trap_guest_page(v, f, cause);
         break;
     case EXC_INSN_GUEST_PAGE:
-        trap_fault(v, f, "G-stage instruction guest-page fault", cause,
-                   (csr_read(htval) << 2) | (csr_read(stval) & 3));
+        /* Nothing is emulated at an instruction fetch. */
+        trap_access_fault(v, f, "G-stage instruction guest-page fault", cause,
+                          (csr_read(htval) << 2) | (csr_read(stval) & 3), EXC_INSN_ACCESS);
+        break;
+    case EXC_INSN_ACCESS:
+    case EXC_LOAD_ACCESS:
+    case EXC_STORE_ACCESS:
+        /* A mapped page with nothing (or something refusing) behind it, or
+         * a PMP check: the guest gets the same access fault. */
+        trap_access_fault(v, f, "access fault", cause, csr_read(htval) << 2, cause);
+        break;
     case EXC_VIRTUAL_INSN:
         /* A VS-mode instruction the H extension leaves to the hypervisor
-         * (e.g. stimecmp without Sstc, §9.6.1): Baohu emulates none of them,
-         * so the guest sees the illegal instruction it would see on a hart
-         * without that feature. */
+         * (a hypervisor CSR or instruction, a counter hcounteren withholds,
+         * stimecmp without Sstc, §9.6.1): Baohu emulates none of them, so
+         * the guest sees the illegal instruction it would see on a hart
+         * without that feature; stval keeps the instruction bits. */
+        trap_fault(v, f, "virtual instruction (not emulated)", cause, 0,
+                   "illegal instruction injected");
         trap_reflect(f, EXC_ILLEGAL, csr_read(stval));
         break;
-    default:
-        trap_fault(v, f, "unexpected trap", cause, csr_read(stval));
+    default: {
+        /* A cause Baohu neither delegates nor expects. */
+        struct vm_fault info = {
+            .what = "unexpected trap", .syndrome = cause, .addr = csr_read(stval), .pc = f->sepc,
+        };
+        vm_fault_fatal(v, &info);
+    }
     }
     trap_exit(v);
 }

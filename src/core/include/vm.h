@@ -6,6 +6,7 @@
 #include <baohu/config.h>
 #include "arch_vm.h"
 #include "console.h"
+#include "fault_log.h"
 #include "platform.h"
 #include "spinlock.h"
 #include "types.h"
@@ -33,6 +34,10 @@ struct vcpu {
     uint64_t boot_entry; /* CPU_ON entry point and context id */
     uint64_t boot_arg;
     bool entered; /* has run guest code since its last quiesce; own CPU only */
+    /* Faults in a row whose PC lay inside the guest's own exception vector,
+     * with no fault elsewhere and no other trap handled in between; own CPU
+     * only (vm_fault, vm_fault_progress). */
+    uint32_t vector_faults;
     struct vcpu_arch arch;
 };
 
@@ -45,6 +50,7 @@ struct vm {
     volatile enum vm_state state;
     struct console_line console;
     uint32_t ipc_events[VM_IPC_MAX]; /* per entry of config->ipcs, bit n = event n */
+    struct fault_log faults;
     spinlock_t lock;
     struct vm_arch arch;
 };
@@ -73,9 +79,51 @@ noreturn void vcpu_power_off(struct vcpu *vcpu);
 void vm_stop(struct vm *vm, struct vcpu *caller, const char *why);
 /* Restart the VM from its image (PSCI SYSTEM_RESET, fault policy "reset"). */
 noreturn void vm_reset(struct vm *vm, struct vcpu *caller, const char *why);
-/* A guest did something it may not: report it once and apply the VM's fault policy. */
-noreturn void vm_fault(struct vcpu *vcpu, const char *what, uint64_t syndrome,
-                       uint64_t addr, uint64_t pc);
+/*
+ * More than this many faults in a row inside the guest's own exception
+ * vector (VBAR_EL1's table / the first bytes at vstvec), with nothing else
+ * between them, mean the guest cannot take the exception it is given (no
+ * vector, a vector outside its memory, a stack that faults): the VM is
+ * stopped whatever its policy says.
+ */
+#define VM_FAULT_VECTOR_STORM 8
+
+/* One guest fault, as the architecture describes it to the core. */
+struct vm_fault {
+    const char *what;   /* what the guest did, e.g. "stage-2 data abort on read, EC 0x24" */
+    uint64_t syndrome;  /* ESR_EL2 / scause */
+    uint64_t addr;      /* the guest-physical address concerned, or 0 */
+    uint64_t pc;        /* the faulting instruction */
+    /* The exception the guest gets under VM_FAULT_INJECT, for the report
+     * (e.g. "synchronous external abort injected"); NULL if the guest can
+     * be given none: then the VM stops (or resets by its policy). */
+    const char *inject;
+    bool in_vector;     /* pc lies inside the guest's own exception vector */
+};
+
+/*
+ * A guest did something it may not. Counts it, reports it (the first
+ * FAULT_LOG_FULL of a run in full, then a summary at most every
+ * FAULT_LOG_PERIOD_NS) and applies the VM's fault policy: returns only when
+ * the caller is to give the guest `f->inject` and let it go on; otherwise
+ * the VM is stopped or reset and this does not return.
+ */
+void vm_fault(struct vcpu *vcpu, const struct vm_fault *f);
+/* The same for a fault the guest cannot be given: stop/reset by policy. */
+noreturn void vm_fault_fatal(struct vcpu *vcpu, const struct vm_fault *f);
+/* The vCPU had a trap handled normally (a call, an emulated access): it is
+ * not stuck in its vector. */
+static inline void vm_fault_progress(struct vcpu *vcpu)
+{
+    vcpu->vector_faults = 0;
+}
+/* From the exit path: print the VM's fault summary if one is due. */
+void vm_fault_summary(struct vm *vm, bool force);
+static inline void vm_fault_summary_check(struct vm *vm)
+{
+    if (fault_log_pending(&vm->faults))
+        vm_fault_summary(vm, false);
+}
 /* Is [ipa, ipa+size) inside one of the VM's RAM regions? */
 bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size);
 

@@ -5,6 +5,8 @@ UART := pl011
 LOAD_ADDR := 0x40200000
 RESERVED_END := 0x44000000
 QEMU := qemu-system-aarch64
-QEMU_ARGS := -M virt,virtualization=on,gic-version=3 -cpu cortex-a53 -smp 4 -m 1G \
+# The CPU model: `make run CPU=cortex-a72` (a76, neoverse-n1, a64fx, max,pauth-impdef=on, ...).
+CPU ?= cortex-a53
+QEMU_ARGS := -M virt,virtualization=on,gic-version=3 -cpu $(CPU) -smp 4 -m 1G \
 	-nographic -nic none
 GIC := v3
