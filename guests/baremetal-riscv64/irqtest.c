@@ -240,11 +240,17 @@ void flood_secondary(unsigned k)
 }
 
 /* --- Ticker: the flood's peer. Its doorbell is taken at most once per tick
- * (completed, or unmasked in the interrupt file, from the tick loop). */
+ * (completed, or unmasked in the interrupt file, from the tick loop). It
+ * takes its IPC events on every tick, doorbell or not: Baohu rings once per
+ * 0->1 of the events word, so a receiver that took them only after a
+ * doorbell would never hear again if one were lost. A take that finds
+ * events although no doorbell came since the last one is counted ("silent"):
+ * a doorbell went missing. */
 
 static volatile uint32_t doorbells;
 static volatile uint32_t deferred;
 static uint64_t last_tick, max_gap;
+static uint32_t doorbells_at_take, silent;
 
 void ticker_init(void)
 {
@@ -276,8 +282,12 @@ void ticker_tick(uint32_t n)
 	last_tick = now;
 	/* Taking the events re-arms the doorbell (one per 0->1 of the events
 	 * word, src/core/ipc.c). */
-	if (doorbells)
-		sbi_call(BAOHU_SBI_EXT, BAOHU_HC_IPC_EVENTS & ~BAOHU_HC_BASE, IPC_ID, 0, 0, 0);
+	uint32_t rung = doorbells;
+	uint64_t events =
+		sbi_call(BAOHU_SBI_EXT, BAOHU_HC_IPC_EVENTS & ~BAOHU_HC_BASE, IPC_ID, 0, 0, 0).value;
+	if (events && rung == doorbells_at_take)
+		silent++;
+	doorbells_at_take = rung;
 	if (GUEST_AIA) {
 		imsic_enable(GUEST_IPC_IRQ, 1);
 	} else if (deferred) {
@@ -287,6 +297,7 @@ void ticker_tick(uint32_t n)
 		plic_complete(0, src);
 	}
 	if (n % 5 == 0)
-		print("ticker: max tick gap %lu us (period %u us) over %u ticks, %u doorbells\n",
-		      max_gap / (TIMEBASE_HZ / 1000000), TICK_MS * 1000u, n, doorbells);
+		print("ticker: max tick gap %lu us (period %u us) over %u ticks, %u doorbells, "
+		      "%u silent takes\n",
+		      max_gap / (TIMEBASE_HZ / 1000000), TICK_MS * 1000u, n, doorbells, silent);
 }

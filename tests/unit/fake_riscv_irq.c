@@ -21,6 +21,7 @@ cpuid_t fake_aplic_cpu[FAKE_IRQS];
 uint32_t fake_aplic_eiid[FAKE_IRQS];
 uint64_t fake_file_eip[PLATFORM_MAX_CPUS];
 unsigned fake_msi_count;
+unsigned fake_msi_remote;
 
 /* QEMU virt's PLIC and AIA addresses. */
 const struct platform platform = {
@@ -47,6 +48,7 @@ void fake_irq_reset(void)
     memset(fake_aplic_eiid, 0, sizeof(fake_aplic_eiid));
     memset(fake_file_eip, 0, sizeof(fake_file_eip));
     fake_msi_count = 0;
+    fake_msi_remote = 0;
 }
 
 unsigned fake_msgs_to(cpuid_t cpu)
@@ -153,6 +155,7 @@ uint64_t imsic_guest_file_pa(cpuid_t cpu)
 void imsic_guest_send(cpuid_t cpu, uint32_t eiid)
 {
     fake_msi_count++;
+    fake_msi_remote += cpu != fake_cpu;
     fake_file_eip[cpu] |= 1ull << (eiid % 64);
 }
 

@@ -34,9 +34,11 @@ extern bool fake_aplic_pending[FAKE_IRQS];
 extern uint32_t fake_aplic_mode[FAKE_IRQS];
 extern cpuid_t fake_aplic_cpu[FAKE_IRQS];
 extern uint32_t fake_aplic_eiid[FAKE_IRQS];
-/* IMSIC guest files: pending identities per CPU (bit = EIID < 64), MSIs sent. */
+/* IMSIC guest files: pending identities per CPU (bit = EIID < 64), MSIs sent,
+ * and of those the ones a CPU wrote into another CPU's file. */
 extern uint64_t fake_file_eip[PLATFORM_MAX_CPUS];
 extern unsigned fake_msi_count;
+extern unsigned fake_msi_remote;
 
 void fake_irq_reset(void);
 

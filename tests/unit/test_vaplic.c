@@ -1,4 +1,4 @@
-/* Host tests of the vAPLIC (src/arch/riscv64/vaplic.c): wired sources and doorbells follow target[i], wait for an offline target, come back from its file; reset and stop. */
+/* Host tests of the vAPLIC (src/arch/riscv64/vaplic.c): wired sources and doorbells follow target[i], wait for an offline target, come back from its file, are written only by their target's hart, survive being rung before the guest set them up; reset and stop. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -62,6 +62,21 @@ static void online(struct vcpu *v, bool up)
 static bool msi_at(struct vcpu *v, uint32_t eiid)
 {
     return (fake_file_eip[v->cpu] >> eiid) & 1;
+}
+
+/* v's hart on its way back into the guest (trap exit, after CPU_MSG_VIRQ). */
+static void flush(struct vcpu *v)
+{
+    fake_cpu = v->cpu;
+    virq_flush(v);
+}
+
+/* Every test: no hart ever wrote into another hart's guest file. */
+static int teardown(void **state)
+{
+    (void)state;
+    assert_int_equal(fake_msi_remote, 0);
+    return 0;
 }
 
 static int setup(void **state)
@@ -138,6 +153,74 @@ static void test_doorbell_for_an_offline_target_waits(void **state)
     assert_true(msi_at(v0, DB));
 }
 
+/* A doorbell raised on another hart is not written into the target's file
+ * from there (QEMU before 9.2 can lose it against the guest's own accesses
+ * to its file): it is queued, CPU_MSG_VIRQ is posted once, and the target's
+ * hart writes it on its way back into the guest. */
+static void test_doorbell_from_another_hart_is_written_by_the_targets_hart(void **state)
+{
+    (void)state;
+    source(DB, SM_EDGE1, 0);
+    fake_msg_count = 0;
+    fake_cpu = 3;
+    virq_raise(&vm, DB);
+    assert_int_equal(fake_msi_count, 0);
+    assert_int_equal(fake_msgs_to(v0->cpu), 1);
+    assert_int_equal(fake_msg_count, 1);
+    /* Forwarded (§4.9.3): no longer pending in the vAPLIC. */
+    assert_int_equal(mmio(v1, APLIC_SETIP + 4 * (DB / 32), false, 0), 0);
+    /* Raised again before the target looked: one request covers both. */
+    fake_cpu = 2;
+    virq_raise(&vm, DB);
+    assert_int_equal(fake_msg_count, 1);
+    /* Another vCPU's exit writes nothing into v0's file. */
+    flush(v1);
+    assert_int_equal(fake_msi_count, 0);
+    flush(v0);
+    assert_true(msi_at(v0, DB));
+    assert_int_equal(fake_msi_count, 1);
+    /* Nothing new: the next exit writes nothing. */
+    flush(v0);
+    assert_int_equal(fake_msi_count, 1);
+    /* After the target's look, a new raise posts again. */
+    fake_file_eip[v0->cpu] = 0;
+    fake_cpu = 3;
+    virq_raise(&vm, DB);
+    assert_int_equal(fake_msgs_to(v0->cpu), 2);
+    flush(v0);
+    assert_int_equal(fake_msi_count, 2);
+    /* vCPU 1 enabling a doorbell that targets vCPU 0 queues it too. */
+    mmio(v0, APLIC_CLRIENUM, true, DB);
+    fake_file_eip[v0->cpu] = 0;
+    fake_cpu = 3;
+    virq_raise(&vm, DB);
+    assert_int_equal(fake_msi_count, 2);
+    mmio(v1, APLIC_SETIENUM, true, DB);
+    assert_int_equal(fake_msi_count, 2);
+    assert_int_equal(fake_msgs_to(v0->cpu), 3);
+    flush(v0);
+    assert_int_equal(fake_msi_count, 3);
+    assert_true(msi_at(v0, DB));
+}
+
+/* Queued for a vCPU that then goes off: given back like an MSI its file
+ * did not take, and sent when it is back. */
+static void test_doorbell_queued_for_a_vcpu_going_offline_waits_for_it(void **state)
+{
+    (void)state;
+    source(DB, SM_EDGE1, 1);
+    fake_cpu = 3;
+    virq_raise(&vm, DB);
+    assert_int_equal(fake_msi_count, 0);
+    online(v1, false); /* on v1's hart: the queue goes in, then back out */
+    assert_false(msi_at(v1, DB));
+    assert_int_equal(mmio(v0, APLIC_SETIP + 4 * (DB / 32), false, 0), 1u << (DB % 32));
+    unsigned sent = fake_msi_count;
+    online(v1, true);
+    assert_int_equal(fake_msi_count, sent + 1);
+    assert_true(msi_at(v1, DB));
+}
+
 /* What reached the file of a vCPU that goes off, and was not taken, is
  * pending again: sent once it can be. */
 static void test_offline_gives_back_what_its_file_did_not_take(void **state)
@@ -147,6 +230,7 @@ static void test_offline_gives_back_what_its_file_did_not_take(void **state)
     source(RTC, SM_LEVEL1, 0);
     fake_cpu = 3;
     virq_raise(&vm, DB);
+    flush(v0);
     assert_true(msi_at(v0, DB));
     fake_file_eip[v0->cpu] |= 1ull << RTC; /* the APLIC's MSI for RTC */
     online(v0, false);
@@ -186,6 +270,73 @@ static void test_inactive_sources_and_other_vms_sources(void **state)
     assert_int_equal(fake_msi_count, 0);
 }
 
+/* What ipc_notify does: the receiver's events word goes 0->1, then the
+ * doorbell is raised (once, until the guest takes its events). */
+static void notify(void)
+{
+    fake_cpu = 3; /* the sender's CPU, not the target's */
+    if (__atomic_fetch_or(&vm.ipc_events[0], 1u, __ATOMIC_ACQ_REL) == 0)
+        virq_raise(&vm, DB);
+}
+
+/* A doorbell rung before the guest has set its source up (the sender's VM
+ * ran first) must not be lost: it is raised only once per 0->1 of the
+ * events word, so no second one comes until the guest takes its events.
+ * Inactive, the source's pending bit reads zero (§4.5.2); made active, the
+ * doorbell wire is still high (events untaken), so the source becomes
+ * pending (§4.5.2: a sourcecfg write may set it when the rectified input is
+ * high) and goes out once enabled, in an enabled domain (§4.5.1, §4.7). */
+static void test_doorbell_rung_before_the_guest_set_its_source_up_arrives(void **state)
+{
+    (void)state;
+    mmio(v0, APLIC_DOMAINCFG, true, 0);
+    notify();
+    notify(); /* no second raise: the events word is already non-zero */
+    assert_int_equal(mmio(v0, APLIC_SETIP + 4 * (DB / 32), false, 0), 0);
+    assert_int_equal(fake_msi_count, 0);
+    /* The guest's order: sourcecfg, target, domaincfg.IE last. */
+    mmio(v0, APLIC_SOURCECFG(DB), true, SM_EDGE1);
+    assert_int_equal(mmio(v0, APLIC_SETIP + 4 * (DB / 32), false, 0), 1u << (DB % 32));
+    retarget(DB, 0);
+    mmio(v0, APLIC_SETIENUM, true, DB);
+    assert_int_equal(fake_msi_count, 0); /* the domain is still off */
+    mmio(v0, APLIC_DOMAINCFG, true, APLIC_DOMAINCFG_IE);
+    assert_int_equal(fake_msi_count, 1);
+    assert_true(msi_at(v0, DB));
+    assert_int_equal(mmio(v0, APLIC_SETIP + 4 * (DB / 32), false, 0), 0);
+    /* Taken events re-arm it: the next notify rings again. */
+    fake_file_eip[v0->cpu] = 0;
+    (void)__atomic_exchange_n(&vm.ipc_events[0], 0, __ATOMIC_ACQ_REL);
+    notify();
+    flush(v0);
+    assert_int_equal(fake_msi_count, 2);
+    assert_true(msi_at(v0, DB));
+}
+
+/* Events the guest took while the source was inactive leave the wire low:
+ * activating the source then sends nothing; and only activation samples
+ * the wire: a sourcecfg write to an already active source adds nothing. */
+static void test_doorbell_wire_low_or_already_active_sends_nothing_on_activation(void **state)
+{
+    (void)state;
+    notify();
+    (void)__atomic_exchange_n(&vm.ipc_events[0], 0, __ATOMIC_ACQ_REL);
+    source(DB, SM_EDGE1, 0);
+    assert_int_equal(fake_msi_count, 0);
+    notify();
+    flush(v0);
+    assert_int_equal(fake_msi_count, 1);
+    fake_file_eip[v0->cpu] = 0;
+    mmio(v0, APLIC_SOURCECFG(DB), true, SM_EDGE1);
+    assert_int_equal(fake_msi_count, 1);
+    /* Made inactive, its pending bit is cleared; made active again with
+     * the events still untaken, it rings once more. */
+    mmio(v0, APLIC_SOURCECFG(DB), true, 0);
+    source(DB, SM_EDGE1, 0);
+    assert_int_equal(fake_msi_count, 2);
+    assert_true(msi_at(v0, DB));
+}
+
 static void test_reset_and_stop_silence_the_wired_sources(void **state)
 {
     (void)state;
@@ -212,15 +363,21 @@ static void test_reset_and_stop_silence_the_wired_sources(void **state)
     assert_int_equal(fake_msi_count, 0);
 }
 
+/* Every test starts from setup() and ends with teardown()'s check. */
+#define TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup(test_wired_source_follows_its_target_and_waits_for_an_offline_one,
-                               setup),
-        cmocka_unit_test_setup(test_doorbell_for_an_offline_target_waits, setup),
-        cmocka_unit_test_setup(test_offline_gives_back_what_its_file_did_not_take, setup),
-        cmocka_unit_test_setup(test_inactive_sources_and_other_vms_sources, setup),
-        cmocka_unit_test_setup(test_reset_and_stop_silence_the_wired_sources, setup),
+        TEST(test_wired_source_follows_its_target_and_waits_for_an_offline_one),
+        TEST(test_doorbell_for_an_offline_target_waits),
+        TEST(test_doorbell_from_another_hart_is_written_by_the_targets_hart),
+        TEST(test_doorbell_queued_for_a_vcpu_going_offline_waits_for_it),
+        TEST(test_offline_gives_back_what_its_file_did_not_take),
+        TEST(test_inactive_sources_and_other_vms_sources),
+        TEST(test_doorbell_rung_before_the_guest_set_its_source_up_arrives),
+        TEST(test_doorbell_wire_low_or_already_active_sends_nothing_on_activation),
+        TEST(test_reset_and_stop_silence_the_wired_sources),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

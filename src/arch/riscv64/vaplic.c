@@ -1,6 +1,7 @@
 /* The emulated APLIC each VM sees (S domain, MSI mode; RISC-V AIA spec §4), with its vCPUs' guest interrupt files mapped in. */
 #include "aplic.h"
 #include "arch.h"
+#include "cpu.h"
 #include "platform.h"
 #include "virqchip.h"
 #include "vm.h"
@@ -15,6 +16,20 @@
  * delivered by Baohu writing the guest's EIID into the file, as the APLIC
  * would (§4.9.3). Everything else reads as zero and ignores writes.
  *
+ * Only the target vCPU's own hart writes a doorbell MSI into its file: a
+ * doorbell raised on another hart (an IPC notify from another VM) is queued
+ * for the vCPU (virq_cpu.msi) and CPU_MSG_VIRQ is posted on its `dirty`
+ * 0->1; the hart writes what is queued on its way back into the guest
+ * (virq_flush), so one request covers any number of doorbells. An MSI is
+ * written by any hart on real hardware, but QEMU before 9.2 updates a file's
+ * state from the hart's own CSR accesses (the guest's eie / stopei writes)
+ * without the lock its MMIO path holds: an MSI written by another hart at
+ * that moment can end up pending and enabled with the hart's interrupt line
+ * left low (QEMU commit "hw/intc: riscv-imsic: Fix interrupt state
+ * updates"), and the guest does not hear of it until it touches its file
+ * again. Written from the hart itself, while its guest is out, it cannot
+ * race the guest.
+ *
  * No interrupt is sent to a vCPU that is not in the guest (its file is
  * emptied when it is reset): a wired source is enabled at the physical
  * APLIC only while the guest has it active and enabled, its domain enabled
@@ -22,6 +37,17 @@
  * (§4.7); a doorbell stays pending here. Either goes out when its target
  * comes online or the guest retargets it. A vCPU going offline gives back
  * what its file received but did not take.
+ *
+ * A doorbell's wire is high while the receiver's events word is non-zero:
+ * src/core/ipc.c raises it once, on that word's 0->1, and raises it again
+ * only after the guest has taken its events. A raise that finds the source
+ * inactive changes nothing (its pending bit is read-only zero, §4.5.2), so
+ * the guest's making the source active samples the wire and sets the
+ * pending bit if it is high (§4.5.2: an inactive source's rectified input
+ * is zero, and a sourcecfg write may set the pending bit when it is high
+ * under the new mode). Otherwise a notify that came before the guest had
+ * set its doorbell up (the sender's VM booted first) would be lost, and
+ * with it every later one: the events word would stay non-zero for good.
  */
 static bool bit(const uint32_t *map, uint32_t i)
 {
@@ -44,6 +70,61 @@ static uint32_t lowest_bit(uint32_t x)
         n++;
     }
     return n;
+}
+
+static uint32_t lowest_bit64(uint64_t x)
+{
+    uint32_t n = 0;
+    while (!(x & 1)) {
+        x >>= 1;
+        n++;
+    }
+    return n;
+}
+
+/* An MSI of identity `eiid` for vCPU k's guest file: written now on its own
+ * hart, else queued for it (see the top of this file). An identity the file
+ * does not have is dropped, as the file would drop it (§3.1). Caller holds
+ * the lock. */
+static void msi_to(struct vm *vm, uint32_t k, uint32_t eiid)
+{
+    struct vcpu *v = &vm->vcpus[k];
+
+    if (eiid == 0 || eiid >= VIRQ_MSI_IDS)
+        return;
+    if (v->cpu == arch_cpu_id()) {
+        imsic_guest_send(v->cpu, eiid);
+        return;
+    }
+    v->arch.virq.msi[eiid / 64] |= 1ull << (eiid % 64);
+    if (!__atomic_exchange_n(&v->arch.virq.dirty, 1, __ATOMIC_ACQ_REL))
+        vm->arch.virq.kick |= 1u << v->cpu;
+}
+
+/* On v's own hart: what is queued for its file goes into it. Caller holds
+ * the lock. */
+static void msi_drain(struct vcpu *v)
+{
+    struct virq_cpu *c = &v->arch.virq;
+
+    for (uint32_t w = 0; w < VIRQ_MSI_WORDS; w++) {
+        uint64_t m = c->msi[w];
+        c->msi[w] = 0;
+        for (; m; m &= m - 1)
+            imsic_guest_send(v->cpu, 64 * w + lowest_bit64(m));
+    }
+}
+
+/* Drop the lock, then post the requests collected under it. */
+static void unlock_and_post(struct virq_dist *d)
+{
+    uint32_t cpus = d->kick;
+
+    d->kick = 0;
+    spin_unlock(&d->lock);
+    for (cpuid_t c = 0; c < PLATFORM_MAX_CPUS; c++)
+        if (cpus & (1u << c))
+            cpu_msg_send(c, CPU_MSG_VIRQ);
 }
 
 static uint32_t target_vcpu(const struct virq_dist *d, uint32_t src)
@@ -83,7 +164,21 @@ static void virt_update(struct vm *vm, uint32_t src)
     if (!bit(d->pending, src) || !deliverable(d, src))
         return;
     bit_set(d->pending, src, false);
-    imsic_guest_send(vm->vcpus[target_vcpu(d, src)].cpu, d->target[src] & APLIC_TARGET_EIID_MASK);
+    msi_to(vm, target_vcpu(d, src), d->target[src] & APLIC_TARGET_EIID_MASK);
+}
+
+/* Is some events word that rings doorbell `src` non-zero? The acquire
+ * pairs with ipc_notify's fetch_or, which comes before its raise takes
+ * the lock: a raise that found the source inactive is seen here. */
+static bool doorbell_wire(const struct vm *vm, uint32_t src)
+{
+    const struct vm_config *c = vm->config;
+
+    for (size_t i = 0; i < c->ipcs_count && i < VM_IPC_MAX; i++)
+        if (c->ipcs[i].doorbell_irq == src &&
+            __atomic_load_n(&vm->ipc_events[i], __ATOMIC_ACQUIRE) != 0)
+            return true;
+    return false;
 }
 
 static void source_update(struct vm *vm, uint32_t src)
@@ -129,6 +224,12 @@ void virq_vm_init(struct vm *vm)
     spin_lock(&d->lock);
     d->domaincfg = 0;
     d->online = 0;
+    d->kick = 0;
+    for (uint32_t k = 0; k < vm->vcpu_count; k++) {
+        for (uint32_t w = 0; w < VIRQ_MSI_WORDS; w++)
+            vm->vcpus[k].arch.virq.msi[w] = 0;
+        __atomic_store_n(&vm->vcpus[k].arch.virq.dirty, 0, __ATOMIC_RELAXED);
+    }
     for (uint32_t w = 0; w < VIRQ_WORDS; w++)
         d->owned[w] = d->hw[w] = d->pending[w] = d->active[w] = d->enabled[w] = 0;
     for (uint32_t s = 0; s < VIRQ_SOURCES; s++)
@@ -165,6 +266,10 @@ void virq_vm_stop(struct vm *vm)
     hw_silence(d);
     for (uint32_t w = 0; w < VIRQ_WORDS; w++)
         d->pending[w] = 0;
+    for (uint32_t k = 0; k < vm->vcpu_count; k++)
+        for (uint32_t w = 0; w < VIRQ_MSI_WORDS; w++)
+            vm->vcpus[k].arch.virq.msi[w] = 0;
+    d->kick = 0;
     spin_unlock(&d->lock);
 }
 
@@ -177,17 +282,18 @@ void virq_vcpu_online(struct vcpu *v)
     spin_lock(&d->lock);
     d->online |= 1u << v->id;
     sources_update(v->vm, v->id);
-    spin_unlock(&d->lock);
+    unlock_and_post(d);
 }
 
 /* Its sources are held back; an MSI of one of them that reached its file
- * and was not taken goes back to pending (at the APLIC, §4.5.7 setipnum,
- * or here), to be sent again once it can be. */
+ * (or was queued for it) and was not taken goes back to pending (at the
+ * APLIC, §4.5.7 setipnum, or here), to be sent again once it can be. */
 void virq_vcpu_offline(struct vcpu *v)
 {
     struct virq_dist *d = &v->vm->arch.virq;
 
     spin_lock(&d->lock);
+    msi_drain(v); /* on its own hart: then taken back below like the rest */
     d->online &= ~(1u << v->id);
     sources_update(v->vm, v->id);
     for (uint32_t w = 0; w < VIRQ_WORDS; w++)
@@ -201,7 +307,7 @@ void virq_vcpu_offline(struct vcpu *v)
             else
                 bit_set(d->pending, s, true);
         }
-    spin_unlock(&d->lock);
+    unlock_and_post(d);
 }
 
 bool virq_hw_take(struct vm *vm, irqid_t irq)
@@ -211,7 +317,8 @@ bool virq_hw_take(struct vm *vm, irqid_t irq)
     return false;
 }
 
-/* From any CPU, under the lock (see vplic.c's virq_raise). */
+/* From any CPU, under the lock (see vplic.c's virq_raise). An inactive
+ * source takes nothing; its activation samples the wire instead. */
 void virq_raise(struct vm *vm, irqid_t irq)
 {
     struct virq_dist *d = &vm->arch.virq;
@@ -223,7 +330,7 @@ void virq_raise(struct vm *vm, irqid_t irq)
         bit_set(d->pending, irq, true);
         virt_update(vm, irq);
     }
-    spin_unlock(&d->lock);
+    unlock_and_post(d);
 }
 
 bool virq_owns_ipa(const struct vm *vm, uint64_t gpa)
@@ -254,11 +361,16 @@ static void vaplic_num(struct vm *vm, uint32_t reg, uint32_t src)
 static void vaplic_sourcecfg(struct vm *vm, uint32_t src, uint32_t val)
 {
     struct virq_dist *d = &vm->arch.virq;
+    bool was_active = d->cfg[src] != 0;
 
     d->cfg[src] = val & APLIC_SOURCECFG_SM_MASK;
     if (d->cfg[src] == 0) {
         bit_set(d->enabled, src, false);
         bit_set(d->pending, src, false);
+    } else if (!was_active && !bit(d->hw, src) && doorbell_wire(vm, src)) {
+        /* Activated with its wire high: a doorbell rung while the source
+         * was inactive (see the top of this file). */
+        bit_set(d->pending, src, true);
     }
     if (bit(d->hw, src)) {
         /* Writing sourcecfg may clear the physical enable (§4.5.2): start
@@ -354,12 +466,23 @@ bool virq_mmio_access(struct vcpu *v, struct mmio_access *acc)
         return false; /* APLIC registers are 32-bit words (§4.5) */
     spin_lock(&d->lock);
     bool ok = vaplic_access(v, off, acc);
-    spin_unlock(&d->lock);
+    unlock_and_post(d);
     return ok;
 }
 
-/* The guest file drives VSEIP itself through hstatus.VGEIN. */
+/* The guest file drives VSEIP itself through hstatus.VGEIN; what other
+ * harts queued for it is written here, on the vCPU's hart. Nothing queued:
+ * one load. A doorbell queued after the exchange sets `dirty` again and
+ * posts again. */
 void virq_flush(struct vcpu *v)
 {
-    (void)v;
+    struct virq_dist *d = &v->vm->arch.virq;
+    struct virq_cpu *c = &v->arch.virq;
+
+    if (!__atomic_load_n(&c->dirty, __ATOMIC_RELAXED) ||
+        !__atomic_exchange_n(&c->dirty, 0, __ATOMIC_ACQUIRE))
+        return;
+    spin_lock(&d->lock);
+    msi_drain(v);
+    spin_unlock(&d->lock);
 }

@@ -15,6 +15,10 @@ struct trap_frame;
 #define VIRQ_SOURCES 128
 #define VIRQ_WORDS (VIRQ_SOURCES / 32)
 #define VIRQ_NO_VCPU 0xffu
+/* Interrupt identities Baohu writes into a guest file: 1..255 (a file has
+ * 63 to 2047, AIA §3.1; QEMU virt's have 255; see imsic_guest_take). */
+#define VIRQ_MSI_IDS 256u
+#define VIRQ_MSI_WORDS (VIRQ_MSI_IDS / 64)
 
 /*
  * One VM's emulated controller; bitmaps are indexed by source id. Everything
@@ -41,15 +45,20 @@ struct virq_dist {
     uint32_t ctx_enable[PLATFORM_MAX_CPUS][VIRQ_WORDS]; /* vPLIC, per vCPU's S context */
     uint32_t threshold[PLATFORM_MAX_CPUS];
     uint32_t domaincfg;           /* vAPLIC */
+    uint32_t kick;                /* vAPLIC: CPUs to post CPU_MSG_VIRQ to after the lock */
 };
 
 struct virq_cpu {
     /* vPLIC: the external line the controller wants for this vCPU (under
      * the VM's lock), and `dirty` when it changed since the vCPU's hart
-     * last looked. An exit with `dirty` clear costs one load. */
+     * last looked. vAPLIC: `msi` holds the identities of doorbell MSIs
+     * raised elsewhere for the vCPU's guest file, which only its own hart
+     * writes (vaplic.c), and `dirty` says it has some. An exit with `dirty`
+     * clear costs one load. */
     uint32_t line;     /* 0 or 1; words, not bools: RV64 has no byte AMOs */
     uint32_t dirty;
     bool eip;          /* own hart: what hvip.VSEIP holds */
+    uint64_t msi[VIRQ_MSI_WORDS]; /* vAPLIC, under the VM's lock: bit = EIID */
     /* SBI IPIs (vsbi.c, vcpu.c): `ipi` says a request is outstanding or,
      * while `ipi_stalled`, that hvip.VSSIP is still set and not taken by
      * the guest; senders post a request only when they set it. */
