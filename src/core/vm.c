@@ -288,6 +288,10 @@ noreturn void vm_reset(struct vm *vm, struct vcpu *caller, const char *why)
     for (uint32_t i = 0; i < vm->vcpu_count; i++)
         while (vm->vcpus[i].state != VCPU_OFF)
             arch_cpu_relax();
+    /* Events peers raised towards the old run are not the new run's: with
+     * the word left non-zero no doorbell would ring for it (one per 0->1). */
+    for (size_t i = 0; i < VM_IPC_MAX; i++)
+        __atomic_store_n(&vm->ipc_events[i], 0, __ATOMIC_RELEASE);
     if (!vm_load(vm)) {
         vm_stop(vm, NULL, "reload failed");
         arch_cpu_park();
