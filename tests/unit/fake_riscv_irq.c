@@ -67,6 +67,12 @@ cpuid_t arch_cpu_id(void)
     return fake_cpu;
 }
 
+struct cpu *arch_cpu_current(void)
+{
+    cpu_table[fake_cpu].id = fake_cpu;
+    return &cpu_table[fake_cpu];
+}
+
 bool cpu_msg_send(cpuid_t target, enum cpu_msg_kind kind)
 {
     (void)kind;

@@ -190,3 +190,8 @@ bool gic_irq_is_active(irqid_t intid)
 
 /* arch.h */
 cpuid_t arch_cpu_id(void) { return fake_current_cpu; }
+struct cpu *arch_cpu_current(void)
+{
+    cpu_table[fake_current_cpu].id = fake_current_cpu;
+    return &cpu_table[fake_current_cpu];
+}

@@ -22,6 +22,7 @@ static unsigned long seen_state[2];   /* what the target read when it took the r
 static struct vcpu vcpus[2];
 
 cpuid_t arch_cpu_id(void) { return this_cpu; }
+struct cpu *arch_cpu_current(void) { return &cpu_table[this_cpu]; }
 void arch_cpu_relax(void) {}
 void arch_cpu_send_ipi(cpuid_t target)
 {

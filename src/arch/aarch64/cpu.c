@@ -19,9 +19,14 @@ void el2_init(void);
 void secondary_entry(void);
 void irq_handle_parked(irqid_t intid);
 
+struct cpu *arch_cpu_current(void)
+{
+    return (struct cpu *)sysreg_read(tpidr_el2);
+}
+
 cpuid_t arch_cpu_id(void)
 {
-    return ((struct cpu *)sysreg_read(tpidr_el2))->id;
+    return arch_cpu_current()->id;
 }
 
 void arch_cpu_relax(void)

@@ -586,7 +586,11 @@ static bool inject_ppi_fast(struct vcpu *vcpu, irqid_t intid)
     struct vgic_dist *d = &vcpu->vm->arch.vgic;
     struct virq *v = &c->priv[intid];
     bool done = false;
+    /* Keep `d` and `v` in registers: otherwise the compiler recomputes
+     * their addresses for each field below (this is the timer's hot path). */
+    __asm__("" : "+r"(d));
     spin_lock(&d->lock);
+    __asm__("" : "+r"(v));
     uint32_t idx = v->lr;
     bool idle;
     if (idx != VGIC_NO_LR) {

@@ -22,12 +22,17 @@ void _start(void);
 void secondary_entry(void);
 bool arch_boot_entry(uint64_t hartid, cpuid_t cpu);
 
-cpuid_t arch_cpu_id(void)
+struct cpu *arch_cpu_current(void)
 {
     struct cpu *c;
 
     __asm__ volatile("mv %0, tp" : "=r"(c));
-    return c->id;
+    return c;
+}
+
+cpuid_t arch_cpu_id(void)
+{
+    return arch_cpu_current()->id;
 }
 
 /* A short pause; QEMU's TCG reschedules on it like on Arm's yield. */

@@ -6,7 +6,10 @@
 #include "types.h"
 
 struct vcpu;
+struct cpu;
 cpuid_t arch_cpu_id(void);
+/* The CPU we run on, kept by the arch in a register (tpidr_el2, tp). */
+struct cpu *arch_cpu_current(void);
 
 /*
  * A request is a flag per kind, not a message in a queue: posting a kind
@@ -44,10 +47,10 @@ static inline struct cpu *cpu_by_id(cpuid_t id)
     return &cpu_table[id];
 }
 
-/* On every exit: inline, one system-register read and an index. */
+/* On every exit: one register read once inlined. */
 static inline struct cpu *cpu_current(void)
 {
-    return &cpu_table[arch_cpu_id()];
+    return arch_cpu_current();
 }
 /* Post `kind` to `target`; raises the IPI only on the kind's 0->1 transition.
  * Never waits. True if an IPI was raised. */
