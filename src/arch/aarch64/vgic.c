@@ -255,6 +255,18 @@ static void req_apply(struct virq *v)
     }
 }
 
+/* Take into `v` the state the guest left in its LR (`lr`, as read), then
+ * what others asked for meanwhile. */
+static void lr_fold(struct virq *v, const struct vgic_lr *lr)
+{
+    v->pending = lr->pending;
+    v->active = lr->active;
+    if (!lr->pending && !lr->active)
+        v->hw_intid = 0; /* deactivated, and with HW=1 the physical one with it */
+    if (v->req)
+        req_apply(v);
+}
+
 /* Fold what the guest did with LR `i` back into its virq, apply what others
  * asked for meanwhile, and keep, rewrite or release the LR. `done`: the
  * status registers say the guest has finished with it (nothing to read). */
@@ -267,13 +279,15 @@ static void lr_sync(struct vcpu *vcpu, uint32_t i, bool done, struct kicks *k)
         c->lr_used &= ~(1u << i);
         return;
     }
-    struct vgic_lr lr = {0};
+    /* Done: invalid now, nothing to read (an HW LR holds hw_intid exactly
+     * when linked, so the fold drops the link the guest's deactivation took). */
+    struct vgic_lr lr = {.intid = v->intid};
+    if (!done)
+        vgic_lr_read(i, &lr);
+    bool asked = v->req != 0;
+    lr_fold(v, &lr);
     if (done) {
-        /* Invalid now: deactivated by the guest, and with HW=1 the physical
-         * interrupt with it (an HW LR holds hw_intid exactly when linked). */
-        v->pending = v->active = false;
-        v->hw_intid = 0;
-        if (!v->req) {
+        if (!asked) {
             if (is_sgi(v) && v->sgi_sources && deliverable(vcpu, v)) {
                 /* The next source's instance takes the LR over (a
                  * cross-vCPU IPI that came while the last one was being
@@ -289,14 +303,7 @@ static void lr_sync(struct vcpu *vcpu, uint32_t i, bool done, struct kicks *k)
             }
             return;
         }
-        lr.intid = v->intid;
-    } else {
-        vgic_lr_read(i, &lr);
-        v->pending = lr.pending;
-        v->active = lr.active;
     }
-    if (v->req)
-        req_apply(v);
     if (is_sgi(v) && !v->pending && (v->sgi_sources & (1u << v->lr_source))) {
         /* The same source sent it again: pending (and active) in place. */
         v->sgi_sources &= (uint8_t)~(1u << v->lr_source);
@@ -599,9 +606,8 @@ static bool inject_ppi_fast(struct vcpu *vcpu, irqid_t intid)
          * physical one deactivated): the new instance takes that LR over. */
         idle = (vgic_lr_done() >> idx) & 1;
     } else {
-        uint32_t free = ~c->lr_used & (c->lr_count >= 32 ? ~0u : (1u << c->lr_count) - 1);
-        idx = free ? (uint32_t)__builtin_ctz(free) : VGIC_NO_LR;
-        idle = free && !v->pending && !v->active;
+        idx = lr_find_free(c);
+        idle = idx != VGIC_NO_LR && !v->pending && !v->active;
     }
     bool group1 = v->group1;
     if (idle && !c->waiting_count && !v->req && !v->hw_pending && v->enabled &&
@@ -795,12 +801,7 @@ void vgic_vcpu_reset(struct vcpu *vcpu)
                 gic_deactivate(lr.hw_intid);
             continue;
         }
-        v->pending = lr.pending;
-        v->active = lr.active;
-        if (lr.hw && !lr.pending && !lr.active)
-            v->hw_intid = 0;
-        if (v->req)
-            req_apply(v);
+        lr_fold(v, &lr);
         v->lr = VGIC_NO_LR;
         if (is_sgi(v) && v->pending)
             v->sgi_sources |= (uint8_t)(1u << v->lr_source);
