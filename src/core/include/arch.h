@@ -6,6 +6,7 @@
 #include "page_alloc.h"
 #include "types.h"
 
+struct cpu;
 struct vm;
 struct vcpu;
 
@@ -18,6 +19,8 @@ enum vm_map_kind {
 
 /* The CPU we run on. */
 cpuid_t arch_cpu_id(void);
+/* The same CPU's struct cpu, which the arch keeps in a register (tpidr_el2, tp). */
+struct cpu *arch_cpu_current(void);
 /* A spin-loop pause that lets the other CPUs of a single-threaded emulator run. */
 void arch_cpu_relax(void);
 /* Start physical CPU `cpu` through firmware at Baohu's secondary entry. */

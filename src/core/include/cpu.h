@@ -2,14 +2,11 @@
 #ifndef BAOHU_CPU_H
 #define BAOHU_CPU_H
 
+#include "arch.h"
 #include "platform.h"
 #include "types.h"
 
 struct vcpu;
-struct cpu;
-cpuid_t arch_cpu_id(void);
-/* The CPU we run on, kept by the arch in a register (tpidr_el2, tp). */
-struct cpu *arch_cpu_current(void);
 
 /*
  * A request is a flag per kind, not a message in a queue: posting a kind
