@@ -74,7 +74,7 @@ static void test_inject_into_empty_lr(void **state)
 {
     (void)state;
     vgic_irq_set_priority(v0, 1, 0x80);
-    vgic_inject(v0, 1);
+    vgic_irq_set_pending(v0, 1, true);
     vgic_flush(v0);
     int lr = fake_lr_find(1);
     assert_int_not_equal(lr, -1);
@@ -107,7 +107,7 @@ static void test_more_pending_than_lrs(void **state)
     /* SGI i gets priority 0x10 * (7 - i): SGI 6 is the most urgent. */
     for (irqid_t i = 1; i <= 6; i++) {
         vgic_irq_set_priority(v0, i, (uint8_t)(0x10 * (7 - i)));
-        vgic_inject(v0, i);
+        vgic_irq_set_pending(v0, i, true);
     }
     vgic_flush(v0);
     assert_int_equal(fake_lr_used(), 4);
@@ -134,14 +134,14 @@ static void test_eviction_by_higher_priority(void **state)
     (void)state;
     for (irqid_t i = 1; i <= 4; i++) {
         vgic_irq_set_priority(v0, i, (uint8_t)(0x80 + i));
-        vgic_inject(v0, i);
+        vgic_irq_set_pending(v0, i, true);
     }
     vgic_flush(v0);
     assert_int_equal(fake_lr_used(), 4);
     assert_false(fake_underflow);
 
     vgic_irq_set_priority(v0, 5, 0x10);
-    vgic_inject(v0, 5);
+    vgic_irq_set_pending(v0, 5, true);
     vgic_flush(v0);
     assert_int_not_equal(fake_lr_find(5), -1);
     /* The lowest-priority entry (SGI 4, 0x84) went back to software. */
@@ -155,7 +155,7 @@ static void test_eviction_by_higher_priority(void **state)
 
     /* Equal priority never evicts: the worst LR entry is SGI 3 at 0x83. */
     vgic_irq_set_priority(v0, 6, 0x83);
-    vgic_inject(v0, 6);
+    vgic_irq_set_pending(v0, 6, true);
     vgic_flush(v0);
     assert_int_equal(fake_lr_find(6), -1);
     assert_int_not_equal(fake_lr_find(3), -1);
@@ -166,7 +166,7 @@ static void test_active_entries_are_not_evicted(void **state)
     (void)state;
     for (irqid_t i = 1; i <= 4; i++) {
         vgic_irq_set_priority(v0, i, 0x80);
-        vgic_inject(v0, i);
+        vgic_irq_set_pending(v0, i, true);
     }
     vgic_flush(v0);
     for (int i = 0; i < FAKE_LR_MAX; i++) {
@@ -174,7 +174,7 @@ static void test_active_entries_are_not_evicted(void **state)
         fake_lrs[i].active = true; /* the guest is handling all four */
     }
     vgic_irq_set_priority(v0, 5, 0x00);
-    vgic_inject(v0, 5);
+    vgic_irq_set_pending(v0, 5, true);
     vgic_flush(v0);
     assert_int_equal(fake_lr_find(5), -1);
     assert_int_equal(fake_lr_used(), 4);
@@ -185,7 +185,7 @@ static void test_disabled_never_reach_lr(void **state)
 {
     (void)state;
     /* PPIs start disabled. */
-    vgic_inject(v0, 20);
+    vgic_irq_set_pending(v0, 20, true);
     vgic_flush(v0);
     assert_int_equal(fake_lr_find(20), -1);
     assert_false(fake_underflow); /* nothing deliverable waits */
@@ -200,7 +200,7 @@ static void test_disabled_never_reach_lr(void **state)
 
     /* Distributor group disabled: even an enabled SGI waits. */
     vgic_dist_set_enabled(&vm, false, false);
-    vgic_inject(v0, 2);
+    vgic_irq_set_pending(v0, 2, true);
     vgic_flush(v0);
     assert_int_equal(fake_lr_used(), 0);
     vgic_dist_set_enabled(&vm, false, true);
@@ -209,7 +209,7 @@ static void test_disabled_never_reach_lr(void **state)
 
     /* A Group 0 interrupt needs EnableGrp0. */
     vgic_irq_set_group(v0, 3, false);
-    vgic_inject(v0, 3);
+    vgic_irq_set_pending(v0, 3, true);
     vgic_flush(v0);
     assert_int_equal(fake_lr_find(3), -1);
 }
@@ -220,7 +220,7 @@ static void test_unowned_spi_ignored(void **state)
     struct vgic_irq_view w;
     assert_false(vgic_irq_view(v0, 50, &w));
     vgic_irq_set_enabled(v0, 50, true);
-    vgic_inject(v0, 50);
+    vgic_irq_set_pending(v0, 50, true);
     vgic_flush(v0);
     assert_int_equal(fake_lr_used(), 0);
     assert_int_equal(fake_enable_calls, 0); /* never touches the physical GIC */
@@ -262,7 +262,7 @@ static void test_owned_spi_hw_and_routing(void **state)
     assert_int_equal(fake_routed_cpu, 1);
     vgic_irq_set_enabled(v0, 41, true);
     fake_msg_count = 0;
-    vgic_inject(v0, 41);
+    vgic_irq_set_pending(v0, 41, true);
     vgic_flush(v0);
     assert_int_equal(fake_lr_find(41), -1);
     assert_int_equal(fake_msg_count, 1);
@@ -298,12 +298,12 @@ static void test_remote_inject(void **state)
 static void test_reinject_while_active(void **state)
 {
     (void)state;
-    vgic_inject(v0, 7);
+    vgic_irq_set_pending(v0, 7, true);
     vgic_flush(v0);
     int lr = fake_lr_find(7);
     fake_lrs[lr].pending = false;
     fake_lrs[lr].active = true;
-    vgic_inject(v0, 7); /* edge while the guest handles the previous one */
+    vgic_irq_set_pending(v0, 7, true); /* edge while the guest handles the previous one */
     vgic_flush(v0);     /* on the way back into the guest */
     assert_true(fake_lrs[lr].pending);
     assert_true(fake_lrs[lr].active);

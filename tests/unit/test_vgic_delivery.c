@@ -95,7 +95,7 @@ static void test_idle_flush_touches_no_list_register(void **state)
     vgic_flush(v0);
     assert_int_equal(fake_lr_accesses, 0);
     /* With an interrupt the guest is still handling: still nothing. */
-    vgic_inject(v0, 3);
+    vgic_irq_set_pending(v0, 3, true);
     vgic_flush(v0);
     fake_guest_ack(fake_lr_find(3));
     fake_lr_accesses = 0;
@@ -289,7 +289,7 @@ static void test_state_writes_reach_a_remote_lr(void **state)
 {
     (void)state;
     vgic_irq_set_target(&vm, 41, 1);
-    vgic_inject(v0, 41);
+    vgic_irq_set_pending(v0, 41, true);
     flush_on(v1);
     /* ICPENDR from vCPU 0: vCPU 1's LR drops it. */
     mmio(v0, GICD + 0x284, 4, true, 1u << 9);
@@ -300,7 +300,7 @@ static void test_state_writes_reach_a_remote_lr(void **state)
     on_cpu(0);
 
     /* ISACTIVER / ICACTIVER of an interrupt the guest there acknowledged. */
-    vgic_inject(v0, 41);
+    vgic_irq_set_pending(v0, 41, true);
     flush_on(v1);
     on_cpu(1);
     int lr = fake_lr_find(41);
@@ -311,7 +311,7 @@ static void test_state_writes_reach_a_remote_lr(void **state)
     on_cpu(1);
     assert_int_equal(fake_lr_find(41), -1);
     on_cpu(0);
-    vgic_inject(v0, 41);
+    vgic_irq_set_pending(v0, 41, true);
     flush_on(v1);
     mmio(v0, GICD + 0x304, 4, true, 1u << 9); /* ISACTIVER */
     flush_on(v1);
@@ -350,8 +350,8 @@ static void test_single_list_register_maintenance(void **state)
     (void)state;
     fake_lr_count = 1;
     vgic_vcpu_reset(v0);
-    vgic_inject(v0, 1);
-    vgic_inject(v0, 2);
+    vgic_irq_set_pending(v0, 1, true);
+    vgic_irq_set_pending(v0, 2, true);
     vgic_flush(v0);
     assert_int_equal(fake_lr_find(1), 0);
     /* NPIE: maintenance once the guest has taken the pending one. */

@@ -114,7 +114,7 @@ static void test_identification_and_groups(void **state)
      * enabled: an SGI reaches an LR as a Group 0 interrupt. */
     assert_int_equal(mmio(v0, GICD + 0x80, 4, false, 0), 0);
     assert_int_equal(mmio(v0, GICD + 0x84, 4, false, 0), 0);
-    vgic_inject(v0, 1);
+    vgic_irq_set_pending(v0, 1, true);
     vgic_flush(v0);
     int lr = fake_lr_find(1);
     assert_int_not_equal(lr, -1);

@@ -579,11 +579,6 @@ static void inject(struct vcpu *vcpu, irqid_t intid, irqid_t hw)
     kicks_send(&k);
 }
 
-void vgic_inject(struct vcpu *vcpu, irqid_t intid)
-{
-    inject(vcpu, intid, 0);
-}
-
 /* The timer's path: a PPI of the vCPU running here that is idle in every
  * sense (not pending, active, in an LR or asked about), nothing else
  * waiting, a free LR. Everything else takes the general path. */
@@ -659,8 +654,9 @@ void vgic_sgi_send(struct vcpu *sender, uint32_t targets, irqid_t intid, uint32_
 
 void vgic_raise(struct vm *vm, irqid_t intid)
 {
+    /* As a GICD_ISPENDR write would: an SPI is the same from any bank. */
     if (vm->vcpu_count && intid >= VGIC_PRIVATE_IRQS)
-        inject(&vm->vcpus[0], intid, 0);
+        vgic_irq_set_pending(&vm->vcpus[0], intid, true);
 }
 
 bool vgic_is_passthrough(const struct vm *vm, irqid_t intid)

@@ -88,8 +88,6 @@ void vgic_vm_stop(struct vm *vm);
  * its LRs held go back to the distributor (still pending) while its VM runs,
  * and are given back at the GIC when it does not. Runs on vcpu->cpu. */
 void vgic_vcpu_reset(struct vcpu *vcpu);
-/* Make `intid` (as seen by `vcpu`'s bank) pending, from any CPU. */
-void vgic_inject(struct vcpu *vcpu, irqid_t intid);
 /* A physical interrupt `intid` arrived and belongs to `vcpu` (timer PPI or passthrough
  * SPI): pend the same virtual INTID with the HW link so the guest's deactivation
  * deactivates the physical one. Runs on vcpu->cpu. */
