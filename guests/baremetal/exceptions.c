@@ -46,6 +46,10 @@ static void irq_dispatch(void)
 		else if (intid == GUEST_FLOOD_IRQ)
 			flood_peer_doorbell();
 #endif
+#if GUEST_FAULT_ROLE
+		else if (intid == INTID_PMU)
+			fault_pmu_irq();
+#endif
 #if GUEST_ALARM_ROLE
 		else if (intid == alarm_intid())
 			alarm_irq(k); /* may reset the VM from here (ALARM_ROLE_RESET) */

@@ -127,6 +127,7 @@ extern struct latency latency;
 /* Interrupt IDs used by the guest. */
 #define INTID_SGI_PING 3      /* vCPU 0 -> secondaries, once they are online */
 #define INTID_BURST_FIRST 8   /* SGIs 8..15: the priority-order burst */
+#define INTID_PMU 23          /* PMU overflow PPI (SBSA/virt board) */
 #define INTID_VTIMER 27       /* EL1 virtual timer PPI (SBSA/virt board) */
 #define INTID_UART 33         /* PL011 on QEMU virt: SPI 1 */
 #define INTID_SGI_FLOOD 4     /* flood.c: the SGI storm towards a stalled vCPU */
@@ -157,6 +158,7 @@ void flood_peer_tick(uint32_t n);
 void flood_peer_doorbell(void);
 /* faults.c: the probe's exception hook (1: taken, return to *elr with *spsr). */
 void fault_main(void);
+void fault_pmu_irq(void);
 int fault_probe_exception(uint64_t *elr, uint64_t *spsr, unsigned vec, uint64_t esr);
 /* alarm.c */
 void alarm_main(void); /* returns where vCPU 0 should just tick */

@@ -110,6 +110,13 @@ struct vm_config {
     /* LLC colours this VM's RAM comes from (bit n = colour n); 0 = any page.
      * Colours = LLC size / (ways x 4 KiB), from the platform description. */
     uint64_t colours;
+    /* Arm: SMCCC function ids of SiP (owner 2) or OEM (owner 3) fast calls
+     * this VM's SMC/HVC calls are forwarded to the platform firmware with
+     * (docs/config.md, "smc_forward"); every other such call is
+     * NOT_SUPPORTED. The firmware acts for the caller unchecked: list only
+     * calls that cannot reach other VMs' memory or devices. */
+    const uint32_t *smc_forward;
+    size_t smc_forward_count;
 };
 
 struct baohu_config {

@@ -130,12 +130,27 @@ def check_vector_storm(m, injected):
     assert "[vector]" not in after, "the stopped VM still printed"
 
 
+# Every core: the ID registers hide EL2, VHE, MTE, AMU and SPE, and an MTE register is UNDEFINED
+# (idregs.c); the PMU counts the guest's EL1/EL0 cycles and events but nothing in EL2, whatever the
+# filters ask (pmu.c: MDCR_EL2.TPM on PMUv3/v3p1, HPMD+HCCD on v3p5), and its overflow PPI 23
+# reaches the guest. QEMU's ZynqMP model does not wire the PMU interrupt to its GIC.
+HIDDEN = r"hidden el2 0 vhe 0 mte 0 amu 0 spe 0, gcr_el1 undefined ok"
+PMU = r"pmu el2 cycles 0 events 0, el1 cycles counted events counted ok"
+
+
+def check_cpu_lines(m, lines):
+    for line in lines:
+        m.seen(rf"\[probe\] cpu: {line}\r*\n", timeout=60)
+
+
 @pytest.mark.parametrize("platform", ARM_PLATFORMS)
 def test_arm_guest_faults_become_guest_exceptions(machine, platform):
     m = machine("guest-faults", platform=platform, timeout=90)
     # Armv8.0 cores: nothing of the kind is advertised.
-    for feature in ("sve", "sme", "pauth"):
+    for feature in ("sve", "sme", "pauth", "ras"):
         m.seen(rf"\[probe\] cpu: no {feature}\r*\n")
+    irq = "not taken" if platform == "zcu102" else "taken"
+    check_cpu_lines(m, [HIDDEN, PMU, f"pmu overflow interrupt {irq}"])
     check_probe(m, "ESR", "FAR", arm_expected(platform), "synchronous external abort injected")
     check_vector_storm(m, "synchronous external abort injected")
 
@@ -144,19 +159,22 @@ def test_arm_guest_faults_become_guest_exceptions(machine, platform):
 # their maximum where SVE/SME exist, HCR_EL2.API/APK where PAuth does), and the fault model is the
 # same on later cores. QEMU 7.2's models: a64fx has 512-bit SVE; max has SVE and SME with
 # 256-byte default vector lengths, and PAuth.
+# cortex-a76 and max have FEAT_RAS: no error records (ERRIDR_EL1 = 0, HCR_EL2.TERR) and no trap.
 CPU_FEATURES = {
-    "a64fx": [r"sve vector length 64 bytes ok", r"no sme", r"no pauth"],
+    "cortex-a76": [r"no sve", r"no sme", r"no pauth", r"ras error records 0 ok"],
+    "a64fx": [r"sve vector length 64 bytes ok", r"no sme", r"no pauth", r"no ras"],
     "max,pauth-impdef=on": [r"sve vector length 256 bytes ok",
                             r"sme streaming vector length 256 bytes ok",
-                            r"pauth 0x40001230 signed 0x[0-9a-f]+ authenticated 0x40001230 ok"],
+                            r"pauth 0x40001230 signed 0x[0-9a-f]+ authenticated 0x40001230 ok",
+                            r"ras error records 0 ok"],
 }
 
 
 @pytest.mark.parametrize("cpu", list(CPU_FEATURES))
 def test_arm_cpu_features_usable_and_faults_injected_on_later_cores(machine, cpu):
     m = machine("guest-faults", cpu=cpu, timeout=120)
-    for line in CPU_FEATURES[cpu]:
-        m.seen(rf"\[probe\] cpu: {line}\r*\n", timeout=60)
+    check_cpu_lines(m, CPU_FEATURES[cpu][:3] + [HIDDEN, CPU_FEATURES[cpu][3], PMU,
+                                                 "pmu overflow interrupt taken"])
     check_probe(m, "ESR", "FAR", arm_expected("qemu-aarch64-virt"), "synchronous external abort injected")
     check_vector_storm(m, "synchronous external abort injected")
     assert "UNDEFINED injected" not in m.output()

@@ -7,6 +7,7 @@
 #include "gic.h"
 #include "platform.h"
 #include "psci.h"
+#include "smccc.h"
 #include "sysreg.h"
 #include "vm.h"
 
@@ -97,6 +98,8 @@ noreturn void arch_boot_cpu(cpuid_t cpu)
     if (cpu == 0) {
         console_init();
         gic_init();
+        smccc_init();
+        smccc_report();
     }
     gic_cpu_init(cpu);
     if (cpu == 0)

@@ -5,6 +5,7 @@
 #include "types.h"
 
 #define GIC_SGI_IPI 0        /* Baohu's cross-CPU message doorbell */
+#define GIC_PPI_PMU 23 /* the PMU overflow interrupt, forwarded like the timers */
 #define GIC_PPI_MAINTENANCE 25
 #define GIC_PPI_VTIMER 27
 #define GIC_PPI_PTIMER 30

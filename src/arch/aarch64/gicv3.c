@@ -1,5 +1,6 @@
 /* The physical GICv3: distributor, redistributors and the CPU interface as Baohu drives them. */
 #include "gic.h"
+#include "sysreg_trap.h"
 #include "spinlock.h"
 #include "platform.h"
 #include "sysreg.h"
@@ -187,10 +188,10 @@ void gic_cpu_init(cpuid_t cpu)
     wr32(sgi, GICD_IGROUPR, ~0u);
     for (unsigned i = 0; i < 32; i++)
         *(sgi + GICD_IPRIORITYR + i) = GIC_DEFAULT_PRIO;
-    /* Baohu's own (IPI, maintenance) and the timers it forwards to the vCPU. */
+    /* Baohu's own (IPI, maintenance) and the timers and PMU it forwards to the vCPU. */
     wr32(sgi, GICD_ISENABLER,
          (1u << GIC_SGI_IPI) | (1u << GIC_PPI_MAINTENANCE) | (1u << GIC_PPI_VTIMER) |
-             (1u << GIC_PPI_PTIMER));
+             (1u << GIC_PPI_PTIMER) | (pmu_present() ? 1u << GIC_PPI_PMU : 0));
     gicr_wait_rwp(rd);
 
     /* ICC_SRE_EL2: system-register interface for EL2, and Enable so that EL1

@@ -17,8 +17,9 @@ enum irq_outcome {
 static enum irq_outcome irq_dispatch(struct vcpu *v, irqid_t intid)
 {
     gic_eoi(intid);
-    /* The pinned vCPU's timers first: the most frequent by far. */
-    if (intid == GIC_PPI_VTIMER || intid == GIC_PPI_PTIMER) {
+    /* The pinned vCPU's timers first (the most frequent by far), and its
+     * PMU's overflow interrupt the same way. */
+    if (intid == GIC_PPI_VTIMER || intid == GIC_PPI_PTIMER || intid == GIC_PPI_PMU) {
         if (v && v->state == VCPU_ON)
             return vgic_inject_timer(v, intid) ? IRQ_IN_LR : IRQ_FORWARDED;
         gic_deactivate(intid); /* goes quiet with its vCPU (arch_vcpu_quiesce) */

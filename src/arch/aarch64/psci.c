@@ -1,19 +1,38 @@
 /* PSCI: calls to the firmware, and the emulation each VM gets for its own vCPUs (Arm DEN 0022). */
 #include "psci.h"
+#include "smccc.h"
 #include "vm.h"
 
-int64_t psci_call(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
+void smccc_smc(struct smccc_regs *r)
 {
-    register uint64_t x0 __asm__("x0") = fid;
+    uint64_t a0 = r->x[0], a1 = r->x[1], a2 = r->x[2], a3 = r->x[3];
+    uint64_t a4 = r->x[4], a5 = r->x[5], a6 = r->x[6], a7 = r->x[7];
+    register uint64_t x0 __asm__("x0") = a0;
     register uint64_t x1 __asm__("x1") = a1;
     register uint64_t x2 __asm__("x2") = a2;
     register uint64_t x3 __asm__("x3") = a3;
+    register uint64_t x4 __asm__("x4") = a4;
+    register uint64_t x5 __asm__("x5") = a5;
+    register uint64_t x6 __asm__("x6") = a6;
+    register uint64_t x7 __asm__("x7") = a7;
+    /* SMCCC 1.1 §2.6: x4-x17 may be corrupted, x18-x30 and SP are kept. */
     __asm__ volatile("smc #0"
-                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
+                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5), "+r"(x6),
+                       "+r"(x7)
                      :
-                     : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14",
-                       "x15", "x16", "x17", "memory");
-    return (int64_t)x0;
+                     : "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17",
+                       "memory");
+    r->x[0] = x0;
+    r->x[1] = x1;
+    r->x[2] = x2;
+    r->x[3] = x3;
+}
+
+int64_t psci_call(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+    struct smccc_regs r = {.x = {fid, a1, a2, a3}};
+    smccc_smc(&r);
+    return (int64_t)r.x[0];
 }
 
 int psci_is_psci(uint32_t fid)

@@ -26,10 +26,6 @@
 #define PSCI_INTERNAL_FAILURE (-6)
 #define PSCI_INVALID_ADDRESS (-9)
 
-#define SMCCC_VERSION 0x80000000u
-#define SMCCC_ARCH_FEATURES 0x80000001u
-#define SMCCC_NOT_SUPPORTED (-1)
-
 struct vcpu;
 
 /* Call the platform firmware (SMC conduit). */

@@ -7,7 +7,9 @@
 #include "inject.h"
 #include "ipc.h"
 #include "psci.h"
+#include "smccc.h"
 #include "sysreg.h"
+#include "sysreg_trap.h"
 #include "vm.h"
 
 /* ESR_EL2.EC values (Arm ARM D13.2.37). */
@@ -96,23 +98,32 @@ static void trap_skip(struct trap_frame *f, uint64_t esr)
     f->elr += (esr & (1u << 25)) ? 4 : 2;
 }
 
-/* SMCCC calls through HVC or SMC: PSCI, the SMCCC version queries, Baohu's hypercalls. */
+/* SMCCC calls through HVC or SMC: PSCI, Baohu's hypercalls, the rest (smccc.c). */
 static void trap_smccc(struct vcpu *v, struct trap_frame *f, uint32_t imm)
 {
     uint64_t fid = f->x[0];
-    int64_t ret;
-    if (imm != 0)
-        ret = SMCCC_NOT_SUPPORTED; /* SMCCC §2.5: only immediate 0 carries calls */
-    else if (psci_is_psci((uint32_t)fid) && (fid >> 32) == 0)
-        ret = psci_guest_call(v, (uint32_t)fid, f->x[1], f->x[2], f->x[3]);
-    else if (fid == SMCCC_VERSION)
-        ret = 0x10001; /* SMCCC 1.1 */
-    else if (hypercall_is_baohu(fid))
-        ret = hypercall_handle(v, fid, &f->x[1]);
-    else
-        ret = SMCCC_NOT_SUPPORTED; /* includes SMCCC_ARCH_FEATURES: no workarounds offered */
-    f->x[0] = (uint64_t)ret;
+    if (imm != 0) {
+        f->x[0] = (uint64_t)SMCCC_NOT_SUPPORTED; /* SMCCC §2.5: only immediate 0 carries calls */
+    } else if (psci_is_psci((uint32_t)fid) && (fid >> 32) == 0) {
+        f->x[0] = (uint64_t)psci_guest_call(v, (uint32_t)fid, f->x[1], f->x[2], f->x[3]);
+    } else if (hypercall_is_baohu(fid)) {
+        f->x[0] = (uint64_t)hypercall_handle(v, fid, &f->x[1]);
+    } else {
+        struct smccc_regs r;
+        for (unsigned i = 0; i < 8; i++)
+            r.x[i] = f->x[i];
+        smccc_guest_call(v, &r);
+        for (unsigned i = 0; i < 4; i++)
+            f->x[i] = r.x[i];
+    }
 }
+
+/* The files that emulate trapped system registers, asked in turn. */
+static enum sysreg_outcome (*const sysreg_emulators[])(struct sysreg_access *) = {
+    idreg_access,
+    pmu_access,
+    ras_access,
+};
 
 static void trap_sysreg(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
@@ -135,11 +146,36 @@ static void trap_sysreg(struct vcpu *v, struct trap_frame *f, uint64_t esr)
         if (read)
             reg_set(f, rt, 0);
         break;
-    default:
-        /* TIDCP and the other trap controls: as on a core without the
-         * register, the access is UNDEFINED. */
-        trap_undef(v, f, "system register access not allowed", esr);
-        return;
+    default: {
+        /* ISS of EC 0x18 (D13.2.37): Op0 [21:20], Op2 [19:17], Op1 [16:14],
+         * CRn [13:10], Rt [9:5], CRm [4:1], Direction [0]. */
+        struct sysreg_access a = {
+            .op0 = (iss >> 20) & 3,
+            .op2 = (iss >> 17) & 7,
+            .op1 = (iss >> 14) & 7,
+            .crn = (iss >> 10) & 15,
+            .crm = (iss >> 1) & 15,
+            .read = read,
+            .value = reg_get(f, rt),
+        };
+        enum sysreg_outcome out = SYSREG_NOT_MINE;
+        for (unsigned i = 0; i < sizeof sysreg_emulators / sizeof sysreg_emulators[0]; i++) {
+            out = sysreg_emulators[i](&a);
+            if (out != SYSREG_NOT_MINE)
+                break;
+        }
+        if (out != SYSREG_DONE) {
+            /* TIDCP and the other trap controls, a feature the ID
+             * registers hide, a read-only register written: as on a core
+             * without the register, the access is UNDEFINED. */
+            trap_undef(v, f, out == SYSREG_UNDEF ? "system register access not allowed"
+                                                 : "system register not emulated", esr);
+            return;
+        }
+        if (read)
+            reg_set(f, rt, a.value);
+        break;
+    }
     }
     vm_fault_progress(v);
     trap_skip(f, esr);

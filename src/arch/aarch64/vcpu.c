@@ -4,6 +4,7 @@
 #include "arch_regs.h"
 #include "gic.h"
 #include "sysreg.h"
+#include "sysreg_trap.h"
 #include "vm.h"
 
 extern char __stacks_start[];
@@ -21,6 +22,8 @@ noreturn void arch_frame_enter(struct trap_frame *frame);
  *  FB    (9)  TLB maintenance by the guest is broadcast inner-shareable, so it
  *             reaches its other vCPUs' pCPUs.
  *  BSU   (11:10 = 01) barriers are upgraded to inner shareable for the same reason.
+ *  TID3  (18) ID registers trap: the guest reads them with what Baohu does
+ *             not give it hidden (idregs.c, with TERR where RAS exists).
  *  TSC   (19) SMC traps: the guest's only firmware is Baohu's PSCI emulation.
  *  TIDCP (20) implementation-defined system registers trap (they may control
  *             shared hardware); the guest gets UNDEFINED (traps.c).
@@ -46,7 +49,7 @@ noreturn void arch_frame_enter(struct trap_frame *frame);
  * 13; TFP (10) = 0: FP/SIMD not trapped (Baohu itself never uses them).
  * TZ (8) and TSM (12) are RES1 where SVE / SME do not exist and 0 where
  * they do: the guest owns its pCPU's SVE and SME state like its FP state, so
- * what the ID registers advertise (TID3 = 0) is usable.
+ * what the ID registers advertise (idregs.c) is usable.
  */
 #define CPTR_EL2_RES1 0x22ffull
 #define CPTR_EL2_TZ (1ull << 8)
@@ -92,7 +95,7 @@ static bool cpu_has_pauth(void)
 
 static uint64_t hcr_el2_value(void)
 {
-    return HCR_EL2_VALUE | (cpu_has_pauth() ? HCR_EL2_APK | HCR_EL2_API : 0);
+    return HCR_EL2_VALUE | idregs_hcr_bits() | (cpu_has_pauth() ? HCR_EL2_APK | HCR_EL2_API : 0);
 }
 
 /* EL2 controls that are the same for every vCPU. */
@@ -100,7 +103,8 @@ void el2_init(void)
 {
     bool sve = cpu_has_sve(), sme = cpu_has_sme();
     sysreg_write(hcr_el2, hcr_el2_value());
-    sysreg_write(cptr_el2, CPTR_EL2_RES1 | (sve ? 0 : CPTR_EL2_TZ) | (sme ? 0 : CPTR_EL2_TSM));
+    sysreg_write(cptr_el2, CPTR_EL2_RES1 | (sve ? 0 : CPTR_EL2_TZ) | (sme ? 0 : CPTR_EL2_TSM) |
+                               idregs_cptr_bits());
     isb();
     /* Accessible now that CPTR_EL2 no longer traps them. */
     if (sve)
@@ -108,6 +112,7 @@ void el2_init(void)
     if (sme)
         sysreg_write(S3_4_C1_C2_6, /* SMCR_EL2; ID_AA64SMFR0_EL1.FA64 is bit 63 */
                      VL_LEN_MAX | ((sysreg_read(S3_0_C0_C4_5) >> 63) ? SMCR_FA64 : 0));
+    pmu_el2_init();
     sysreg_write(cnthctl_el2, CNTHCTL_EL2_VALUE);
     sysreg_write(cntvoff_el2, 0);
     sysreg_write(vtcr_el2, stage2_vtcr());
@@ -151,7 +156,7 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
     sysreg_write(afsr1_el1, 0);
     sysreg_write(par_el1, 0);
     sysreg_write(cpacr_el1, 0);
-    sysreg_write(mdscr_el1, 0);
+    pmu_debug_reset();
     sysreg_write(cntkctl_el1, 0);
     sysreg_write(cntv_ctl_el0, 0);
     sysreg_write(cntp_ctl_el0, 0);
@@ -167,11 +172,14 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 
 void arch_vcpu_quiesce(struct vcpu *v)
 {
-    /* The guest's timers would keep raising PPIs at a pCPU nobody listens on. */
+    /* The guest's timers and PMU would keep raising PPIs at a pCPU nobody listens on. */
     sysreg_write(cntv_ctl_el0, 0);
     sysreg_write(cntp_ctl_el0, 0);
+    pmu_debug_reset(); /* and its PMU's overflow interrupt */
     isb();
     vgic_vcpu_reset(v);
+    if (gic_irq_is_active(GIC_PPI_PMU))
+        gic_deactivate(GIC_PPI_PMU);
     if (gic_irq_is_active(GIC_PPI_VTIMER))
         gic_deactivate(GIC_PPI_VTIMER);
     if (gic_irq_is_active(GIC_PPI_PTIMER))
