@@ -119,6 +119,7 @@ rootfs() {
     cp "$SRC/inittab" "$stage/etc/inittab"
     build_modules
     aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -o "$stage/bin/baohu-ipc" "$SRC/baohu-ipc.c"
+    aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -o "$stage/bin/baohu-perf" "$SRC/baohu-perf.c"
     local name params
     : > "$stage/lib/modules/params"
     while read -r name params; do

@@ -145,6 +145,16 @@ static void print_timer(uint32_t vcpus)
            GIC_PPI, flags, GIC_PPI, flags, GIC_PPI, flags, GIC_PPI, flags);
 }
 
+/* The PMU is the guest's own pCPU's (Baohu's pmu.c), its overflow interrupt PPI 7 (INTID 23). */
+static void print_pmu(uint32_t vcpus)
+{
+    uint32_t flags = IRQ_LEVEL_HIGH;
+    if (platform.irqchip.kind == IRQCHIP_GICV2)
+        flags |= ((1u << vcpus) - 1) << 8;
+    printf("\tpmu {\n\t\tcompatible = \"arm,armv8-pmuv3\";\n\t\tinterrupts = <%d 7 0x%x>;\n\t};\n",
+           GIC_PPI, flags);
+}
+
 static void print_ipcs(const struct vm_config *vm)
 {
     for (size_t i = 0; i < vm->ipcs_count; i++) {
@@ -358,6 +368,7 @@ int main(int argc, char **argv)
            "\t\tmethod = \"hvc\";\n\t};\n");
     print_gic(vm, vcpus);
     print_timer(vcpus);
+    print_pmu(vcpus);
     printf("\tclk24mhz: clock-24000000 {\n\t\tcompatible = \"fixed-clock\";\n"
            "\t\t#clock-cells = <0>;\n\t\tclock-frequency = <24000000>;\n"
            "\t\tclock-output-names = \"clk24mhz\";\n\t};\n");

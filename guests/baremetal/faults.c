@@ -486,6 +486,26 @@ static void probe_pmu(void)
 	print("cpu: pmu overflow interrupt %s\n", pmu_irqs == 1 ? "taken" : "not taken");
 }
 
+/*
+ * SMCCC (smccc.c) under QEMU's built-in PSCI, an SMCCC 1.0 firmware: the
+ * VM gets SMCCC 1.1 with ARCH_FEATURES, which offers no workaround; the
+ * calls themselves and an unlisted SiP call are NOT_SUPPORTED.
+ */
+static void probe_smccc(void)
+{
+	int64_t version = hvc_call(0x80000000, 0, 0, 0);
+	int64_t features = hvc_call(0x80000001, 0x80000001, 0, 0);
+	int64_t wa1 = hvc_call(0x80000001, 0x80008000, 0, 0);
+	int64_t wa2 = hvc_call(0x80000001, 0x80007fff, 0, 0);
+	int64_t call = hvc_call(0x80008000, 0, 0, 0);
+	int64_t sip = hvc_call(0xc2000002, 0, 0, 0);
+
+	print("smccc: version 0x%lx features %ld, workaround_1 %ld workaround_2 %ld, call %ld, "
+	      "sip %ld %s\n", version, features, wa1, wa2, call, sip,
+	      version == 0x10001 && features == 0 && wa1 == -1 && wa2 == -1 && call == -1 && sip == -1
+		      ? "ok" : "BAD");
+}
+
 #define STORM 1000
 
 static void probe_storm(void)
@@ -513,6 +533,7 @@ void fault_main(void)
 	probe_features();
 	probe_id_registers();
 	probe_pmu();
+	probe_smccc();
 	probe_classes();
 	print("fault probe: %u checks, %u bad\n", checks, bad);
 	probe_storm();

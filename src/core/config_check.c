@@ -696,6 +696,36 @@ static void check_colours(struct cc *c, size_t i)
     }
 }
 
+/* ---- firmware calls forwarded (Arm SMCCC, DEN 0028 §2.5) */
+
+static void check_smc_forward(struct cc *c, size_t i)
+{
+    const struct vm_config *vm = vm_at(c, i);
+    size_t n = vm->smc_forward ? vm->smc_forward_count : 0;
+    if (vm->smc_forward_count && !vm->smc_forward) {
+        error(c, i, "smc_forward: smc_forward_count is %zu but smc_forward is NULL", vm->smc_forward_count);
+        return;
+    }
+    if (n && c->plat->irqchip.kind != IRQCHIP_GICV2 && c->plat->irqchip.kind != IRQCHIP_GICV3) {
+        error(c, i, "smc_forward: SMCCC calls exist on Arm platforms only, not on '%s'", c->plat->name);
+        return;
+    }
+    for (size_t j = 0; j < n; j++) {
+        uint32_t fid = vm->smc_forward[j], owner = (fid >> 24) & 0x3f;
+        if (!(fid & (1u << 31)))
+            error(c, i, "smc_forward[%zu]: 0x%08" PRIx32 " is a yielding call (bit 31 clear); only fast calls are forwarded",
+                  j, fid);
+        else if (owner != 2 && owner != 3)
+            error(c, i, "smc_forward[%zu]: 0x%08" PRIx32 " belongs to owner %" PRIu32 ", not SiP (2) or OEM (3)", j,
+                  fid, owner);
+        else if (fid & 0x00fe0000u)
+            error(c, i, "smc_forward[%zu]: 0x%08" PRIx32 " has bits [23:17] set, which must be zero", j, fid);
+        for (size_t k = 0; k < j; k++)
+            if (vm->smc_forward[k] == fid)
+                error(c, i, "smc_forward[%zu]: 0x%08" PRIx32 " already listed as smc_forward[%zu]", j, fid, k);
+    }
+}
+
 size_t config_check(const struct platform *plat, const struct baohu_config *cfg, struct config_issue *out,
                     size_t max)
 {
@@ -716,6 +746,7 @@ size_t config_check(const struct platform *plat, const struct baohu_config *cfg,
         check_entry(&c, i);
         check_ipcs(&c, i);
         check_colours(&c, i);
+        check_smc_forward(&c, i);
     }
     check_shmem(&c);
     check_memory_total(&c);

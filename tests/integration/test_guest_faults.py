@@ -151,6 +151,9 @@ def test_arm_guest_faults_become_guest_exceptions(machine, platform):
         m.seen(rf"\[probe\] cpu: no {feature}\r*\n")
     irq = "not taken" if platform == "zcu102" else "taken"
     check_cpu_lines(m, [HIDDEN, PMU, f"pmu overflow interrupt {irq}"])
+    m.seen(r"\[probe\] smccc: version 0x10001 features 0, workaround_1 -1 workaround_2 -1, call -1, "
+           r"sip -1 ok")
+    m.seen(r"\[baohu\] firmware: SMCCC 1.0 \(no SMCCC_VERSION\): no SMCCC_ARCH_WORKAROUND offered")
     check_probe(m, "ESR", "FAR", arm_expected(platform), "synchronous external abort injected")
     check_vector_storm(m, "synchronous external abort injected")
 

@@ -179,6 +179,18 @@ def test_linux_boots_to_its_shell_on_later_cpu_models(cpu):
         m.close()
 
 
+def test_linux_perf_counts_its_own_cycles_and_nothing_of_el2(linux):
+    """The PMU is the VM's (Linux's PMUv3 driver with its overflow PPI), but never counts EL2."""
+    c = linux
+    c.pos = 0
+    c.wait(r"hw perfevents: enabled with armv8_pmuv3 PMU driver, \d+ counters available", 240)
+    c.wait(r"baohu-linux: ready", 240)
+    shell_ready(c)
+    c.shell("grep -c arm-pmu /proc/interrupts; echo irq-$((6*7))", r"\n1\r*\nirq-42\r*\n")
+    got = c.shell("baohu-perf", r"baohu-perf: cycles user (\w+), hypervisor (\d+)\r*\n")
+    assert got.group(1) == "counted" and got.group(2) == "0", got.group(0)
+
+
 def test_linux_mounts_the_passthrough_disk_and_writes_a_file(linux):
     c = linux
     c.pos = 0

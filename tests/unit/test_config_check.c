@@ -660,6 +660,75 @@ static void colours_without_llc_geometry(void **state)
     expect_error("VM 'app' (#1) colours", "declares no LLC geometry");
 }
 
+/* ---- SMCCC forwarding allow-list */
+
+static uint32_t fids[4];
+
+static void smc_forward_valid(void **state)
+{
+    (void)state;
+    fids[0] = 0xc2000001; /* SiP, SMC64 fast call */
+    fids[1] = 0x83000010; /* OEM, SMC32 fast call */
+    vms[1].smc_forward = fids;
+    vms[1].smc_forward_count = 2;
+    expect_clean();
+}
+
+static void smc_forward_yielding_call(void **state)
+{
+    (void)state;
+    fids[0] = 0x42000001;
+    vms[1].smc_forward = fids;
+    vms[1].smc_forward_count = 1;
+    expect_error("VM 'app' (#1) smc_forward[0]", "0x42000001 is a yielding call");
+}
+
+static void smc_forward_not_sip_or_oem(void **state)
+{
+    (void)state;
+    fids[0] = 0xc2000001;
+    fids[1] = 0x84000008; /* PSCI SYSTEM_OFF: standard service, owner 4 */
+    vms[0].smc_forward = fids;
+    vms[0].smc_forward_count = 2;
+    expect_error("VM 'rtos' (#0) smc_forward[1]", "0x84000008 belongs to owner 4, not SiP (2) or OEM (3)");
+}
+
+static void smc_forward_reserved_bits(void **state)
+{
+    (void)state;
+    fids[0] = 0xc2100001;
+    vms[0].smc_forward = fids;
+    vms[0].smc_forward_count = 1;
+    expect_error("VM 'rtos' (#0) smc_forward[0]", "bits [23:17] set");
+}
+
+static void smc_forward_duplicate(void **state)
+{
+    (void)state;
+    fids[0] = 0xc2000001;
+    fids[1] = 0xc2000001;
+    vms[0].smc_forward = fids;
+    vms[0].smc_forward_count = 2;
+    expect_error("VM 'rtos' (#0) smc_forward[1]", "already listed as smc_forward[0]");
+}
+
+static void smc_forward_missing_array(void **state)
+{
+    (void)state;
+    vms[0].smc_forward_count = 3;
+    expect_error("VM 'rtos' (#0) smc_forward", "smc_forward_count is 3 but smc_forward is NULL");
+}
+
+static void smc_forward_on_riscv(void **state)
+{
+    (void)state;
+    plat.irqchip.kind = IRQCHIP_PLIC;
+    fids[0] = 0xc2000001;
+    vms[0].smc_forward = fids;
+    vms[0].smc_forward_count = 1;
+    expect_error("VM 'rtos' (#0) smc_forward", "Arm platforms only");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -728,6 +797,13 @@ int main(void)
         cmocka_unit_test_setup(colours_beyond_platform, setup),
         cmocka_unit_test_setup(colours_shared_is_a_warning, setup),
         cmocka_unit_test_setup(colours_without_llc_geometry, setup),
+        cmocka_unit_test_setup(smc_forward_valid, setup),
+        cmocka_unit_test_setup(smc_forward_yielding_call, setup),
+        cmocka_unit_test_setup(smc_forward_not_sip_or_oem, setup),
+        cmocka_unit_test_setup(smc_forward_reserved_bits, setup),
+        cmocka_unit_test_setup(smc_forward_duplicate, setup),
+        cmocka_unit_test_setup(smc_forward_missing_array, setup),
+        cmocka_unit_test_setup(smc_forward_on_riscv, setup),
     };
 
     return cmocka_run_group_tests_name("config_check", tests, NULL, NULL);

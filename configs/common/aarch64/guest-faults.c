@@ -13,6 +13,8 @@ BAOHU_INCBIN(vector_image, GUEST_DIR "/fault-vector.bin");
 static const struct vm_mem_region rtos_mem[] = {{.ipa = 0x40000000, .size = 16 << 20}};
 /* guests/baremetal/faults.c knows this size: its first probe loads at the end of it. */
 static const struct vm_mem_region probe_mem[] = {{.ipa = 0x40000000, .size = 16 << 20}};
+/* A SiP call the probe may make (forwarded to the firmware: QEMU answers NOT_SUPPORTED). */
+static const uint32_t probe_smc_forward[] = {0xc2000001};
 static const struct vm_mem_region vector_mem[] = {{.ipa = 0x40000000, .size = 16 << 20}};
 
 static const struct vm_config vms[] = {
@@ -30,6 +32,7 @@ static const struct vm_config vms[] = {
         .image = VM_IMAGE_EMBEDDED_AT(probe_image, 0x40000000),
         .entry = 0x40000000,
         .fault_policy = VM_FAULT_INJECT,
+        CONFIG_LIST(smc_forward, probe_smc_forward),
     },
     {
         .name = "vector",
