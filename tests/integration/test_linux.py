@@ -149,7 +149,9 @@ def test_linux_boots_to_init_with_two_vcpus_while_rtos_ticks(linux):
 # authentication are advertised by the ID registers and must be usable, or Linux stops at its first
 # ZCR_EL1 / key-register access. hwcaps in /proc/cpuinfo show what it took into use.
 LINUX_CPUS = {
+    "cortex-a72": [],
     "cortex-a76": [],
+    "neoverse-n1": [],
     "a64fx": ["sve"],
     "max,pauth-impdef=on": ["sve", "paca", "pacg"],
 }
