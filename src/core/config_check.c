@@ -159,6 +159,15 @@ static bool in_ram(const struct platform *p, uint64_t base, uint64_t size)
  * the same IPAs as the physical controller (GICD, and GICR or GICC); the
  * physical ones also include the GICv2 hypervisor interfaces.
  */
+static struct cc_window gic_frame(const char *name, uint64_t base, uint64_t size, uint64_t alias,
+                                  unsigned blocks)
+{
+    if (!alias)
+        return (struct cc_window){name, base, size};
+    uint64_t start = base & ~(alias - 1), end = (base + size + alias - 1) & ~(alias - 1);
+    return (struct cc_window){name, start, end - start + (blocks - 1) * alias};
+}
+
 static size_t gic_windows(const struct platform *p, bool physical, struct cc_window w[4])
 {
     size_t n = 0;
@@ -173,17 +182,23 @@ static size_t gic_windows(const struct platform *p, bool physical, struct cc_win
                                     CC_IMSIC_FILE * (1 + p->irqchip.guest_files) * p->cpu_count};
         return n;
     }
-    w[n++] = (struct cc_window){"GICD", p->irqchip.gicd, CC_GICD_SIZE};
     if (p->irqchip.kind == IRQCHIP_GICV3) {
-        w[n++] = (struct cc_window){"GICR", p->irqchip.gicr, CC_GICR_STRIDE * p->cpu_count};
+        uint64_t stride = p->irqchip.gicr_stride ? p->irqchip.gicr_stride : CC_GICR_STRIDE;
+        w[n++] = (struct cc_window){"GICD", p->irqchip.gicd, CC_GICD_SIZE};
+        w[n++] = (struct cc_window){"GICR", p->irqchip.gicr, stride * p->cpu_count};
         return n;
     }
+    /* GICv2: where the frames alias, every alias is the frame (checked
+     * physically; a VM's emulated view has the frames once). GICH's block
+     * is followed by its per-CPU copy. */
+    uint64_t alias = physical ? p->irqchip.gicv2_alias : 0;
+    w[n++] = gic_frame("GICD", p->irqchip.gicd, CC_GICD_SIZE, alias, 1);
     if (p->irqchip.gicc)
-        w[n++] = (struct cc_window){"GICC", p->irqchip.gicc, CC_GICC_SIZE};
+        w[n++] = gic_frame("GICC", p->irqchip.gicc, CC_GICC_SIZE, alias, 1);
     if (physical && p->irqchip.gich)
-        w[n++] = (struct cc_window){"GICH", p->irqchip.gich, CC_GICH_SIZE};
+        w[n++] = gic_frame("GICH", p->irqchip.gich, CC_GICH_SIZE, alias, 2);
     if (physical && p->irqchip.gicv)
-        w[n++] = (struct cc_window){"GICV", p->irqchip.gicv, CC_GICV_SIZE};
+        w[n++] = gic_frame("GICV", p->irqchip.gicv, CC_GICV_SIZE, alias, 1);
     return n;
 }
 

@@ -366,6 +366,37 @@ static void gicv2_windows(void **state)
     expect_error("VM 'app' (#1) devs[0]:", "overlaps the emulated GICC");
 }
 
+/* ZynqMP's GIC-400 repeats each 4 KiB frame across 64 KiB, and GICH has a
+ * per-CPU copy in the next block: every alias is the frame. */
+static void gicv2_aliased_frames(void **state)
+{
+    (void)state;
+    plat.irqchip.kind = IRQCHIP_GICV2;
+    plat.irqchip.gicc = 0x0801f000;
+    plat.irqchip.gich = 0x08030000;
+    plat.irqchip.gicv = 0x0806f000;
+    devs[1][0].pa = 0x08031000; /* a GICH alias: only its first page was checked */
+    expect_clean();
+    plat.irqchip.gicv2_alias = 0x10000;
+    expect_error("VM 'app' (#1) devs[0]:", "overlaps the physical GICH [0x8030000, 0x8050000)");
+    devs[1][0].pa = 0x08049000; /* the per-CPU GICH copy */
+    expect_error("VM 'app' (#1) devs[0]:", "overlaps the physical GICH");
+    devs[1][0].pa = 0x08079000; /* GICV at 0x0806f000 + 8 KiB reaches into the next block */
+    expect_error("VM 'app' (#1) devs[0]:", "overlaps the physical GICV [0x8060000, 0x8080000)");
+}
+
+/* GICv4 redistributors with VLPIs are 256 KiB each, not 128 KiB. */
+static void gicr_stride_from_platform(void **state)
+{
+    (void)state;
+    /* 4 CPUs: [0x080A0000, 0x081A0000) at 0x40000 each. */
+    devs[1][0].pa = 0x09030000; /* inside the platform's MMIO window either way */
+    plat.irqchip.gicr_stride = 0x40000;
+    devs[1][0].pa = 0x08180000;
+    devs[1][0].ipa = 0x09030000;
+    expect_error("VM 'app' (#1) devs[0]:", "overlaps the physical GICR [0x80a0000, 0x81a0000)");
+}
+
 /* ---- interrupts */
 
 static void irq_sgi_or_ppi(void **state)
@@ -763,6 +794,8 @@ int main(void)
         cmocka_unit_test_setup(dev_overlaps_physical_gicr, setup),
         cmocka_unit_test_setup(dev_overlaps_other_vm_dev, setup),
         cmocka_unit_test_setup(gicv2_windows, setup),
+        cmocka_unit_test_setup(gicv2_aliased_frames, setup),
+        cmocka_unit_test_setup(gicr_stride_from_platform, setup),
         cmocka_unit_test_setup(irq_sgi_or_ppi, setup),
         cmocka_unit_test_setup(irq_out_of_range, setup),
         cmocka_unit_test_setup(irq_given_to_two_vms, setup),

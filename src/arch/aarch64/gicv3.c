@@ -34,6 +34,7 @@
 #define GICR_WAKER 0x0014
 #define GICR_CTLR_RWP (1u << 3)
 #define GICR_TYPER_LAST (1ull << 4)
+#define GICR_TYPER_VLPIS (1ull << 1)
 #define GICR_WAKER_PROCESSOR_SLEEP (1u << 1)
 #define GICR_WAKER_CHILDREN_ASLEEP (1u << 2)
 /* SGI frame registers share the distributor's offsets for INTIDs 0-31. */
@@ -157,12 +158,16 @@ static volatile uint8_t *find_redistributor(cpuid_t cpu)
 {
     uint32_t want = mpidr_to_aff32(platform.cpu_affinity[cpu]);
     volatile uint8_t *rd = (volatile uint8_t *)(uintptr_t)platform.irqchip.gicr;
-    for (unsigned i = 0; i < 2 * PLATFORM_MAX_CPUS + 64; i++, rd += GICR_FRAME_SIZE) {
+    for (unsigned i = 0; i < 2 * PLATFORM_MAX_CPUS + 64; i++) {
         uint64_t typer = rd64(rd, GICR_TYPER);
         if ((uint32_t)(typer >> 32) == want)
             return rd;
         if (typer & GICR_TYPER_LAST)
             break;
+        /* A GICv4 redistributor with direct virtual LPIs has two more 64 KiB
+         * frames (VLPI, reserved) after RD_base and SGI_base (GICv3 §9.1.1,
+         * GICR_TYPER.VLPIS). */
+        rd += (typer & GICR_TYPER_VLPIS) ? 2 * GICR_FRAME_SIZE : GICR_FRAME_SIZE;
     }
     return NULL;
 }

@@ -24,9 +24,21 @@ static struct pt hyp_pt[MAX_CPUS];
 #define HYP_RX (PTE_AF | PTE_SH_INNER | PTE_S1_ATTRIDX(MAIR_NORMAL) | PTE_S1_AP_RO)
 
 /* TCR_EL2 (non-VHE): 39-bit VA from level 1, 4 KiB granule, write-back
- * inner-shareable walks, 40-bit PA (the A53/A72 PARange); bits 31 and 23 RES1. */
-#define TCR_EL2_VALUE ((1ull << 31) | (1ull << 23) | (2ull << 16) | (3ull << 12) | \
-                       (1ull << 10) | (1ull << 8) | 25)
+ * inner-shareable walks, bits 31 and 23 RES1; PS [18:16] from mmu_pa_size. */
+#define TCR_EL2_VALUE ((1ull << 31) | (1ull << 23) | (3ull << 12) | (1ull << 10) | (1ull << 8) | 25)
+
+/*
+ * The output size for TCR_EL2.PS and VTCR_EL2.PS: the CPU's own PARange
+ * (ID_AA64MMFR0_EL1 [3:0], same encoding), at most 48 bits (0b101), the
+ * largest a 4 KiB granule without FEAT_LPA2 can express (Arm ARM D8.1.x).
+ * A PS above PARange would be treated as PARange; below it, device and RAM
+ * addresses past 40 bits (on larger machines) could not be mapped.
+ */
+uint64_t mmu_pa_size(void)
+{
+    uint64_t parange = sysreg_read(id_aa64mmfr0_el1) & 0xf;
+    return parange > 5 ? 5 : parange;
+}
 /* SCTLR_EL2: RES1 bits, M, C, SA, I and WXN (no writable page is ever executable). */
 #define SCTLR_EL2_VALUE (0x30C50830ull | (1 << 0) | (1 << 2) | (1 << 3) | (1 << 12) | (1 << 19))
 
@@ -68,7 +80,7 @@ void mmu_build(void)
 void mmu_enable(void)
 {
     sysreg_write(mair_el2, MAIR_VALUE);
-    sysreg_write(tcr_el2, TCR_EL2_VALUE);
+    sysreg_write(tcr_el2, TCR_EL2_VALUE | mmu_pa_size() << 16);
     sysreg_write(ttbr0_el2, pa_addr(hyp_pt[arch_cpu_id()].root));
     dsb(sy);
     __asm__ volatile("tlbi alle2" ::: "memory");

@@ -5,10 +5,11 @@
 #include "vm.h"
 
 /* Same geometry as Baohu's own tables: 39-bit IPA starting at level 1
- * (T0SZ 25, SL0 1), write-back inner-shareable walks, 4 KiB granule, 40-bit
- * PA, 8-bit VMID; bit 31 RES1. */
-#define VTCR_EL2_VALUE ((1ull << 31) | (2ull << 16) | (3ull << 12) | (1ull << 10) | \
-                        (1ull << 8) | (1ull << 6) | 25)
+ * (T0SZ 25, SL0 1), write-back inner-shareable walks, 4 KiB granule, the
+ * CPU's PA size (PS, mmu.c), 8-bit VMID; bit 31 RES1. */
+#define VTCR_EL2_VALUE ((1ull << 31) | (3ull << 12) | (1ull << 10) | (1ull << 8) | (1ull << 6) | 25)
+
+uint64_t mmu_pa_size(void);
 
 #define S2_RAM (PTE_AF | PTE_SH_INNER | PTE_S2_MEMATTR(PTE_S2_MEMATTR_NORMAL_WB) | \
                 PTE_S2_S2AP_R | PTE_S2_S2AP_W)
@@ -17,7 +18,7 @@
 
 uint64_t stage2_vtcr(void)
 {
-    return VTCR_EL2_VALUE;
+    return VTCR_EL2_VALUE | mmu_pa_size() << 16;
 }
 
 bool arch_vm_init(struct vm *vm, struct page_pool *pool)

@@ -44,10 +44,15 @@ struct platform {
     struct {
         enum platform_irqchip kind;
         uint64_t gicd;      /* distributor */
-        uint64_t gicr;      /* GICv3 redistributors (stride 0x20000) */
+        uint64_t gicr;      /* GICv3 redistributors */
+        uint64_t gicr_stride; /* bytes per redistributor: 0x20000 (0 means that), GICv4 0x40000 */
         uint64_t gicc;      /* GICv2 CPU interface */
         uint64_t gich;      /* GICv2 virtual interface control */
         uint64_t gicv;      /* GICv2 virtual CPU interface */
+        /* GICv2 frames aliased across this many bytes (ZynqMP's GIC-400:
+         * 64 KiB per 4 KiB frame); 0 = no aliases. The whole aliased span
+         * of each frame is the interrupt controller's. */
+        uint64_t gicv2_alias;
         uint64_t plic;      /* RISC-V PLIC */
         uint64_t aplic;     /* RISC-V APLIC, supervisor domain */
         uint64_t imsic;     /* RISC-V IMSIC, supervisor files (stride 0x1000 * (1 + guest files)) */

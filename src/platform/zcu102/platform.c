@@ -26,6 +26,9 @@ const struct platform platform = {
         .gicc = 0xf902f000,
         .gich = 0xf9040000,
         .gicv = 0xf906f000,
+        /* Each GIC-400 frame repeats across its 64 KiB block; GICH also has
+         * its per-CPU copy in the next block (Zynq UltraScale+ TRM, GIC). */
+        .gicv2_alias = 0x10000,
         .irq_count = 192, /* 160 SPIs */
         .maint_irq = 25,
     },
