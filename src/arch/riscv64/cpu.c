@@ -132,6 +132,10 @@ noreturn void arch_boot_cpu(cpuid_t cpu)
     }
     mmu_enable();
     hs_init();
+#ifdef BAOHU_TEST_EARLY_TRAP
+    if (cpu == 0) /* an M-mode CSR: an illegal instruction in HS-mode */
+        __asm__ volatile("csrr t0, mstatus" ::: "t0");
+#endif
     if (cpu == 0) {
         console_init();
         __atomic_store_n(&arch_console_up, true, __ATOMIC_RELEASE);
