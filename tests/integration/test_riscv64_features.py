@@ -13,9 +13,9 @@ PLATFORM = "qemu-riscv64-virt"
 VMS = ("feat", "counted")  # configs/qemu-riscv64-virt/features.c: default counters / opted in
 
 
-def run_features(cpu=None):
+def run_features(cpu=None, cross_compile=""):
     """Boot the features config until both VMs are done; returns the console."""
-    m = Machine(PLATFORM, "features", timeout=60, cpu=cpu)
+    m = Machine(PLATFORM, "features", timeout=60, cpu=cpu, cross_compile=cross_compile)
     try:
         for vm in VMS:
             m.seen(rf"\[{vm}\] features: done", timeout=50)
@@ -36,8 +36,9 @@ def line(out, vm, text):
     return m.group(1).strip()
 
 
-def test_vector_usable_and_kept_across_traps():
-    out = run_features(cpu="rv64,v=true")
+@pytest.mark.parametrize("cross_compile", ["", "riscv64-linux-gnu-"], ids=["clang", "gcc"])
+def test_vector_usable_and_kept_across_traps(cross_compile):
+    out = run_features(cpu="rv64,v=true", cross_compile=cross_compile)
     assert re.search(r"^\[baohu\] hart 0 extensions for guests:.* v( |$)", out, re.M), out
     for vm in VMS:
         # The guest switched its vsstatus.VS on; Baohu's sstatus.VS let it through.
@@ -121,6 +122,15 @@ def test_boot_without_sstc_uses_the_sbi_timer(machine):
     out = m.output()
     assert count_ticks(out, "rtos", 0) >= 3
     assert "guest exception" not in out and "PANIC" not in out
+
+
+def test_svpbmt_from_the_isa_string(machine):
+    # QEMU 7.2 offers Svpbmt (not Zicbom/Zicboz/Smstateen): henvcfg.PBMTE follows.
+    m = machine("demo", platform=PLATFORM, cpu="rv64,svpbmt=true")
+    ext = m.expect(r"\[baohu\] hart 0 extensions for guests:([^\r\n]*)")
+    assert ext.group(1).split() == ["sstc", "svpbmt"]
+    m.seen(r"\[app\] vcpu2 tick 2")
+    m.seen(r"\[rtos\] vcpu0 tick 2")
 
 
 def test_hs_trap_before_the_console_goes_to_the_firmware_console():
