@@ -99,6 +99,17 @@ static uint64_t vector_load_add(void)
 	return t0;
 }
 
+/* v3[0..4) as e32 into vc (vl = 4): what a new run finds there. */
+static void vector_peek(void)
+{
+	register uint64_t a2 __asm__("a2") = (uintptr_t)vc;
+	register uint64_t a3 __asm__("a3") = 4;
+
+	__asm__ __volatile__(".insn i 0x57, 7, t0, a3, 0xd0\n" /* vsetvli t0, a3, e32, m1, ta, ma */
+			     ".word 0x020661a7\n"              /* vse32.v v3, (a2) */
+			     : : "r"(a2), "r"(a3) : "t0", "memory");
+}
+
 static void vector_store(void)
 {
 	register uint64_t a2 __asm__("a2") = (uintptr_t)vc;
@@ -119,6 +130,9 @@ static void vector(void)
 		return;
 	}
 	print("vector: vlenb %lu\n", vlenb);
+	/* Nothing of a previous run (SRST reboot) may be left in v3. */
+	vector_peek();
+	print("vector: v3 at entry %u %u %u %u\n", vc[0], vc[1], vc[2], vc[3]);
 	uint64_t vl = vector_load_add();
 	/* Baohu runs between here and the store: its traps must leave v3, vl
 	 * and vtype alone. */
@@ -178,6 +192,10 @@ void features_main(void)
 	dbcn();
 	sbi_codes();
 	print("features: done\n");
+	if (GUEST_FEATURES_RESET) {
+		print("features: srst reboot\n");
+		(void)sbi_call(SBI_EXT_SRST, 0, SBI_SRST_COLD_REBOOT, 0, 0, 0);
+	}
 }
 
 #endif

@@ -59,6 +59,10 @@
 #ifndef GUEST_FEATURES
 #define GUEST_FEATURES 0
 #endif
+/* ... then an SBI SRST reboot, every run (the next run checks what it finds). */
+#ifndef GUEST_FEATURES_RESET
+#define GUEST_FEATURES_RESET 0
+#endif
 
 /* Use the AIA (interrupt files, APLIC) instead of SBI IPIs and the PLIC. */
 #ifndef GUEST_AIA

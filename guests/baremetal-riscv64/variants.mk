@@ -42,3 +42,5 @@ GUEST_DEFS_fault-vector := -DGUEST_NAME='\"vector\"' -DGUEST_FAULT_ROLE=2
 # counters, vector state, SBI v2.0 DBCN and the HSM/SRST return codes.
 GUEST_VARIANTS += features
 GUEST_DEFS_features := -DGUEST_NAME='\"feat\"' -DGUEST_FEATURES=1
+GUEST_VARIANTS += features-reset
+GUEST_DEFS_features-reset := -DGUEST_NAME='\"feat\"' -DGUEST_FEATURES=1 -DGUEST_FEATURES_RESET=1

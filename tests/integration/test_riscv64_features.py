@@ -112,7 +112,7 @@ def test_boot_without_sstc_uses_the_sbi_timer(machine):
     # QEMU 7.2 with sstc=false still lets henvcfg.STCE read back as 1: Baohu
     # must go by the ISA string, not trap on vstimecmp.
     m = machine("demo", platform=PLATFORM, cpu="rv64,sstc=false")
-    ext = m.expect(r"\[baohu\] hart 0 extensions for guests:([^\r\n]*)")
+    ext = m.expect(r"\[baohu\] hart 0 extensions for guests:([^\r\n]*)\r*\n")
     assert "sstc" not in ext.group(1)
     m.seen(r"\[rtos\] timer: sbi set_timer")
     m.seen(r"\[app\] timer: sbi set_timer")
@@ -127,7 +127,7 @@ def test_boot_without_sstc_uses_the_sbi_timer(machine):
 def test_svpbmt_from_the_isa_string(machine):
     # QEMU 7.2 offers Svpbmt (not Zicbom/Zicboz/Smstateen): henvcfg.PBMTE follows.
     m = machine("demo", platform=PLATFORM, cpu="rv64,svpbmt=true")
-    ext = m.expect(r"\[baohu\] hart 0 extensions for guests:([^\r\n]*)")
+    ext = m.expect(r"\[baohu\] hart 0 extensions for guests:([^\r\n]*)\r*\n")
     assert ext.group(1).split() == ["sstc", "svpbmt"]
     m.seen(r"\[app\] vcpu2 tick 2")
     m.seen(r"\[rtos\] vcpu0 tick 2")
@@ -152,3 +152,15 @@ def test_hs_trap_before_the_console_goes_to_the_firmware_console():
         assert child.match.group(1) == "300022f3"  # csrr t0, mstatus
     finally:
         child.close(force=True)
+
+
+def test_vector_state_does_not_survive_a_reboot(machine):
+    # configs/qemu-riscv64-virt/features-reset.c: each run leaves 11 22 33 44
+    # in v3 and reboots through SBI SRST; Baohu clears the vector registers at
+    # the vCPU reset, so every run finds zeros.
+    m = machine("features-reset", platform=PLATFORM, cpu="rv64,v=true")
+    for run in range(3):
+        m.expect(r"\[feat\] vector: v3 at entry ([^\r\n]*)\r*\n")
+        assert m.child.match.group(1) == "0 0 0 0", f"run {run}"
+        m.expect(r"\[feat\] vector: vl 4 vl now 4 vtype 0xd0 vadd 11 22 33 44")
+        m.expect(r"\[baohu\] VM 'feat' resetting: SBI SRST reboot")
