@@ -125,7 +125,8 @@ def test_boot_without_sstc_uses_the_sbi_timer(machine):
 
 
 def test_svpbmt_from_the_isa_string(machine):
-    # QEMU 7.2 offers Svpbmt (not Zicbom/Zicboz/Smstateen): henvcfg.PBMTE follows.
+    # QEMU 7.2 offers Svpbmt (not Zicbom/Zicboz/Smstateen): the line reports henvcfg.PBMTE
+    # as it stuck (OpenSBI sets menvcfg.PBMTE), set because the ISA string names Svpbmt.
     m = machine("demo", platform=PLATFORM, cpu="rv64,svpbmt=true")
     ext = m.expect(r"\[baohu\] hart 0 extensions for guests:([^\r\n]*)\r*\n")
     assert ext.group(1).split() == ["sstc", "svpbmt"]

@@ -60,6 +60,8 @@ void hs_probe(const void *fdt)
         cpu_isa[c] = isa_of_hart(fdt, platform.cpu_affinity[c]);
 }
 
+/* On CPU 0 after hs_init: what its guests get, i.e. what the ISA string
+ * names and M-mode let through (henvcfg fields that stuck, hstateen0). */
 void hs_report(void)
 {
     uint32_t isa = cpu_isa[0];
@@ -68,10 +70,11 @@ void hs_report(void)
                     "Svpbmt, Zicbom, Zicboz", (unsigned long)platform.cpu_affinity[0]);
         return;
     }
+    uint64_t envcfg = csr_read(henvcfg);
     console_log("hart %lu extensions for guests:%s%s%s%s%s%s", (unsigned long)platform.cpu_affinity[0],
-                isa & ISA_EXT_V ? " v" : "", isa & ISA_EXT_SSTC ? " sstc" : "",
-                isa & ISA_EXT_SVPBMT ? " svpbmt" : "", isa & ISA_EXT_ZICBOM ? " zicbom" : "",
-                isa & ISA_EXT_ZICBOZ ? " zicboz" : "", isa & ISA_EXT_SMSTATEEN ? " smstateen" : "");
+                isa & ISA_EXT_V ? " v" : "", cpu_has_sstc[0] ? " sstc" : "",
+                envcfg & HENVCFG_PBMTE ? " svpbmt" : "", envcfg & HENVCFG_CBCFE ? " zicbom" : "",
+                envcfg & HENVCFG_CBZE ? " zicboz" : "", cpu_has_stateen[0] ? " smstateen" : "");
 }
 
 int hstateen0_try_write(uint64_t value);
