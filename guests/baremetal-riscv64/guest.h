@@ -55,6 +55,15 @@
 #define GUEST_TICK_GAP 0
 #endif
 
+/* Feature probes (features.c): counters, vector, SBI v2.0 DBCN and return codes. */
+#ifndef GUEST_FEATURES
+#define GUEST_FEATURES 0
+#endif
+/* ... then an SBI SRST reboot, every run (the next run checks what it finds). */
+#ifndef GUEST_FEATURES_RESET
+#define GUEST_FEATURES_RESET 0
+#endif
+
 /* Use the AIA (interrupt files, APLIC) instead of SBI IPIs and the PLIC. */
 #ifndef GUEST_AIA
 #define GUEST_AIA 0
@@ -177,6 +186,10 @@ void tick_loop(unsigned k) __attribute__((noreturn));
 /* faults.c: the probe's trap hook (1: taken; frame[0] is where to return). */
 void fault_main(void);
 int fault_probe_trap(uint64_t *frame, uint64_t cause);
+
+/* features.c: the probes, and the trap hook (1: taken; frame[0] is where to return). */
+void features_main(void);
+int feature_probe_trap(uint64_t *frame, uint64_t cause);
 
 /* ipc.c */
 void ipc_init(void);

@@ -94,6 +94,9 @@ void boot_main(void)
 #if GUEST_FAULT_ROLE
 	fault_main();
 #endif
+#if GUEST_FEATURES
+	features_main();
+#endif
 #if GUEST_IPC_ROLE
 	/* Ping waits for its doorbell with interrupts on (the tick loop's rule
 	 * does not hold before it starts). */

@@ -1,4 +1,4 @@
-/* SBI extension/function ids and errors used by the guest (RISC-V SBI spec v1.0). */
+/* SBI extension/function ids and errors used by the guest (RISC-V SBI spec v2.0). */
 #ifndef SBI_H
 #define SBI_H
 
@@ -11,6 +11,7 @@
 #define SBI_EXT_RFENCE 0x52464E43
 #define SBI_EXT_HSM 0x48534D
 #define SBI_EXT_SRST 0x53525354
+#define SBI_EXT_DBCN 0x4442434E
 
 #define SBI_BASE_GET_SPEC_VERSION 0
 #define SBI_BASE_GET_IMPL_ID 1
@@ -18,6 +19,10 @@
 #define SBI_HSM_HART_START 0
 #define SBI_HSM_HART_STOP 1
 #define SBI_HSM_HART_GET_STATUS 2
+#define SBI_HSM_HART_SUSPEND 3
+#define SBI_DBCN_WRITE 0
+#define SBI_DBCN_READ 1
+#define SBI_DBCN_WRITE_BYTE 2
 #define SBI_HSM_STATE_STOPPED 1
 #define SBI_RFENCE_SFENCE_VMA 1
 #define SBI_SRST_SHUTDOWN 0

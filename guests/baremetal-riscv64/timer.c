@@ -3,9 +3,11 @@
 #include "riscv.h"
 #include "sbi.h"
 
-/* Set by the trap handler when reading stimecmp was an illegal instruction. */
+/* Set by the trap handler when reading stimecmp was an illegal instruction.
+ * Every vCPU probes for itself (secondaries may start their timer before
+ * vCPU 0 has probed); the flag only ever goes from 0 to 1. */
 volatile uint32_t sstc_missing;
-static volatile uint32_t probing;
+static volatile uint32_t probing[MAX_VCPUS];
 
 uint64_t timer_now(void)
 {
@@ -19,17 +21,17 @@ uint64_t timer_ms(unsigned ms)
 
 /* Without Sstc (or with it switched off for S-mode by the level above),
  * stimecmp is an illegal instruction (Sstc spec, menvcfg/henvcfg.STCE). */
-static int have_sstc(void)
+static int have_sstc(unsigned k)
 {
-	probing = 1;
+	probing[k] = 1;
 	(void)csr_read(stimecmp);
-	probing = 0;
+	probing[k] = 0;
 	return !sstc_missing;
 }
 
 int timer_probe_trap(void)
 {
-	if (!probing)
+	if (!probing[cpu_id()])
 		return 0;
 	sstc_missing = 1;
 	return 1;
@@ -45,10 +47,10 @@ static void timer_set(uint64_t deadline)
 
 void timer_start(unsigned k)
 {
-	if (k == 0 && have_sstc())
-		print("timer: stimecmp\n");
-	else if (k == 0)
-		print("timer: sbi set_timer\n");
+	int sstc = have_sstc(k);
+
+	if (k == 0)
+		print("timer: %s\n", sstc ? "stimecmp" : "sbi set_timer");
 	vcpus[k].deadline = timer_now() + timer_ms(TICK_MS);
 	timer_set(vcpus[k].deadline);
 	csr_set(sie, 1u << IRQ_STI);

@@ -40,6 +40,10 @@ void trap_handler(uint64_t *frame)
 			plic_irq(k);
 		return;
 	}
+#if GUEST_FEATURES
+	if (feature_probe_trap(frame, cause))
+		return;
+#endif
 #if GUEST_FAULT_ROLE
 	if (fault_probe_trap(frame, cause))
 		return;

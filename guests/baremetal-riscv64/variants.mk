@@ -38,3 +38,9 @@ FAULT_IRQC_qemu-riscv64-virt-aia := 0xd000000UL
 GUEST_VARIANTS += fault-probe fault-vector
 GUEST_DEFS_fault-probe := -DGUEST_NAME='\"probe\"' -DGUEST_FAULT_ROLE=1 -DGUEST_FAULT_IRQC=$(FAULT_IRQC_$(PLATFORM))
 GUEST_DEFS_fault-vector := -DGUEST_NAME='\"vector\"' -DGUEST_FAULT_ROLE=2
+# Feature probes (configs/<platform>/features.c, tests/integration/test_riscv64_features.py):
+# counters, vector state, SBI v2.0 DBCN and the HSM/SRST return codes.
+GUEST_VARIANTS += features
+GUEST_DEFS_features := -DGUEST_NAME='\"feat\"' -DGUEST_FEATURES=1
+GUEST_VARIANTS += features-reset
+GUEST_DEFS_features-reset := -DGUEST_NAME='\"feat\"' -DGUEST_FEATURES=1 -DGUEST_FEATURES_RESET=1

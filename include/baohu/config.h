@@ -94,6 +94,18 @@ enum vm_fault_policy {
     VM_FAULT_RESET, /* report, then restart the VM from its image */
 };
 
+/*
+ * RISC-V: hardware counters a VM reads directly (hcounteren, priv. §9.2.5)
+ * besides `time`, which every VM gets. Off by default: `cycle` gives a
+ * guest cycle-accurate timing of its neighbours' effect on shared caches
+ * and buses, and `instret` also counts instructions Baohu retires for it in
+ * HS-mode. Without a bit, reading that counter is an illegal instruction in
+ * the guest. Arm platforms have none of these: the field must be 0 there.
+ */
+#define VM_COUNTER_CYCLE (1u << 0)
+#define VM_COUNTER_INSTRET (1u << 1)
+#define VM_COUNTERS_ALL (VM_COUNTER_CYCLE | VM_COUNTER_INSTRET)
+
 struct vm_config {
     const char *name;
     uint64_t cpus; /* bitmap of physical CPUs; vCPU i runs on the i-th set bit */
@@ -117,6 +129,8 @@ struct vm_config {
      * calls that cannot reach other VMs' memory or devices. */
     const uint32_t *smc_forward;
     size_t smc_forward_count;
+    /* VM_COUNTER_* the guest may read without a trap (RISC-V); 0 = time only. */
+    uint32_t counters;
 };
 
 struct baohu_config {

@@ -741,6 +741,22 @@ static void check_smc_forward(struct cc *c, size_t i)
     }
 }
 
+/* ---- hardware counters (RISC-V hcounteren) */
+
+static void check_counters(struct cc *c, size_t i)
+{
+    const struct vm_config *vm = vm_at(c, i);
+    const struct platform *p = c->plat;
+    if (!vm->counters)
+        return;
+    if (vm->counters & ~VM_COUNTERS_ALL)
+        error(c, i, "counters: 0x%" PRIx32 " has bits 0x%" PRIx32 " that name no counter (VM_COUNTER_CYCLE, VM_COUNTER_INSTRET)",
+              vm->counters, vm->counters & ~VM_COUNTERS_ALL);
+    else if (p->irqchip.kind != IRQCHIP_PLIC && p->irqchip.kind != IRQCHIP_AIA)
+        error(c, i, "counters: 0x%" PRIx32 " given, but platform '%s' is not RISC-V (no hcounteren)", vm->counters,
+              p->name);
+}
+
 size_t config_check(const struct platform *plat, const struct baohu_config *cfg, struct config_issue *out,
                     size_t max)
 {
@@ -762,6 +778,7 @@ size_t config_check(const struct platform *plat, const struct baohu_config *cfg,
         check_ipcs(&c, i);
         check_colours(&c, i);
         check_smc_forward(&c, i);
+        check_counters(&c, i);
     }
     check_shmem(&c);
     check_memory_total(&c);

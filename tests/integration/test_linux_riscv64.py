@@ -61,7 +61,7 @@ def test_linux_boots_to_init_with_two_cpus_while_rtos_ticks():
         # Linux's console is SBI legacy putchar: every line tagged by Baohu.
         m.seen(LX + r"Linux version 6\.1\.\S+ .*riscv64-linux-gnu", 120)
         m.seen(LX + r"Machine model: Baohu VM linux", 60)
-        m.seen(LX + r"SBI specification v1\.0 detected", 60)
+        m.seen(LX + r"SBI specification v2\.0 detected", 60)
         m.seen(LX + r"SBI implementation ID=0x424855", 60)
         m.seen(LX + r"SBI HSM extension detected", 60)
         m.seen(LX + r"riscv-intc: 64 local interrupts mapped", 60)

@@ -23,8 +23,8 @@ def test_demo_boots_and_both_vms_tick(machine):
     # Guest timers through Sstc's vstimecmp: no trap per tick.
     m.seen(r"\[rtos\] timer: stimecmp")
     m.seen(r"\[app\] guest app up on vcpu0 in S-mode")
-    # SBI 1.0, implementation id "BHU" (include/baohu/hypercall.h).
-    m.seen(r"\[app\] sbi spec 0x1000000 impl 0x424855")
+    # SBI 2.0, implementation id "BHU" (include/baohu/hypercall.h).
+    m.seen(r"\[app\] sbi spec 0x2000000 impl 0x424855")
     m.seen(r"\[app\] bad hypercall = -2")       # SBI_ERR_NOT_SUPPORTED
     m.seen(r"\[app\] baohu abi = 10000")
     m.seen(r"\[app\] unknown extension = -2")   # SBI_ERR_NOT_SUPPORTED

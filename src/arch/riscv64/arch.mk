@@ -3,6 +3,10 @@ CLANG_TARGET := riscv64-none-elf
 # No FP/vector in Baohu (guest FP state then needs no switching); medany +
 # no relaxation: Baohu runs at its link address with gp unused.
 ARCH_CFLAGS := -march=rv64imac -mabi=lp64 -mcmodel=medany -mno-relax
+# Test-only switches (tests/integration/test_riscv64_features.py builds with them into a
+# build directory of its own): -DBAOHU_TEST_EARLY_TRAP makes CPU 0 trap in HS-mode before
+# the console is up.
+ARCH_CFLAGS += $(RISCV_TEST_CFLAGS)
 # GCC 12 (ISA spec 20191213) names the CSR and fence.i instructions separately.
 ARCH_GCC_CFLAGS := -march=rv64imac_zicsr_zifencei
 # The interrupt controller is the platform's: vplic.c or vaplic.c (+ imsic.c).

@@ -39,8 +39,9 @@ secondary_entry:
     /* arch_boot_entry returns true on CPU 0's first entry, false on a started
      * secondary; on the firmware's boot hart when that is not CPU 0's it
      * starts CPU 0's hart here and stops this one (touching no .bss). */
+    mv      a2, a1
     mv      a1, s0
-    call    arch_boot_entry     /* a0 = hart id, a1 = CPU */
+    call    arch_boot_entry     /* a0 = hart id, a1 = CPU, a2 = DTB / opaque */
     beqz    a0, cpu_entry_common
     /* Clear .bss before any C that uses it runs. */
     la      t0, __bss_start

@@ -20,7 +20,9 @@ void irqchip_cpu_init(cpuid_t cpu);
 void irq_handle_parked(uint64_t sip);
 void _start(void);
 void secondary_entry(void);
-bool arch_boot_entry(uint64_t hartid, cpuid_t cpu);
+bool arch_boot_entry(uint64_t hartid, cpuid_t cpu, uint64_t dtb);
+void hs_probe(const void *fdt);
+void hs_report(void);
 
 struct cpu *arch_cpu_current(void)
 {
@@ -83,29 +85,38 @@ _Static_assert(offsetof(struct platform, cpu_affinity) == PLATFORM_CPU_AFFINITY,
 
 /* Set on CPU 0's hart at its first entry; in .data, so clearing .bss keeps it. */
 static uint32_t cpu0_entered __attribute__((section(".data")));
+/* The device tree the firmware passed to the boot hart (a1), kept the same way. */
+static uint64_t boot_dtb __attribute__((section(".data")));
 
 /*
  * Every hart's first C, on its own CPU's stack, before .bss is cleared.
  * CPU 0's first entry: true (one-time set-up follows). A hart entering after
  * that was started by CPU 0, whichever address it arrived at: false. Before
  * that, this is the firmware's boot hart but not CPU 0's: hand over to CPU
- * 0's hart (SBI §9.1 hart_start) and stop this one (§9.2 hart_stop); CPU 0
- * starts it again as a secondary.
+ * 0's hart (SBI §9.1 hart_start, the DTB as its opaque, so it arrives in a1
+ * as from the firmware) and stop this one (§9.2 hart_stop); CPU 0 starts it
+ * again as a secondary.
  */
-bool arch_boot_entry(uint64_t hartid, cpuid_t cpu)
+bool arch_boot_entry(uint64_t hartid, cpuid_t cpu, uint64_t dtb)
 {
     if (cpu == 0) {
-        return __atomic_exchange_n(&cpu0_entered, 1, __ATOMIC_ACQ_REL) == 0;
+        bool first = __atomic_exchange_n(&cpu0_entered, 1, __ATOMIC_ACQ_REL) == 0;
+        if (first)
+            boot_dtb = dtb;
+        return first;
     }
     if (__atomic_load_n(&cpu0_entered, __ATOMIC_ACQUIRE))
         return false;
     (void)hartid;
     sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, platform.cpu_affinity[0],
-             (uint64_t)(uintptr_t)_start, 0, 0, 0);
+             (uint64_t)(uintptr_t)_start, dtb, 0, 0);
     sbi_call(SBI_EXT_HSM, SBI_HSM_HART_STOP, 0, 0, 0, 0, 0);
     for (;;)
         __asm__ volatile("wfi");
 }
+
+/* Baohu's console works (traps.c reports through the firmware before). */
+bool arch_console_up;
 
 /* The first C code on every CPU, with a stack but no MMU yet. */
 noreturn void arch_boot_cpu(cpuid_t cpu)
@@ -114,13 +125,21 @@ noreturn void arch_boot_cpu(cpuid_t cpu)
     c->id = cpu;
     __asm__ volatile("mv tp, %0" ::"r"(c));
     if (cpu == 0) {
+        /* With translation still off: the tree may lie anywhere in RAM. */
+        hs_probe((const void *)(uintptr_t)boot_dtb);
         core_memory_init();
         mmu_build();
     }
     mmu_enable();
     hs_init();
+#ifdef BAOHU_TEST_EARLY_TRAP
+    if (cpu == 0) /* an M-mode CSR: an illegal instruction in HS-mode */
+        __asm__ volatile("csrr t0, mstatus" ::: "t0");
+#endif
     if (cpu == 0) {
         console_init();
+        __atomic_store_n(&arch_console_up, true, __ATOMIC_RELEASE);
+        hs_report();
         irqchip_init();
     }
     irqchip_cpu_init(cpu);

@@ -60,6 +60,8 @@
 #define SSTATUS_SIE (1ull << 1)
 #define SSTATUS_SPIE (1ull << 5)
 #define SSTATUS_SPP (1ull << 8)
+#define SSTATUS_VS_INITIAL (1ull << 9)  /* vector state (V extension §3.2) */
+#define SSTATUS_VS_MASK (3ull << 9)
 #define SSTATUS_FS_INITIAL (1ull << 13)
 
 /* hstatus (priv. §9.2.1) */
@@ -75,8 +77,29 @@
 #define HGATP_VMID_SHIFT 44
 #define SATP_MODE_SV39 (8ull << 60)
 
-/* henvcfg.STCE: VS-mode stimecmp (vstimecmp) enabled, Sstc §"henvcfg". */
+/* henvcfg (priv. §9.2.5 "Hypervisor Environment Configuration Register"):
+ * STCE (Sstc: VS-mode stimecmp), PBMTE (Svpbmt: page-based memory types in
+ * VS-stage PTEs), CBZE (Zicboz: cbo.zero), CBCFE (Zicbom: cbo.clean/flush),
+ * CBIE (Zicbom: cbo.inval; 01 = executed as a flush). */
 #define HENVCFG_STCE (1ull << 63)
+#define HENVCFG_PBMTE (1ull << 62)
+#define HENVCFG_CBZE (1ull << 7)
+#define HENVCFG_CBCFE (1ull << 6)
+#define HENVCFG_CBIE_FLUSH (1ull << 4)
+
+/* hcounteren (priv. §9.2.5): CY, TM, IR = cycle, time, instret. */
+#define HCOUNTEREN_CY (1u << 0)
+#define HCOUNTEREN_TM (1u << 1)
+#define HCOUNTEREN_IR (1u << 2)
+
+/* hstateen0 (Smstateen spec, "hstateen0"): what VS-mode may reach. SE0:
+ * sstateen0 itself; ENVCFG: senvcfg; CSRIND: siselect/sireg; AIA: the other
+ * AIA state (stopi, ...); IMSIC: stopei and the guest interrupt file. */
+#define HSTATEEN0_SE0 (1ull << 63)
+#define HSTATEEN0_ENVCFG (1ull << 62)
+#define HSTATEEN0_CSRIND (1ull << 60)
+#define HSTATEEN0_AIA (1ull << 59)
+#define HSTATEEN0_IMSIC (1ull << 58)
 
 static inline void sfence_vma_all(void)
 {

@@ -1,4 +1,4 @@
-/* SBI extension/function ids and errors (RISC-V SBI spec v1.0), and Baohu's calls into its firmware. */
+/* SBI extension/function ids and errors (RISC-V SBI spec v2.0), and Baohu's calls into its firmware. */
 #ifndef BAOHU_RISCV64_SBI_H
 #define BAOHU_RISCV64_SBI_H
 
@@ -14,6 +14,10 @@
 #define SBI_EXT_RFENCE 0x52464E43
 #define SBI_EXT_HSM 0x48534D
 #define SBI_EXT_SRST 0x53525354
+#define SBI_EXT_DBCN 0x4442434E /* "DBCN", SBI v2.0 §12 */
+
+/* BASE get_spec_version (SBI v2.0 §4.1): major in bits 30:24, minor in 23:0. */
+#define SBI_SPEC_VERSION(major, minor) ((uint64_t)(major) << 24 | (uint64_t)(minor))
 
 /* BASE functions (SBI §4). */
 #define SBI_BASE_GET_SPEC_VERSION 0
@@ -39,13 +43,17 @@
 #define SBI_HSM_STARTED 0
 #define SBI_HSM_STOPPED 1
 #define SBI_HSM_START_PENDING 2
-#define SBI_HSM_SUSPEND_RETENTIVE_MAX 0x0fffffffu
 
 /* SRST (SBI §10). */
 #define SBI_SRST_RESET 0
 #define SBI_SRST_SHUTDOWN 0
 #define SBI_SRST_COLD_REBOOT 1
 #define SBI_SRST_WARM_REBOOT 2
+
+/* DBCN functions (SBI v2.0 §12.1-§12.3). */
+#define SBI_DBCN_CONSOLE_WRITE 0
+#define SBI_DBCN_CONSOLE_READ 1
+#define SBI_DBCN_CONSOLE_WRITE_BYTE 2
 
 /* Errors (SBI §3.2). */
 #define SBI_SUCCESS 0

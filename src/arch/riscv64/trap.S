@@ -97,15 +97,21 @@ trap_return:
     sret
 
 /* A trap taken in HS-mode: sp is 0 now, the old sp in sscratch. A fault of
- * the guest-code read below resumes after it with an error; anything else is
- * a bug in Baohu: report and stop. */
+ * the guest-code read or the hstateen0 probe below resumes after it with an
+ * error; anything else is a bug in Baohu: report and stop. */
 hyp_trap:
     csrrw   sp, sscratch, sp
     csrw    sscratch, zero
     csrr    t0, sepc
     la      t1, guest_code_read_insn
-    bne     t0, t1, 1f
+    bne     t0, t1, 6f
     la      t0, guest_code_read_resume
+    csrw    sepc, t0
+    li      t1, -1
+    sret
+6:  la      t1, hstateen0_write_insn
+    bne     t0, t1, 1f
+    la      t0, hstateen0_write_resume
     csrw    sepc, t0
     li      t1, -1
     sret
@@ -142,4 +148,20 @@ guest_code_read_resume:
     bnez    t1, 2f
     sh      t0, 0(a1)
 2:  mv      a0, t1
+    ret
+
+/*
+ * int hstateen0_try_write(uint64_t value): write hstateen0 (CSR 0x60c,
+ * Smstateen §"hstateen"), which is an illegal instruction in HS-mode unless
+ * M-mode set mstateen0.SE0 (a firmware that predates Smstateen does not):
+ * such a fault resumes at hstateen0_write_resume with t1 = -1 (hyp_trap).
+ * Returns 0, or -1 if the CSR is not accessible.
+ */
+.global hstateen0_try_write
+hstateen0_try_write:
+    li      t1, 0
+hstateen0_write_insn:
+    csrw    0x60c, a0
+hstateen0_write_resume:
+    mv      a0, t1
     ret

@@ -6,6 +6,8 @@
 #include "csr.h"
 #include "ipc.h"
 #include "mmio_decode.h"
+#include "platform.h"
+#include "sbi.h"
 #include "vm.h"
 
 void irq_handle(struct vcpu *v, uint64_t code);
@@ -188,12 +190,50 @@ void guest_trap(struct trap_frame *f)
     trap_exit(v);
 }
 
-/* A trap taken in HS-mode itself is a bug in Baohu: say where, stop this CPU. */
+extern bool arch_console_up;
+
+/* Per CPU: inside hyp_trap_unexpected already (a trap while reporting one). */
+static bool hyp_trap_reporting[PLATFORM_MAX_CPUS];
+
+/* The firmware's console, one byte at a time through the legacy
+ * console_putchar (SBI v2.0 §5.2: OpenSBI 1.1 has no DBCN). It needs no
+ * state of Baohu's: no UART set-up, no lock. */
+static void hyp_trap_firmware_puts(const char *s)
+{
+    for (; *s; s++)
+        sbi_call(SBI_EXT_LEGACY_PUTCHAR, 0, (uint8_t)*s, 0, 0, 0, 0);
+}
+
+/*
+ * A trap taken in HS-mode itself is a bug in Baohu: say where, stop this
+ * CPU. Before Baohu's console is up (the UART is not set up, and a trap in
+ * the early boot path may come from inside it), and for a trap taken while
+ * already reporting one (say, inside the console with its lock held), the
+ * line goes to the firmware's console instead, so the bug is never silent
+ * and never waits on a lock.
+ */
 void hyp_trap_unexpected(struct trap_frame *f)
 {
-    console_log("PANIC on CPU %u: HS-mode trap scause 0x%lx stval 0x%lx sepc 0x%lx ra 0x%lx",
-                arch_cpu_id(), (unsigned long)csr_read(scause), (unsigned long)csr_read(stval),
-                (unsigned long)f->sepc, (unsigned long)f->x[REG_RA]);
+    /* tp may not be set yet (a trap before arch_boot_cpu): the hart id
+     * names the CPU then, which also needs no Baohu state. */
+    struct cpu *c = arch_cpu_current();
+    bool early = !__atomic_load_n(&arch_console_up, __ATOMIC_ACQUIRE) || c == NULL;
+    cpuid_t id = early ? 0 : c->id;
+    bool nested = !early && id < PLATFORM_MAX_CPUS && hyp_trap_reporting[id];
+    char line[CONSOLE_LINE_MAX];
+
+    fmt_format(line, sizeof(line),
+               "PANIC on CPU %u: HS-mode trap scause 0x%lx stval 0x%lx sepc 0x%lx ra 0x%lx",
+               id, (unsigned long)csr_read(scause), (unsigned long)csr_read(stval),
+               (unsigned long)f->sepc, (unsigned long)f->x[REG_RA]);
+    if (early || nested || id >= PLATFORM_MAX_CPUS) {
+        hyp_trap_firmware_puts(early ? "[baohu] (before the console) " : "[baohu] (nested) ");
+        hyp_trap_firmware_puts(line);
+        hyp_trap_firmware_puts("\n");
+    } else {
+        hyp_trap_reporting[id] = true;
+        console_log("%s", line);
+    }
     for (;;)
         __asm__ volatile("wfi");
 }

@@ -2,8 +2,11 @@
 #include "arch.h"
 #include "arch_layout.h"
 #include "arch_regs.h"
+#include "console.h"
 #include "cpu.h"
 #include "csr.h"
+#include "isa.h"
+#include "platform.h"
 #include "vm.h"
 #include "vtimer.h"
 
@@ -25,17 +28,56 @@ noreturn void arch_frame_enter(struct trap_frame *frame);
                        (1u << EXC_LOAD_PAGE) | (1u << EXC_STORE_PAGE))
 /* hideleg (§9.2.2): VS-level software, timer and external interrupts are the guest's. */
 #define HIDELEG_VALUE ((1u << IRQ_VSSI) | (1u << IRQ_VSTI) | (1u << IRQ_VSEI))
-/* hcounteren (§9.2.5): cycle, time and instret readable by the guest without a trap. */
-#define HCOUNTEREN_VALUE 0x7u
+/*
+ * hcounteren (§9.2.5): `time` only, by default. CY would give a guest
+ * cycle-accurate timing (a side channel on what its neighbours do to shared
+ * caches and buses) and IR counts instructions Baohu retires for the guest
+ * in HS-mode as well: a VM's config opts in to either (`counters`).
+ * Without the bit a read is a virtual-instruction trap, reflected to the
+ * guest as an illegal instruction (traps.c).
+ */
+#define HCOUNTEREN_DEFAULT HCOUNTEREN_TM
 /* Baohu takes IPIs and external interrupts; its timer only without Sstc (vtimer.c). */
 #define SIE_VALUE ((1u << IRQ_SSI) | (1u << IRQ_SEI))
 
-static bool cpu_has_sstc[MAX_CPUS];
+/* Each hart's extensions (isa.h), from the device tree the firmware passed;
+ * filled on CPU 0 before any other CPU starts. */
+static uint32_t cpu_isa[PLATFORM_MAX_CPUS];
+static bool cpu_has_sstc[PLATFORM_MAX_CPUS];
+static bool cpu_has_stateen[PLATFORM_MAX_CPUS];
 
 bool vcpu_sstc(void)
 {
     return cpu_has_sstc[arch_cpu_id()];
 }
+
+/* The extensions come from the ISA string, not from what sticks in a CSR:
+ * QEMU 7.2 with `sstc=false` lets henvcfg.STCE read back as 1 although
+ * vstimecmp and stimecmp are then illegal instructions. */
+void hs_probe(const void *fdt)
+{
+    for (cpuid_t c = 0; c < platform.cpu_count && c < PLATFORM_MAX_CPUS; c++)
+        cpu_isa[c] = isa_of_hart(fdt, platform.cpu_affinity[c]);
+}
+
+/* On CPU 0 after hs_init: what its guests get, i.e. what the ISA string
+ * names and M-mode let through (henvcfg fields that stuck, hstateen0). */
+void hs_report(void)
+{
+    uint32_t isa = cpu_isa[0];
+    if (!(isa & ISA_EXT_FOUND)) {
+        console_log("no riscv,isa for hart %lu in the device tree: guests get no vector, Sstc, "
+                    "Svpbmt, Zicbom, Zicboz", (unsigned long)platform.cpu_affinity[0]);
+        return;
+    }
+    uint64_t envcfg = csr_read(henvcfg);
+    console_log("hart %lu extensions for guests:%s%s%s%s%s%s", (unsigned long)platform.cpu_affinity[0],
+                isa & ISA_EXT_V ? " v" : "", cpu_has_sstc[0] ? " sstc" : "",
+                envcfg & HENVCFG_PBMTE ? " svpbmt" : "", envcfg & HENVCFG_CBCFE ? " zicbom" : "",
+                envcfg & HENVCFG_CBZE ? " zicboz" : "", cpu_has_stateen[0] ? " smstateen" : "");
+}
+
+int hstateen0_try_write(uint64_t value);
 
 struct trap_frame *vcpu_frame(void)
 {
@@ -46,19 +88,66 @@ struct trap_frame *vcpu_frame(void)
 /* HS-mode controls that are the same for every vCPU. */
 void hs_init(void)
 {
+    cpuid_t id = arch_cpu_id();
+    uint32_t isa = cpu_isa[id];
+
     csr_write(hedeleg, HEDELEG_VALUE);
     csr_write(hideleg, HIDELEG_VALUE);
-    csr_write(hcounteren, HCOUNTEREN_VALUE);
+    csr_write(hcounteren, HCOUNTEREN_DEFAULT);
     csr_write(htimedelta, 0);
     csr_write(hvip, 0);
-    /* henvcfg.STCE is read-only 0 unless the hart has Sstc and M-mode enabled
-     * it (Sstc spec, menvcfg/henvcfg): what sticks says whether guests get
-     * vstimecmp. */
-    csr_set(henvcfg, HENVCFG_STCE);
-    cpu_has_sstc[arch_cpu_id()] = (csr_read(henvcfg) & HENVCFG_STCE) != 0;
-    if (cpu_has_sstc[arch_cpu_id()])
+    /*
+     * henvcfg (§9.2.5): what the hart has, the guest gets. Each field is
+     * read-only 0 where M-mode did not enable it in menvcfg, so STCE is
+     * trusted only if it sticks *and* the ISA string names Sstc. CBIE = 01:
+     * a guest's cbo.inval is done as a flush, so it can never discard
+     * another writer's lines (shared memory, DMA buffers) on its way.
+     */
+    uint64_t envcfg = 0;
+    if (isa & ISA_EXT_SSTC)
+        envcfg |= HENVCFG_STCE;
+    if (isa & ISA_EXT_SVPBMT)
+        envcfg |= HENVCFG_PBMTE;
+    if (isa & ISA_EXT_ZICBOZ)
+        envcfg |= HENVCFG_CBZE;
+    if (isa & ISA_EXT_ZICBOM)
+        envcfg |= HENVCFG_CBCFE | HENVCFG_CBIE_FLUSH;
+    csr_write(henvcfg, envcfg);
+    cpu_has_sstc[id] = (isa & ISA_EXT_SSTC) && (csr_read(henvcfg) & HENVCFG_STCE);
+    if (cpu_has_sstc[id])
         csr_write(vstimecmp, ~0ull);
+    /*
+     * hstateen0 (Smstateen): the state VS-mode may reach. Without it set,
+     * a guest's senvcfg, sstateen0 and AIA CSR accesses would trap. The CSR
+     * itself traps in HS-mode unless M-mode granted mstateen0.SE0: probed.
+     */
+    if (isa & ISA_EXT_SMSTATEEN)
+        cpu_has_stateen[id] = hstateen0_try_write(HSTATEEN0_SE0 | HSTATEEN0_ENVCFG |
+                                                  HSTATEEN0_CSRIND | HSTATEEN0_AIA |
+                                                  HSTATEEN0_IMSIC) == 0;
     csr_write(sie, SIE_VALUE);
+}
+
+/*
+ * The vector unit belongs to the vCPU of its hart, like the FP unit: Baohu
+ * is built without V and never touches it, so nothing is switched on a
+ * trap. At a vCPU reset the previous run's vector registers and vcsr are
+ * cleared (nothing of a run survives into the next): vsetvli t0, x0,
+ * e8/m8 (VLMAX), vmv.v.i v0/v8/v16/v24, 0 (V spec §6.1, §16.1), vcsr = 0,
+ * vstart = 0. Encoded by hand: neither assembler is given V.
+ */
+static void vcpu_vector_clear(void)
+{
+    csr_set(sstatus, SSTATUS_VS_INITIAL);
+    __asm__ volatile(".insn i 0x57, 7, t0, x0, 0xc3\n" /* vsetvli t0, x0, e8, m8, ta, ma */
+                     ".word 0x5e003057\n"              /* vmv.v.i v0, 0 */
+                     ".word 0x5e003457\n"              /* vmv.v.i v8, 0 */
+                     ".word 0x5e003857\n"              /* vmv.v.i v16, 0 */
+                     ".word 0x5e003c57\n"              /* vmv.v.i v24, 0 */
+                     "csrw 0x00f, zero\n"              /* vcsr */
+                     "csrw 0x008, zero\n"              /* vstart */
+                     ::: "t0", "memory");
+    csr_clear(sstatus, SSTATUS_VS_MASK);
 }
 
 /*
@@ -135,8 +224,15 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
     f->x[REG_A1] = arg;
     f->sepc = entry;
     /* SPP = 1: sret enters VS-mode. FS = Initial: the vCPU owns its hart's FP
-     * unit (Baohu itself never touches it), so nothing needs switching. */
+     * unit (Baohu itself never touches it), so nothing needs switching. VS
+     * likewise where the hart has V: with V=1 an instruction needs both
+     * sstatus.VS and the guest's vsstatus.VS non-Off (priv. §9.2.1 /
+     * V spec §3.2), and the guest switches its own vsstatus.VS on. */
     f->sstatus = SSTATUS_SPP | SSTATUS_FS_INITIAL;
+    if (cpu_isa[arch_cpu_id()] & ISA_EXT_V) {
+        vcpu_vector_clear();
+        f->sstatus |= SSTATUS_VS_INITIAL;
+    }
     f->hstatus = HSTATUS_VSXL_64 | HSTATUS_SPV | HSTATUS_SPVP;
     f->cpu = cpu_current();
 
@@ -149,6 +245,13 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
     csr_write(vstval, 0);
     csr_write(vsatp, 0);
     csr_write(hvip, 0);
+    /* The guest's own S-level controls: senvcfg and scounteren are not
+     * banked for VS-mode (§9.2), so they are reset here. */
+    csr_write(0x10a, 0); /* senvcfg (clang 14 has no name for it) */
+    csr_write(scounteren, 0);
+    csr_write(hcounteren, HCOUNTEREN_DEFAULT |
+                              ((v->vm->config->counters & VM_COUNTER_CYCLE) ? HCOUNTEREN_CY : 0) |
+                              ((v->vm->config->counters & VM_COUNTER_INSTRET) ? HCOUNTEREN_IR : 0));
     vtimer_reset(v);
     ipi_reset(v);
 

@@ -1,4 +1,4 @@
-/* SBI emulation for guests (SBI spec v1.0): every call acts on the calling VM and its own harts only. */
+/* SBI emulation for guests (SBI spec v2.0): every call acts on the calling VM and its own harts only. */
 #include <baohu/hypercall.h>
 #include "arch.h"
 #include "arch_regs.h"
@@ -8,10 +8,12 @@
 #include "hypercall.h"
 #include "platform.h"
 #include "sbi.h"
+#include "sbi_rules.h"
 #include "vm.h"
 #include "vtimer.h"
 
-#define SBI_SPEC_VERSION_1_0 (1ull << 24) /* major in bits 30:24 (SBI §4.1) */
+/* SBI v2.0: what a stock kernel looks for before it uses DBCN (SBI v2.0 §12). */
+#define VSBI_SPEC_VERSION SBI_SPEC_VERSION(2, 0)
 
 static bool vsbi_ext_supported(uint64_t ext)
 {
@@ -25,6 +27,7 @@ static bool vsbi_ext_supported(uint64_t ext)
     case SBI_EXT_RFENCE:
     case SBI_EXT_HSM:
     case SBI_EXT_SRST:
+    case SBI_EXT_DBCN:
     case BAOHU_SBI_EXT:
         return true;
     default:
@@ -36,7 +39,7 @@ static struct sbiret vsbi_base(uint64_t fid, uint64_t a0)
 {
     switch (fid) {
     case SBI_BASE_GET_SPEC_VERSION:
-        return (struct sbiret){SBI_SUCCESS, SBI_SPEC_VERSION_1_0};
+        return (struct sbiret){SBI_SUCCESS, VSBI_SPEC_VERSION};
     case SBI_BASE_GET_IMPL_ID:
         return (struct sbiret){SBI_SUCCESS, BAOHU_SBI_IMPL_ID};
     case SBI_BASE_GET_IMPL_VERSION:
@@ -154,33 +157,91 @@ static struct sbiret vsbi_hsm(struct vcpu *v, uint64_t fid, const uint64_t *a)
                                             : t->state == VCPU_ON_PENDING ? SBI_HSM_START_PENDING
                                                                           : SBI_HSM_STOPPED};
     case SBI_HSM_HART_SUSPEND:
-        /* A retentive suspend may end at once, like a WFI that wakes early
-         * (§9.4); the vCPU keeps its hart anyway. No non-retentive states. */
-        if (a[0] <= SBI_HSM_SUSPEND_RETENTIVE_MAX && (uint32_t)a[0] == a[0])
+        /* A default retentive suspend may end at once, like a WFI that wakes
+         * early (SBI v2.0 §9.4: it resumes on any interrupt); the vCPU keeps
+         * its hart anyway. No non-retentive or platform-specific states. */
+        switch (sbi_rules_suspend(a[0])) {
+        case SBI_SUSPEND_RETENTIVE:
             return (struct sbiret){SBI_SUCCESS, 0};
-        return (struct sbiret){a[0] >= 0x80000000u && a[0] <= 0xffffffffu ? SBI_ERR_NOT_SUPPORTED
-                                                                           : SBI_ERR_INVALID_PARAM, 0};
+        case SBI_SUSPEND_UNSUPPORTED:
+            return (struct sbiret){SBI_ERR_NOT_SUPPORTED, 0};
+        case SBI_SUSPEND_INVALID:
+            break;
+        }
+        return (struct sbiret){SBI_ERR_INVALID_PARAM, 0};
     default:
         return (struct sbiret){SBI_ERR_NOT_SUPPORTED, 0};
     }
 }
 
-/* SRST (SBI §10): the "system" is the calling VM. */
-static struct sbiret vsbi_srst(struct vcpu *v, uint64_t fid, uint64_t type)
+/* SRST (SBI v2.0 §10.1): the "system" is the calling VM. A reserved or
+ * vendor type or reason is refused before anything happens. */
+static struct sbiret vsbi_srst(struct vcpu *v, uint64_t fid, uint64_t type, uint64_t reason)
 {
     if (fid != SBI_SRST_RESET)
         return (struct sbiret){SBI_ERR_NOT_SUPPORTED, 0};
-    switch (type) {
-    case SBI_SRST_SHUTDOWN:
+    int64_t err = sbi_rules_srst(type, reason);
+    if (err != SBI_SUCCESS)
+        return (struct sbiret){err, 0};
+    if (type == SBI_SRST_SHUTDOWN) {
         vm_stop(v->vm, v, "SBI SRST shutdown");
         return (struct sbiret){SBI_ERR_FAILED, 0};
-    case SBI_SRST_COLD_REBOOT:
-    case SBI_SRST_WARM_REBOOT:
-        vm_reset(v->vm, v, "SBI SRST reboot");
-    default:
-        return (struct sbiret){type >= 0xf0000000u && type <= 0xffffffffu ? SBI_ERR_NOT_SUPPORTED
-                                                                          : SBI_ERR_INVALID_PARAM, 0};
     }
+    vm_reset(v->vm, v, "SBI SRST reboot");
+}
+
+/*
+ * DBCN (SBI v2.0 §12): the guest's bytes join its tagged console line like
+ * the legacy putchar's. The buffer is a guest-physical address: it must lie
+ * within one of the VM's RAM regions as a whole (else SBI_ERR_INVALID_PARAM,
+ * §12.1), and is read through the VM's own G-stage translation page by page,
+ * never at an address the guest names. A write takes at most
+ * VSBI_DBCN_CHUNK bytes and returns how many it took (§12.1 allows a
+ * partial write); the caller writes the rest with the next call. Guests have
+ * no console input path (input goes to no VM on the shared console), so a
+ * read returns 0 bytes (§12.2).
+ */
+#define VSBI_DBCN_CHUNK 256u
+
+static struct sbiret vsbi_dbcn(struct vcpu *v, uint64_t fid, const uint64_t *a)
+{
+    uint64_t addr;
+    int64_t err;
+
+    switch (fid) {
+    case SBI_DBCN_CONSOLE_WRITE:
+    case SBI_DBCN_CONSOLE_READ:
+        err = sbi_rules_dbcn_addr(a[1], a[2], &addr);
+        if (err != SBI_SUCCESS)
+            return (struct sbiret){err, 0};
+        if (a[0] == 0)
+            return (struct sbiret){SBI_SUCCESS, 0};
+        if (!vm_ipa_is_ram(v->vm, addr, a[0]))
+            return (struct sbiret){SBI_ERR_INVALID_PARAM, 0};
+        if (fid == SBI_DBCN_CONSOLE_READ)
+            return (struct sbiret){SBI_SUCCESS, 0};
+        break;
+    case SBI_DBCN_CONSOLE_WRITE_BYTE:
+        console_guest_putc(&v->vm->console, v->vm->name, (char)(a[0] & 0xff));
+        return (struct sbiret){SBI_SUCCESS, 0};
+    default:
+        return (struct sbiret){SBI_ERR_NOT_SUPPORTED, 0};
+    }
+    uint64_t n = a[0] < VSBI_DBCN_CHUNK ? a[0] : VSBI_DBCN_CHUNK;
+    for (uint64_t off = 0; off < n;) {
+        uint64_t ipa = addr + off;
+        uint64_t chunk = PAGE_SIZE - (ipa & (PAGE_SIZE - 1));
+        if (chunk > n - off)
+            chunk = n - off;
+        paddr_t pa;
+        if (!arch_vm_translate(v->vm, ipa_init(ipa), &pa))
+            return (struct sbiret){off ? SBI_SUCCESS : SBI_ERR_INVALID_PARAM, (int64_t)off};
+        const volatile char *p = (const volatile char *)(uintptr_t)pa_addr(pa);
+        for (uint64_t i = 0; i < chunk; i++)
+            console_guest_putc(&v->vm->console, v->vm->name, p[i]);
+        off += chunk;
+    }
+    return (struct sbiret){SBI_SUCCESS, (int64_t)n};
 }
 
 static int64_t vsbi_error(int64_t baohu_error)
@@ -244,7 +305,10 @@ void vsbi_call(struct vcpu *v, struct trap_frame *f)
         r = vsbi_hsm(v, fid, a);
         break;
     case SBI_EXT_SRST:
-        r = vsbi_srst(v, fid, a[0]);
+        r = vsbi_srst(v, fid, a[0], a[1]);
+        break;
+    case SBI_EXT_DBCN:
+        r = vsbi_dbcn(v, fid, a);
         break;
     case BAOHU_SBI_EXT:
         r = vsbi_baohu(v, fid, a);

@@ -7,5 +7,7 @@ IRQCHIP_SRCS := plic.c vplic.c
 LOAD_ADDR := 0x80200000
 RESERVED_END := 0x84000000
 QEMU := qemu-system-riscv64
-QEMU_ARGS := -M virt -cpu rv64 -smp 4 -m 1G \
+# The CPU model: `make run CPU=rv64,v=true` (vector), `CPU=rv64,sstc=false` (no Sstc), ...
+CPU ?= rv64
+QEMU_ARGS := -M virt -cpu $(CPU) -smp 4 -m 1G \
 	-bios /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf -nographic -nic none
