@@ -12,6 +12,55 @@ static void cpu_setup(unsigned k)
 	gic_enable(k, INTID_SGI_PING);
 }
 
+/*
+ * The reset demo checks that a VM reset hands the new run clean FP/SIMD
+ * state: at boot every V register and FPCR/FPSR must be 0, and before the
+ * reset they are all set to a pattern. The guest is built without FP
+ * registers, so the instructions are encodings (FMOV Xd, Dn 0x9e660000;
+ * UMOV Xd, Vn.D[1] 0x4e183c00; FMOV Dd, Xn 0x9e670000; INS Vd.D[1], Xn
+ * 0x4e181c00).
+ */
+#define FP_READ(n, lo, hi)                                                              \
+	__asm__ __volatile__(".inst 0x9e660000 | (" #n " << 5) | 9\n\t"                  \
+			     ".inst 0x4e183c00 | (" #n " << 5) | 10\n\t"                 \
+			     "mov %0, x9\n\tmov %1, x10" : "=r"(lo), "=r"(hi) : : "x9", "x10")
+#define FP_WRITE(n, v)                                                                  \
+	__asm__ __volatile__("mov x9, %0\n\t"                                            \
+			     ".inst 0x9e670000 | (9 << 5) | " #n "\n\t"                  \
+			     ".inst 0x4e181c00 | (9 << 5) | " #n : : "r"(v) : "x9")
+#define FP_EACH(op) op(0) op(1) op(2) op(3) op(4) op(5) op(6) op(7) op(8) op(9) op(10) \
+	op(11) op(12) op(13) op(14) op(15) op(16) op(17) op(18) op(19) op(20) op(21) op(22) \
+	op(23) op(24) op(25) op(26) op(27) op(28) op(29) op(30) op(31)
+
+static void fp_enable(void)
+{
+	sysreg_write(cpacr_el1, 3ul << 20); /* FPEN: no trap at EL1/EL0 */
+	isb();
+}
+
+static void fp_check_clean(void)
+{
+	uint64_t lo, hi, dirty = 0;
+
+	fp_enable();
+#define FP_CHECK(n) FP_READ(n, lo, hi); dirty |= lo | hi;
+	FP_EACH(FP_CHECK)
+	dirty |= sysreg_read(S3_3_C4_C4_0) | sysreg_read(S3_3_C4_C4_1); /* FPCR, FPSR */
+	print("fpsimd at boot: %s\n", dirty ? "BAD (state of an earlier run)" : "clean");
+}
+
+static void fp_dirty(void)
+{
+	uint64_t v = 0x5a5a5a5a00000000ul;
+
+	fp_enable();
+#define FP_SET(n) FP_WRITE(n, v + n);
+	FP_EACH(FP_SET)
+	sysreg_write(S3_3_C4_C4_0, 0x03000000ul); /* FPCR.DN, FZ */
+	sysreg_write(S3_3_C4_C4_1, 0x08000000ul); /* FPSR.QC */
+	print("fpsimd dirtied\n");
+}
+
 /* vCPU 0's timed actions; each marker line is printed before acting. */
 static void after_tick(uint32_t n)
 {
@@ -34,6 +83,7 @@ static void after_tick(uint32_t n)
 		print("hostile: still alive (0x%lx 0x%lx)\n", a, b);
 	}
 	if (GUEST_RESET_AFTER && n == GUEST_RESET_AFTER) {
+		fp_dirty();
 		print("psci system_reset\n");
 		print("system_reset returned %d\n", psci(PSCI_SYSTEM_RESET, 0, 0, 0));
 	}
@@ -106,6 +156,8 @@ void boot_main(void)
 	isb();
 	print("guest %s up on vcpu0 at EL%u\n", GUEST_NAME, (unsigned)el);
 	boot_checks();
+	if (GUEST_RESET_AFTER)
+		fp_check_clean();
 	gic_dist_init();
 	cpu_setup(0);
 #if GUEST_FLOOD_ROLE == FLOOD_ROLE_FLOOD

@@ -92,9 +92,15 @@ def test_system_off_stops_only_that_vm(machine, platform):
 def test_system_reset_restarts_only_that_vm(machine, platform):
     m = machine("reset", platform=platform)
     m.expect(r"\[app\] guest app up on vcpu0")
+    m.expect(r"\[app\] fpsimd at boot: clean")
+    # Before resetting, the guest fills every V register, FPCR and FPSR ...
+    m.expect(r"\[app\] fpsimd dirtied")
     m.expect(r"\[app\] psci system_reset")
     m.expect(r"\[baohu\] VM 'app' resetting: PSCI SYSTEM_RESET")
     m.expect(r"\[app\] guest app up on vcpu0")
+    # ... and the new run finds none of it (vcpu.c, fpsimd_reset).
+    got = m.expect(r"\[app\] fpsimd at boot: (clean|BAD[^\r\n]*)")
+    assert got.group(1) == "clean", got.group(0)
     m.expect(r"\[app\] vcpu0 tick 2")
     wait_ticks(m, "rtos", 0, 2)
     assert "system_reset returned" not in m.output()

@@ -120,6 +120,39 @@ void el2_init(void)
     isb();
 }
 
+/*
+ * The FP/SIMD, SVE and SME state is the guest's, live in its pCPU's
+ * registers (CPTR_EL2 traps none of it): a reset must not hand the new run
+ * the old one's values. Baohu is built without FP registers, so the
+ * instructions are spelled as encodings:
+ *  MOVI Vd.2D, #0 (0x6f00e400 | d): the whole of Zd too, since an Advanced
+ *    SIMD write zeroes a Z register's bits above 128 (Arm ARM, SVE
+ *    "Register file"); PFALSE Pd (0x2518e400 | d) and WRFFR P0.B
+ *    (0x25289000); SMSTOP (0xd503467f) leaves streaming mode and ZA off.
+ */
+#define ZERO_V(n) __asm__ volatile(".inst 0x6f00e400 | " #n ::: "memory");
+#define PFALSE(n) __asm__ volatile(".inst 0x2518e400 | " #n ::: "memory");
+
+static void fpsimd_reset(bool sve, bool sme)
+{
+    if (sme)
+        __asm__ volatile(".inst 0xd503467f" ::: "memory"); /* SMSTOP */
+    ZERO_V(0) ZERO_V(1) ZERO_V(2) ZERO_V(3) ZERO_V(4) ZERO_V(5) ZERO_V(6) ZERO_V(7)
+    ZERO_V(8) ZERO_V(9) ZERO_V(10) ZERO_V(11) ZERO_V(12) ZERO_V(13) ZERO_V(14) ZERO_V(15)
+    ZERO_V(16) ZERO_V(17) ZERO_V(18) ZERO_V(19) ZERO_V(20) ZERO_V(21) ZERO_V(22) ZERO_V(23)
+    ZERO_V(24) ZERO_V(25) ZERO_V(26) ZERO_V(27) ZERO_V(28) ZERO_V(29) ZERO_V(30) ZERO_V(31)
+    if (sve) {
+        PFALSE(0) PFALSE(1) PFALSE(2) PFALSE(3) PFALSE(4) PFALSE(5) PFALSE(6) PFALSE(7)
+        PFALSE(8) PFALSE(9) PFALSE(10) PFALSE(11) PFALSE(12) PFALSE(13) PFALSE(14) PFALSE(15)
+        __asm__ volatile(".inst 0x25289000" ::: "memory"); /* WRFFR P0.B: FFR all false */
+        sysreg_write(S3_0_C1_C2_0, 0); /* ZCR_EL1 */
+    }
+    if (sme)
+        sysreg_write(S3_0_C1_C2_6, 0); /* SMCR_EL1 */
+    sysreg_write(S3_3_C4_C4_0, 0); /* FPCR */
+    sysreg_write(S3_3_C4_C4_1, 0); /* FPSR */
+}
+
 void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 {
     struct trap_frame *f = vcpu_frame();
@@ -157,6 +190,7 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
     sysreg_write(par_el1, 0);
     sysreg_write(cpacr_el1, 0);
     pmu_debug_reset();
+    fpsimd_reset(cpu_has_sve(), cpu_has_sme());
     sysreg_write(cntkctl_el1, 0);
     sysreg_write(cntv_ctl_el0, 0);
     sysreg_write(cntp_ctl_el0, 0);
