@@ -75,7 +75,7 @@ $(BUILD)/$(CONFIG)/config-check: tools/config_check.c src/core/config_check.c \
 		$(CONFIG_SRC) -o $@
 
 $(BUILD)/$(CONFIG)/config.ok: $(BUILD)/$(CONFIG)/config-check
-	./$< && touch $@
+	$(abspath $<) && touch $@
 
 $(BUILD)/$(CONFIG)/config.o: $(CONFIG_SRC) $(GUEST_BINS) $(BUILD)/$(CONFIG)/config.ok
 	$(CC) $(CFLAGS) -DGUEST_DIR='"$(GUEST_OUT)"' -c $< -o $@
