@@ -141,6 +141,93 @@ for p in qemu-aarch64-virt qemu-aarch64-virt-gicv2; do
     el2+="### $p"$'\n\n'"$(cat "$out/el2-$p.md")"$'\n\n'
 done
 
+# ---- Boot: VM creation and time to the guest's first instruction -----------
+# The boot probe (guests/probe, variant probe-boot: ~100 KiB image) reads the
+# counter at its first instruction and before its first output; under icount the
+# counter is the number of instructions executed since QEMU started, i.e. since
+# Baohu's first instruction. The Linux VMs (Debian's kernel, 512 MiB) give their
+# build time ("built in N us": N * 1000 / 16 instructions).
+BOOT_PLATFORM=qemu-aarch64-virt
+figures=()  # "key value" lines, compared against bench/baseline.md
+fig() { figures+=("$1 $2"); }
+us2insn() { awk -v u="$1" 'BEGIN { printf "%d", u * 1000 / 16 }'; }
+bootrows=()
+for c in bench-boot bench-boot-colour; do
+    make -s PLATFORM=$BOOT_PLATFORM CONFIG=$c >/dev/null
+    bq=$(make -s PLATFORM=$BOOT_PLATFORM CONFIG=$c print-qemu)
+    probe_run "boot-$c" 60 $bq $ICOUNT -kernel "build/$BOOT_PLATFORM-clang/$c/baohu.elf"
+    line=$(grep -a -m1 -o 'probe boot: first-insn=[0-9]* first-output=[0-9]*' "$out/boot-$c.txt" || true)
+    b_us=$(grep -a -m1 -o "VM 'probe' .*built in [0-9]* us" "$out/boot-$c.txt" | awk '{print $(NF-1)}' || true)
+    [ -n "$line" ] && [ -n "$b_us" ] || fail "no boot figures in $out/boot-$c.txt"
+    fi_=$(echo "$line" | sed 's/.*first-insn=\([0-9]*\).*/\1/'); fo=$(echo "$line" | sed 's/.*first-output=\([0-9]*\)/\1/')
+    bi=$(us2insn "$b_us")
+    kind=contiguous; [ $c = bench-boot-colour ] && kind="coloured (8 of 16 colours)"
+    tgt=-; [ $c = bench-boot ] && { [ "$fi_" -le 1000000 ] && tgt="<= 1 M: met" || tgt="<= 1 M: **missed**"; }
+    bootrows+=("| small VM, 32 MiB, $kind | $bi | $((fi_ - bi)) | $fi_ | $fo | $tgt |")
+    fig "boot.$c.build" "$bi"; fig "boot.$c.first_insn" "$fi_"; fig "boot.$c.first_output" "$fo"
+    eval "b_${c//-/_}=$bi"
+done
+init_small=$(( fi_ - bi ))  # Baohu's start-up before the build (the same in both runs)
+linux_ok=1
+for c in bench-linux bench-linux-colour; do
+    if ! make -s PLATFORM=$BOOT_PLATFORM CONFIG=$c >/dev/null 2>&1; then
+        linux_ok=0; notes+=("- $c could not be built (Debian's arm64 kernel: scripts/guest-linux.sh fetch); no Linux boot rows."); break
+    fi
+    bq=$(make -s PLATFORM=$BOOT_PLATFORM CONFIG=$c print-qemu)
+    UNTIL='Booting Linux' run "boot-$c" 120 $bq $ICOUNT -kernel "build/$BOOT_PLATFORM-clang/$c/baohu.elf"
+    b_us=$(grep -a -m1 -o "VM 'linux' .*built in [0-9]* us" "$out/boot-$c.txt" | awk '{print $(NF-1)}' || true)
+    [ -n "$b_us" ] || fail "no build line in $out/boot-$c.txt"
+    bi=$(us2insn "$b_us")
+    kind=contiguous; [ $c = bench-linux-colour ] && kind="coloured (12 of 16 colours)"
+    seen=no; grep -aq 'Booting Linux' "$out/boot-$c.txt" && seen=yes
+    tgt="<= 12 M: met"; [ $((bi + init_small)) -le 12000000 ] || tgt="<= 12 M: **missed**"
+    [ $c = bench-linux-colour ] && { [ "$bi" -le $((2 * b_bench_linux)) ] && tgt="<= 2x contiguous: met" || tgt="<= 2x contiguous: **missed**"; }
+    bootrows+=("| Linux VM, 512 MiB (44 MiB image), $kind | $bi | ~$init_small | ~$((bi + init_small)) | printed: $seen | $tgt |")
+    fig "boot.$c.build" "$bi"
+    eval "b_${c//-/_}=$bi"
+done
+per_mib() { awk -v a="$1" -v m="$2" 'BEGIN { printf "%d", a / m }'; }
+costrows=("| zero (DC ZVA through the non-cacheable alias; small VM build / 32) | $(per_mib "$b_bench_boot" 32) |"
+          "| zero + colour (runs of pages of 8 colours, stage-2 check per page; coloured small VM / 32) | $(per_mib "$b_bench_boot_colour" 32) |")
+[ $linux_ok = 1 ] && costrows+=("| Linux VM build / 512 (zero 468 MiB + copy 44 MiB, LDP/STP) | $(per_mib "$b_bench_linux" 512) |"
+                                "| coloured Linux VM build / 512 | $(per_mib "$b_bench_linux_colour" 512) |")
+boot_table=$(printf '%s\n' "${bootrows[@]}"); cost_table=$(printf '%s\n' "${costrows[@]}")
+for r in "${rows[@]}"; do  # the probe medians go into the comparison too
+    k=$(echo "$r" | cut -d'|' -f2 | sed 's/^ *//; s/ *$//; s/[^A-Za-z0-9]\+/_/g')
+    fig "probe.$k.median" "$(echo "$r" | cut -d'|' -f4 | awk -F/ '{gsub(/ /,"",$2); print $2}')"
+done
+
+# ---- Size: source lines and image sections per platform ---------------------
+sizerows=()
+size_platforms=${BENCH_SIZE_PLATFORMS:-qemu-aarch64-virt qemu-riscv64-virt-aia}
+for p in $size_platforms; do
+    case $p in *riscv*) arch=riscv64; cross=riscv64-linux-gnu- ;; *) arch=aarch64; cross=aarch64-linux-gnu- ;; esac
+    for tc in clang gcc; do
+        cc=""; [ $tc = gcc ] && cc="CROSS_COMPILE=$cross"
+        make -s PLATFORM=$p CONFIG=demo $cc >/dev/null
+        e=build/$p-$tc/demo/baohu.elf
+        read -r text data bss < <(llvm-size --format=sysv "$e" | awk '
+            $1 ~ /^\.text/ {t += $2} $1 ~ /^\.rodata/ {r += $2} $1 ~ /^\.data/ {d += $2} $1 ~ /^\.bss/ {b += $2}
+            END {print t "+" r, d, b}')
+        raw=$(llvm-objcopy -O binary "$e" /dev/stdout 2>/dev/null | wc -c)
+        sizerows+=("| $p | $tc | ${text%+*} | ${text#*+} | $data | $bss | $raw |")
+        fig "size.$p.$tc.raw" "$raw"
+    done
+done
+size_table=$(printf '%s\n' "${sizerows[@]}")
+sloc_table=""
+if command -v cloc > /dev/null; then
+    for p in $size_platforms; do
+        case $p in *riscv*) arch=riscv64 ;; *) arch=aarch64 ;; esac
+        for d in src/core src/arch/$arch src/platform/$p src/drivers include; do
+            n=$(cloc --quiet --csv "$d" 2>/dev/null | awk -F, '$2 == "SUM" {print $5}')
+            sloc_table+="| $p | $d | ${n:-0} |"$'\n'
+        done
+    done
+else
+    notes+=("- cloc is not installed (scripts/ensure-tools.sh bench): no SLoC table.")
+fi
+
 # ---- Part 2: the older measurements ---------------------------------------
 for c in bench bench-alone ipc demo colour; do make -s PLATFORM=$PLATFORM CONFIG=$c >/dev/null; done
 qemu=$(make -s PLATFORM=$PLATFORM CONFIG=bench print-qemu)
@@ -200,6 +287,36 @@ and IPI rows should add up to the added latencies above. Median exits
 function by function: build/bench/el2-<platform>-<cause>.txt.
 
 $el2
+## Boot ($BOOT_PLATFORM, cortex-a53: 64-byte DC ZVA blocks)
+
+Instructions (icount). Build: Baohu's "built in" line (stage 2, zeroing, image
+copy, colour check). Init: from Baohu's first instruction to the start of the
+build (MMU, GIC, console, starting the other CPUs). First instruction / first
+output: the boot probe's counter readings (for Linux: init + build; its first
+output comes from Linux's own start-up, which this does not time).
+
+| VM | build | init | first guest instruction | first output | target |
+|---|---|---|---|---|---|
+$boot_table
+
+Cost per MiB of VM RAM (instructions):
+
+| what | per MiB |
+|---|---|
+$cost_table
+
+## Size (demo config)
+
+| platform | toolchain | text | rodata | data | bss | raw image (bytes) |
+|---|---|---|---|---|---|---|
+$size_table
+
+Source lines (cloc, code only; whole directories, so an arch directory counts
+both interrupt-controller variants):
+
+| platform | directory | SLoC |
+|---|---|---|
+$sloc_table
 ## Other measurements ($PLATFORM)
 
 Counter ticks = guest instructions under icount (62.5 MHz timer, 16 ns per instruction).
@@ -219,4 +336,28 @@ round-robin of all CPUs on one thread under icount (a CPU's interrupt waits for 
 turn), an emulator artefact rather than interference on hardware. VM build: zeroing RAM, mapping it and copying the image; a
 coloured VM is mapped page by page from pages of its colours.
 REPORT
+# ---- Comparison with the committed baseline --------------------------------
+printf '%s\n' "${figures[@]}" > "$out/figures.txt"
+if [ "${BENCH_WRITE_BASELINE:-0}" = 1 ]; then
+    { echo "# make bench baseline ($(git rev-parse --short HEAD 2>/dev/null || echo '?'))"
+      echo
+      echo "Written by \`BENCH_WRITE_BASELINE=1 make bench\`; every run compares its figures"
+      echo "(instructions or bytes, deterministic under icount) with these and flags changes over 5%."
+      echo
+      echo "| figure | value |"; echo "|---|---|"
+      printf '%s\n' "${figures[@]}" | awk '{print "| " $1 " | " $2 " |"}'; } > bench/baseline.md
+fi
+if [ -f bench/baseline.md ]; then
+    {
+        echo; echo "## Compared with bench/baseline.md"; echo
+        echo "Changes over 5% are flagged (**)."; echo
+        echo "| figure | baseline | now | change |"; echo "|---|---|---|---|"
+        awk -F'|' 'NR == FNR { if ($2 ~ /^ [a-z]/) { k = $2; gsub(/ /, "", k); v = $3; gsub(/ /, "", v); base[k] = v } next }
+            { k = $1; v = $2; if (!(k in base)) { print "| " k " | - | " v " | new |"; next }
+              b = base[k]; d = (b == 0) ? 0 : (v - b) * 100.0 / b
+              f = (d > 5 || d < -5) ? " **" : ""
+              printf "| %s | %s | %s | %+.1f%%%s |\n", k, b, v, d, f }' \
+            bench/baseline.md FS=' ' "$out/figures.txt"
+    } >> "$out/report.md"
+fi
 cat "$out/report.md"
