@@ -35,6 +35,21 @@ static void bit_clear(struct page_pool *pool, size_t i)
     pool->bitmap[i / BITS_PER_WORD] &= ~(1ull << (i % BITS_PER_WORD));
 }
 
+/* Index of the lowest set bit of w (w != 0). By halves, not
+ * __builtin_ctzll: RV64 without Zbb has no such instruction, and GCC would
+ * call libgcc's __ctzdi2, which Baohu does not link. */
+static unsigned lowest_bit(uint64_t w)
+{
+    unsigned n = 0;
+    for (unsigned half = 32; half; half >>= 1) {
+        if (!(w & ((1ull << half) - 1))) {
+            w >>= half;
+            n += half;
+        }
+    }
+    return n;
+}
+
 /* Mark [first, first + n) used, whole words at a time where possible. */
 static void bits_set_range(struct page_pool *pool, size_t first, size_t n)
 {
@@ -60,7 +75,7 @@ static size_t first_used(const struct page_pool *pool, size_t first, size_t n)
         if (i % BITS_PER_WORD == 0 && end - i >= BITS_PER_WORD) {
             uint64_t w = pool->bitmap[i / BITS_PER_WORD];
             if (w)
-                return i + (size_t)__builtin_ctzll(w);
+                return i + lowest_bit(w);
             i += BITS_PER_WORD;
             continue;
         }
@@ -80,7 +95,7 @@ static size_t first_free(const struct page_pool *pool, size_t from)
     while (i < pool->page_count) {
         uint64_t w = ~pool->bitmap[i / BITS_PER_WORD] >> (i % BITS_PER_WORD);
         if (w) {
-            i += (size_t)__builtin_ctzll(w);
+            i += lowest_bit(w);
             return i < pool->page_count ? i : pool->page_count;
         }
         i = (i / BITS_PER_WORD + 1) * BITS_PER_WORD;
