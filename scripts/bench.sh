@@ -207,9 +207,11 @@ for p in $size_platforms; do
         make -s PLATFORM=$p CONFIG=demo $cc >/dev/null
         e=build/$p-$tc/demo/baohu.elf
         read -r text data bss < <(llvm-size --format=sysv "$e" | awk '
-            $1 ~ /^\.text/ {t += $2} $1 ~ /^\.rodata/ {r += $2} $1 ~ /^\.data/ {d += $2} $1 ~ /^\.bss/ {b += $2}
-            END {print t "+" r, d, b}')
-        raw=$(llvm-objcopy -O binary "$e" /dev/stdout 2>/dev/null | wc -c)
+            $1 ~ /^\.text/ {t += $2} $1 ~ /^\.rodata/ {r += $2} $1 ~ /^\.s?data/ {d += $2}
+            $1 ~ /^\.(s?bss|stacks)/ {b += $2}
+            END {print t + 0 "+" r + 0, d + 0, b + 0}')
+        llvm-objcopy -O binary "$e" "$out/size.bin"
+        raw=$(stat -c %s "$out/size.bin")
         sizerows+=("| $p | $tc | ${text%+*} | ${text#*+} | $data | $bss | $raw |")
         fig "size.$p.$tc.raw" "$raw"
     done
@@ -307,7 +309,7 @@ $cost_table
 
 ## Size (demo config)
 
-| platform | toolchain | text | rodata | data | bss | raw image (bytes) |
+| platform | toolchain | text | rodata | data | bss (+ stacks) | raw image (bytes) |
 |---|---|---|---|---|---|---|
 $size_table
 

@@ -221,14 +221,29 @@ static bool alloc_coloured_locked(struct page_pool *pool, uint64_t colours, unsi
 {
     if (colour_count == 0 || colour_count > 64 || colours == 0)
         return false;
-    for (size_t i = *cursor; i < pool->page_count; i++) {
-        paddr_t pa = pa_add(pool->base, (uint64_t)i << PAGE_SHIFT);
-        if (bit_get(pool, i) || !((colours >> page_colour(pa, colour_count)) & 1))
+    /* Only colours below colour_count exist: the others would never match. */
+    if (colour_count < 64)
+        colours &= (1ull << colour_count) - 1;
+    if (colours == 0)
+        return false;
+    uint64_t base_pfn = pa_addr(pool->base) >> PAGE_SHIFT;
+    size_t i = *cursor;
+    while (i < pool->page_count) {
+        unsigned colour = (unsigned)((base_pfn + i) % colour_count);
+        uint64_t ahead = colours >> colour;
+        if (!(ahead & 1)) {
+            /* Straight to the next page of one of the colours. */
+            i += ahead ? lowest_bit(ahead) : colour_count - colour + lowest_bit(colours);
             continue;
+        }
+        if (bit_get(pool, i)) {
+            i++;
+            continue;
+        }
         bit_set(pool, i);
         pool->free_count--;
         *cursor = i + 1;
-        *out = pa;
+        *out = pa_add(pool->base, (uint64_t)i << PAGE_SHIFT);
         return true;
     }
     *cursor = pool->page_count;
