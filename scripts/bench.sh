@@ -93,6 +93,33 @@ row() { # label, bare log, baohu log, probe name, target (added instructions, or
     elif [ "$added" -le "$5" ]; then tgt="<= +$5: met"
     else tgt="<= +$5: **missed**"; fi
     rows+=("| $1 | ${b// / \/ } | ${v// / \/ } | +$added | $tgt |")
+    plot "$1" "$2" "$3" "$4"
+}
+
+# A PNG of one probe's distribution, bare and under Baohu (the probes print
+# "probe hist <name>: value:count ..." lines), if gnuplot is there.
+plots=()
+plot() { # label, bare log, baohu log, probe name
+    command -v gnuplot > /dev/null || return 0
+    local slug f
+    slug=$(echo "$3-$4" | sed 's/[^A-Za-z0-9]\+/-/g')
+    for f in "$2" "$3"; do
+        grep -a "probe hist $4:" "$out/$f.txt" | sed "s/.*probe hist $4://" | tr ' ' '\n' |
+            awk -F: 'NF == 2 {print $1, $2}' > "$out/hist-$f-$4.dat"
+    done
+    [ -s "$out/hist-$3-$4.dat" ] || return 0
+    gnuplot <<GP 2> /dev/null || return 0
+set terminal pngcairo size 800,360 noenhanced
+set output "$out/plot-$slug.png"
+set title "$1 (200 samples)"
+set xlabel "instructions"
+set ylabel "samples (log)"
+set logscale y
+set yrange [0.8:300]
+plot "$out/hist-$2-$4.dat" using 1:2 with impulses lw 3 title "bare", \
+     "$out/hist-$3-$4.dat" using 1:2 with impulses lw 3 title "under Baohu"
+GP
+    [ -s "$out/plot-$slug.png" ] && plots+=("- $1: ![$1](plot-$slug.png)")
 }
 
 for p in $PROBE_PLATFORMS; do
@@ -300,6 +327,10 @@ Added = median under Baohu - median bare.
 |---|---|---|---|---|
 $probe_table
 $probe_notes
+Distributions (build/bench/plot-*.png; value:count pairs in build/bench/hist-*.dat):
+
+$(printf '%s\n' "${plots[@]}")
+
 ## EL2 instructions per exit (QEMU exec log)
 
 Every Baohu instruction executed between an exception taken to EL2 and its
