@@ -93,6 +93,33 @@ row() { # label, bare log, baohu log, probe name, target (added instructions, or
     elif [ "$added" -le "$5" ]; then tgt="<= +$5: met"
     else tgt="<= +$5: **missed**"; fi
     rows+=("| $1 | ${b// / \/ } | ${v// / \/ } | +$added | $tgt |")
+    plot "$1" "$2" "$3" "$4"
+}
+
+# A PNG of one probe's distribution, bare and under Baohu (the probes print
+# "probe hist <name>: value:count ..." lines), if gnuplot is there.
+plots=()
+plot() { # label, bare log, baohu log, probe name
+    command -v gnuplot > /dev/null || return 0
+    local slug f
+    slug=$(echo "$3-$4" | sed 's/[^A-Za-z0-9]\+/-/g')
+    for f in "$2" "$3"; do
+        grep -a "probe hist $4:" "$out/$f.txt" | sed "s/.*probe hist $4://" | tr ' ' '\n' |
+            awk -F: 'NF == 2 {print $1, $2}' > "$out/hist-$f-$4.dat"
+    done
+    [ -s "$out/hist-$3-$4.dat" ] || return 0
+    gnuplot <<GP 2> /dev/null || return 0
+set terminal pngcairo size 800,360 noenhanced
+set output "$out/plot-$slug.png"
+set title "$1 (200 samples)"
+set xlabel "instructions"
+set ylabel "samples (log)"
+set logscale y
+set yrange [0.8:300]
+plot "$out/hist-$2-$4.dat" using 1:2 with impulses lw 3 title "bare", \
+     "$out/hist-$3-$4.dat" using 1:2 with impulses lw 3 title "under Baohu"
+GP
+    [ -s "$out/plot-$slug.png" ] && plots+=("- $1: ![$1](plot-$slug.png)")
 }
 
 for p in $PROBE_PLATFORMS; do
@@ -140,6 +167,129 @@ for p in qemu-aarch64-virt qemu-aarch64-virt-gicv2; do
         echo "bench: note: traced run of $p measured a different IPI latency" >&2
     el2+="### $p"$'\n\n'"$(cat "$out/el2-$p.md")"$'\n\n'
 done
+
+# ---- Boot: VM creation and time to the guest's first instruction -----------
+# The boot probe (guests/probe, variant probe-boot: ~100 KiB image) reads the
+# counter at its first instruction and before its first output; under icount the
+# counter is the number of instructions executed since QEMU started, i.e. since
+# Baohu's first instruction. The Linux VMs (Debian's kernel, 512 MiB) give their
+# build time ("built in N us": N * 1000 / 16 instructions).
+BOOT_PLATFORM=qemu-aarch64-virt
+figures=()  # "key value" lines, compared against bench/baseline.md
+fig() { figures+=("$1 $2"); }
+us2insn() { awk -v u="$1" 'BEGIN { printf "%d", u * 1000 / 16 }'; }
+bootrows=()
+for c in bench-boot bench-boot-colour; do
+    make -s PLATFORM=$BOOT_PLATFORM CONFIG=$c >/dev/null
+    bq=$(make -s PLATFORM=$BOOT_PLATFORM CONFIG=$c print-qemu)
+    probe_run "boot-$c" 60 $bq $ICOUNT -kernel "build/$BOOT_PLATFORM-clang/$c/baohu.elf"
+    line=$(grep -a -m1 -o 'probe boot: first-insn=[0-9]* first-output=[0-9]*' "$out/boot-$c.txt" || true)
+    b_us=$(grep -a -m1 -o "VM 'probe' .*built in [0-9]* us" "$out/boot-$c.txt" | awk '{print $(NF-1)}' || true)
+    [ -n "$line" ] && [ -n "$b_us" ] || fail "no boot figures in $out/boot-$c.txt"
+    fi_=$(echo "$line" | sed 's/.*first-insn=\([0-9]*\).*/\1/'); fo=$(echo "$line" | sed 's/.*first-output=\([0-9]*\)/\1/')
+    bi=$(us2insn "$b_us")
+    kind=contiguous; [ $c = bench-boot-colour ] && kind="coloured (8 of 16 colours)"
+    tgt=-; [ $c = bench-boot ] && { [ "$fi_" -le 1000000 ] && tgt="<= 1 M: met" || tgt="<= 1 M: **missed**"; }
+    bootrows+=("| small VM, 32 MiB, $kind | $bi | $((fi_ - bi)) | $fi_ | $fo | $tgt |")
+    fig "boot.$c.build" "$bi"; fig "boot.$c.first_insn" "$fi_"; fig "boot.$c.first_output" "$fo"
+    eval "b_${c//-/_}=$bi"
+done
+init_small=$(( fi_ - bi ))  # Baohu's start-up before the build (the same in both runs)
+# The same small VM on a core with 256-byte DC ZVA blocks (DCZID_EL0.BS = 6):
+# a quarter of the DC ZVA instructions.
+bq=$(make -s PLATFORM=$BOOT_PLATFORM CONFIG=bench-boot CPU=a64fx print-qemu)
+probe_run "boot-bench-boot-a64fx" 60 $bq $ICOUNT -kernel "build/$BOOT_PLATFORM-clang/bench-boot/baohu.elf"
+line=$(grep -a -m1 -o 'probe boot: first-insn=[0-9]* first-output=[0-9]*' "$out/boot-bench-boot-a64fx.txt" || true)
+b_us=$(grep -a -m1 -o "VM 'probe' .*built in [0-9]* us" "$out/boot-bench-boot-a64fx.txt" | awk '{print $(NF-1)}' || true)
+if [ -n "$line" ] && [ -n "$b_us" ]; then
+    fa=$(echo "$line" | sed 's/.*first-insn=\([0-9]*\).*/\1/'); fo=$(echo "$line" | sed 's/.*first-output=\([0-9]*\)/\1/')
+    ba=$(us2insn "$b_us")
+    [ "$fa" -le 1000000 ] && tgt="<= 1 M: met" || tgt="<= 1 M: **missed**"
+    bootrows+=("| small VM, 32 MiB, contiguous, \`CPU=a64fx\` (256-byte DC ZVA blocks) | $ba | $((fa - ba)) | $fa | $fo | $tgt |")
+    fig "boot.bench-boot-a64fx.build" "$ba"; fig "boot.bench-boot-a64fx.first_insn" "$fa"
+else
+    notes+=("- the a64fx boot run gave no figures (log: $out/boot-bench-boot-a64fx.txt).")
+fi
+linux_ok=1
+for c in bench-linux bench-linux-colour; do
+    if ! make -s PLATFORM=$BOOT_PLATFORM CONFIG=$c >/dev/null 2>&1; then
+        linux_ok=0; notes+=("- $c could not be built (Debian's arm64 kernel: scripts/guest-linux.sh fetch); no Linux boot rows."); break
+    fi
+    bq=$(make -s PLATFORM=$BOOT_PLATFORM CONFIG=$c print-qemu)
+    UNTIL='Booting Linux' run "boot-$c" 120 $bq $ICOUNT -kernel "build/$BOOT_PLATFORM-clang/$c/baohu.elf"
+    b_us=$(grep -a -m1 -o "VM 'linux' .*built in [0-9]* us" "$out/boot-$c.txt" | awk '{print $(NF-1)}' || true)
+    [ -n "$b_us" ] || fail "no build line in $out/boot-$c.txt"
+    bi=$(us2insn "$b_us")
+    kind=contiguous; [ $c = bench-linux-colour ] && kind="coloured (12 of 16 colours)"
+    seen=no; grep -aq 'Booting Linux' "$out/boot-$c.txt" && seen=yes
+    tgt="<= 12 M: met"; [ $((bi + init_small)) -le 12000000 ] || tgt="<= 12 M: **missed**"
+    [ $c = bench-linux-colour ] && { [ "$bi" -le $((2 * b_bench_linux)) ] && tgt="<= 2x contiguous: met" || tgt="<= 2x contiguous: **missed**"; }
+    bootrows+=("| Linux VM, 512 MiB (40 MiB image), $kind | $bi | ~$init_small | ~$((bi + init_small)) | printed: $seen | $tgt |")
+    fig "boot.$c.build" "$bi"
+    eval "b_${c//-/_}=$bi"
+done
+# RISC-V: the demo VMs' build lines (rtos 16 MiB, app 64 MiB; built at the same
+# time on their own harts, so each figure also holds the other hart's
+# instructions), contiguous and coloured.
+rvrows=()
+RV_BOOT_PLATFORM=qemu-riscv64-virt-aia
+for c in demo colour; do
+    make -s PLATFORM=$RV_BOOT_PLATFORM CONFIG=$c >/dev/null
+    rq=$(make -s PLATFORM=$RV_BOOT_PLATFORM CONFIG=$c print-qemu)
+    UNTIL="VM 'rtos' .*built in [0-9]+ us&&VM 'app' .*built in [0-9]+ us" \
+        run "boot-rv-$c" 60 $rq $ICOUNT -kernel "build/$RV_BOOT_PLATFORM-clang/$c/baohu.elf"
+    for vm in rtos app; do
+        u=$(grep -a -m1 -o "VM '$vm' .*built in [0-9]* us" "$out/boot-rv-$c.txt" | awk '{print $(NF-1)}' || true)
+        [ -n "$u" ] || fail "no build line for $vm in $out/boot-rv-$c.txt"
+        mib=16; [ $vm = app ] && mib=64
+        rvrows+=("| $vm, $mib MiB, $([ $c = demo ] && echo contiguous || echo coloured) | $(us2insn "$u") | $(( $(us2insn "$u") / mib )) |")
+        fig "boot.rv.$c.$vm.build" "$(us2insn "$u")"
+    done
+done
+rv_table=$(printf '%s\n' "${rvrows[@]}")
+per_mib() { awk -v a="$1" -v m="$2" 'BEGIN { printf "%d", a / m }'; }
+costrows=("| zero (DC ZVA through the non-cacheable alias; small VM build / 32) | $(per_mib "$b_bench_boot" 32) |"
+          "| zero + colour (runs of pages of 8 colours, stage-2 check per page; coloured small VM / 32) | $(per_mib "$b_bench_boot_colour" 32) |")
+[ $linux_ok = 1 ] && costrows+=("| Linux VM build / 512 (zero 472 MiB + copy 40 MiB, LDP/STP) | $(per_mib "$b_bench_linux" 512) |"
+                                "| coloured Linux VM build / 512 | $(per_mib "$b_bench_linux_colour" 512) |")
+boot_table=$(printf '%s\n' "${bootrows[@]}"); cost_table=$(printf '%s\n' "${costrows[@]}")
+for r in "${rows[@]}"; do  # the probe medians go into the comparison too
+    k=$(echo "$r" | cut -d'|' -f2 | sed 's/^ *//; s/ *$//; s/[^A-Za-z0-9]\+/_/g')
+    fig "probe.$k.median" "$(echo "$r" | cut -d'|' -f4 | awk -F/ '{gsub(/ /,"",$2); print $2}')"
+done
+
+# ---- Size: source lines and image sections per platform ---------------------
+sizerows=()
+size_platforms=${BENCH_SIZE_PLATFORMS:-qemu-aarch64-virt qemu-riscv64-virt-aia}
+for p in $size_platforms; do
+    case $p in *riscv*) arch=riscv64; cross=riscv64-linux-gnu- ;; *) arch=aarch64; cross=aarch64-linux-gnu- ;; esac
+    for tc in clang gcc; do
+        cc=""; [ $tc = gcc ] && cc="CROSS_COMPILE=$cross"
+        make -s PLATFORM=$p CONFIG=demo $cc >/dev/null
+        e=build/$p-$tc/demo/baohu.elf
+        read -r text data bss < <(llvm-size --format=sysv "$e" | awk '
+            $1 ~ /^\.text/ {t += $2} $1 ~ /^\.rodata/ {r += $2} $1 ~ /^\.s?data/ {d += $2}
+            $1 ~ /^\.(s?bss|stacks)/ {b += $2}
+            END {print t + 0 "+" r + 0, d + 0, b + 0}')
+        llvm-objcopy -O binary "$e" "$out/size.bin"
+        raw=$(stat -c %s "$out/size.bin")
+        sizerows+=("| $p | $tc | ${text%+*} | ${text#*+} | $data | $bss | $raw |")
+        fig "size.$p.$tc.raw" "$raw"
+    done
+done
+size_table=$(printf '%s\n' "${sizerows[@]}")
+sloc_table=""
+if command -v cloc > /dev/null; then
+    for p in $size_platforms; do
+        case $p in *riscv*) arch=riscv64 ;; *) arch=aarch64 ;; esac
+        for d in src/core src/arch/$arch src/platform/$p src/drivers include; do
+            n=$(cloc --quiet --csv "$d" 2>/dev/null | awk -F, '$2 == "SUM" {print $5}')
+            sloc_table+="| $p | $d | ${n:-0} |"$'\n'
+        done
+    done
+else
+    notes+=("- cloc is not installed (scripts/ensure-tools.sh bench): no SLoC table.")
+fi
 
 # ---- Part 2: the older measurements ---------------------------------------
 for c in bench bench-alone ipc demo colour; do make -s PLATFORM=$PLATFORM CONFIG=$c >/dev/null; done
@@ -192,6 +342,10 @@ Added = median under Baohu - median bare.
 |---|---|---|---|---|
 $probe_table
 $probe_notes
+Distributions (build/bench/plot-*.png; value:count pairs in build/bench/hist-*.dat):
+
+$(printf '%s\n' "${plots[@]}")
+
 ## EL2 instructions per exit (QEMU exec log)
 
 Every Baohu instruction executed between an exception taken to EL2 and its
@@ -200,6 +354,45 @@ and IPI rows should add up to the added latencies above. Median exits
 function by function: build/bench/el2-<platform>-<cause>.txt.
 
 $el2
+## Boot ($BOOT_PLATFORM, cortex-a53: 64-byte DC ZVA blocks)
+
+Instructions (icount). Build: Baohu's "built in" line (stage 2, zeroing, image
+copy, colour check). Init: from Baohu's first instruction to the start of the
+build (MMU, GIC, console, starting the other CPUs). First instruction / first
+output: the boot probe's counter readings (for Linux: init + build; its first
+output comes from Linux's own start-up, which this does not time).
+
+| VM | build | init | first guest instruction | first output | target |
+|---|---|---|---|---|---|
+$boot_table
+
+Cost per MiB of VM RAM (instructions):
+
+| what | per MiB |
+|---|---|
+$cost_table
+
+RISC-V ($RV_BOOT_PLATFORM): the demo's two VMs, built at the same time
+(64-bit stores, eight per loop; no Zicboz, see docs/bench.md). rtos is built
+first and its guest then runs beside app's build, so app's figure also holds
+rtos's guest instructions: rtos's per-MiB figure is the zeroing cost.
+
+| VM | build (instructions) | per MiB |
+|---|---|---|
+$rv_table
+
+## Size (demo config)
+
+| platform | toolchain | text | rodata | data | bss (+ stacks) | raw image (bytes) |
+|---|---|---|---|---|---|---|
+$size_table
+
+Source lines (cloc, code only; whole directories, so an arch directory counts
+both interrupt-controller variants):
+
+| platform | directory | SLoC |
+|---|---|---|
+$sloc_table
 ## Other measurements ($PLATFORM)
 
 Counter ticks = guest instructions under icount (62.5 MHz timer, 16 ns per instruction).
@@ -219,4 +412,28 @@ round-robin of all CPUs on one thread under icount (a CPU's interrupt waits for 
 turn), an emulator artefact rather than interference on hardware. VM build: zeroing RAM, mapping it and copying the image; a
 coloured VM is mapped page by page from pages of its colours.
 REPORT
+# ---- Comparison with the committed baseline --------------------------------
+printf '%s\n' "${figures[@]}" > "$out/figures.txt"
+if [ -f bench/baseline.md ]; then
+    {
+        echo; echo "## Compared with bench/baseline.md"; echo
+        echo "Changes over 5% are flagged (**)."; echo
+        echo "| figure | baseline | now | change |"; echo "|---|---|---|---|"
+        awk -F'|' 'NR == FNR { if ($2 ~ /^ [a-z]/) { k = $2; gsub(/ /, "", k); v = $3; gsub(/ /, "", v); base[k] = v } next }
+            { k = $1; v = $2; if (!(k in base)) { print "| " k " | - | " v " | new |"; next }
+              b = base[k]; d = (b == 0) ? 0 : (v - b) * 100.0 / b
+              f = (d > 5 || d < -5) ? " **" : ""
+              printf "| %s | %s | %s | %+.1f%%%s |\n", k, b, v, d, f }' \
+            bench/baseline.md FS=' ' "$out/figures.txt"
+    } >> "$out/report.md"
+fi
+if [ "${BENCH_WRITE_BASELINE:-0}" = 1 ]; then
+    { echo "# make bench baseline ($(git rev-parse --short HEAD 2>/dev/null || echo '?'))"
+      echo
+      echo "Written by \`BENCH_WRITE_BASELINE=1 make bench\`; every run compares its figures"
+      echo "(instructions or bytes, deterministic under icount) with these and flags changes over 5%."
+      echo
+      echo "| figure | value |"; echo "|---|---|"
+      printf '%s\n' "${figures[@]}" | awk '{print "| " $1 " | " $2 " |"}'; } > bench/baseline.md
+fi
 cat "$out/report.md"

@@ -197,6 +197,18 @@ static void report(const char *name, const uint64_t *v, unsigned n)
 	}
 	say("probe %s: n=%u min=%U median=%U max=%U mean=%U\n", name, n, scratch[0],
 	    scratch[n / 2], scratch[n - 1], sum / n);
+	/* The distribution as value:count pairs, eight a line (make bench plots it). */
+	for (unsigned i = 0, k = 0; i < n; k++) {
+		unsigned j = i;
+
+		while (j < n && scratch[j] == scratch[i])
+			j++;
+		if (k % 8 == 0)
+			say("%sprobe hist %s:", k ? "\n" : "", name);
+		say(" %U:%u", scratch[i], j - i);
+		i = j;
+	}
+	say("\n");
 }
 
 static void timer_probe(void)

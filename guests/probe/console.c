@@ -15,10 +15,20 @@
 
 static int under_hypervisor;
 
+#define PSCI_FEATURES 0x8400000au
+#define SMCCC_VERSION 0x80000000u
+
+/*
+ * Under a hypervisor or bare? ID_AA64PFR0_EL1.EL2 [11:8] says EL2 exists
+ * only where the hypervisor does not hide it (Baohu now sanitises the ID
+ * registers and reads it as 0). Baohu's PSCI offers SMCCC_VERSION
+ * (PSCI_FEATURES answers 0); QEMU's own PSCI, what answers bare, does not
+ * (-1, NOT_SUPPORTED). PSCI_FEATURES is a PSCI call, so it is safe bare.
+ */
 void console_init(void)
 {
-	/* ID_AA64PFR0_EL1.EL2 [11:8]: 0 = EL2 not implemented. */
-	under_hypervisor = ((SYSREG_GET(id_aa64pfr0_el1) >> 8) & 0xf) != 0;
+	under_hypervisor = ((SYSREG_GET(id_aa64pfr0_el1) >> 8) & 0xf) != 0 ||
+			   hvc(PSCI_FEATURES, SMCCC_VERSION, 0, 0) == 0;
 }
 
 int console_hypervisor(void) { return under_hypervisor; }

@@ -95,6 +95,18 @@ static void report(const char *name, const uint64_t *v, unsigned n)
 	}
 	say("probe %s: n=%u min=%U median=%U max=%U mean=%U\n", name, n, scratch[0],
 	    scratch[n / 2], scratch[n - 1], sum / n);
+	/* The distribution as value:count pairs, eight a line (make bench plots it). */
+	for (unsigned i = 0, k = 0; i < n; k++) {
+		unsigned j = i;
+
+		while (j < n && scratch[j] == scratch[i])
+			j++;
+		if (k % 8 == 0)
+			say("%sprobe hist %s:", k ? "\n" : "", name);
+		say(" %U:%u", scratch[i], j - i);
+		i = j;
+	}
+	say("\n");
 }
 
 static void timer_probe(void)
@@ -159,12 +171,27 @@ void probe_secondary(unsigned cpu)
 		__asm__ __volatile__("wfi");
 }
 
+/* Counter at the image's first instruction (start.S) and at its first output. */
+uint64_t boot_first_insn;
+
+/* PROBE_PAD_KIB: that much initialised data in the image, so the boot probe
+ * loads an image of a realistic size (the copy is part of what it measures). */
+#ifdef PROBE_PAD_KIB
+#define PAD_WORDS (PROBE_PAD_KIB * 1024 / 8)
+static const volatile uint64_t pad[PAD_WORDS] = {[0 ... PAD_WORDS - 1] = 0x5a5a5a5a5a5a5a5aull};
+#endif
+
 void probe_main(void)
 {
+	uint64_t first_out = counter();
+#ifdef PROBE_PAD_KIB
+	(void)pad[0];
+#endif
 	console_init();
 	say("probe: up at EL1, %s, %s, %u samples\n",
 	    console_hypervisor() ? "under a hypervisor" : "bare metal", gic_name(),
 	    (unsigned)PROBE_SAMPLES);
+	say("probe boot: first-insn=%U first-output=%U\n", boot_first_insn, first_out);
 	gic_dist_init();
 	gic_cpu_init(0);
 	if (PROBE_WHAT & 1)

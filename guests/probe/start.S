@@ -7,6 +7,7 @@
 	.section .text.boot, "ax"
 	.global _start
 _start:
+	mrs	x20, cntvct_el0		/* the guest's first instruction: when it ran (boot probe) */
 	msr	daifset, #0xf
 	mrs	x1, mpidr_el1
 	and	x1, x1, #0xff
@@ -17,7 +18,9 @@ _start:
 	b.hs	2f
 	stp	xzr, xzr, [x1], #16
 	b	1b
-2:	mov	x19, #0
+2:	ldr	x1, =boot_first_insn
+	str	x20, [x1]
+	mov	x19, #0
 	b	common
 
 	/* PSCI CPU_ON entry: x0 = context id = CPU number. */

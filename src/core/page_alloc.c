@@ -35,14 +35,72 @@ static void bit_clear(struct page_pool *pool, size_t i)
     pool->bitmap[i / BITS_PER_WORD] &= ~(1ull << (i % BITS_PER_WORD));
 }
 
-/* First used page in [first, first + n), or first + n if all are free. */
+/* Index of the lowest set bit of w (w != 0). By halves, not
+ * __builtin_ctzll: RV64 without Zbb has no such instruction, and GCC would
+ * call libgcc's __ctzdi2, which Baohu does not link. */
+static unsigned lowest_bit(uint64_t w)
+{
+    unsigned n = 0;
+    for (unsigned half = 32; half; half >>= 1) {
+        if (!(w & ((1ull << half) - 1))) {
+            w >>= half;
+            n += half;
+        }
+    }
+    return n;
+}
+
+/* Mark [first, first + n) used, whole words at a time where possible. */
+static void bits_set_range(struct page_pool *pool, size_t first, size_t n)
+{
+    size_t i = first, end = first + n;
+    while (i < end) {
+        if (i % BITS_PER_WORD == 0 && end - i >= BITS_PER_WORD) {
+            pool->bitmap[i / BITS_PER_WORD] = ~0ull;
+            i += BITS_PER_WORD;
+            continue;
+        }
+        bit_set(pool, i);
+        i++;
+    }
+}
+
+/* First used page in [first, first + n), or first + n if all are free.
+ * A whole word of the bitmap at a time where the range covers it: the
+ * check of a 512 MiB allocation then looks at 2048 words, not 131072 bits. */
 static size_t first_used(const struct page_pool *pool, size_t first, size_t n)
 {
-    for (size_t i = first; i < first + n; i++) {
+    size_t i = first, end = first + n;
+    while (i < end) {
+        if (i % BITS_PER_WORD == 0 && end - i >= BITS_PER_WORD) {
+            uint64_t w = pool->bitmap[i / BITS_PER_WORD];
+            if (w)
+                return i + lowest_bit(w);
+            i += BITS_PER_WORD;
+            continue;
+        }
         if (bit_get(pool, i))
             return i;
+        i++;
     }
-    return first + n;
+    return end;
+}
+
+/* First free page at or after `from`, or page_count: whole used words are
+ * skipped at once, so a table page allocated late (when the VMs fill the
+ * start of the pool) does not walk every used page bit by bit. */
+static size_t first_free(const struct page_pool *pool, size_t from)
+{
+    size_t i = from;
+    while (i < pool->page_count) {
+        uint64_t w = ~pool->bitmap[i / BITS_PER_WORD] >> (i % BITS_PER_WORD);
+        if (w) {
+            i += lowest_bit(w);
+            return i < pool->page_count ? i : pool->page_count;
+        }
+        i = (i / BITS_PER_WORD + 1) * BITS_PER_WORD;
+    }
+    return pool->page_count;
 }
 
 void page_pool_init(struct page_pool *pool, paddr_t base, size_t page_count, uint64_t *bitmap)
@@ -73,8 +131,7 @@ static bool reserve_locked(struct page_pool *pool, paddr_t pa, size_t pages)
      * with used pages leaves the pool exactly as it was. */
     if (first_used(pool, first, pages) != first + pages)
         return false;
-    for (size_t i = first; i < first + pages; i++)
-        bit_set(pool, i);
+    bits_set_range(pool, first, pages);
     pool->free_count -= pages;
     return true;
 }
@@ -96,11 +153,22 @@ static bool alloc_locked(struct page_pool *pool, size_t pages, size_t align_page
     idx = rem ? align_pages - rem : 0;
 
     while (idx < count && pages <= count - idx) {
+        size_t f = first_free(pool, idx);
+        if (f != idx) {
+            /* Up to the next aligned candidate at or past the free page. */
+            if (f >= count)
+                break;
+            size_t up = (size_t)((align_pages - ((base_pfn + f) & (align_pages - 1))) &
+                                 (align_pages - 1));
+            if (up > count - f)
+                break;
+            idx = f + up;
+            continue;
+        }
         size_t used = first_used(pool, idx, pages);
 
         if (used == idx + pages) {
-            for (size_t i = idx; i < idx + pages; i++)
-                bit_set(pool, i);
+            bits_set_range(pool, idx, pages);
             pool->free_count -= pages;
             *out = pa_add(pool->base, (uint64_t)idx << PAGE_SHIFT);
             return true;
@@ -153,18 +221,56 @@ static bool alloc_coloured_locked(struct page_pool *pool, uint64_t colours, unsi
 {
     if (colour_count == 0 || colour_count > 64 || colours == 0)
         return false;
-    for (size_t i = *cursor; i < pool->page_count; i++) {
-        paddr_t pa = pa_add(pool->base, (uint64_t)i << PAGE_SHIFT);
-        if (bit_get(pool, i) || !((colours >> page_colour(pa, colour_count)) & 1))
+    /* Only colours below colour_count exist: the others would never match. */
+    if (colour_count < 64)
+        colours &= (1ull << colour_count) - 1;
+    if (colours == 0)
+        return false;
+    uint64_t base_pfn = pa_addr(pool->base) >> PAGE_SHIFT;
+    size_t i = *cursor;
+    while (i < pool->page_count) {
+        unsigned colour = (unsigned)((base_pfn + i) % colour_count);
+        uint64_t ahead = colours >> colour;
+        if (!(ahead & 1)) {
+            /* Straight to the next page of one of the colours. */
+            i += ahead ? lowest_bit(ahead) : colour_count - colour + lowest_bit(colours);
             continue;
+        }
+        if (bit_get(pool, i)) {
+            i++;
+            continue;
+        }
         bit_set(pool, i);
         pool->free_count--;
         *cursor = i + 1;
-        *out = pa;
+        *out = pa_add(pool->base, (uint64_t)i << PAGE_SHIFT);
         return true;
     }
     *cursor = pool->page_count;
     return false;
+}
+
+/* A run of up to max_pages consecutive free pages of the colours, starting
+ * at the first such page from *cursor: a coloured VM is then mapped and
+ * filled a run at a time rather than a page at a time. */
+static bool alloc_coloured_run_locked(struct page_pool *pool, uint64_t colours,
+                                      unsigned colour_count, size_t *cursor, size_t max_pages,
+                                      paddr_t *out, size_t *count)
+{
+    if (max_pages == 0 || !alloc_coloured_locked(pool, colours, colour_count, cursor, out))
+        return false;
+    size_t i = *cursor, n = 1;
+    uint64_t base_pfn = pa_addr(pool->base) >> PAGE_SHIFT;
+    while (n < max_pages && i < pool->page_count && !bit_get(pool, i) &&
+           ((colours >> ((base_pfn + i) % colour_count)) & 1)) {
+        bit_set(pool, i);
+        i++;
+        n++;
+    }
+    pool->free_count -= n - 1;
+    *cursor = i;
+    *count = n;
+    return true;
 }
 
 /* Once shared by every CPU (VMs are built on their own CPUs at the same
@@ -217,6 +323,15 @@ bool page_alloc_coloured(struct page_pool *pool, uint64_t colours, unsigned colo
 {
     pool_lock(pool);
     bool ok = alloc_coloured_locked(pool, colours, colour_count, cursor, out);
+    pool_unlock(pool);
+    return ok;
+}
+
+bool page_alloc_coloured_run(struct page_pool *pool, uint64_t colours, unsigned colour_count,
+                             size_t *cursor, size_t max_pages, paddr_t *out, size_t *count)
+{
+    pool_lock(pool);
+    bool ok = alloc_coloured_run_locked(pool, colours, colour_count, cursor, max_pages, out, count);
     pool_unlock(pool);
     return ok;
 }

@@ -12,9 +12,6 @@ static size_t vms_created;
 extern struct page_pool hyp_page_pool;
 static spinlock_t pool_lock = SPINLOCK_INIT;
 
-void *memset(void *dst, int c, size_t n);
-void *memcpy(void *restrict dst, const void *restrict src, size_t n);
-
 struct vm *vm_by_id(vmid_t id)
 {
     return id < baohu_config.vms_count ? &vms[id] : NULL;
@@ -47,20 +44,24 @@ unsigned vm_llc_colours(void)
     return platform.llc.size / (platform.llc.ways * (uint32_t)PAGE_SIZE);
 }
 
-/* A coloured region is built page by page from pages of the VM's colours
- * (so stage 2 maps it with 4 KiB pages; the cost of colouring).
- * Caller holds pool_lock. */
+/* A coloured region is built from runs of consecutive pages of the VM's
+ * colours (stage 2 maps them with 4 KiB pages: the cost of colouring; a
+ * run is mapped, and later filled, in one call). Caller holds pool_lock. */
 static bool vm_map_coloured(struct vm *vm, const struct vm_mem_region *r, size_t *cursor)
 {
     unsigned n = vm_llc_colours();
-    for (uint64_t off = 0; off < r->size; off += PAGE_SIZE) {
+    for (uint64_t off = 0; off < r->size;) {
         paddr_t pa;
-        bool ok = page_alloc_coloured(&hyp_page_pool, vm->config->colours, n, cursor, &pa);
-        if (!ok || !arch_vm_map(vm, ipa_init(r->ipa + off), pa, PAGE_SIZE, VM_MAP_RAM)) {
+        size_t got = 0;
+        bool ok = page_alloc_coloured_run(&hyp_page_pool, vm->config->colours, n, cursor,
+                                          (size_t)((r->size - off) >> PAGE_SHIFT), &pa, &got);
+        if (!ok || !arch_vm_map(vm, ipa_init(r->ipa + off), pa, (uint64_t)got << PAGE_SHIFT,
+                                VM_MAP_RAM)) {
             console_log("VM '%s': no page of colours 0x%lx left for IPA 0x%lx", vm->name,
                         (unsigned long)vm->config->colours, (unsigned long)(r->ipa + off));
             return false;
         }
+        off += (uint64_t)got << PAGE_SHIFT;
     }
     return true;
 }
@@ -91,71 +92,119 @@ static bool vm_map_ram(struct vm *vm, const struct vm_mem_region *r, size_t *cur
     return arch_vm_map(vm, ipa_init(r->ipa), pa, r->size, VM_MAP_RAM);
 }
 
-/* Walk the VM's stage-2 translation of every RAM page and check that each
- * lands on a page of the VM's colours: the isolation claim, checked on the
- * tables the MMU actually uses, printed for the record. */
-static bool vm_colour_check(struct vm *vm)
+/* Where the image goes: [ipa, ipa+size) from src. */
+struct vm_image_span {
+    uint64_t ipa, size;
+    const uint8_t *src;
+};
+
+/* What one load found: for the colouring self-check. */
+struct vm_load_stats {
+    uint64_t coloured_pages;
+    uint64_t bad_ipa; /* first page off the VM's colours, if colour_ok is false */
+    bool colour_ok;
+};
+
+/* Fill one physically contiguous piece [ipa, ipa+len) at pa: the part the
+ * image covers is copied, the rest zeroed; each byte written once. */
+static void vm_fill_extent(const struct vm_image_span *img, uint64_t ipa, paddr_t pa,
+                           uint64_t len, bool reused)
+{
+    uint64_t end = ipa + len;
+    uint64_t lo = img->ipa > ipa ? img->ipa : ipa;
+    uint64_t hi = img->ipa + img->size < end ? img->ipa + img->size : end;
+    if (lo >= hi) {
+        arch_ram_zero(pa, len, reused);
+        return;
+    }
+    if (lo > ipa)
+        arch_ram_zero(pa, lo - ipa, reused);
+    arch_ram_copy(pa_add(pa, lo - ipa), img->src + (lo - img->ipa), hi - lo, reused);
+    if (end > hi)
+        arch_ram_zero(pa_add(pa, hi - ipa), end - hi, reused);
+}
+
+/* A coloured region, through its stage-2 translation (the tables the MMU
+ * uses): runs of physically consecutive pages are filled in one go, and
+ * every page's colour is checked on the way (the isolation claim). */
+static bool vm_load_coloured(struct vm *vm, const struct vm_mem_region *r,
+                             const struct vm_image_span *img, bool reused,
+                             struct vm_load_stats *st)
 {
     unsigned n = vm_llc_colours();
-    uint64_t pages = 0;
-    for (size_t i = 0; i < vm->config->mem_count; i++) {
-        const struct vm_mem_region *r = &vm->config->mem[i];
-        if (r->pa)
-            continue; /* fixed placement: not coloured by design */
-        for (uint64_t off = 0; off < r->size; off += PAGE_SIZE, pages++) {
-            paddr_t pa;
-            if (!arch_vm_translate(vm, ipa_init(r->ipa + off), &pa) ||
-                !((vm->config->colours >> page_colour(pa, n)) & 1)) {
-                console_log("VM '%s' colouring self-check FAILED at IPA 0x%lx", vm->name,
-                            (unsigned long)(r->ipa + off));
-                return false;
-            }
+    uint64_t colours = vm->config->colours;
+    uint64_t run_ipa = r->ipa, run_len = 0;
+    paddr_t run_pa = pa_init(0);
+    for (uint64_t off = 0; off < r->size; off += PAGE_SIZE) {
+        paddr_t pa;
+        if (!arch_vm_translate(vm, ipa_init(r->ipa + off), &pa))
+            return false;
+        st->coloured_pages++;
+        if (st->colour_ok && !((colours >> page_colour(pa, n)) & 1)) {
+            st->colour_ok = false;
+            st->bad_ipa = r->ipa + off;
         }
+        if (run_len && pa_addr(pa) == pa_addr(run_pa) + run_len) {
+            run_len += PAGE_SIZE;
+            continue;
+        }
+        if (run_len)
+            vm_fill_extent(img, run_ipa, run_pa, run_len, reused);
+        run_ipa = r->ipa + off;
+        run_pa = pa;
+        run_len = PAGE_SIZE;
     }
-    console_log("VM '%s' colouring self-check: %lu RAM pages, all of colours 0x%lx (of %u)",
-                vm->name, (unsigned long)pages, (unsigned long)vm->config->colours, n);
+    if (run_len)
+        vm_fill_extent(img, run_ipa, run_pa, run_len, reused);
     return true;
 }
 
 /* Zero the VM's RAM and copy its image in: the state a fresh boot and a
- * reset both start from. Nothing of a previous run or of another owner of
- * these pages stays visible to the guest. */
-static bool vm_load(struct vm *vm)
+ * reset both start from. Every byte of RAM is written (zeroed, or copied
+ * where the image lies), so nothing of a previous run or of another owner
+ * of these pages stays visible to the guest. A region that is not coloured
+ * was mapped as one physical range: one translation, one fill. */
+static bool vm_load(struct vm *vm, bool reused, struct vm_load_stats *st)
 {
     const struct vm_config *c = vm->config;
-    for (size_t i = 0; i < c->mem_count; i++) {
-        for (uint64_t off = 0; off < c->mem[i].size; off += PAGE_SIZE) {
-            paddr_t pa;
-            if (!arch_vm_translate(vm, ipa_init(c->mem[i].ipa + off), &pa))
-                return false;
-            memset((void *)(uintptr_t)pa_addr(pa), 0, PAGE_SIZE);
-            arch_cache_clean((void *)(uintptr_t)pa_addr(pa), PAGE_SIZE);
-        }
-    }
-    const uint8_t *src;
-    uint64_t size;
+    struct vm_image_span img;
     if (c->image.kind == VM_IMAGE_EMBEDDED) {
-        src = c->image.start;
-        size = (uint64_t)(c->image.end - c->image.start);
+        img.src = c->image.start;
+        img.size = (uint64_t)(c->image.end - c->image.start);
     } else {
-        src = (const uint8_t *)(uintptr_t)c->image.pa;
-        size = c->image.size;
+        img.src = (const uint8_t *)(uintptr_t)c->image.pa;
+        img.size = c->image.size;
     }
-    if (!vm_ipa_is_ram(vm, c->image.ipa, size))
+    img.ipa = c->image.ipa;
+    if (!vm_ipa_is_ram(vm, img.ipa, img.size))
         return false;
-    /* Page by page through stage 2: the backing pages need not be contiguous. */
-    for (uint64_t off = 0; off < size;) {
-        uint64_t ipa = c->image.ipa + off;
-        uint64_t chunk = PAGE_SIZE - (ipa & (PAGE_SIZE - 1));
-        if (chunk > size - off)
-            chunk = size - off;
+    st->coloured_pages = 0;
+    st->colour_ok = true;
+    for (size_t i = 0; i < c->mem_count; i++) {
+        const struct vm_mem_region *r = &c->mem[i];
+        if (!r->pa && c->colours) {
+            if (!vm_load_coloured(vm, r, &img, reused, st))
+                return false;
+            continue;
+        }
         paddr_t pa;
-        if (!arch_vm_translate(vm, ipa_init(ipa), &pa))
+        if (!arch_vm_translate(vm, ipa_init(r->ipa), &pa))
             return false;
-        memcpy((void *)(uintptr_t)pa_addr(pa), src + off, chunk);
-        arch_cache_clean((void *)(uintptr_t)pa_addr(pa), chunk);
-        off += chunk;
+        vm_fill_extent(&img, r->ipa, pa, r->size, reused);
     }
+    return true;
+}
+
+static bool vm_colour_report(const struct vm *vm, const struct vm_load_stats *st)
+{
+    if (!st->colour_ok) {
+        console_log("VM '%s' colouring self-check FAILED at IPA 0x%lx", vm->name,
+                    (unsigned long)st->bad_ipa);
+        return false;
+    }
+    console_log("VM '%s' colouring self-check: %lu RAM pages, all of colours 0x%lx (of %u)",
+                vm->name, (unsigned long)st->coloured_pages, (unsigned long)vm->config->colours,
+                vm_llc_colours());
     return true;
 }
 
@@ -189,8 +238,9 @@ bool vm_create(struct vm *vm, vmid_t id, const struct vm_config *c)
         ok = arch_vm_map(vm, ipa_init(d->ipa), pa_init(d->pa), d->size, VM_MAP_DEVICE);
     }
     spin_unlock(&pool_lock);
-    ok = ok && vm_load(vm);
-    ok = ok && (!c->colours || vm_colour_check(vm));
+    struct vm_load_stats st;
+    ok = ok && vm_load(vm, false, &st);
+    ok = ok && (!c->colours || vm_colour_report(vm, &st));
     if (!ok) {
         console_log("VM '%s': creation failed, VM not started", vm->name);
         vm->state = VM_STOPPED;
@@ -292,7 +342,8 @@ noreturn void vm_reset(struct vm *vm, struct vcpu *caller, const char *why)
      * the word left non-zero no doorbell would ring for it (one per 0->1). */
     for (size_t i = 0; i < VM_IPC_MAX; i++)
         __atomic_store_n(&vm->ipc_events[i], 0, __ATOMIC_RELEASE);
-    if (!vm_load(vm)) {
+    struct vm_load_stats st;
+    if (!vm_load(vm, true, &st)) {
         vm_stop(vm, NULL, "reload failed");
         arch_cpu_park();
     }

@@ -13,14 +13,18 @@ extern char __image_start[], __text_end[], __rodata_end[], __stacks_start[], __i
  * mapped only in its own tables, so no CPU can write another's stack. */
 static struct pt hyp_pt[MAX_CPUS];
 
-/* MAIR_EL2 slots (Arm ARM D8.5.x): 0 Device-nGnRnE, 1 Normal write-back. */
+/* MAIR_EL2 slots (Arm ARM D8.5.x, D17.2.97 MAIR_EL2): 0 Device-nGnRnE,
+ * 1 Normal write-back, 2 Normal Non-cacheable (0x44: inner and outer NC). */
 #define MAIR_DEVICE 0
 #define MAIR_NORMAL 1
-#define MAIR_VALUE ((0x00ull << (8 * MAIR_DEVICE)) | (0xffull << (8 * MAIR_NORMAL)))
+#define MAIR_NORMAL_NC 2
+#define MAIR_VALUE ((0x00ull << (8 * MAIR_DEVICE)) | (0xffull << (8 * MAIR_NORMAL)) | \
+                    (0x44ull << (8 * MAIR_NORMAL_NC)))
 
 #define HYP_DEVICE (PTE_AF | PTE_S1_ATTRIDX(MAIR_DEVICE) | PTE_S1_XN)
 #define HYP_RW (PTE_AF | PTE_SH_INNER | PTE_S1_ATTRIDX(MAIR_NORMAL) | PTE_S1_XN)
 #define HYP_RO (HYP_RW | PTE_S1_AP_RO)
+#define HYP_RW_NC (PTE_AF | PTE_SH_INNER | PTE_S1_ATTRIDX(MAIR_NORMAL_NC) | PTE_S1_XN)
 #define HYP_RX (PTE_AF | PTE_SH_INNER | PTE_S1_ATTRIDX(MAIR_NORMAL) | PTE_S1_AP_RO)
 
 /* TCR_EL2 (non-VHE): 39-bit VA from level 1, 4 KiB granule, write-back
@@ -66,6 +70,12 @@ void mmu_build(void)
                     HYP_DEVICE);
         for (size_t i = 0; i < platform.ram_count; i++)
             mmu_map(pt, platform.ram[i].base, platform.ram[i].base + platform.ram[i].size, HYP_RW);
+        /* The non-cacheable alias VM RAM is filled through (memfill.c). */
+        for (size_t i = 0; i < platform.ram_count; i++) {
+            uint64_t base = platform.ram[i].base, size = platform.ram[i].size;
+            if (base + size <= HYP_NC_ALIAS)
+                mmu_check(pt_map(pt, base + HYP_NC_ALIAS, base, size, HYP_RW_NC));
+        }
         mmu_map(pt, (uintptr_t)__image_start, (uintptr_t)__text_end, HYP_RX);
         mmu_map(pt, (uintptr_t)__text_end, (uintptr_t)__rodata_end, HYP_RO);
         /* Every stack slot but this CPU's is unmapped, and so is the guard

@@ -51,6 +51,16 @@ void arch_vm_irqchip_stop(struct vm *vm);
  * coherency: a guest starts with its caches off and reads memory directly. */
 void arch_cache_clean(const void *va, uint64_t size);
 
+/* Fill [pa, pa+size) of a VM's RAM before its guest runs, so that the guest
+ * reads exactly these bytes whatever its cache settings, and nothing of the
+ * earlier content survives in memory or in any cache. `reused`: the pages
+ * were the VM's in a previous run (a reset; its lines may still be cached);
+ * otherwise they are fresh from the allocator and were never written
+ * through a cacheable mapping. Zeroing runs at cache-line speed where the
+ * architecture allows (memfill.c). */
+void arch_ram_zero(paddr_t pa, uint64_t size, bool reused);
+void arch_ram_copy(paddr_t pa, const void *src, uint64_t size, bool reused);
+
 /* Reset the vCPU's architectural state so it starts at `entry` with `arg` in
  * its first argument register. Runs on the vCPU's own physical CPU. */
 void arch_vcpu_reset(struct vcpu *vcpu, uint64_t entry, uint64_t arg);

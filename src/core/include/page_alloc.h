@@ -33,6 +33,10 @@ bool page_alloc(struct page_pool *pool, size_t pages, size_t align_pages, paddr_
 unsigned page_colour(paddr_t pa, unsigned colour_count);
 bool page_alloc_coloured(struct page_pool *pool, uint64_t colours, unsigned colour_count,
                          size_t *cursor, paddr_t *out);
+/* The same, then as many following pages (free, of the colours) as there
+ * are, up to max_pages in all: *out is the first, *count how many. */
+bool page_alloc_coloured_run(struct page_pool *pool, uint64_t colours, unsigned colour_count,
+                             size_t *cursor, size_t max_pages, paddr_t *out, size_t *count);
 void page_free(struct page_pool *pool, paddr_t pa, size_t pages);
 bool page_is_used(const struct page_pool *pool, paddr_t pa);
 

@@ -7,6 +7,11 @@
 #define STACK_SLOT (STACK_SIZE + STACK_GUARD)
 #define MAX_CPUS 8             /* PLATFORM_MAX_CPUS */
 
+/* Baohu's Normal Non-cacheable alias of RAM: PA x is also at VA x +
+ * HYP_NC_ALIAS (RAM below this address only; 39-bit VA space, mmu.c). VM
+ * RAM is zeroed and loaded through it (memfill.c). */
+#define HYP_NC_ALIAS (1ull << 38)
+
 /* struct trap_frame: x0-x30, elr, spsr, pad (keeps sp 16-byte aligned). */
 #define FRAME_ELR 248
 #define FRAME_SPSR 256

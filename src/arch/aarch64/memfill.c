@@ -1,0 +1,147 @@
+/* Filling a VM's RAM before its guest runs: zero and copy at cache-line speed, DC ZVA and whole-line maintenance. */
+#include "arch.h"
+#include "arch_layout.h"
+#include "sysreg.h"
+
+/*
+ * Two ways to make RAM hold what the guest must see (Arm ARM B2.8 on
+ * mismatched attributes, D7.5.9 on cache maintenance by VA):
+ *
+ * - fresh (a VM's first build): the pages have never been written through a
+ *   cacheable mapping since reset (the boot protocol hands memory over with
+ *   caches clean and invalid, and Baohu never wrote them): write them
+ *   through Baohu's Normal Non-cacheable alias (HYP_NC_ALIAS, mmu.c). The
+ *   data goes straight to memory, where a guest with its caches off reads
+ *   it, and no clean is needed afterwards.
+ * - reused (a VM reset): the old run may hold dirty lines of these pages;
+ *   a write to memory beside them would be undone by their eviction. Write
+ *   through the cacheable identity map (DC ZVA allocates the zeros in the
+ *   cache, replacing any old line), then clean each line to the point of
+ *   coherency (DC CVAC): cache and memory then agree.
+ */
+
+/* DCZID_EL0 (Arm ARM D17.2.34): BS = log2 of the DC ZVA block in words,
+ * DZP = DC ZVA prohibited. Read on each call: one MRS, no shared state. */
+static uint64_t zva_block(void)
+{
+    uint64_t dczid = sysreg_read(dczid_el0);
+    return (dczid & (1u << 4)) ? 0 : 4ull << (dczid & 0xf);
+}
+
+/* CTR_EL0.DminLine (Arm ARM D17.2.33): the smallest data cache line, log2 words. */
+static uint64_t dcache_line(void)
+{
+    return 4ull << ((sysreg_read(ctr_el0) >> 16) & 0xf);
+}
+
+static void zero_bytes(uint8_t *p, uint64_t n)
+{
+    for (uint64_t i = 0; i < n; i++)
+        ((volatile uint8_t *)p)[i] = 0;
+}
+
+/* [p, p+n), any alignment: bytes up to 16-byte alignment, STP of zero
+ * registers (16 bytes each, four per loop), DC ZVA over whole blocks
+ * (Arm ARM C6.2.92 DC ZVA: zeroes one naturally aligned block), then the tail. */
+static void zero_range(uint8_t *p, uint64_t n)
+{
+    uint64_t head = (uint64_t)(-(uintptr_t)p & 15);
+    if (head >= n) {
+        zero_bytes(p, n);
+        return;
+    }
+    zero_bytes(p, head);
+    p += head;
+    n -= head;
+    uint64_t bs = zva_block();
+    if (bs >= 16 && n >= 2 * bs) {
+        uint64_t pre = (uint64_t)(-(uintptr_t)p & (bs - 1));
+        for (uint64_t i = 0; i < pre; i += 16)
+            __asm__ volatile("stp xzr, xzr, [%0]" ::"r"(p + i) : "memory");
+        p += pre;
+        n -= pre;
+        uint8_t *end = p + (n & ~(bs - 1));
+        /* DC ZVA takes no offset and has no writeback, so each block costs
+         * the DC ZVA and one ADD; sixteen per loop leave the loop's CMP and
+         * branch an eighth of an instruction per block. */
+        uint8_t *end16 = p + ((uint64_t)(end - p) & ~(16 * bs - 1));
+        if (p < end16)
+            __asm__ volatile("1:\n .rept 16\n dc zva, %0\n add %0, %0, %2\n .endr\n"
+                             " cmp %0, %1\n b.lo 1b"
+                             : "+r"(p) : "r"(end16), "r"(bs) : "memory", "cc");
+        for (; p < end; p += bs)
+            __asm__ volatile("dc zva, %0" ::"r"(p) : "memory");
+        n &= bs - 1;
+    }
+    for (; n >= 64; p += 64, n -= 64)
+        __asm__ volatile("stp xzr, xzr, [%0]\n stp xzr, xzr, [%0, #16]\n"
+                         "stp xzr, xzr, [%0, #32]\n stp xzr, xzr, [%0, #48]" ::"r"(p) : "memory");
+    for (; n >= 16; p += 16, n -= 16)
+        __asm__ volatile("stp xzr, xzr, [%0]" ::"r"(p) : "memory");
+    zero_bytes(p, n);
+}
+
+/* 64 bytes per loop with LDP/STP when both sides are 16-byte aligned (the
+ * usual case: images and RAM regions are page aligned), else bytes. */
+static void copy_range(uint8_t *d, const uint8_t *s, uint64_t n)
+{
+    if ((((uintptr_t)d | (uintptr_t)s) & 15) == 0) {
+        for (; n >= 64; d += 64, s += 64, n -= 64) {
+            uint64_t a, b, c, e, f, g, h, k;
+            __asm__ volatile("ldp %0, %1, [%8]\n ldp %2, %3, [%8, #16]\n"
+                             "ldp %4, %5, [%8, #32]\n ldp %6, %7, [%8, #48]"
+                             : "=&r"(a), "=&r"(b), "=&r"(c), "=&r"(e), "=&r"(f), "=&r"(g),
+                               "=&r"(h), "=&r"(k)
+                             : "r"(s) : "memory");
+            __asm__ volatile("stp %0, %1, [%8]\n stp %2, %3, [%8, #16]\n"
+                             "stp %4, %5, [%8, #32]\n stp %6, %7, [%8, #48]"
+                             ::"r"(a), "r"(b), "r"(c), "r"(e), "r"(f), "r"(g), "r"(h), "r"(k),
+                               "r"(d) : "memory");
+        }
+    }
+    for (uint64_t i = 0; i < n; i++)
+        ((volatile uint8_t *)d)[i] = s[i];
+}
+
+/* DC CVAC per line over [p, p+n), one barrier at the end (Arm ARM D7.5.9:
+ * completion of maintenance is only guaranteed after a DSB). */
+static void clean_range(const uint8_t *p, uint64_t n)
+{
+    uint64_t line = dcache_line();
+    uintptr_t a = (uintptr_t)p & ~(line - 1), end = (uintptr_t)p + n;
+    for (; a + 4 * line <= end; a += 4 * line)
+        __asm__ volatile("dc cvac, %0\n dc cvac, %1\n dc cvac, %2\n dc cvac, %3"
+                         ::"r"(a), "r"(a + line), "r"(a + 2 * line), "r"(a + 3 * line)
+                         : "memory");
+    for (; a < end; a += line)
+        __asm__ volatile("dc cvac, %0" ::"r"(a) : "memory");
+}
+
+/* Where Baohu writes `pa` from: the non-cacheable alias when the page is
+ * fresh and the alias covers it, else the cacheable identity map. */
+static uint8_t *ram_va(paddr_t pa, uint64_t size, bool reused, bool *nc)
+{
+    uint64_t a = pa_addr(pa);
+    *nc = !reused && a + size <= HYP_NC_ALIAS && a + size >= a;
+    return (uint8_t *)(uintptr_t)(*nc ? a + HYP_NC_ALIAS : a);
+}
+
+void arch_ram_zero(paddr_t pa, uint64_t size, bool reused)
+{
+    bool nc;
+    uint8_t *p = ram_va(pa, size, reused, &nc);
+    zero_range(p, size);
+    if (!nc)
+        clean_range(p, size);
+    dsb(sy);
+}
+
+void arch_ram_copy(paddr_t pa, const void *src, uint64_t size, bool reused)
+{
+    bool nc;
+    uint8_t *p = ram_va(pa, size, reused, &nc);
+    copy_range(p, src, size);
+    if (!nc)
+        clean_range(p, size);
+    dsb(sy);
+}
