@@ -23,7 +23,10 @@ static const uint32_t uart_irqs[] = {33};
 static const uint32_t virtio_irqs[] = {79};
 static const struct vm_dev_region linux_devs[] = {
     {.pa = 0x09000000, .ipa = 0x09000000, .size = 0x1000, CONFIG_LIST(irqs, uart_irqs)},
-    {.pa = 0x0a003000, .ipa = 0x0a003000, .size = 0x1000, CONFIG_LIST(irqs, virtio_irqs)},
+    /* virtio-mmio is not behind virt's SMMU: its DMA is unconfined (the
+     * build warns), which is why Linux's RAM is identity-mapped. */
+    {.pa = 0x0a003000, .ipa = 0x0a003000, .size = 0x1000, CONFIG_LIST(irqs, virtio_irqs),
+     .dma = true, .dma_unconfined = true},
 };
 
 /* Both peers use the doorbell page: rtos from its interrupt handler, Linux
