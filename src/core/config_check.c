@@ -419,6 +419,11 @@ static void check_dma(struct cc *c, size_t i)
                         p->iommu.base ? "not behind the IOMMU" : "the platform has no IOMMU");
             continue;
         }
+        if (!p->iommu.base && streams_count(d)) {
+            error(c, i, "devs[%zu].streams: platform %s has no IOMMU to translate streams: its DMA "
+                  "reaches all memory; set .dma_unconfined (without streams) to accept that", j, p->name);
+            continue;
+        }
         if (!p->iommu.base) {
             error(c, i, "devs[%zu].dma: DMA-capable device at pa " RANGE " on %s, which has no IOMMU: "
                   "its DMA reaches all memory; set .dma_unconfined to accept that", j,

@@ -29,7 +29,7 @@
 #define SMMU_STREAMS_LOG2 8u /* 256 stream table entries: PCIe bus 0 */
 #define SMMU_STREAMS (1u << SMMU_STREAMS_LOG2)
 #define CMDQ_LOG2 5u
-#define EVTQ_LOG2 5u
+#define EVTQ_LOG2 7u /* 128 events: one blocked 512-byte write can raise one per word */
 #define SMMU_POLL_NS 100000000ull /* an ack the SMMU owes us, not a guest */
 #define SMMU_NO_VM 0xffu
 #define SMMU_MAX_VMS PLATFORM_MAX_CPUS
@@ -418,8 +418,10 @@ bool iommu_irq(irqid_t intid)
         return false;
     if (intid == platform.iommu.gerror_irq) {
         uint32_t active = rd(SMMU_GERROR) ^ rd(SMMU_GERRORN);
+        /* GERROR bit 2, EVENTQ_ABT_ERR: the queue was full, events lost (§6.3.17). */
         if (active)
-            console_log("SMMU: global error 0x%x", active);
+            console_log("SMMU: global error 0x%x%s", active,
+                        active & 4 ? " (event queue full: events lost)" : "");
         wr(SMMU_GERRORN, rd(SMMU_GERROR)); /* acknowledge: GERRORN toggles to match */
     }
     events_drain();

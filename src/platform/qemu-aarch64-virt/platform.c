@@ -8,8 +8,9 @@ const struct platform platform = {
     .ram = {{0x40000000, 0x40000000}},
     .ram_count = 1,
     .hyp_reserved = {0x40000000, 0x04000000},
-    .mmio = {{0x08000000, 0x38000000}},
-    .mmio_count = 1,
+    /* Low devices and the 32-bit PCIe window; the PCIe ECAM (256 buses). */
+    .mmio = {{0x08000000, 0x38000000}, {0x4010000000, 0x10000000}},
+    .mmio_count = 2,
     .console = {.base = 0x09000000, .irq = 33},
     .irqchip = {
         .kind = IRQCHIP_GICV3,
