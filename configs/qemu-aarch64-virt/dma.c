@@ -9,7 +9,9 @@ BAOHU_INCBIN(dma_image, GUEST_DIR "/dma-probe.bin");
 static const struct vm_mem_region victim_mem[] = {
     {.ipa = 0x40000000, .size = 16 << 20, .pa = 0x48000000},
 };
-static const struct vm_mem_region dma_mem[] = {{.ipa = 0x40000000, .size = 16 << 20}};
+/* At IPA 0x50000000: Baohu's image (PA 0x40200000), the probe's third
+ * target, is no IPA of the probe's. */
+static const struct vm_mem_region dma_mem[] = {{.ipa = 0x50000000, .size = 16 << 20}};
 
 /* The PCIe host bridge: ECAM of bus 0 and the first MiB of the 32-bit
  * window for BARs. Its DMA is the requester IDs of bus 0 (streams 0-255:
@@ -34,8 +36,8 @@ static const struct vm_config vms[] = {
         .cpus = 1 << 1,
         CONFIG_LIST(mem, dma_mem),
         CONFIG_LIST(devs, dma_devs),
-        .image = VM_IMAGE_EMBEDDED_AT(dma_image, 0x40000000),
-        .entry = 0x40000000,
+        .image = VM_IMAGE_EMBEDDED_AT(dma_image, 0x50000000),
+        .entry = 0x50000000,
     },
 };
 

@@ -9,14 +9,14 @@
  * GUEST_DMA_ROLE 1: PCIe config through ECAM (PCIe base spec 7.2.2: bus
  * << 20 | dev << 15 | fn << 12), the virtio modern capabilities (virtio
  * 1.1 §4.1.4), one read of sector 0 into (a) our own RAM, then (b) the
- * address GUEST_DMA_VICTIM (another VM's physical RAM): (a) must arrive,
- * (b) must be blocked by the SMMU.
+ * address GUEST_DMA_VICTIM (another VM's physical RAM) and GUEST_DMA_HYP
+ * (Baohu's image): (a) must arrive, (b) must be blocked by the SMMU.
  * GUEST_DMA_ROLE 2 (the victim): fills a page and prints its checksum on
  * every tick (dma_victim_tick).
  */
 #define ECAM GUEST_DMA_ECAM
 #define BAR_BASE GUEST_DMA_BAR
-#define MY_BUF 0x40800000UL     /* our RAM: descriptors, rings, buffers */
+#define MY_BUF GUEST_DMA_BUF /* our RAM: descriptors, rings, buffers */
 #define VIRTIO_VENDOR 0x1af4
 #define VIRTIO_BLK_MODERN 0x1042
 #define QSIZE 8
@@ -220,6 +220,12 @@ void dma_main(void)
 	print("dma: aiming at 0x%lx\n", (unsigned long)GUEST_DMA_VICTIM);
 	r = blk_read(GUEST_DMA_VICTIM);
 	print("dma: victim read %d (device status 0x%x)\n", r, C8(0x14));
+#ifdef GUEST_DMA_HYP
+	/* Baohu's own image (physical): not in our IPA space either. */
+	print("dma: aiming at Baohu at 0x%lx\n", (unsigned long)GUEST_DMA_HYP);
+	r = blk_read(GUEST_DMA_HYP);
+	print("dma: Baohu read %d (device status 0x%x)\n", r, C8(0x14));
+#endif
 	print("dma: done\n");
 }
 #endif

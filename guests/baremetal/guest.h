@@ -43,6 +43,9 @@
 #ifndef GUEST_DMA_VICTIM
 #define GUEST_DMA_VICTIM 0x48100000UL /* the victim's RAM, physical */
 #endif
+#ifndef GUEST_DMA_BUF
+#define GUEST_DMA_BUF 0x40800000UL /* the probe's own RAM for rings and buffers */
+#endif
 #ifndef GUEST_DMA_VICTIM_IPA
 #define GUEST_DMA_VICTIM_IPA 0x40100000UL
 #endif

@@ -90,6 +90,9 @@ def test_dma_confined_to_own_vm(machine):
     m.seen(r"\[dma\] dma: aiming at 0x48100000")
     m.seen(r"DMA FAULT VM 'dma' stream 0x8: translation fault on write at address 0x481000[0-9a-f]{2}; "
            r"transfer blocked")
+    m.seen(r"\[dma\] dma: aiming at Baohu at 0x40200000", timeout=30)
+    m.seen(r"DMA FAULT VM 'dma' stream 0x8: translation fault on write at address 0x402000[0-9a-f]{2}|"
+           r"VM 'dma': \d+ more fault\(s\)[^\n]*address 0x402", timeout=30)
     m.seen(r"\[dma\] dma: done", timeout=30)
     # Ticks of the victim after the attack: its page is what it was.
     out = m.output()
@@ -102,3 +105,6 @@ def test_dma_confined_to_own_vm(machine):
     later = re.findall(r"\[victim\] victim checksum (0x[0-9a-f]+)", m.output()[start:])
     assert len(later) >= 3 and set(later) == {before}, m.output()
     assert "[victim]" in out and "FAULT VM 'victim'" not in m.output()
+    # Baohu survived the write aimed at its image: both VMs still tick.
+    m.expect(r"\[dma\] vcpu0 tick \d+", timeout=20)
+    m.expect(r"\[victim\] vcpu0 tick \d+", timeout=20)
