@@ -34,12 +34,15 @@ HOSTCC ?= cc
 CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-builtin -nostdlib \
 	-fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
 	$(ARCH_CFLAGS) \
-	-Iinclude -Isrc/core/include -Isrc/arch/$(ARCH)/include -Isrc/arch/$(ARCH)
+	-Iinclude -Isrc/core/include -Isrc/arch/$(ARCH)/include -Isrc/arch/$(ARCH) -Isrc/drivers
 LDFLAGS := -nostdlib -static -z max-page-size=4096
 
 # config_check.c is the build-time validator: it runs on the host only.
 CORE_SRCS := $(filter-out src/core/config_check.c,$(wildcard src/core/*.c))
-SRCS := $(CORE_SRCS) $(ARCH_SRCS) src/platform/$(PLATFORM)/platform.c src/drivers/$(UART).c
+# The platform's IOMMU driver (IOMMU := smmuv3 in platform.mk), or none.
+IOMMU ?= iommu_none
+SRCS := $(CORE_SRCS) $(ARCH_SRCS) src/platform/$(PLATFORM)/platform.c src/drivers/$(UART).c \
+	src/drivers/$(IOMMU).c
 OBJS := $(patsubst %,$(OBJ)/%.o,$(SRCS))
 DEPS := $(OBJS:.o=.d)
 GUEST_BINS := $(foreach g,$(GUEST_VARIANTS),$(GUEST_OUT)/$(g).bin)

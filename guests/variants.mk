@@ -15,6 +15,14 @@ GUEST_VARIANTS += ipc-pong ipc-ping ipc-intruder
 GUEST_DEFS_ipc-pong := -DGUEST_NAME='\"rtos\"' -DGUEST_IPC_ROLE=2
 GUEST_DEFS_ipc-ping := -DGUEST_NAME='\"app\"' -DGUEST_IPC_ROLE=1 -DGUEST_IPC_SHM=0x60000000UL -DGUEST_IPC_IRQ=53
 GUEST_DEFS_ipc-intruder := -DGUEST_NAME='\"intruder\"' -DGUEST_IPC_ROLE=3 -DGUEST_HOSTILE_AFTER=2 -DGUEST_HOSTILE_ADDR=0x50000000UL
+# DMA isolation (configs/qemu-aarch64-virt/dma.c): a virtio-blk-pci driver behind the SMMU
+# reads into its own RAM, then into the victim's physical RAM; the victim checksums its page.
+GUEST_VARIANTS += dma-probe dma-victim
+GUEST_DEFS_dma-probe := -DGUEST_NAME='\"dma\"' -DGUEST_DMA_ROLE=1 -DGUEST_DMA_ECAM=0x4010000000UL \
+	-DGUEST_DMA_BAR=0x10000000UL -DGUEST_DMA_BUF=0x50800000UL -DGUEST_DMA_HYP=0x40200000UL
+# Its RAM at IPA 0x50000000, so Baohu's image (PA 0x40200000) is outside it.
+GUEST_MAKEVARS_dma-probe := LOAD_ADDR=0x50000000
+GUEST_DEFS_dma-victim := -DGUEST_NAME='\"victim\"' -DGUEST_DMA_ROLE=2
 # Benchmarks (make bench): the timer latency probe under Baohu and bare on QEMU.
 GUEST_VARIANTS += latency latency-bare
 GUEST_DEFS_latency := -DGUEST_NAME='\"rtos\"' -DGUEST_LATENCY=1 -DTICK_MS=10

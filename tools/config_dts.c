@@ -107,6 +107,52 @@ static void print_devices(const struct vm_dev_region *d, uint64_t *uart)
     }
 }
 
+/*
+ * virt's PCIe host bridge (pci-host-ecam-generic), when the VM owns its
+ * ECAM: bus 0 only (1 MiB), the 32-bit memory window the VM was given (a
+ * device region inside [0x10000000, 0x3eff0000)), and the INTx swizzle of
+ * QEMU's virt (slot s, pin p -> SPI 3 + (s + p - 1) % 4, INTIDs 35-38).
+ * No iommu-map: the SMMU is Baohu's, the guest's DMA addresses are IPAs.
+ */
+#define VIRT_ECAM 0x4010000000ull
+#define VIRT_PCIE_MMIO 0x10000000ull
+#define VIRT_PCIE_MMIO_END 0x3eff0000ull
+
+static void print_pcie(const struct vm_config *vm)
+{
+    const struct vm_dev_region *ecam = NULL, *win = NULL;
+    if (strncmp(platform.name, "qemu-aarch64-virt", 17) != 0)
+        return;
+    for (size_t i = 0; i < vm->devs_count; i++) {
+        const struct vm_dev_region *d = &vm->devs[i];
+        if (d->pa == VIRT_ECAM)
+            ecam = d;
+        else if (d->pa >= VIRT_PCIE_MMIO && d->pa + d->size <= VIRT_PCIE_MMIO_END)
+            win = d;
+    }
+    if (!ecam || !win)
+        return;
+    printf("\tpcie@%llx {\n\t\tcompatible = \"pci-host-ecam-generic\";\n\t\tdevice_type = \"pci\";\n"
+           "\t\treg = ", (unsigned long long)ecam->ipa);
+    reg(ecam->ipa, 0x100000);
+    printf(";\n\t\tbus-range = <0 0>;\n\t\t#address-cells = <3>;\n\t\t#size-cells = <2>;\n"
+           "\t\tranges = <0x2000000 ");
+    cells64(win->ipa);
+    printf(" ");
+    cells64(win->ipa);
+    printf(" ");
+    cells64(win->size);
+    printf(">;\n\t\tdma-coherent;\n\t\t#interrupt-cells = <1>;\n"
+           "\t\tinterrupt-map-mask = <0x1800 0 0 7>;\n\t\tinterrupt-map = ");
+    for (unsigned slot = 0; slot < 4; slot++)
+        for (unsigned pin = 1; pin <= 4; pin++) {
+            uint32_t intid = 32 + 3 + (slot + pin - 1) % 4;
+            printf("%s<0x%x 0 0 %u &gic %d %u %u>", slot || pin > 1 ? ", " : "", slot << 11, pin,
+                   GIC_SPI, intid - 32, IRQ_LEVEL_HIGH);
+        }
+    printf(";\n\t};\n");
+}
+
 static void print_gic(const struct vm_config *vm, uint32_t vcpus)
 {
     if (platform.irqchip.kind == IRQCHIP_GICV3) {
@@ -376,6 +422,7 @@ int main(int argc, char **argv)
     uint64_t uart = 0;
     for (size_t i = 0; i < vm->devs_count; i++)
         print_devices(&vm->devs[i], &uart);
+    print_pcie(vm);
     print_ipcs(vm);
 
     printf("\tchosen {\n");

@@ -1,4 +1,4 @@
-/* Debian's arm64 Linux (2 vCPUs, PL011 + virtio-blk passthrough) beside the bare-metal RTOS, sharing one IPC channel. */
+/* Debian's arm64 Linux (2 vCPUs, PL011 + PCIe virtio-blk behind the SMMU) beside the bare-metal RTOS, sharing one IPC channel. */
 #include <baohu/config.h>
 
 BAOHU_INCBIN(rtos_image, GUEST_DIR "/rtos-linux.bin");
@@ -9,21 +9,23 @@ static const struct shmem_config shmem[] = {
 
 static const struct vm_mem_region rtos_mem[] = {{.ipa = 0x40000000, .size = 16 << 20}};
 
-/* Identity-mapped (pa == ipa): the virtio-blk device DMAs to the addresses
- * Linux gives it, which are IPAs. Well above what the allocator hands out
- * first (Baohu's reservation ends at 0x44000000). */
-static const struct vm_mem_region linux_mem[] = {
-    {.ipa = 0x60000000, .size = 256 << 20, .pa = 0x60000000},
-};
+/* Linux's RAM comes from anywhere: its disk's DMA is translated by the
+ * SMMU (IPA -> PA), so nothing needs to be identity-mapped. */
+static const struct vm_mem_region linux_mem[] = {{.ipa = 0x60000000, .size = 256 << 20}};
 
-/* The PL011 (SPI 1) and the page of virt's last eight virtio-mmio
- * transports, where QEMU puts the first -device virtio-blk-device
- * (0x0a003e00, SPI 47); the other transports of that page are empty. */
+/* The PL011 (SPI 1) and virt's PCIe host bridge with the virtio-blk-pci
+ * disk behind the SMMU (linux-rtos.mk): ECAM of bus 0, its four INTx
+ * SPIs (3-6) and 16 MiB of the 32-bit window for BARs. Its DMA is the
+ * requester IDs of bus 0, translated through Linux's memory map. The
+ * generated DT has the pcie node and no SMMU (tools/config_dts.c). */
 static const uint32_t uart_irqs[] = {33};
-static const uint32_t virtio_irqs[] = {79};
+static const uint32_t intx_irqs[] = {35, 36, 37, 38};
+static const struct vm_stream_range pcie_streams[] = {{.base = 0, .count = 256}};
 static const struct vm_dev_region linux_devs[] = {
     {.pa = 0x09000000, .ipa = 0x09000000, .size = 0x1000, CONFIG_LIST(irqs, uart_irqs)},
-    {.pa = 0x0a003000, .ipa = 0x0a003000, .size = 0x1000, CONFIG_LIST(irqs, virtio_irqs)},
+    {.pa = 0x4010000000, .ipa = 0x4010000000, .size = 0x100000, CONFIG_LIST(irqs, intx_irqs),
+     .dma = true, CONFIG_LIST(streams, pcie_streams)},
+    {.pa = 0x10000000, .ipa = 0x10000000, .size = 16 << 20},
 };
 
 /* Both peers use the doorbell page: rtos from its interrupt handler, Linux

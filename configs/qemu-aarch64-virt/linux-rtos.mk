@@ -1,4 +1,4 @@
-# Linux + RTOS: the packed Linux image for QEMU's loader, and the disk behind the passed-through virtio-mmio transport.
+# Linux + RTOS: the packed Linux image for QEMU's loader, and the disk as virtio-blk-pci behind the SMMU.
 # The first rule make reads, so `all` stays the default goal.
 all run debug: build/linux/$(PLATFORM)-$(CONFIG)/linux.img
 include guests/linux/image.mk
@@ -11,4 +11,4 @@ $(GUEST_IMG_DIR)/linux.img: $(GUEST_IMG_DIR)/config-dts scripts/guest-linux.sh \
 
 QEMU_EXTRA += -device loader,file=$(GUEST_IMG_DIR)/linux.img,addr=0x70000000,force-raw=on \
 	-drive if=none,id=d0,file=build/linux/disk.img,format=raw,snapshot=on \
-	-device virtio-blk-device,drive=d0
+	-device virtio-blk-pci,drive=d0,disable-legacy=on,iommu_platform=on

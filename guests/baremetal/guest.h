@@ -36,6 +36,22 @@
 #ifndef GUEST_BADMMIO_AFTER
 #define GUEST_BADMMIO_AFTER 0
 #endif
+/* DMA isolation (dma.c): 1 = drive virtio-blk-pci behind the SMMU, 2 = victim. */
+#ifndef GUEST_DMA_ROLE
+#define GUEST_DMA_ROLE 0
+#endif
+#ifndef GUEST_DMA_VICTIM
+#define GUEST_DMA_VICTIM 0x48100000UL /* the victim's RAM, physical */
+#endif
+#ifndef GUEST_DMA_BUF
+#define GUEST_DMA_BUF 0x40800000UL /* the probe's own RAM for rings and buffers */
+#endif
+#ifndef GUEST_DMA_VICTIM_IPA
+#define GUEST_DMA_VICTIM_IPA 0x40100000UL
+#endif
+void dma_main(void);
+void dma_victim_init(void);
+void dma_victim_tick(void);
 /* IPC: 1 = ping, 2 = pong, 3 = intruder (has no object). */
 #ifndef GUEST_IPC_ROLE
 #define GUEST_IPC_ROLE 0

@@ -119,6 +119,9 @@ static void __attribute__((noreturn)) tick_loop(unsigned k)
 			print("vcpu%u got sgi %u\n", k, INTID_SGI_PING);
 		while (ticks != v->ticks) {
 			print("vcpu%u tick %u\n", k, ++ticks);
+#if GUEST_DMA_ROLE == 2
+			dma_victim_tick();
+#endif
 			if (k == 0)
 				after_tick(ticks);
 #if GUEST_LATENCY
@@ -170,6 +173,11 @@ void boot_main(void)
 #endif
 #if GUEST_FAULT_ROLE
 	fault_main();
+#endif
+#if GUEST_DMA_ROLE == 1
+	dma_main();
+#elif GUEST_DMA_ROLE == 2
+	dma_victim_init();
 #endif
 #if GUEST_UART_RX
 	uart_rx_init();

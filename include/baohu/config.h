@@ -29,6 +29,12 @@ struct vm_mem_region {
     uint64_t pa;
 };
 
+/* A range of IOMMU stream IDs (PCIe: requester IDs, bus << 8 | dev << 3 | fn). */
+struct vm_stream_range {
+    uint32_t base;
+    uint32_t count;
+};
+
 /* A passthrough device: its MMIO pages and the interrupts it raises. */
 struct vm_dev_region {
     uint64_t pa;
@@ -36,6 +42,19 @@ struct vm_dev_region {
     uint64_t size;
     const uint32_t *irqs; /* physical INTIDs, delivered with the same virtual INTID */
     size_t irqs_count;
+    /*
+     * DMA (docs/config.md, "DMA"). A device that masters memory (a DMA
+     * engine, a PCIe host bridge whose endpoints do) sets `dma`. On a
+     * platform with an IOMMU it must name the stream IDs it emits: each
+     * is translated through this VM's memory map (its RAM and writable
+     * shared memory at their IPAs, nothing else). On a platform without
+     * one, its DMA reaches all of physical memory: the config must say so
+     * with `dma_unconfined`, and the build warns.
+     */
+    bool dma;
+    const struct vm_stream_range *streams;
+    size_t streams_count;
+    bool dma_unconfined;
 };
 
 enum vm_image_kind {

@@ -352,6 +352,10 @@ static void check_devs(struct cc *c, size_t i)
                 error(c, i, "devs[%zu]: pa " RANGE " overlaps the physical %s " RANGE, j,
                       RANGE_ARGS(d->pa, d->size), gic[w].name, RANGE_ARGS(gic[w].base, gic[w].size));
         }
+        /* The IOMMU is what confines every VM's DMA: never a guest's. */
+        if (p->iommu.base && overlaps(d->pa, d->size, p->iommu.base, p->iommu.size))
+            error(c, i, "devs[%zu]: pa " RANGE " overlaps the IOMMU's registers " RANGE, j,
+                  RANGE_ARGS(d->pa, d->size), RANGE_ARGS(p->iommu.base, p->iommu.size));
         for (size_t k = 0; k < i; k++) {
             const struct vm_config *other = vm_at(c, k);
 
@@ -362,6 +366,103 @@ static void check_devs(struct cc *c, size_t i)
                     error(c, i, "devs[%zu]: pa " RANGE " overlaps VM '%s' (#%zu) devs[%zu] pa " RANGE, j,
                           RANGE_ARGS(d->pa, d->size), vm_name(c, k), k, l, RANGE_ARGS(o->pa, o->size));
             }
+        }
+    }
+}
+
+static size_t streams_count(const struct vm_dev_region *d)
+{
+    return d->streams ? d->streams_count : 0;
+}
+
+/* Is stream range `r` claimed by a device listed before (VM k, device l,
+ * range m) than VM i's device j's range n? */
+static bool stream_earlier(const struct cc *c, const struct vm_stream_range *r, size_t i, size_t j,
+                           size_t n, size_t *ok, size_t *ol)
+{
+    for (size_t k = 0; k <= i; k++) {
+        const struct vm_config *vm = vm_at(c, k);
+
+        for (size_t l = 0; l < devs_count(vm) && (k < i || l <= j); l++) {
+            const struct vm_dev_region *d = &vm->devs[l];
+
+            for (size_t m = 0; m < streams_count(d) && (k < i || l < j || m < n); m++) {
+                if (overlaps(r->base, r->count, d->streams[m].base, d->streams[m].count)) {
+                    *ok = k;
+                    *ol = l;
+                    return true;
+                }
+            }
+        }
+    }
+    return false;
+}
+
+/*
+ * DMA: without an IOMMU a DMA master reaches all of physical memory, so
+ * a device that can master must be confined (streams, on a platform with
+ * an IOMMU) or declared unconfined on purpose (docs/config.md, "DMA").
+ */
+static void check_dma(struct cc *c, size_t i)
+{
+    const struct vm_config *vm = vm_at(c, i);
+    const struct platform *p = c->plat;
+
+    for (size_t j = 0; j < devs_count(vm); j++) {
+        const struct vm_dev_region *d = &vm->devs[j];
+
+        if (!d->streams && d->streams_count)
+            error(c, i, "devs[%zu].streams: streams_count is %zu but streams is NULL", j, d->streams_count);
+        if (!d->dma) {
+            if (streams_count(d))
+                error(c, i, "devs[%zu].streams: %zu stream range(s) on a device without .dma", j,
+                      streams_count(d));
+            if (d->dma_unconfined)
+                error(c, i, "devs[%zu].dma_unconfined: set on a device without .dma", j);
+            continue;
+        }
+        /* A device no IOMMU sits in front of (none on the platform, or a
+         * platform device beside it such as virt's virtio-mmio) can only be
+         * unconfined, and only when the config says so. */
+        if (d->dma_unconfined) {
+            if (streams_count(d))
+                error(c, i, "devs[%zu].dma_unconfined: set together with streams (translated DMA is "
+                      "confined)", j);
+            else
+                warning(c, i, "devs[%zu]: DMA UNCONFINED: device at pa " RANGE " can read and write all "
+                        "physical memory (%s)", j, RANGE_ARGS(d->pa, d->size),
+                        p->iommu.base ? "not behind the IOMMU" : "the platform has no IOMMU");
+            continue;
+        }
+        if (!p->iommu.base && streams_count(d)) {
+            error(c, i, "devs[%zu].streams: platform %s has no IOMMU to translate streams: its DMA "
+                  "reaches all memory; set .dma_unconfined (without streams) to accept that", j, p->name);
+            continue;
+        }
+        if (!p->iommu.base) {
+            error(c, i, "devs[%zu].dma: DMA-capable device at pa " RANGE " on %s, which has no IOMMU: "
+                  "its DMA reaches all memory; set .dma_unconfined to accept that", j,
+                  RANGE_ARGS(d->pa, d->size), p->name);
+            continue;
+        }
+        if (streams_count(d) == 0)
+            error(c, i, "devs[%zu].streams: DMA-capable device at pa " RANGE " names no streams (the "
+                  "IOMMU confines DMA per stream; .dma_unconfined if it is not behind it)", j,
+                  RANGE_ARGS(d->pa, d->size));
+        for (size_t n = 0; n < streams_count(d); n++) {
+            const struct vm_stream_range *r = &d->streams[n];
+            size_t ok, ol;
+
+            if (r->count == 0 || r->base >= p->iommu.stream_count ||
+                r->count > p->iommu.stream_count - r->base) {
+                error(c, i, "devs[%zu].streams[%zu]: [0x%" PRIx32 ", 0x%" PRIx64 ") empty or outside the "
+                      "IOMMU's streams [0, 0x%" PRIx32 ")", j, n, r->base, (uint64_t)r->base + r->count,
+                      p->iommu.stream_count);
+                continue;
+            }
+            if (stream_earlier(c, r, i, j, n, &ok, &ol))
+                error(c, i, "devs[%zu].streams[%zu]: [0x%" PRIx32 ", 0x%" PRIx64 ") also claimed by VM '%s' "
+                      "(#%zu) devs[%zu]", j, n, r->base, (uint64_t)r->base + r->count, vm_name(c, ok), ok, ol);
         }
     }
 }
@@ -771,6 +872,7 @@ size_t config_check(const struct platform *plat, const struct baohu_config *cfg,
         check_cpus(&c, i);
         check_mem(&c, i);
         check_devs(&c, i);
+        check_dma(&c, i);
         check_ipa_space(&c, i);
         check_irqs(&c, i);
         check_image(&c, i);

@@ -4,6 +4,7 @@
 #include "cpu.h"
 #include "ipc.h"
 #include "vm.h"
+#include "iommu.h"
 
 /* All platform RAM, 1 bit per page; Baohu's reserved range is marked used. */
 #define MAX_RAM_PAGES (4ull << 30 >> PAGE_SHIFT)
@@ -74,6 +75,7 @@ static uint64_t cpus_wait_check_in(uint64_t pending)
  * is started once more (it may have been lost on the way), then reported. */
 void core_start_cpus(void)
 {
+    iommu_init();
     console_log("Baohu on %s: %lu CPUs, %lu VM(s), %lu MiB free RAM", platform.name,
                 (unsigned long)platform.cpu_count, (unsigned long)baohu_config.vms_count,
                 (unsigned long)(hyp_page_pool.free_count >> (20 - PAGE_SHIFT)));

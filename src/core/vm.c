@@ -4,6 +4,7 @@
 #include "cpu.h"
 #include "ipc.h"
 #include "vm.h"
+#include "iommu.h"
 
 #define MAX_VMS PLATFORM_MAX_CPUS
 
@@ -237,6 +238,7 @@ bool vm_create(struct vm *vm, vmid_t id, const struct vm_config *c)
         const struct vm_dev_region *d = &c->devs[i];
         ok = arch_vm_map(vm, ipa_init(d->ipa), pa_init(d->pa), d->size, VM_MAP_DEVICE);
     }
+    ok = ok && iommu_vm_attach(vm); /* its DMA streams see what it sees */
     spin_unlock(&pool_lock);
     struct vm_load_stats st;
     ok = ok && vm_load(vm, false, &st);

@@ -4,6 +4,7 @@
 #include "cpu.h"
 #include "gic.h"
 #include "vm.h"
+#include "iommu.h"
 
 void trap_exit(struct vcpu *v);
 
@@ -34,6 +35,10 @@ static enum irq_outcome irq_dispatch(struct vcpu *v, irqid_t intid)
         gic_deactivate(intid);
         if (v && v->state == VCPU_ON)
             vgic_maintenance(v);
+        return IRQ_HANDLED;
+    }
+    if (iommu_irq(intid)) {
+        gic_deactivate(intid);
         return IRQ_HANDLED;
     }
     /* A passthrough SPI belongs to its VM while that runs, whichever vCPU

@@ -61,6 +61,17 @@ struct platform {
         uint32_t maint_irq; /* maintenance PPI */
     } irqchip;
 
+    /* The IOMMU in front of DMA masters (Arm SMMUv3, IHI 0070); base 0 =
+     * none: DMA-capable passthrough devices then reach all of memory. Its
+     * registers are Baohu's alone, never a VM's. */
+    struct {
+        uint64_t base;
+        uint64_t size;
+        uint32_t stream_count; /* stream IDs Baohu's stream table covers: 0..count-1 */
+        uint32_t evtq_irq;     /* event queue SPI (edge) */
+        uint32_t gerror_irq;   /* global error SPI (edge) */
+    } iommu;
+
     struct {
         uint32_t size;      /* bytes; 0 = unknown */
         uint32_t ways;

@@ -1,4 +1,4 @@
-/* QEMU `virt` (virtualization=on, gic-version=3), -smp 4 -m 1G. */
+/* QEMU `virt` (virtualization=on, gic-version=3, iommu=smmuv3), -smp 4 -m 1G. */
 #include "platform.h"
 
 const struct platform platform = {
@@ -8,8 +8,9 @@ const struct platform platform = {
     .ram = {{0x40000000, 0x40000000}},
     .ram_count = 1,
     .hyp_reserved = {0x40000000, 0x04000000},
-    .mmio = {{0x08000000, 0x38000000}},
-    .mmio_count = 1,
+    /* Low devices and the 32-bit PCIe window; the PCIe ECAM (256 buses). */
+    .mmio = {{0x08000000, 0x38000000}, {0x4010000000, 0x10000000}},
+    .mmio_count = 2,
     .console = {.base = 0x09000000, .irq = 33},
     .irqchip = {
         .kind = IRQCHIP_GICV3,
@@ -18,6 +19,12 @@ const struct platform platform = {
         .irq_count = 288,
         .maint_irq = 25,
     },
+    /* -M virt,iommu=smmuv3: SMMUv3 in front of the PCIe root complex
+     * (iommu-map covers requester IDs 0..0xffff); Baohu's stream table
+     * covers bus 0, every other stream is out of range and aborted
+     * (C_BAD_STREAMID). SPIs 74 (eventq) and 77 (gerror), edge. */
+    .iommu = {.base = 0x09050000, .size = 0x20000, .stream_count = 256,
+              .evtq_irq = 32 + 74, .gerror_irq = 32 + 77},
     /* Cortex-A53 L2 as QEMU models it (CCSIDR): 1 MiB, 16 ways -> 16 colours. */
     .llc = {.size = 1 << 20, .ways = 16, .line = 64},
 };

@@ -7,6 +7,8 @@ RESERVED_END := 0x44000000
 QEMU := qemu-system-aarch64
 # The CPU model: `make run CPU=cortex-a72` (a76, neoverse-n1, a64fx, max,pauth-impdef=on, ...).
 CPU ?= cortex-a53
-QEMU_ARGS := -M virt,virtualization=on,gic-version=3 -cpu $(CPU) -smp 4 -m 1G \
+QEMU_ARGS := -M virt,virtualization=on,gic-version=3,iommu=smmuv3 -cpu $(CPU) -smp 4 -m 1G \
 	-nographic -nic none
 GIC := v3
+# The SMMUv3 in front of PCIe (IHI 0070): src/drivers/smmuv3.c
+IOMMU := smmuv3
