@@ -185,9 +185,29 @@ static void sbi_codes(void)
 		      sbi_call(SBI_EXT_SRST, 0, srst[i][0], srst[i][1], 0, 0).error);
 }
 
+/*
+ * FP state across a reboot: each run reads f3 and fcsr at entry (both 0
+ * after Baohu's vCPU reset), then leaves a pattern in them. Encoded by
+ * hand (the guest is built without F): fmv.x.d a0, f3 / fmv.d.x f3, a0.
+ */
+static void fp_state(void)
+{
+	register uint64_t a0 __asm__("a0");
+	uint64_t fcsr;
+
+	csr_set(sstatus, 1ul << 13); /* FS = Initial: the guest's own FP enable */
+	__asm__ __volatile__(".word 0xe2018553" : "=r"(a0)); /* fmv.x.d a0, f3 */
+	fcsr = csr_read(0x003);
+	print("fp: f3 0x%lx fcsr 0x%lx at entry\n", a0, fcsr);
+	a0 = 0x400921fb54442d18ul;
+	__asm__ __volatile__(".word 0xf20501d3" : : "r"(a0)); /* fmv.d.x f3, a0 */
+	csr_write(0x003, 0x81); /* frm = RTZ... and NX */
+}
+
 void features_main(void)
 {
 	counters();
+	fp_state();
 	vector();
 	dbcn();
 	sbi_codes();

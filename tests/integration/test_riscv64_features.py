@@ -155,12 +155,15 @@ def test_hs_trap_before_the_console_goes_to_the_firmware_console():
         child.close(force=True)
 
 
-def test_vector_state_does_not_survive_a_reboot(machine):
+def test_vector_and_fp_state_do_not_survive_a_reboot(machine):
     # configs/qemu-riscv64-virt/features-reset.c: each run leaves 11 22 33 44
     # in v3 and reboots through SBI SRST; Baohu clears the vector registers at
     # the vCPU reset, so every run finds zeros.
+    # The same for the FP unit: each run leaves a pattern in f3 and fcsr.
     m = machine("features-reset", platform=PLATFORM, cpu="rv64,v=true")
     for run in range(3):
+        m.expect(r"\[feat\] fp: f3 (0x[0-9a-f]+) fcsr (0x[0-9a-f]+) at entry")
+        assert m.child.match.group(1) == "0x0" and m.child.match.group(2) == "0x0", f"run {run}"
         m.expect(r"\[feat\] vector: v3 at entry ([^\r\n]*)\r*\n")
         assert m.child.match.group(1) == "0 0 0 0", f"run {run}"
         m.expect(r"\[feat\] vector: vl 4 vl now 4 vtype 0xd0 vadd 11 22 33 44")

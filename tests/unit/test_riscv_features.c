@@ -14,23 +14,27 @@
 #include "sbi_rules.h"
 
 #define S(x) (x), sizeof(x)
+#define FD (ISA_EXT_F | ISA_EXT_D)
 
 static void isa_qemu_strings(void **state)
 {
     (void)state;
     /* QEMU 7.2 -cpu rv64 / rv64,v=true / rv64,sstc=false. */
     assert_int_equal(isa_parse(S("rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc")),
-                     ISA_EXT_H | ISA_EXT_SSTC);
+                     FD | ISA_EXT_H | ISA_EXT_SSTC);
     assert_int_equal(isa_parse(S("rv64imafdcvh_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs")),
-                     ISA_EXT_V | ISA_EXT_H);
-    assert_int_equal(isa_parse(S("rv64imafdch_zicsr_zifencei")), ISA_EXT_H);
+                     FD | ISA_EXT_V | ISA_EXT_H);
+    assert_int_equal(isa_parse(S("rv64imafdch_zicsr_zifencei")), FD | ISA_EXT_H);
+    /* FP letters on their own: F without D, and G for IMAFD. */
+    assert_int_equal(isa_parse(S("rv64imafc")), ISA_EXT_F);
+    assert_int_equal(isa_parse(S("rv64gc")), FD);
 }
 
 static void isa_every_extension(void **state)
 {
     (void)state;
     assert_int_equal(isa_parse(S("rv64gcv_zicbom_zicboz_svpbmt_smstateen_sstc")),
-                     ISA_EXT_V | ISA_EXT_ZICBOM | ISA_EXT_ZICBOZ | ISA_EXT_SVPBMT |
+                     FD | ISA_EXT_V | ISA_EXT_ZICBOM | ISA_EXT_ZICBOZ | ISA_EXT_SVPBMT |
                          ISA_EXT_SMSTATEEN | ISA_EXT_SSTC);
     /* Case-insensitive, several '_' in a row, a multi-letter one glued on. */
     assert_int_equal(isa_parse(S("RV64IMACVH__SSTC_Zicboz")),
@@ -175,8 +179,8 @@ static void fdt_harts(void **state)
 {
     (void)state;
     build_tree();
-    assert_int_equal(isa_of_hart(blob, 0), ISA_EXT_FOUND | ISA_EXT_H | ISA_EXT_SSTC);
-    assert_int_equal(isa_of_hart(blob, 1), ISA_EXT_FOUND | ISA_EXT_V | ISA_EXT_H | ISA_EXT_ZICBOM |
+    assert_int_equal(isa_of_hart(blob, 0), ISA_EXT_FOUND | FD | ISA_EXT_H | ISA_EXT_SSTC);
+    assert_int_equal(isa_of_hart(blob, 1), ISA_EXT_FOUND | FD | ISA_EXT_V | ISA_EXT_H | ISA_EXT_ZICBOM |
                                                ISA_EXT_ZICBOZ | ISA_EXT_SVPBMT | ISA_EXT_SMSTATEEN);
     /* Not under /cpus, or no such hart. */
     assert_int_equal(isa_of_hart(blob, 7), 0);

@@ -63,6 +63,7 @@
 #define SSTATUS_VS_INITIAL (1ull << 9)  /* vector state (V extension §3.2) */
 #define SSTATUS_VS_MASK (3ull << 9)
 #define SSTATUS_FS_INITIAL (1ull << 13)
+#define SSTATUS_FS_MASK (3ull << 13)
 
 /* hstatus (priv. §9.2.1) */
 #define HSTATUS_GVA (1ull << 6)

@@ -55,6 +55,12 @@ uint32_t isa_parse(const char *s, size_t len)
             ext |= ISA_EXT_V;
         else if (c == 'h')
             ext |= ISA_EXT_H;
+        else if (c == 'f')
+            ext |= ISA_EXT_F;
+        else if (c == 'd')
+            ext |= ISA_EXT_D;
+        else if (c == 'g') /* imafd plus Zicsr, Zifencei (§27.6) */
+            ext |= ISA_EXT_F | ISA_EXT_D;
     }
     /* Multi-letter extensions, separated by '_' (or the first one glued on). */
     while (i < n) {

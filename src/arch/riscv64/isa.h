@@ -14,6 +14,8 @@
 #define ISA_EXT_ZICBOM (1u << 4)     /* cache-block management */
 #define ISA_EXT_ZICBOZ (1u << 5)     /* cache-block zero */
 #define ISA_EXT_SMSTATEEN (1u << 6)  /* state-enable CSRs (hstateen0) */
+#define ISA_EXT_F (1u << 7)          /* single-precision FP ("f", or "g") */
+#define ISA_EXT_D (1u << 8)          /* double-precision FP ("d", or "g") */
 #define ISA_EXT_FOUND (1u << 31)     /* a riscv,isa string was parsed for the hart */
 
 /*

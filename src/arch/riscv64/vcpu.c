@@ -151,6 +151,39 @@ static void vcpu_vector_clear(void)
 }
 
 /*
+ * The FP unit is the vCPU's too (FS = Initial at entry): at a vCPU reset
+ * f0-f31 and fcsr are cleared, so nothing of the previous run reaches the
+ * next. fmv.d.x fN, zero (0xf2000053 | N << 7), encoded by hand: Baohu is
+ * built without F. Where the hart has only F, fmv.w.x (0xf0000053 | N << 7).
+ */
+#define FP_ZERO(op, n) ".word " #op " | (" #n " << 7)\n"
+#define FP_ZERO_ALL(op)                                                                          \
+    FP_ZERO(op, 0) FP_ZERO(op, 1) FP_ZERO(op, 2) FP_ZERO(op, 3) FP_ZERO(op, 4) FP_ZERO(op, 5)    \
+    FP_ZERO(op, 6) FP_ZERO(op, 7) FP_ZERO(op, 8) FP_ZERO(op, 9) FP_ZERO(op, 10) FP_ZERO(op, 11) \
+    FP_ZERO(op, 12) FP_ZERO(op, 13) FP_ZERO(op, 14) FP_ZERO(op, 15) FP_ZERO(op, 16)             \
+    FP_ZERO(op, 17) FP_ZERO(op, 18) FP_ZERO(op, 19) FP_ZERO(op, 20) FP_ZERO(op, 21)             \
+    FP_ZERO(op, 22) FP_ZERO(op, 23) FP_ZERO(op, 24) FP_ZERO(op, 25) FP_ZERO(op, 26)             \
+    FP_ZERO(op, 27) FP_ZERO(op, 28) FP_ZERO(op, 29) FP_ZERO(op, 30) FP_ZERO(op, 31)
+
+static void vcpu_fp_clear(void)
+{
+    uint32_t isa = cpu_isa[arch_cpu_id()];
+    bool known = isa & ISA_EXT_FOUND;
+    if (known && !(isa & ISA_EXT_F))
+        return; /* no FP registers: nothing to clear (FS is read-only 0) */
+    csr_set(sstatus, SSTATUS_FS_INITIAL);
+    /* Without an ISA string, the FS read-back says whether FP exists. */
+    if (known || (csr_read(sstatus) & SSTATUS_FS_MASK)) {
+        if (isa & ISA_EXT_D)
+            __asm__ volatile(FP_ZERO_ALL(0xf2000053) ::: "memory");
+        else
+            __asm__ volatile(FP_ZERO_ALL(0xf0000053) ::: "memory"); /* NaN-boxed zeros on D */
+        __asm__ volatile("csrw 0x003, zero" ::: "memory"); /* fcsr */
+    }
+    csr_clear(sstatus, SSTATUS_FS_MASK);
+}
+
+/*
  * SBI IPIs (vsbi.c) become hvip.VSSIP on the target's hart. A sender counts
  * the IPI in ipi_sent and posts CPU_MSG_VIRQ only if it is the one that sets
  * `ipi`. The target clears `ipi` as it sets VSSIP, unless VSSIP is still set
@@ -229,6 +262,7 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
      * sstatus.VS and the guest's vsstatus.VS non-Off (priv. §9.2.1 /
      * V spec §3.2), and the guest switches its own vsstatus.VS on. */
     f->sstatus = SSTATUS_SPP | SSTATUS_FS_INITIAL;
+    vcpu_fp_clear();
     if (cpu_isa[arch_cpu_id()] & ISA_EXT_V) {
         vcpu_vector_clear();
         f->sstatus |= SSTATUS_VS_INITIAL;
