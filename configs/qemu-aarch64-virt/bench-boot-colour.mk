@@ -1,2 +1,2 @@
-# The boot probe guest (guests/probe, variant probe-boot), also run bare by scripts/bench.sh.
-include guests/probe/variants.mk
+# The same guest as bench-boot.
+include configs/qemu-aarch64-virt/bench-boot.mk

@@ -1,6 +1,11 @@
 /* Benchmark (make bench): Debian's arm64 Linux alone in a 512 MiB VM, 1 vCPU, PL011 passed through: boot time to its first output. */
 #include <baohu/config.h>
 
+/* 0: RAM from any pages; bench-linux-colour.c sets its colours and includes this file. */
+#ifndef BENCH_COLOURS
+#define BENCH_COLOURS 0
+#endif
+
 static const struct vm_mem_region linux_mem[] = {{.ipa = 0x40000000, .size = 512 << 20}};
 static const uint32_t uart_irqs[] = {33};
 static const struct vm_dev_region linux_devs[] = {
@@ -18,7 +23,7 @@ static const struct vm_config vms[] = {
         .image = VM_IMAGE_PRELOADED_AT(0x78000000, 40 << 20, 0x40000000),
         .entry = 0x40200000,
         .dtb_ipa = 0x40000000,
-
+        .colours = BENCH_COLOURS,
     },
 };
 
