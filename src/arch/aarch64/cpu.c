@@ -37,7 +37,7 @@ void arch_cpu_relax(void)
 
 bool arch_cpu_start(cpuid_t cpu)
 {
-    int64_t r = psci_call(PSCI_CPU_ON_64, platform.cpu_affinity[cpu],
+    int64_t r = smccc_call(PSCI_CPU_ON_64, platform.cpu_affinity[cpu],
                           (uint64_t)(uintptr_t)secondary_entry, cpu);
     return r == PSCI_SUCCESS;
 }
@@ -78,7 +78,7 @@ uint64_t arch_time_ns(void)
 
 noreturn void arch_system_off(void)
 {
-    psci_call(PSCI_SYSTEM_OFF, 0, 0, 0);
+    smccc_call(PSCI_SYSTEM_OFF, 0, 0, 0);
     for (;;)
         __asm__ volatile("wfi");
 }

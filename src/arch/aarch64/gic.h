@@ -2,6 +2,7 @@
 #ifndef BAOHU_AARCH64_GIC_H
 #define BAOHU_AARCH64_GIC_H
 
+#include "sysreg_trap.h"
 #include "types.h"
 
 #define GIC_SGI_IPI 0        /* Baohu's cross-CPU message doorbell */
@@ -10,6 +11,14 @@
 #define GIC_PPI_VTIMER 27
 #define GIC_PPI_PTIMER 30
 #define GIC_SPURIOUS 1023
+
+/* The SGI/PPIs each CPU enables: Baohu's IPI and maintenance interrupt, and
+ * the timers and the PMU (where there is one) it forwards to the vCPU. */
+static inline uint32_t gic_private_irqs_enabled(void)
+{
+    return (1u << GIC_SGI_IPI) | (1u << GIC_PPI_MAINTENANCE) | (1u << GIC_PPI_VTIMER) |
+           (1u << GIC_PPI_PTIMER) | (pmu_present() ? 1u << GIC_PPI_PMU : 0);
+}
 
 /* Boot CPU, once: distributor, every SPI disabled, Group 1. */
 void gic_init(void);

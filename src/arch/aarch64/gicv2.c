@@ -1,7 +1,6 @@
 /* The physical GICv2 (GIC-400): distributor and memory-mapped CPU interface as Baohu drives them. */
 #include "arch.h"
 #include "gic.h"
-#include "sysreg_trap.h"
 #include "spinlock.h"
 #include "platform.h"
 #include "sysreg.h"
@@ -137,10 +136,7 @@ void gic_cpu_init(cpuid_t cpu)
     wr32(d, GICD_IGROUPR, 0);
     for (uint32_t i = 0; i < 32; i += 4)
         wr32(d, GICD_IPRIORITYR + i, GIC_DEFAULT_PRIO * 0x01010101u);
-    /* Baohu's own (IPI, maintenance) and the timers and PMU it forwards to the vCPU. */
-    wr32(d, GICD_ISENABLER,
-         (1u << GIC_SGI_IPI) | (1u << GIC_PPI_MAINTENANCE) | (1u << GIC_PPI_VTIMER) |
-             (1u << GIC_PPI_PTIMER) | (pmu_present() ? 1u << GIC_PPI_PMU : 0));
+    wr32(d, GICD_ISENABLER, gic_private_irqs_enabled());
 
     volatile uint8_t *c = gicc();
     wr32(c, GICC_PMR, 0xff); /* no priority masking */

@@ -1,6 +1,5 @@
 /* The physical GICv3: distributor, redistributors and the CPU interface as Baohu drives them. */
 #include "gic.h"
-#include "sysreg_trap.h"
 #include "spinlock.h"
 #include "platform.h"
 #include "sysreg.h"
@@ -193,10 +192,7 @@ void gic_cpu_init(cpuid_t cpu)
     wr32(sgi, GICD_IGROUPR, ~0u);
     for (unsigned i = 0; i < 32; i++)
         *(sgi + GICD_IPRIORITYR + i) = GIC_DEFAULT_PRIO;
-    /* Baohu's own (IPI, maintenance) and the timers and PMU it forwards to the vCPU. */
-    wr32(sgi, GICD_ISENABLER,
-         (1u << GIC_SGI_IPI) | (1u << GIC_PPI_MAINTENANCE) | (1u << GIC_PPI_VTIMER) |
-             (1u << GIC_PPI_PTIMER) | (pmu_present() ? 1u << GIC_PPI_PMU : 0));
+    wr32(sgi, GICD_ISENABLER, gic_private_irqs_enabled());
     gicr_wait_rwp(rd);
 
     /* ICC_SRE_EL2: system-register interface for EL2, and Enable so that EL1

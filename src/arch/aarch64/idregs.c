@@ -10,7 +10,7 @@
 
 /* 4-bit ID fields: (register, shift). */
 #define FIELD(reg, shift) (((reg) >> (shift)) & 0xfull)
-#define CLEAR(reg, shift) ((reg) & ~(0xfull << (shift)))
+#define F(shift) (0xfull << (shift))
 
 /*
  * Reading the register a trapped access named. The encodings
@@ -80,17 +80,16 @@ static uint64_t id_sanitise(unsigned reg, uint64_t v)
 {
     switch (reg) {
     case ID_AA64PFR0:
-        return CLEAR(CLEAR(CLEAR(CLEAR(v, PFR0_EL2), PFR0_MPAM), PFR0_AMU), PFR0_RME);
+        return v & ~(F(PFR0_EL2) | F(PFR0_MPAM) | F(PFR0_AMU) | F(PFR0_RME));
     case ID_AA64PFR1:
-        return CLEAR(CLEAR(CLEAR(v, PFR1_MTE), PFR1_MPAM_FRAC), PFR1_MTE_FRAC);
+        return v & ~(F(PFR1_MTE) | F(PFR1_MPAM_FRAC) | F(PFR1_MTE_FRAC));
     case ID_AA64DFR0:
-        return CLEAR(CLEAR(CLEAR(CLEAR(CLEAR(v, DFR0_TRACEVER), DFR0_PMSVER), DFR0_TRACEFILT),
-                           DFR0_TRACEBUFFER),
-                     DFR0_BRBE);
+        return v & ~(F(DFR0_TRACEVER) | F(DFR0_PMSVER) | F(DFR0_TRACEFILT) | F(DFR0_TRACEBUFFER) |
+                     F(DFR0_BRBE));
     case ID_AA64MMFR1:
-        return CLEAR(v, MMFR1_VH);
+        return v & ~F(MMFR1_VH);
     case ID_AA64MMFR2:
-        return CLEAR(v, MMFR2_NV);
+        return v & ~F(MMFR2_NV);
     default:
         return v;
     }

@@ -28,13 +28,6 @@ void smccc_smc(struct smccc_regs *r)
     r->x[3] = x3;
 }
 
-int64_t psci_call(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
-{
-    struct smccc_regs r = {.x = {fid, a1, a2, a3}};
-    smccc_smc(&r);
-    return (int64_t)r.x[0];
-}
-
 int psci_is_psci(uint32_t fid)
 {
     uint32_t base = fid & ~0x4000001fu; /* SMC32 and SMC64 forms, functions 0x00-0x1f */

@@ -28,8 +28,6 @@
 
 struct vcpu;
 
-/* Call the platform firmware (SMC conduit). */
-int64_t psci_call(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
 /* Is `fid` a PSCI function id (SMC32 or SMC64 range, §5.1)? */
 int psci_is_psci(uint32_t fid);
 /* Emulate a guest's PSCI call; returns its x0. May not return (CPU_OFF, SYSTEM_*). */

@@ -30,13 +30,6 @@ static struct {
     .workaround = {SMCCC_NOT_SUPPORTED, SMCCC_NOT_SUPPORTED, SMCCC_NOT_SUPPORTED},
 };
 
-static int64_t firmware_call1(uint32_t fid, uint64_t a1)
-{
-    struct smccc_regs r = {.x = {fid, a1}};
-    smccc_smc(&r);
-    return (int64_t)r.x[0];
-}
-
 /*
  * SMCCC_VERSION is implemented from SMCCC 1.1 on; a 1.0 firmware (QEMU's
  * built-in PSCI among them) answers NOT_SUPPORTED, and then has no
@@ -44,12 +37,12 @@ static int64_t firmware_call1(uint32_t fid, uint64_t a1)
  */
 void smccc_init(void)
 {
-    int64_t v = firmware_call1(SMCCC_VERSION, 0);
+    int64_t v = smccc_call(SMCCC_VERSION, 0, 0, 0);
     firmware.version = v < SMCCC_V1_1 ? SMCCC_NOT_SUPPORTED : v;
     for (unsigned i = 0; i < WORKAROUNDS; i++)
         firmware.workaround[i] = firmware.version < 0
                                      ? SMCCC_NOT_SUPPORTED
-                                     : firmware_call1(SMCCC_ARCH_FEATURES, workarounds[i]);
+                                     : smccc_call(SMCCC_ARCH_FEATURES, workarounds[i], 0, 0);
 }
 
 void smccc_report(void)

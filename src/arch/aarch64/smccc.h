@@ -25,6 +25,14 @@ struct smccc_regs {
 /* One SMC to the platform firmware (psci.c). */
 void smccc_smc(struct smccc_regs *r);
 
+/* A firmware call with up to three arguments; returns x0. */
+static inline int64_t smccc_call(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+    struct smccc_regs r = {.x = {fid, a1, a2, a3}};
+    smccc_smc(&r);
+    return (int64_t)r.x[0];
+}
+
 /* What the firmware offers, asked once at boot before any VM runs. */
 void smccc_init(void);
 /* One console line: the firmware's SMCCC version and workarounds. */
