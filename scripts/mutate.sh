@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Mutation check of the host unit tests: applies each small mutation of
+# tests/mutations.txt to a copy of the tree (build/mutate/tree; the working
+# tree is never edited), rebuilds the unit tests that compile the mutated
+# file and runs them under a timeout. A mutation is killed when one of them
+# fails (or hangs). Prints "mutation: K/N killed (P%)" and the survivors;
+# exits non-zero below 100%, and with status 2 if the list no longer matches
+# the sources (each pattern must occur exactly once in its file).
+#
+# Usage: scripts/mutate.sh [substring]   (only mutations whose line contains it)
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+LIST=${MUTATIONS:-$ROOT/tests/mutations.txt}
+WORK=$ROOT/build/mutate
+TREE=$WORK/tree
+OUT=$WORK/out
+TIMEOUT=${MUTATE_TIMEOUT:-20}
+FILTER=${1:-}
+
+# Lines: file @@ pattern @@ replacement @@ reason ('#' comments, blank lines skipped);
+# \n in a pattern or replacement stands for a newline (and the next line's indent).
+mkdir -p "$ROOT/build"
+SEL=$ROOT/build/mutate.list
+python3 - "$LIST" "$ROOT" "$FILTER" >"$SEL" <<'PY' || { echo "mutation: $LIST does not match the sources" >&2; exit 2; }
+import sys
+lst, root, flt = sys.argv[1], sys.argv[2], sys.argv[3]
+bad = 0
+n = 0
+for lineno, line in enumerate(open(lst), 1):
+    s = line.rstrip('\n')
+    if not s.strip() or s.lstrip().startswith('#'):
+        continue
+    parts = [p.strip() for p in s.split('@@')]
+    if len(parts) != 4 or not parts[1] or not parts[3]:
+        print(f"{lst}:{lineno}: want 'file @@ pattern @@ replacement @@ reason'", file=sys.stderr)
+        bad = 1
+        continue
+    f, pat, rep, why = parts
+    pat, rep = pat.replace('\\n', '\n'), rep.replace('\\n', '\n')
+    try:
+        text = open(f"{root}/{f}").read()
+    except OSError as e:
+        print(f"{lst}:{lineno}: {e}", file=sys.stderr)
+        bad = 1
+        continue
+    c = text.count(pat)
+    if c != 1:
+        print(f"{lst}:{lineno}: pattern occurs {c} times in {f} (want exactly 1): {pat}", file=sys.stderr)
+        bad = 1
+        continue
+    if pat == rep:
+        print(f"{lst}:{lineno}: replacement equals the pattern", file=sys.stderr)
+        bad = 1
+        continue
+    if flt and flt not in s:
+        continue
+    n += 1
+    print(f"{lineno}\t{f}\t{why}")
+sys.exit(2 if bad else 0)
+PY
+mapfile -t ENTRIES <"$SEL"
+[ ${#ENTRIES[@]} -gt 0 ] || { echo "mutation: no mutations selected" >&2; exit 2; }
+
+rm -rf "$WORK"
+mkdir -p "$TREE" "$OUT"
+cp -a "$ROOT/src" "$ROOT/include" "$TREE/"
+mkdir -p "$TREE/tests"
+cp -a "$ROOT/tests/unit" "$TREE/tests/"
+MK=(make -s -C "$TREE/tests/unit" O="$OUT")
+
+tests_for() { "${MK[@]}" tests-for F="$1"; }
+
+# Every test a mutation would run must pass on the unmutated copy first.
+declare -A BASE_DONE=()
+for e in "${ENTRIES[@]}"; do
+    IFS=$'\t' read -r _ file _ <<<"$e"
+    for t in $(tests_for "$file"); do
+        [ -n "${BASE_DONE[$t]:-}" ] && continue
+        BASE_DONE[$t]=1
+        if ! "${MK[@]}" "$OUT/test_$t" >"$WORK/base.log" 2>&1 ||
+            ! timeout "$TIMEOUT" "$OUT/test_$t" >>"$WORK/base.log" 2>&1; then
+            echo "mutation: test_$t fails without any mutation (see $WORK/base.log)" >&2
+            exit 2
+        fi
+    done
+done
+
+killed=0
+total=0
+survivors=()
+for e in "${ENTRIES[@]}"; do
+    IFS=$'\t' read -r lineno file why <<<"$e"
+    total=$((total + 1))
+    tests=$(tests_for "$file")
+    if [ -z "$tests" ]; then
+        survivors+=("mutations.txt:$lineno $file: $why (no unit test compiles this file)")
+        continue
+    fi
+    python3 - "$LIST" "$lineno" "$TREE" <<'PY'
+import sys
+line = open(sys.argv[1]).read().split('\n')[int(sys.argv[2]) - 1]
+f, pat, rep, _ = [p.strip().replace('\\n', '\n') for p in line.split('@@')]
+path = f"{sys.argv[3]}/{f}"
+text = open(path).read()
+open(path, 'w').write(text.replace(pat, rep, 1))
+PY
+    verdict=survived
+    for t in $tests; do
+        if ! "${MK[@]}" -B "$OUT/test_$t" >"$WORK/m$lineno.log" 2>&1; then
+            verdict="does not build"
+            break
+        fi
+        timeout "$TIMEOUT" "$OUT/test_$t" >>"$WORK/m$lineno.log" 2>&1
+        rc=$?
+        if [ $rc -ne 0 ]; then
+            verdict="killed by test_$t$([ $rc = 124 ] && echo ' (timeout)')"
+            break
+        fi
+    done
+    cp -a "$ROOT/$file" "$TREE/$file"
+    case $verdict in
+    killed*) killed=$((killed + 1)); echo "  killed   mutations.txt:$lineno $file: $why [$verdict]" ;;
+    *) survivors+=("mutations.txt:$lineno $file: $why ($verdict)")
+       echo "  SURVIVED mutations.txt:$lineno $file: $why ($verdict)" ;;
+    esac
+done
+
+pct=$((100 * killed / total))
+echo "mutation: $killed/$total killed ($pct%)"
+for s in "${survivors[@]}"; do
+    echo "  survivor: $s"
+done
+[ "$killed" -eq "$total" ]
