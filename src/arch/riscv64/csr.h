@@ -9,6 +9,17 @@
 #define csr_write(c, v) csr_write_(c, v)
 #define csr_set(c, v) csr_set_(c, v)
 #define csr_clear(c, v) csr_clear_(c, v)
+#ifdef BAOHU_HOST
+/* Host unit tests (tests/unit) stand in for the CSRs, named as written. */
+uint64_t host_csr_read(const char *csr);
+void host_csr_write(const char *csr, uint64_t v);
+void host_csr_set(const char *csr, uint64_t v);
+void host_csr_clear(const char *csr, uint64_t v);
+#define csr_read_(c) host_csr_read(#c)
+#define csr_write_(c, v) host_csr_write(#c, (uint64_t)(v))
+#define csr_set_(c, v) host_csr_set(#c, (uint64_t)(v))
+#define csr_clear_(c, v) host_csr_clear(#c, (uint64_t)(v))
+#else
 #define csr_read_(c) __extension__({ \
     uint64_t v_; \
     __asm__ volatile("csrr %0, " #c : "=r"(v_)::"memory"); \
@@ -17,6 +28,7 @@
 #define csr_write_(c, v) __asm__ volatile("csrw " #c ", %0" ::"r"((uint64_t)(v)) : "memory")
 #define csr_set_(c, v) __asm__ volatile("csrs " #c ", %0" ::"r"((uint64_t)(v)) : "memory")
 #define csr_clear_(c, v) __asm__ volatile("csrc " #c ", %0" ::"r"((uint64_t)(v)) : "memory")
+#endif
 
 /* AIA CSRs (AIA spec §2.3, §2.5, §3.8) by number: clang 14 has no names for them. */
 #define CSR_SISELECT 0x150

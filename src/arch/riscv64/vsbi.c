@@ -72,7 +72,7 @@ static bool vsbi_harts(const struct vm *vm, uint64_t mask, uint64_t base, uint64
     if (mask != 0 && (base >= vm->vcpu_count || (mask << base) >> base != mask ||
                       ((mask << base) & ~all)))
         return false;
-    *vcpus = mask << base;
+    *vcpus = mask ? mask << base : 0; /* an empty mask may come with any base */
     return true;
 }
 
