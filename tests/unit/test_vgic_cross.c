@@ -1,0 +1,457 @@
+/* Host tests of the vGIC's two-CPU paths (vgic.c + GICv3 front end): a test acts as pCPU 0 or 1, and the requests CPUs post each other are recorded. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "fake_vgic_lr.h"
+#include "vgic.h"
+#include "vgic_ops.h"
+#include "vm.h"
+
+#define GICD 0x08000000ull
+#define IROUTER(n) (GICD + 0x6000 + 8 * (n))
+
+/* SPIs 40, 41: passthrough; 45: an IPC doorbell. vCPU k runs on pCPU k. */
+static const uint32_t dev_irqs[] = {40, 41};
+static const struct vm_dev_region devs[] = {
+    {.pa = 0x09000000, .ipa = 0x09000000, .size = 0x1000, .irqs = dev_irqs, .irqs_count = 2},
+};
+static const struct vm_ipc ipcs[] = {{.shmem_id = 0, .ipa = 0x50000000, .doorbell_irq = 45}};
+static const struct vm_config cfg = {
+    .name = "t",
+    .cpus = 0x3,
+    .devs = devs,
+    .devs_count = 1,
+    .ipcs = ipcs,
+    .ipcs_count = 1,
+};
+
+static struct vm vm;
+static struct vcpu *v0, *v1;
+
+static void on_cpu(cpuid_t c)
+{
+    fake_current_cpu = c;
+}
+
+/* vCPU v's pCPU flushes on its way back into the guest. */
+static void flush_on(struct vcpu *v)
+{
+    cpuid_t was = fake_current_cpu;
+    on_cpu(v->cpu);
+    vgic_flush(v);
+    on_cpu(was);
+}
+
+/* CPU_MSG_VIRQ requests posted to pCPU `cpu` so far. */
+static unsigned msgs_to(cpuid_t cpu)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < fake_msg_count && i < FAKE_LOG_LEN; i++)
+        n += fake_msgs[i].target == cpu && fake_msgs[i].kind == CPU_MSG_VIRQ;
+    return n;
+}
+
+/* Is `intid` in an LR of pCPU `cpu`? */
+static int lr_on(cpuid_t cpu, irqid_t intid)
+{
+    cpuid_t was = fake_current_cpu;
+    on_cpu(cpu);
+    int i = fake_lr_find(intid);
+    on_cpu(was);
+    return i;
+}
+
+static bool deactivated(irqid_t intid)
+{
+    for (unsigned i = 0; i < fake_deactivated_count && i < FAKE_LOG_LEN; i++)
+        if (fake_deactivated[i] == intid)
+            return true;
+    return false;
+}
+
+static uint64_t mmio(struct vcpu *v, uint64_t addr, unsigned size, bool write, uint64_t value)
+{
+    struct mmio_access acc = {.addr = ipa_init(addr), .size = size, .write = write, .value = value};
+    assert_true(vgic_mmio_access(v, &acc));
+    return acc.value;
+}
+
+static struct vgic_irq_view view(struct vcpu *bank, irqid_t intid)
+{
+    struct vgic_irq_view w;
+    memset(&w, 0, sizeof(w));
+    assert_true(vgic_irq_view(bank, intid, &w));
+    return w;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    memset(&vm, 0, sizeof(vm));
+    fake_vgic_reset();
+    vm.config = &cfg;
+    vm.vcpu_count = 2;
+    vm.state = VM_RUNNING;
+    for (uint32_t k = 0; k < 2; k++) {
+        vm.vcpus[k].vm = &vm;
+        vm.vcpus[k].id = k;
+        vm.vcpus[k].cpu = k;
+        vm.vcpus[k].state = VCPU_ON;
+    }
+    v0 = &vm.vcpus[0];
+    v1 = &vm.vcpus[1];
+    vgic_vm_init(&vm);
+    on_cpu(1);
+    vgic_vcpu_reset(v1);
+    on_cpu(0);
+    vgic_vcpu_reset(v0);
+    vgic_dist_set_enabled(&vm, false, true);
+    for (irqid_t i = 40; i <= 45; i++)
+        vgic_irq_set_enabled(v0, i, true);
+    flush_on(v1);
+    flush_on(v0);
+    fake_msg_count = 0;
+    fake_deactivated_count = 0;
+    fake_route_calls = 0;
+    fake_edge_calls = 0;
+    fake_enable_calls = 0;
+    return 0;
+}
+
+/* CPU 1 makes an SPI pending again while it sits, active, in an LR of
+ * vCPU 0 on CPU 0: CPU 0 is told, and its next flush adds the pending bit. */
+static void test_pend_reaches_a_remote_lr_holder(void **state)
+{
+    (void)state;
+    vgic_irq_set_pending(v0, 45, true); /* on CPU 0, for vCPU 0: straight into an LR */
+    int lr = fake_lr_find(45);
+    assert_int_not_equal(lr, -1);
+    fake_guest_ack(lr);
+    flush_on(v0);
+    fake_msg_count = 0;
+
+    on_cpu(1);
+    vgic_irq_set_pending(v1, 45, true); /* vCPU 1's GICD_ISPENDR write */
+    assert_int_equal(lr_on(1, 45), -1);  /* never into CPU 1's own LRs */
+    assert_int_equal(msgs_to(0), 1);
+    assert_int_equal(msgs_to(1), 0);
+    assert_true(view(v1, 45).pending);
+    on_cpu(0);
+    vgic_flush(v0);
+    assert_int_equal(fake_lr_find(45), lr);
+    assert_true(fake_lrs[lr].pending);
+    assert_true(fake_lrs[lr].active);
+    /* Once the guest is done with the first instance it gets the second. */
+    fake_lrs[lr].active = false;
+    vgic_flush(v0);
+    assert_true(fake_lrs[lr].pending);
+}
+
+/* The same for an SGI: vCPU 1 sends SGI 2 to vCPU 0 while vCPU 0's LR still
+ * holds the last one; CPU 0 is told and merges it at its flush. */
+static void test_sgi_from_cpu1_to_a_vcpu_on_cpu0(void **state)
+{
+    (void)state;
+    on_cpu(1);
+    vgic_sgi_write(v1, (2ull << 24) | 0x1); /* TargetList: vCPU 0 */
+    assert_int_equal(msgs_to(0), 1);
+    assert_int_equal(lr_on(1, 2), -1);
+    assert_int_equal(lr_on(0, 2), -1); /* nothing wrote CPU 0's LRs from CPU 1 */
+    on_cpu(0);
+    vgic_flush(v0);
+    int lr = fake_lr_find(2);
+    assert_int_not_equal(lr, -1);
+    fake_guest_ack(lr);
+    vgic_flush(v0);
+    fake_msg_count = 0;
+    on_cpu(1);
+    vgic_sgi_write(v1, (2ull << 24) | 0x1);
+    assert_int_equal(msgs_to(0), 1);
+    on_cpu(0);
+    vgic_flush(v0);
+    assert_true(fake_lrs[lr].pending);
+    assert_true(fake_lrs[lr].active);
+}
+
+/* ICC_SGI1R: RS picks the range of 16 vCPUs the target list names. */
+static void test_sgi1r_range_selector(void **state)
+{
+    (void)state;
+    /* RS = 1, TargetList bit 1: vCPU 17, which this VM lacks. */
+    vgic_sgi_write(v0, (1ull << 44) | (3ull << 24) | 0x2);
+    assert_false(view(v1, 3).pending);
+    assert_int_equal(fake_msg_count, 0);
+    /* RS = 15 the same. */
+    vgic_sgi_write(v0, (15ull << 44) | (3ull << 24) | 0x3);
+    assert_false(view(v1, 3).pending);
+    assert_false(view(v0, 3).pending);
+    /* RS = 0: vCPU 1. */
+    vgic_sgi_write(v0, (3ull << 24) | 0x2);
+    assert_true(view(v1, 3).pending);
+    assert_int_equal(msgs_to(1), 1);
+}
+
+/* Aff1, Aff2 or Aff3 set: the target list names PEs of another cluster. */
+static void test_sgi1r_affinity(void **state)
+{
+    (void)state;
+    const uint64_t aff[] = {1ull << 16, 1ull << 32, 1ull << 48, 0x80ull << 16, 0x80ull << 32};
+    for (size_t i = 0; i < sizeof(aff) / sizeof(aff[0]); i++)
+        vgic_sgi_write(v0, aff[i] | (4ull << 24) | 0x3);
+    assert_false(view(v0, 4).pending);
+    assert_false(view(v1, 4).pending);
+    assert_int_equal(fake_msg_count, 0);
+}
+
+/* IRM = 1: every PE but the sender, whatever the target list says. */
+static void test_sgi1r_irm(void **state)
+{
+    (void)state;
+    vgic_sgi_write(v0, (1ull << 40) | (5ull << 24));
+    assert_true(view(v1, 5).pending);
+    assert_false(view(v0, 5).pending);
+    assert_int_equal(msgs_to(1), 1);
+    on_cpu(1);
+    vgic_sgi_write(v1, (1ull << 40) | (6ull << 24) | 0x2);
+    assert_true(view(v0, 6).pending);
+    assert_false(view(v1, 6).pending);
+}
+
+/* A target list bit beyond the VM's vCPUs reaches nobody (and no memory). */
+static void test_sgi_send_bounded_by_vcpu_count(void **state)
+{
+    (void)state;
+    struct vcpu spare;
+    memcpy(&spare, &vm.vcpus[2], sizeof(spare));
+    vgic_sgi_send(v0, 0x4 | 0x8 | (1u << 31), 1, 0);
+    assert_memory_equal(&spare, &vm.vcpus[2], sizeof(spare));
+    assert_int_equal(fake_msg_count, 0);
+    vgic_sgi_send(v0, 0x2, 16, 0); /* no SGI 16 */
+    assert_int_equal(fake_msg_count, 0);
+}
+
+/* GICD_IROUTER: only Aff0 = k with Aff1-3 zero names vCPU k; anything else
+ * is ignored and the last valid route stays. */
+static void test_irouter_affinity_checks(void **state)
+{
+    (void)state;
+    const uint64_t bad[] = {(1ull << 8) | 1, (1ull << 16) | 1, (0x80ull << 16) | 1,
+                            (1ull << 32) | 1, 2, 0xff};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        mmio(v0, IROUTER(41), 8, true, bad[i]);
+        assert_int_equal(view(v0, 41).target_vcpu, 0);
+        assert_int_equal(mmio(v0, IROUTER(41), 8, false, 0), 0);
+    }
+    assert_int_equal(fake_route_calls, 0);
+    /* 32-bit halves: the low one routes, the high one (Aff3) is ignored. */
+    mmio(v0, IROUTER(41), 4, true, (1ull << 16) | 1);
+    assert_int_equal(view(v0, 41).target_vcpu, 0);
+    mmio(v0, IROUTER(41), 4, true, 1);
+    assert_int_equal(view(v0, 41).target_vcpu, 1);
+    assert_int_equal(fake_route_calls, 1);
+    assert_int_equal(fake_routed_cpu, 1);
+    mmio(v0, IROUTER(41) + 4, 4, true, 1);
+    assert_int_equal(view(v0, 41).target_vcpu, 1);
+    assert_int_equal(mmio(v0, IROUTER(41) + 4, 4, false, 0), 0);
+    /* The route API itself refuses a vCPU the VM lacks. */
+    vgic_irq_set_target(&vm, 41, 2);
+    vgic_irq_set_target(&vm, 41, 200);
+    assert_int_equal(view(v0, 41).target_vcpu, 1);
+    assert_int_equal(fake_route_calls, 1);
+    vgic_irq_set_target(&vm, 41, 0);
+    assert_int_equal(fake_routed_cpu, 0);
+}
+
+/* Equal priorities: the lowest INTID takes the LR first. */
+static void test_priority_tie_goes_to_the_lowest_intid(void **state)
+{
+    (void)state;
+    /* Pended from CPU 1 (no fast path), so the flush on CPU 0 chooses. */
+    on_cpu(1);
+    for (irqid_t i = 7; i >= 1; i--) {
+        vgic_irq_set_priority(v0, i, 0xa0);
+        vgic_irq_set_pending(v0, i, true);
+    }
+    on_cpu(0);
+    vgic_flush(v0);
+    for (irqid_t i = 1; i <= 4; i++)
+        assert_int_not_equal(fake_lr_find(i), -1);
+    for (irqid_t i = 5; i <= 7; i++)
+        assert_int_equal(fake_lr_find(i), -1);
+    /* A more urgent one still takes over one of them. */
+    vgic_irq_set_priority(v0, 6, 0x10);
+    vgic_flush(v0);
+    assert_int_not_equal(fake_lr_find(6), -1);
+    unsigned held = 0;
+    for (irqid_t i = 1; i <= 4; i++)
+        held += fake_lr_find(i) != -1;
+    assert_int_equal(held, 3);
+}
+
+/* An entry the guest is handling (active, and pending again) is never
+ * evicted, however low its priority. */
+static void test_active_and_pending_entries_stay(void **state)
+{
+    (void)state;
+    for (irqid_t i = 1; i <= 4; i++) {
+        vgic_irq_set_priority(v0, i, 0xf0);
+        vgic_irq_set_pending(v0, i, true);
+    }
+    vgic_flush(v0);
+    for (irqid_t i = 1; i <= 4; i++)
+        fake_guest_ack(fake_lr_find(i));
+    vgic_flush(v0);
+    for (irqid_t i = 1; i <= 4; i++)
+        vgic_irq_set_pending(v0, i, true);
+    vgic_flush(v0);
+    for (irqid_t i = 1; i <= 4; i++) {
+        int lr = fake_lr_find(i);
+        assert_true(fake_lrs[lr].pending && fake_lrs[lr].active);
+    }
+    vgic_irq_set_priority(v0, 9, 0x00);
+    vgic_irq_set_pending(v0, 9, true);
+    vgic_flush(v0);
+    assert_int_equal(fake_lr_find(9), -1);
+    for (irqid_t i = 1; i <= 4; i++)
+        assert_int_not_equal(fake_lr_find(i), -1);
+    assert_true(fake_underflow);
+}
+
+/* Enabling the distributor tells every vCPU with interrupts waiting for it. */
+static void test_distributor_enable_kicks_the_remote_vcpu(void **state)
+{
+    (void)state;
+    vgic_dist_set_enabled(&vm, false, false);
+    vgic_irq_set_target(&vm, 45, 1);
+    vgic_irq_set_pending(v0, 45, true);
+    flush_on(v1);
+    flush_on(v0);
+    assert_int_equal(lr_on(1, 45), -1);
+    fake_msg_count = 0;
+    vgic_dist_set_enabled(&vm, false, true); /* vCPU 0's GICD_CTLR write, on CPU 0 */
+    assert_int_equal(msgs_to(1), 1);
+    flush_on(v1);
+    assert_int_not_equal(lr_on(1, 45), -1);
+}
+
+/* Group 1 interrupts wait while EnableGrp1 is clear, SGIs and PPIs included. */
+static void test_group_enable_gates_delivery(void **state)
+{
+    (void)state;
+    vgic_dist_set_enabled(&vm, true, false);
+    vgic_irq_set_pending(v0, 2, true);
+    vgic_irq_set_pending(v0, 45, true);
+    vgic_flush(v0);
+    assert_int_equal(fake_lr_used(), 0);
+    vgic_dist_set_enabled(&vm, false, true);
+    vgic_flush(v0);
+    assert_int_not_equal(fake_lr_find(2), -1);
+    assert_int_not_equal(fake_lr_find(45), -1);
+    /* Group 0 interrupts are gated by EnableGrp0 alike. */
+    vgic_irq_set_group(v0, 3, false);
+    vgic_irq_set_pending(v0, 3, true);
+    vgic_flush(v0);
+    assert_int_equal(fake_lr_find(3), -1);
+    vgic_dist_set_enabled(&vm, true, true);
+    vgic_flush(v0);
+    assert_int_not_equal(fake_lr_find(3), -1);
+}
+
+/* An SPI retargeted while pending in vCPU 0's LR leaves it for vCPU 1's. */
+static void test_retarget_moves_a_pending_spi(void **state)
+{
+    (void)state;
+    vgic_irq_set_pending(v0, 45, true);
+    assert_int_not_equal(fake_lr_find(45), -1);
+    fake_msg_count = 0;
+    on_cpu(1);
+    mmio(v1, IROUTER(45), 8, true, 1);
+    assert_int_equal(msgs_to(0), 1); /* the holder gives it back */
+    on_cpu(0);
+    vgic_flush(v0);
+    assert_int_equal(fake_lr_find(45), -1);
+    assert_int_equal(msgs_to(1), 1); /* and the new target is told */
+    flush_on(v1);
+    assert_int_not_equal(lr_on(1, 45), -1);
+    /* vCPU 0 never takes it while it is vCPU 1's. */
+    vgic_flush(v0);
+    assert_int_equal(fake_lr_find(45), -1);
+}
+
+/* Disables that must reach a remote LR: RWP reads 1 until its flush. */
+static void test_rwp_until_the_remote_flush(void **state)
+{
+    (void)state;
+    vgic_irq_set_target(&vm, 45, 1);
+    vgic_irq_set_pending(v0, 45, true);
+    flush_on(v1);
+    assert_int_not_equal(lr_on(1, 45), -1);
+    /* GICD_CTLR disable on CPU 0. */
+    vgic_dist_set_enabled(&vm, false, false);
+    assert_true(vgic_rwp(&vm, NULL));
+    assert_int_not_equal(mmio(v0, GICD, 4, false, 0) & (1u << 31), 0);
+    flush_on(v1);
+    assert_false(vgic_rwp(&vm, NULL));
+    assert_int_equal(lr_on(1, 45), -1);
+    /* GICD_ICENABLER of an interrupt in a remote LR. */
+    vgic_dist_set_enabled(&vm, false, true);
+    flush_on(v1);
+    assert_int_not_equal(lr_on(1, 45), -1);
+    vgic_irq_set_enabled(v0, 45, false);
+    assert_true(vgic_rwp(&vm, NULL));
+    assert_true(vgic_rwp(&vm, v1));
+    flush_on(v1);
+    assert_false(vgic_rwp(&vm, NULL));
+    assert_int_equal(lr_on(1, 45), -1);
+}
+
+/* A physical interrupt for an SPI the VM does not own is given back. */
+static void test_unowned_hw_interrupt_is_deactivated(void **state)
+{
+    (void)state;
+    vgic_inject_hw(v0, 50);
+    assert_true(deactivated(50));
+    vgic_inject_hw(v0, 1000);
+    assert_true(deactivated(1000));
+    assert_int_equal(fake_lr_used(), 0);
+}
+
+/* A VM (re)start leaves its passthrough SPIs level-triggered at the GIC,
+ * disabled, and routed to vCPU 0's pCPU. */
+static void test_vm_init_programs_the_physical_spis(void **state)
+{
+    (void)state;
+    fake_edge_on = true;
+    fake_enabled_on = true;
+    vgic_vm_init(&vm);
+    assert_int_equal(fake_edge_calls, 2);
+    assert_false(fake_edge_on);
+    assert_int_equal(fake_enable_calls, 4); /* given back, then disabled */
+    assert_false(fake_enabled_on);
+    assert_int_equal(fake_routed_cpu, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_pend_reaches_a_remote_lr_holder, setup),
+        cmocka_unit_test_setup(test_sgi_from_cpu1_to_a_vcpu_on_cpu0, setup),
+        cmocka_unit_test_setup(test_sgi1r_range_selector, setup),
+        cmocka_unit_test_setup(test_sgi1r_affinity, setup),
+        cmocka_unit_test_setup(test_sgi1r_irm, setup),
+        cmocka_unit_test_setup(test_sgi_send_bounded_by_vcpu_count, setup),
+        cmocka_unit_test_setup(test_irouter_affinity_checks, setup),
+        cmocka_unit_test_setup(test_priority_tie_goes_to_the_lowest_intid, setup),
+        cmocka_unit_test_setup(test_active_and_pending_entries_stay, setup),
+        cmocka_unit_test_setup(test_distributor_enable_kicks_the_remote_vcpu, setup),
+        cmocka_unit_test_setup(test_group_enable_gates_delivery, setup),
+        cmocka_unit_test_setup(test_retarget_moves_a_pending_spi, setup),
+        cmocka_unit_test_setup(test_rwp_until_the_remote_flush, setup),
+        cmocka_unit_test_setup(test_unowned_hw_interrupt_is_deactivated, setup),
+        cmocka_unit_test_setup(test_vm_init_programs_the_physical_spis, setup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
