@@ -71,6 +71,7 @@ MK=(make -s -C "$TREE/tests/unit" O="$OUT")
 # Without the sanitizers by default: the builds take a third of the time, and a
 # mutation is to be caught by a test's assertions (MUTATE_SANITIZE=1 keeps them).
 [ -n "${MUTATE_SANITIZE:-}" ] || MK+=(SANITIZE=)
+MK+=(OPT=-O0)
 
 tests_for() { "${MK[@]}" tests-for F="$1"; }
 

@@ -256,6 +256,64 @@ static void coloured_alloc_rejects_bad_arguments(void **state)
     assert_int_equal(pool.free_count, 200);
 }
 
+/* Freeing past the end of the pool touches nothing beyond it: the bitmap
+ * words after the pool's last one (here: guard words set to all-ones)
+ * keep their bits and free_count never exceeds page_count. */
+static void free_past_end_is_clipped(void **state)
+{
+    (void)state;
+    static uint64_t big[8];
+    struct page_pool p;
+    paddr_t pa;
+    page_pool_init(&p, pa_init(BASE), 130, big);
+    for (size_t w = 3; w < 8; w++)
+        big[w] = ~0ull;
+    assert_true(page_alloc(&p, 130, 1, &pa));
+    assert_int_equal(p.free_count, 0);
+    page_free(&p, pa_init(PG(120)), 100);
+    assert_int_equal(p.free_count, 10);
+    for (size_t w = 3; w < 8; w++)
+        assert_int_equal(big[w], ~0ull);
+    page_free(&p, pa_init(PG(0)), ~(size_t)0);
+    assert_int_equal(p.free_count, 130);
+}
+
+/* A reservation reaching past the end of the pool fails whole. */
+static void reserve_past_end_fails(void **state)
+{
+    (void)state;
+    assert_false(page_pool_reserve(&pool, pa_init(PG(190)), 11));
+    assert_false(page_pool_reserve(&pool, pa_init(PG(199)), 2));
+    assert_int_equal(pool.free_count, 200);
+    assert_true(page_pool_reserve(&pool, pa_init(PG(190)), 10));
+    assert_int_equal(pool.free_count, 190);
+}
+
+/* 64 colours is the most a colour mask holds, and works. */
+static void coloured_alloc_with_64_colours(void **state)
+{
+    (void)state;
+    size_t cursor = 0;
+    paddr_t pa;
+    /* BASE is page 0x40000: colour 0 of 64. */
+    assert_true(page_alloc_coloured(&pool, 1ull << 63, 64, &cursor, &pa));
+    assert_int_equal(pa_addr(pa), PG(63));
+    assert_int_equal(page_colour(pa, 64), 63);
+    assert_true(page_alloc_coloured(&pool, 1ull << 63, 64, &cursor, &pa));
+    assert_int_equal(pa_addr(pa), PG(127));
+    assert_true(page_alloc_coloured(&pool, 1ull << 63, 64, &cursor, &pa));
+    assert_int_equal(pa_addr(pa), PG(191));
+    assert_false(page_alloc_coloured(&pool, 1ull << 63, 64, &cursor, &pa));
+    assert_int_equal(pool.free_count, 197);
+    /* A run of colours 62 and 63. */
+    size_t n = 0;
+    cursor = 0;
+    page_pool_init(&pool, pa_init(BASE), 200, bitmap);
+    assert_true(page_alloc_coloured_run(&pool, 3ull << 62, 64, &cursor, 8, &pa, &n));
+    assert_int_equal(pa_addr(pa), PG(62));
+    assert_int_equal(n, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -276,6 +334,9 @@ int main(void)
         cmocka_unit_test_setup(reserve_outside_pool_fails, setup),
         cmocka_unit_test_setup(free_is_idempotent, setup),
         cmocka_unit_test_setup(is_used_outside_pool_is_false, setup),
+        cmocka_unit_test_setup(free_past_end_is_clipped, setup),
+        cmocka_unit_test_setup(reserve_past_end_fails, setup),
+        cmocka_unit_test_setup(coloured_alloc_with_64_colours, setup),
     };
 
     return cmocka_run_group_tests_name("page_alloc", tests, NULL, NULL);
