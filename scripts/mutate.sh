@@ -22,6 +22,9 @@ FILTER=${1:-}
 # \n in a pattern or replacement stands for a newline (and the next line's indent).
 mkdir -p "$ROOT/build"
 SEL=$ROOT/build/mutate.list
+# A snapshot: the list may be edited while a run goes on.
+cp "$LIST" "$ROOT/build/mutations.snapshot"
+LIST=$ROOT/build/mutations.snapshot
 python3 - "$LIST" "$ROOT" "$FILTER" >"$SEL" <<'PY' || { echo "mutation: $LIST does not match the sources" >&2; exit 2; }
 import sys
 lst, root, flt = sys.argv[1], sys.argv[2], sys.argv[3]

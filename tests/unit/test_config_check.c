@@ -760,6 +760,101 @@ static void smc_forward_on_riscv(void **state)
     expect_error("VM 'rtos' (#0) smc_forward", "Arm platforms only");
 }
 
+/* Is there an issue of kind `error` whose message contains `what`? */
+static bool has_issue(bool error, const char *what)
+{
+    for (size_t i = 0; i < issue_count && i < CONFIG_ARRAY_SIZE(issues); i++)
+        if (issues[i].error == error && strstr(issues[i].msg, what))
+            return true;
+    return false;
+}
+
+static void ipc_object_listed_twice(void **state)
+{
+    (void)state;
+    add_ipc();
+    ipcs[1][1] = (struct vm_ipc){.shmem_id = 0, .ipa = 0x72000000};
+    vms[1].ipcs_count = 2;
+    expect_error("VM 'app' (#1) ipcs[1]", "shmem_id 0 already listed as ipcs[0]");
+}
+
+static void ipc_doorbell_irq_used_twice(void **state)
+{
+    (void)state;
+    add_ipc();
+    shm[1] = (struct shmem_config){.name = "second", .size = 0x1000};
+    cfg.shmem_count = 2;
+    ipcs[1][1] = (struct vm_ipc){.shmem_id = 1, .ipa = 0x72000000, .doorbell_irq = 53};
+    vms[1].ipcs_count = 2;
+    expect_error("VM 'app' (#1) ipcs[1].doorbell_irq", "interrupt 53 already used by ipcs[0]");
+    /* Another interrupt, or none at all (no doorbell), is fine. */
+    ipcs[1][1].doorbell_irq = 54;
+    expect_clean();
+    ipcs[1][1].doorbell_irq = 0;
+    ipcs[1][0].doorbell_irq = 0;
+    expect_clean();
+}
+
+static void shmem_size_not_page_aligned(void **state)
+{
+    (void)state;
+    add_ipc();
+    shm[0].size = 0x10800;
+    check();
+    if (!has_issue(true, "shmem[0] 'chan': size 0x10800 is zero or not 4 KiB aligned")) {
+        print_issues();
+        fail();
+    }
+    shm[0].size = 0x1001;
+    check();
+    assert_true(has_issue(true, "size 0x1001 is zero or not 4 KiB aligned"));
+    shm[0].size = 0;
+    check();
+    assert_true(has_issue(true, "size 0x0 is zero or not 4 KiB aligned"));
+}
+
+/* The last SPI of the platform is a doorbell's; one past it is not. */
+static void ipc_doorbell_irq_upper_bound(void **state)
+{
+    (void)state;
+    add_ipc();
+    ipcs[1][0].doorbell_irq = plat.irqchip.irq_count - 1;
+    expect_clean();
+    ipcs[1][0].doorbell_irq = plat.irqchip.irq_count;
+    expect_error("VM 'app' (#1) ipcs[0].doorbell_irq", "not an SPI of this platform");
+}
+
+static void shmem_at_most_16_objects(void **state)
+{
+    (void)state;
+    static struct shmem_config many[17];
+    add_ipc();
+    for (size_t s = 0; s < 17; s++)
+        many[s] = (struct shmem_config){.name = "o", .size = 0x1000};
+    cfg.shmem = many;
+    cfg.shmem_count = 16;
+    check();
+    assert_false(has_issue(true, "at most 16"));
+    cfg.shmem_count = 17;
+    /* 16 "no VM uses it" warnings come first: room for all of them. */
+    static struct config_issue all[24];
+    size_t n = config_check(&plat, &cfg, all, CONFIG_ARRAY_SIZE(all));
+    bool found = false;
+    for (size_t i = 0; i < n && i < CONFIG_ARRAY_SIZE(all); i++)
+        found |= all[i].error && strstr(all[i].msg, "config shmem: 17 objects, at most 16") != NULL;
+    assert_true(found);
+}
+
+/* The platform's 16 colours: 0x8000 is the last, 0x10000 and beyond do not exist. */
+static void colours_last_of_the_platform(void **state)
+{
+    (void)state;
+    vms[0].colours = 0x8000;
+    expect_clean();
+    vms[0].colours = 0x20000;
+    expect_error("VM 'rtos' (#0) colours", "beyond the platform's 16");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -826,6 +921,12 @@ int main(void)
         cmocka_unit_test_setup(ipc_doorbell_irq_is_a_device_irq, setup),
         cmocka_unit_test_setup(ipc_doorbell_irq_not_an_spi, setup),
         cmocka_unit_test_setup(ipc_object_unused_is_a_warning, setup),
+        cmocka_unit_test_setup(ipc_object_listed_twice, setup),
+        cmocka_unit_test_setup(ipc_doorbell_irq_used_twice, setup),
+        cmocka_unit_test_setup(shmem_size_not_page_aligned, setup),
+        cmocka_unit_test_setup(ipc_doorbell_irq_upper_bound, setup),
+        cmocka_unit_test_setup(shmem_at_most_16_objects, setup),
+        cmocka_unit_test_setup(colours_last_of_the_platform, setup),
         cmocka_unit_test_setup(colours_valid, setup),
         cmocka_unit_test_setup(colours_beyond_platform, setup),
         cmocka_unit_test_setup(colours_shared_is_a_warning, setup),
