@@ -304,5 +304,9 @@ void hyp_trap_unexpected(struct trap_frame *f)
                 arch_cpu_id(), (unsigned long)sysreg_read(esr_el2),
                 (unsigned long)sysreg_read(far_el2), (unsigned long)f->elr);
     for (;;)
+#ifdef BAOHU_HOST
+        arch_cpu_park(); /* host unit tests: no WFE */
+#else
         __asm__ volatile("wfe");
+#endif
 }
