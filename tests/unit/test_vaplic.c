@@ -366,6 +366,42 @@ static void test_reset_and_stop_silence_the_wired_sources(void **state)
 /* Every test starts from setup() and ends with teardown()'s check. */
 #define TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
+/* A target naming a hart the VM lacks goes to vCPU 0 (the guest reads that back). */
+static void test_target_beyond_the_vms_harts(void **state)
+{
+    (void)state;
+    source(DB, SM_EDGE1, 1);
+    mmio(v0, APLIC_TARGET(DB), true, 5u << APLIC_TARGET_HART_SHIFT | 7);
+    assert_int_equal(mmio(v0, APLIC_TARGET(DB), false, 0), 0u << APLIC_TARGET_HART_SHIFT | 7);
+    mmio(v0, APLIC_TARGET(RTC), true, 0);
+    mmio(v0, APLIC_SOURCECFG(RTC), true, SM_LEVEL1);
+    mmio(v0, APLIC_TARGET(RTC), true, 3u << APLIC_TARGET_HART_SHIFT | 9);
+    assert_int_equal(mmio(v0, APLIC_TARGET(RTC), false, 0), 9);
+    assert_int_equal(fake_aplic_cpu[RTC], v0->cpu);
+    fake_cpu = v0->cpu;
+    virq_raise(&vm, DB);
+    assert_true(msi_at(v0, 7));
+    assert_false(msi_at(v1, 7));
+}
+
+/* EIID 0 is no identity (AIA §3.1): a doorbell targeting it sends nothing. */
+static void test_eiid_zero_sends_nothing(void **state)
+{
+    (void)state;
+    mmio(v0, APLIC_SOURCECFG(DB), true, SM_EDGE1);
+    mmio(v0, APLIC_TARGET(DB), true, 0);
+    mmio(v0, APLIC_SETIENUM, true, DB);
+    fake_cpu = v0->cpu;
+    virq_raise(&vm, DB);
+    assert_int_equal(fake_msi_count, 0);
+    assert_int_equal(fake_file_eip[v0->cpu], 0);
+    /* ...nor queued for another hart. */
+    mmio(v0, APLIC_TARGET(DB), true, 1u << APLIC_TARGET_HART_SHIFT);
+    virq_raise(&vm, DB);
+    flush(v1);
+    assert_int_equal(fake_msi_count, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -378,6 +414,8 @@ int main(void)
         TEST(test_doorbell_rung_before_the_guest_set_its_source_up_arrives),
         TEST(test_doorbell_wire_low_or_already_active_sends_nothing_on_activation),
         TEST(test_reset_and_stop_silence_the_wired_sources),
+        TEST(test_target_beyond_the_vms_harts),
+        TEST(test_eiid_zero_sends_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -352,6 +352,46 @@ static void test_only_the_vms_sources_are_visible(void **state)
     assert_int_equal(mmio(v0, 0x1000 + 4 * (DB / 32), false, 0), 1u << (DB % 32));
 }
 
+/* A claimed source that is pending again is not claimed again before its
+ * completion (PLIC §8, §9). */
+static void test_claimed_source_waits_for_its_completion(void **state)
+{
+    (void)state;
+    enable(v0, DB, true);
+    priority(DB, 3);
+    raise_from(0, DB);
+    assert_true(flush(v0));
+    assert_int_equal(claim(v0), DB);
+    raise_from(0, DB);
+    assert_false(flush(v0));
+    assert_int_equal(claim(v0), 0);
+    complete(v0, DB);
+    assert_true(flush(v0));
+    assert_int_equal(claim(v0), DB);
+    complete(v0, DB);
+    assert_int_equal(claim(v0), 0);
+}
+
+/* The M-mode contexts (even numbers) are not the guest's: RAZ/WI, and a
+ * claim there takes nothing from the S context. */
+static void test_m_mode_contexts_are_raz_wi(void **state)
+{
+    (void)state;
+    enable(v0, DB, true);
+    priority(DB, 3);
+    raise_from(0, DB);
+    for (uint32_t ctx = 0; ctx < 4; ctx += 2) {
+        assert_int_equal(mmio(v0, 0x200004 + 0x1000 * ctx, false, 0), 0);
+        mmio(v0, 0x200000 + 0x1000 * ctx, true, 7);
+        assert_int_equal(mmio(v0, 0x200000 + 0x1000 * ctx, false, 0), 0);
+        mmio(v0, 0x2000 + 0x80 * ctx, true, ~0u);
+        assert_int_equal(mmio(v0, 0x2000 + 0x80 * ctx, false, 0), 0);
+    }
+    assert_int_equal(mmio(v0, 0x200000 + 0x1000 * 1, false, 0), 0); /* S threshold unchanged */
+    assert_true(flush(v0));
+    assert_int_equal(claim(v0), DB);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -365,6 +405,8 @@ int main(void)
         cmocka_unit_test_setup(test_reset_completes_what_was_claimed, setup),
         cmocka_unit_test_setup(test_stop_completes_and_silences, setup),
         cmocka_unit_test_setup(test_only_the_vms_sources_are_visible, setup),
+        cmocka_unit_test_setup(test_claimed_source_waits_for_its_completion, setup),
+        cmocka_unit_test_setup(test_m_mode_contexts_are_raz_wi, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
