@@ -9,9 +9,10 @@ struct vgic_lr fake_lr_file[PLATFORM_MAX_CPUS][FAKE_LR_MAX];
 uint32_t fake_maintenance[PLATFORM_MAX_CPUS];
 uint32_t fake_lr_count = FAKE_LR_MAX;
 unsigned fake_lr_accesses;
-cpuid_t fake_current_cpu;
+_Thread_local cpuid_t fake_current_cpu;
 struct fake_msg fake_msgs[FAKE_LOG_LEN];
 unsigned fake_msg_count;
+uint32_t fake_msg_pending[PLATFORM_MAX_CPUS];
 irqid_t fake_deactivated[FAKE_LOG_LEN];
 cpuid_t fake_deactivated_on[FAKE_LOG_LEN];
 unsigned fake_deactivated_count;
@@ -44,6 +45,7 @@ void fake_vgic_reset(void)
     fake_lr_accesses = 0;
     fake_current_cpu = 0;
     fake_msg_count = 0;
+    memset(fake_msg_pending, 0, sizeof(fake_msg_pending));
     fake_deactivated_count = 0;
     fake_enable_calls = 0;
     fake_route_calls = 0;
@@ -134,12 +136,19 @@ void vgic_lr_reset_cpu(void)
 
 /* cpu.h */
 
+/* Safe from several threads: the log slot is claimed atomically. */
 bool cpu_msg_send(cpuid_t target, enum cpu_msg_kind kind)
 {
-    if (fake_msg_count < FAKE_LOG_LEN)
-        fake_msgs[fake_msg_count] = (struct fake_msg){target, kind};
-    fake_msg_count++;
-    return true;
+    unsigned n = __atomic_fetch_add(&fake_msg_count, 1, __ATOMIC_RELAXED);
+    if (n < FAKE_LOG_LEN)
+        fake_msgs[n] = (struct fake_msg){target, kind};
+    uint32_t old = __atomic_fetch_or(&fake_msg_pending[target], 1u << kind, __ATOMIC_ACQ_REL);
+    return !(old & (1u << kind));
+}
+
+uint32_t fake_msg_take(cpuid_t cpu)
+{
+    return __atomic_exchange_n(&fake_msg_pending[cpu], 0, __ATOMIC_ACQ_REL);
 }
 
 /* spinlock.h */

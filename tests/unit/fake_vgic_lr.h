@@ -19,8 +19,10 @@ extern uint32_t fake_maintenance[PLATFORM_MAX_CPUS]; /* VGIC_MAINT_* armed per p
 extern uint32_t fake_lr_count;  /* implemented LRs, FAKE_LR_MAX unless a test lowers it */
 extern unsigned fake_lr_accesses; /* LR reads and writes (not the status register) */
 
-/* cpu_current()->id */
-extern cpuid_t fake_current_cpu;
+/* cpu_current()->id: per thread, so that threads can act as different
+ * pCPUs at once (test_vgic_cross's race test); a test sets it to act as
+ * another pCPU. */
+extern _Thread_local cpuid_t fake_current_cpu;
 
 struct fake_msg {
     cpuid_t target;
@@ -28,6 +30,10 @@ struct fake_msg {
 };
 extern struct fake_msg fake_msgs[FAKE_LOG_LEN];
 extern unsigned fake_msg_count;
+/* Per pCPU: the kinds posted to it and not yet taken (as cpu.c's
+ * msg_pending), for tests whose pCPUs act only when told. */
+extern uint32_t fake_msg_pending[PLATFORM_MAX_CPUS];
+uint32_t fake_msg_take(cpuid_t cpu);
 
 /* Physical GIC calls made by the code under test. */
 extern irqid_t fake_deactivated[FAKE_LOG_LEN];

@@ -1,8 +1,12 @@
 /* Host tests of the vGIC's two-CPU paths (vgic.c + GICv3 front end): a test acts as pCPU 0 or 1, and the requests CPUs post each other are recorded. */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
+#include <pthread.h>
+#include <sched.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "fake_vgic_lr.h"
@@ -434,6 +438,103 @@ static void test_vm_init_programs_the_physical_spis(void **state)
     assert_int_equal(fake_routed_cpu, 0);
 }
 
+/* ---- a race on real threads: pCPU 1 sends, pCPU 0 acts only when told */
+
+#define RACE_ROUNDS 400
+static unsigned race_got_spi, race_got_sgi; /* taken by vCPU 0's guest */
+static bool race_stuck;
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* Wait for *counter >= want; gives up (and says so) after 3 s without it. */
+static bool race_wait(unsigned *counter, unsigned want)
+{
+    double until = now_s() + 3.0;
+    while (__atomic_load_n(counter, __ATOMIC_ACQUIRE) < want) {
+        if (__atomic_load_n(&race_stuck, __ATOMIC_RELAXED) || now_s() > until) {
+            __atomic_store_n(&race_stuck, true, __ATOMIC_RELAXED);
+            return false;
+        }
+        sched_yield();
+    }
+    return true;
+}
+
+/* vCPU 1 on pCPU 1: each round an ISPENDR write for SPI 45 (routed to
+ * vCPU 0) and an SGI 3 to vCPU 0, then it waits for vCPU 0 to take both. */
+static void *race_sender(void *arg)
+{
+    (void)arg;
+    on_cpu(1);
+    for (unsigned r = 1; r <= RACE_ROUNDS; r++) {
+        vgic_irq_set_pending(v1, 45, true);
+        vgic_sgi_write(v1, (3ull << 24) | 0x1);
+        if (!race_wait(&race_got_spi, r) || !race_wait(&race_got_sgi, r))
+            break;
+    }
+    return NULL;
+}
+
+/* pCPU 0: flushes vCPU 0 only when a request arrives (its IPI), then its
+ * guest acknowledges and completes whatever its LRs hold. */
+static void race_receiver(void)
+{
+    on_cpu(0);
+    double idle_since = now_s();
+    while (__atomic_load_n(&race_got_spi, __ATOMIC_RELAXED) < RACE_ROUNDS ||
+           __atomic_load_n(&race_got_sgi, __ATOMIC_RELAXED) < RACE_ROUNDS) {
+        if (__atomic_load_n(&race_stuck, __ATOMIC_RELAXED))
+            return;
+        if (!(fake_msg_take(0) & (1u << CPU_MSG_VIRQ))) {
+            if (now_s() - idle_since > 3.0) {
+                __atomic_store_n(&race_stuck, true, __ATOMIC_RELAXED);
+                return;
+            }
+            sched_yield();
+            continue;
+        }
+        idle_since = now_s();
+        vgic_flush(v0);
+        for (int i = 0; i < FAKE_LR_MAX; i++) {
+            struct vgic_lr *lr = &fake_lrs[i];
+            if (!lr->pending)
+                continue;
+            lr->pending = false; /* acknowledged and completed at once */
+            lr->active = false;
+            __atomic_fetch_add(lr->intid == 45 ? &race_got_spi : &race_got_sgi, 1, __ATOMIC_RELEASE);
+        }
+        /* Its next exit syncs the LRs it completed. */
+        vgic_flush(v0);
+    }
+}
+
+/* No request is lost and nothing is taken twice while two pCPUs work on
+ * the same VM's state at once. */
+static void test_race_two_pcpus(void **state)
+{
+    (void)state;
+    race_got_spi = race_got_sgi = 0;
+    race_stuck = false;
+    fake_msg_take(0);
+    fake_msg_take(1);
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, race_sender, NULL), 0);
+    race_receiver();
+    pthread_join(t, NULL);
+    on_cpu(0);
+    if (race_stuck)
+        fail_msg("stuck after %u SPIs and %u SGIs of %u", race_got_spi, race_got_sgi, RACE_ROUNDS);
+    assert_int_equal(race_got_spi, RACE_ROUNDS);
+    assert_int_equal(race_got_sgi, RACE_ROUNDS);
+    assert_false(view(v0, 45).pending);
+    assert_false(view(v0, 3).pending);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -452,6 +553,7 @@ int main(void)
         cmocka_unit_test_setup(test_rwp_until_the_remote_flush, setup),
         cmocka_unit_test_setup(test_unowned_hw_interrupt_is_deactivated, setup),
         cmocka_unit_test_setup(test_vm_init_programs_the_physical_spis, setup),
+        cmocka_unit_test_setup(test_race_two_pcpus, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
