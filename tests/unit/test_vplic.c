@@ -392,6 +392,46 @@ static void test_m_mode_contexts_are_raz_wi(void **state)
     assert_int_equal(claim(v0), DB);
 }
 
+/* The S contexts of harts the VM lacks (vCPU 2 and beyond) are RAZ/WI; a
+ * vCPU cannot claim, complete or mask through a sibling's context either
+ * except by the sibling's own enables. Thresholds keep their 3 bits. */
+static void test_foreign_contexts_and_threshold_bits(void **state)
+{
+    (void)state;
+    enable(v0, DB, true);
+    priority(DB, 5);
+    raise_from(0, DB);
+    const uint32_t ctx = 2 * 2 + 1; /* vCPU 2's S context */
+    mmio(v0, 0x2000 + 0x80 * ctx, true, ~0u);
+    assert_int_equal(mmio(v0, 0x2000 + 0x80 * ctx, false, 0), 0);
+    mmio(v0, 0x200000 + 0x1000 * ctx, true, 1);
+    assert_int_equal(mmio(v0, 0x200000 + 0x1000 * ctx, false, 0), 0);
+    assert_int_equal(mmio(v0, 0x200004 + 0x1000 * ctx, false, 0), 0);
+    assert_true(flush(v0));
+    /* vCPU 1 does not enable DB: its claim takes nothing. */
+    assert_int_equal(claim(v1), 0);
+    assert_true(flush(v0));
+    /* Threshold: 3 bits; 7 masks every source, 0x0c is 4. */
+    threshold(v0, 0x0c);
+    assert_int_equal(mmio(v0, 0x200000 + 0x1000, false, 0), 4);
+    assert_true(flush(v0));
+    threshold(v0, 0xf);
+    assert_int_equal(mmio(v0, 0x200000 + 0x1000, false, 0), 7);
+    assert_false(flush(v0));
+    threshold(v0, 0);
+    assert_true(flush(v0));
+    /* Priorities too: 0x9 is 1. */
+    priority(DB, 0x9);
+    assert_int_equal(mmio(v0, 4 * DB, false, 0), 1);
+    /* Registers that do not exist: the context's reserved words, past the end. */
+    struct mmio_access acc = {.addr = ipa_init(PLIC + 0x200008 + 0x1000), .size = 4};
+    fake_cpu = v0->cpu;
+    assert_false(virq_mmio_access(v0, &acc));
+    acc = (struct mmio_access){.addr = ipa_init(PLIC + 0x200000 + 0x1000), .size = 2};
+    assert_false(virq_mmio_access(v0, &acc));
+    assert_int_equal(claim(v0), DB);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -407,6 +447,7 @@ int main(void)
         cmocka_unit_test_setup(test_only_the_vms_sources_are_visible, setup),
         cmocka_unit_test_setup(test_claimed_source_waits_for_its_completion, setup),
         cmocka_unit_test_setup(test_m_mode_contexts_are_raz_wi, setup),
+        cmocka_unit_test_setup(test_foreign_contexts_and_threshold_bits, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
