@@ -353,6 +353,7 @@ static void test_icc_sgi_writes(void **state)
     assert_int_equal(seen.sgi_writes, 1);
     assert_int_equal(seen.sgi_value, 0x01000002);
     assert_int_equal(f.elr, PC + 4);
+    f.x[0] = 0x55;
     trap(sysreg_esr(3, 0, 12, 11, 6, 31, false)); /* ICC_ASGI1R_EL1 from XZR */
     assert_int_equal(seen.sgi_writes, 2);
     assert_int_equal(seen.sgi_value, 0);
@@ -467,6 +468,7 @@ static void test_dabt_device_write(void **state)
     at_ipa(0x08000108);
     trap(dabt(3, 4, WNR)); /* STR x4 */
     assert_int_equal(seen.mmio.value, 0x123456789abcdef0ull);
+    f.x[0] = 0x77; /* register 31 is XZR, not some other register */
     trap(dabt(2, 31, WNR)); /* STR wzr */
     assert_int_equal(seen.mmio.value, 0);
     assert_int_equal(seen.aborts, 0);
