@@ -23,11 +23,12 @@ FILTER=${1:-}
 mkdir -p "$ROOT/build"
 SEL=$ROOT/build/mutate.list
 # A snapshot: the list may be edited while a run goes on.
+NAME=${LIST#"$ROOT"/}
 cp "$LIST" "$ROOT/build/mutations.snapshot"
 LIST=$ROOT/build/mutations.snapshot
-python3 - "$LIST" "$ROOT" "$FILTER" >"$SEL" <<'PY' || { echo "mutation: $LIST does not match the sources" >&2; exit 2; }
+python3 - "$LIST" "$ROOT" "$FILTER" "$NAME" >"$SEL" <<'PY' || { echo "mutation: $NAME does not match the sources" >&2; exit 2; }
 import sys
-lst, root, flt = sys.argv[1], sys.argv[2], sys.argv[3]
+lst, root, flt, name = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 bad = 0
 n = 0
 for lineno, line in enumerate(open(lst), 1):
@@ -36,7 +37,7 @@ for lineno, line in enumerate(open(lst), 1):
         continue
     parts = [p.strip() for p in s.split('@@')]
     if len(parts) != 4 or not parts[1] or not parts[3]:
-        print(f"{lst}:{lineno}: want 'file @@ pattern @@ replacement @@ reason'", file=sys.stderr)
+        print(f"{name}:{lineno}: want 'file @@ pattern @@ replacement @@ reason'", file=sys.stderr)
         bad = 1
         continue
     f, pat, rep, why = parts
@@ -44,16 +45,16 @@ for lineno, line in enumerate(open(lst), 1):
     try:
         text = open(f"{root}/{f}").read()
     except OSError as e:
-        print(f"{lst}:{lineno}: {e}", file=sys.stderr)
+        print(f"{name}:{lineno}: {e}", file=sys.stderr)
         bad = 1
         continue
     c = text.count(pat)
     if c != 1:
-        print(f"{lst}:{lineno}: pattern occurs {c} times in {f} (want exactly 1): {pat}", file=sys.stderr)
+        print(f"{name}:{lineno}: pattern occurs {c} times in {f} (want exactly 1): {pat}", file=sys.stderr)
         bad = 1
         continue
     if pat == rep:
-        print(f"{lst}:{lineno}: replacement equals the pattern", file=sys.stderr)
+        print(f"{name}:{lineno}: replacement equals the pattern", file=sys.stderr)
         bad = 1
         continue
     if flt and flt not in s:
