@@ -855,6 +855,38 @@ static void colours_last_of_the_platform(void **state)
     expect_error("VM 'rtos' (#0) colours", "beyond the platform's 16");
 }
 
+/* Overlaps by a single byte at either end are overlaps. */
+static void ipa_overlap_by_one_byte(void **state)
+{
+    (void)state;
+    /* The device's last byte is mem[0]'s first. */
+    devs[0][0].ipa = 0x3ffff001;
+    check();
+    assert_true(has_issue(true, "overlaps mem[0] ipa"));
+    /* Its first byte is mem[0]'s last. */
+    devs[0][0].ipa = 0x40ffffff;
+    check();
+    assert_true(has_issue(true, "overlaps mem[0] ipa"));
+    /* Touching is not overlapping. */
+    devs[0][0].ipa = 0x41000000;
+    expect_clean();
+    devs[0][0].ipa = 0x3ffff000;
+    expect_clean();
+}
+
+/* A fixed physical range that wraps past 2^64 is refused as such. */
+static void mem_pa_wraps(void **state)
+{
+    (void)state;
+    mem[0][1] = (struct vm_mem_region){.ipa = 0x50000000, .size = 0x200000, .pa = 0xfffffffffff00000};
+    vms[0].mem_count = 2;
+    check();
+    if (!has_issue(true, "VM 'rtos' (#0) mem[1]: ipa/pa + size 0x200000 wraps past 2^64")) {
+        print_issues();
+        fail();
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -871,6 +903,8 @@ int main(void)
         cmocka_unit_test_setup(mem_pa_misaligned, setup),
         cmocka_unit_test_setup(mem_size_misaligned, setup),
         cmocka_unit_test_setup(mem_wraps, setup),
+        cmocka_unit_test_setup(mem_pa_wraps, setup),
+        cmocka_unit_test_setup(ipa_overlap_by_one_byte, setup),
         cmocka_unit_test_setup(mem_null_with_count, setup),
         cmocka_unit_test_setup(fixed_mem_outside_ram, setup),
         cmocka_unit_test_setup(fixed_mem_overlaps_hyp, setup),
