@@ -5,9 +5,10 @@
 #include "virqchip.h"
 #include "vm.h"
 
-cpuid_t fake_cpu;
+_Thread_local cpuid_t fake_cpu;
 cpuid_t fake_msgs[FAKE_LOG_LEN];
 unsigned fake_msg_count;
+uint32_t fake_msg_pending[PLATFORM_MAX_CPUS];
 bool fake_line[PLATFORM_MAX_CPUS];
 unsigned fake_line_writes;
 uint8_t fake_plic_route[FAKE_IRQS];
@@ -36,6 +37,7 @@ void fake_irq_reset(void)
 {
     fake_cpu = 0;
     fake_msg_count = 0;
+    memset(fake_msg_pending, 0, sizeof(fake_msg_pending));
     memset(fake_line, 0, sizeof(fake_line));
     fake_line_writes = 0;
     memset(fake_plic_route, FAKE_UNROUTED, sizeof(fake_plic_route));
@@ -75,11 +77,16 @@ struct cpu *arch_cpu_current(void)
 
 bool cpu_msg_send(cpuid_t target, enum cpu_msg_kind kind)
 {
-    (void)kind;
-    if (fake_msg_count < FAKE_LOG_LEN)
-        fake_msgs[fake_msg_count] = target;
-    fake_msg_count++;
-    return true;
+    unsigned n = __atomic_fetch_add(&fake_msg_count, 1, __ATOMIC_RELAXED);
+    if (n < FAKE_LOG_LEN)
+        fake_msgs[n] = target;
+    uint32_t old = __atomic_fetch_or(&fake_msg_pending[target], 1u << kind, __ATOMIC_ACQ_REL);
+    return !(old & (1u << kind));
+}
+
+uint32_t fake_msg_take(cpuid_t cpu)
+{
+    return __atomic_exchange_n(&fake_msg_pending[cpu], 0, __ATOMIC_ACQ_REL);
 }
 
 /* spinlock.h */

@@ -10,13 +10,17 @@
 #define FAKE_IRQS 128
 #define FAKE_UNROUTED 0xffu
 
-/* The CPU the code under test runs on (cpu_current). */
-extern cpuid_t fake_cpu;
+/* The CPU the code under test runs on (cpu_current); per thread, so that
+ * threads can act as different harts at once. */
+extern _Thread_local cpuid_t fake_cpu;
 
-/* cpu_msg_send: every request posted, in order. */
+/* cpu_msg_send: every request posted, in order (thread-safe). */
 extern cpuid_t fake_msgs[FAKE_LOG_LEN];
 extern unsigned fake_msg_count;
 unsigned fake_msgs_to(cpuid_t cpu);
+/* Per CPU: the kinds posted and not yet taken (as cpu.c's msg_pending). */
+extern uint32_t fake_msg_pending[PLATFORM_MAX_CPUS];
+uint32_t fake_msg_take(cpuid_t cpu);
 
 /* hvip.VSEIP per CPU and how often it was written. */
 extern bool fake_line[PLATFORM_MAX_CPUS];

@@ -1,8 +1,12 @@
 /* Host tests of the vPLIC state machine (src/arch/riscv64/vplic.c): routing to the enabling context, claims re-evaluating siblings, coalescing, sources pending for an offline vCPU, reset and stop. */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
+#include <pthread.h>
+#include <sched.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "fake_riscv_irq.h"
@@ -432,6 +436,77 @@ static void test_foreign_contexts_and_threshold_bits(void **state)
     assert_int_equal(claim(v0), DB);
 }
 
+/* ---- a race on real threads: CPU 0 rings the doorbell, vCPU 1's hart
+ * (CPU 2) looks only when told or on its own exits */
+
+#define RACE_ROUNDS 400
+static unsigned race_got;
+static bool race_stuck;
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static void *race_ringer(void *arg)
+{
+    (void)arg;
+    for (unsigned r = 1; r <= RACE_ROUNDS; r++) {
+        raise_from(0, DB);
+        double until = now_s() + 3.0;
+        while (__atomic_load_n(&race_got, __ATOMIC_ACQUIRE) < r) {
+            if (__atomic_load_n(&race_stuck, __ATOMIC_RELAXED) || now_s() > until) {
+                __atomic_store_n(&race_stuck, true, __ATOMIC_RELAXED);
+                return NULL;
+            }
+            sched_yield();
+        }
+    }
+    return NULL;
+}
+
+/* Every ring is claimed once: none is lost between the two harts. */
+static void test_race_doorbell_from_another_hart(void **state)
+{
+    (void)state;
+    enable(v1, DB, true);
+    priority(DB, 1);
+    flush(v1);
+    race_got = 0;
+    race_stuck = false;
+    fake_msg_take(v1->cpu);
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, race_ringer, NULL), 0);
+    bool exited = true; /* a trap exit flushes as a request does */
+    double idle_since = now_s();
+    while (__atomic_load_n(&race_got, __ATOMIC_RELAXED) < RACE_ROUNDS &&
+           !__atomic_load_n(&race_stuck, __ATOMIC_RELAXED)) {
+        if (!(fake_msg_take(v1->cpu) & (1u << CPU_MSG_VIRQ)) && !exited) {
+            if (now_s() - idle_since > 3.0)
+                __atomic_store_n(&race_stuck, true, __ATOMIC_RELAXED);
+            sched_yield();
+            continue;
+        }
+        idle_since = now_s();
+        exited = false;
+        if (!flush(v1))
+            continue;
+        uint32_t src = claim(v1); /* each MMIO is a trap: its exit flushes */
+        exited = true;
+        if (src == DB) {
+            __atomic_fetch_add(&race_got, 1, __ATOMIC_RELEASE);
+            complete(v1, DB);
+        }
+    }
+    pthread_join(t, NULL);
+    if (race_stuck)
+        fail_msg("stuck after %u of %u doorbells", race_got, RACE_ROUNDS);
+    assert_int_equal(race_got, RACE_ROUNDS);
+    assert_false(flush(v1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -448,6 +523,7 @@ int main(void)
         cmocka_unit_test_setup(test_claimed_source_waits_for_its_completion, setup),
         cmocka_unit_test_setup(test_m_mode_contexts_are_raz_wi, setup),
         cmocka_unit_test_setup(test_foreign_contexts_and_threshold_bits, setup),
+        cmocka_unit_test_setup(test_race_doorbell_from_another_hart, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
