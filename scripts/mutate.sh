@@ -94,13 +94,25 @@ for e in "${ENTRIES[@]}"; do
     done
 done
 
+# The test that killed each mutation last time (keyed by the mutation's
+# text) runs first: most mutations then cost one build.
+KILLERS=$ROOT/build/mutate-killers.txt
+touch "$KILLERS"
+NEW_KILLERS=$WORK/killers.txt
+: >"$NEW_KILLERS"
+
 killed=0
 total=0
 survivors=()
 for e in "${ENTRIES[@]}"; do
     IFS=$'\t' read -r lineno file why <<<"$e"
     total=$((total + 1))
+    key=$(sed -n "${lineno}p" "$LIST" | md5sum | cut -c1-16)
     tests=$(tests_for "$file")
+    first=$(awk -v k="$key" '$1 == k { print $2 }' "$KILLERS")
+    if [ -n "$first" ] && [[ " $tests " == *" $first "* ]]; then
+        tests="$first $(echo $tests | tr ' ' '\n' | grep -vx "$first" | tr '\n' ' ')"
+    fi
     if [ -z "$tests" ]; then
         survivors+=("mutations.txt:$lineno $file: $why (no unit test compiles this file)")
         continue
@@ -123,6 +135,7 @@ PY
         rc=$?
         if [ $rc -ne 0 ]; then
             verdict="killed by test_$t$([ $rc = 124 ] && echo ' (timeout)')"
+            echo "$key $t" >>"$NEW_KILLERS"
             break
         fi
     done
@@ -133,6 +146,10 @@ PY
        echo "  SURVIVED mutations.txt:$lineno $file: $why ($verdict)" ;;
     esac
 done
+
+# Keep what this run learnt, and the entries of mutations it did not run.
+awk 'NR == FNR { seen[$1] = 1; print; next } !($1 in seen)' "$NEW_KILLERS" "$KILLERS" \
+    >"$KILLERS.new" && mv "$KILLERS.new" "$KILLERS"
 
 pct=$((100 * killed / total))
 echo "mutation: $killed/$total killed ($pct%)"
