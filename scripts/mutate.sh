@@ -114,9 +114,10 @@ for e in "${ENTRIES[@]}"; do
         tests="$first $(echo $tests | tr ' ' '\n' | grep -vx "$first" | tr '\n' ' ')"
     fi
     if [ -z "$tests" ]; then
-        survivors+=("mutations.txt:$lineno $file: $why (no unit test compiles this file)")
+        survivors+=("${NAME##*/}:$lineno $file: $why (no unit test compiles this file)")
         continue
     fi
+    cp -a "$TREE/$file" "$WORK/unmutated"
     python3 - "$LIST" "$lineno" "$TREE" <<'PY'
 import sys
 line = open(sys.argv[1]).read().split('\n')[int(sys.argv[2]) - 1]
@@ -139,11 +140,11 @@ PY
             break
         fi
     done
-    cp -a "$ROOT/$file" "$TREE/$file"
+    cp -a "$WORK/unmutated" "$TREE/$file" # as copied at the start, whatever the working tree does
     case $verdict in
-    killed*) killed=$((killed + 1)); echo "  killed   mutations.txt:$lineno $file: $why [$verdict]" ;;
-    *) survivors+=("mutations.txt:$lineno $file: $why ($verdict)")
-       echo "  SURVIVED mutations.txt:$lineno $file: $why ($verdict)" ;;
+    killed*) killed=$((killed + 1)); echo "  killed   ${NAME##*/}:$lineno $file: $why [$verdict]" ;;
+    *) survivors+=("${NAME##*/}:$lineno $file: $why ($verdict)")
+       echo "  SURVIVED ${NAME##*/}:$lineno $file: $why ($verdict)" ;;
     esac
 done
 
