@@ -438,6 +438,73 @@ static void test_vm_init_programs_the_physical_spis(void **state)
     assert_int_equal(fake_routed_cpu, 0);
 }
 
+/* ---- the redistributors, seen from both pCPUs */
+
+#define GICR 0x080A0000ull
+#define RD(k) (GICR + (uint64_t)(k) * 0x20000)
+#define SGI_FRAME 0x10000ull
+
+static void test_redistributor_identity_and_window(void **state)
+{
+    (void)state;
+    /* TYPER: Affinity 0.0.0.k, Processor_Number k, Last on the VM's last one. */
+    assert_int_equal(mmio(v0, RD(0) + 0x8, 8, false, 0), 0);
+    assert_int_equal(mmio(v0, RD(1) + 0x8, 8, false, 0), (1ull << 32) | (1u << 8) | (1u << 4));
+    assert_int_equal(mmio(v1, RD(1) + 0x8, 4, false, 0), (1u << 8) | (1u << 4));
+    assert_int_equal(mmio(v1, RD(1) + 0xc, 4, false, 0), 1);
+    /* The window holds the VM's redistributors only. */
+    assert_true(vgic_owns_ipa(&vm, ipa_init(RD(1) + 0x1fffc)));
+    assert_false(vgic_owns_ipa(&vm, ipa_init(RD(2))));
+    struct mmio_access acc = {.addr = ipa_init(RD(2) + 0x8), .size = 8};
+    assert_false(vgic_mmio_access(v0, &acc));
+    acc = (struct mmio_access){.addr = ipa_init(RD(0) + 0x14), .size = 2};
+    assert_false(vgic_mmio_access(v0, &acc));
+    acc = (struct mmio_access){.addr = ipa_init(RD(0) + 0x16), .size = 4};
+    assert_false(vgic_mmio_access(v0, &acc));
+}
+
+/* GICR_WAKER is each redistributor's own. */
+static void test_waker_per_redistributor(void **state)
+{
+    (void)state;
+    mmio(v0, RD(0) + 0x14, 4, true, 2); /* ProcessorSleep */
+    assert_int_equal(mmio(v0, RD(0) + 0x14, 4, false, 0), 6);
+    assert_int_equal(mmio(v0, RD(1) + 0x14, 4, false, 0), 0);
+    mmio(v0, RD(0) + 0x14, 4, true, 0);
+    assert_int_equal(mmio(v0, RD(0) + 0x14, 4, false, 0), 0);
+}
+
+/* vCPU 0 (pCPU 0) disables an SGI held in vCPU 1's LR on pCPU 1 through
+ * vCPU 1's redistributor: that redistributor's RWP reads 1 until pCPU 1's
+ * flush, the other's never. */
+static void test_remote_redistributor_disable_and_pend(void **state)
+{
+    (void)state;
+    on_cpu(1);
+    vgic_irq_set_pending(v1, 2, true);
+    assert_int_not_equal(fake_lr_find(2), -1);
+    on_cpu(0);
+    fake_msg_count = 0;
+    mmio(v0, RD(1) + SGI_FRAME + 0x180, 4, true, 1u << 2); /* ICENABLER0 */
+    assert_int_equal(msgs_to(1), 1);
+    assert_int_equal(mmio(v0, RD(1), 4, false, 0) & (1u << 3), 1u << 3);
+    assert_int_equal(mmio(v0, RD(0), 4, false, 0) & (1u << 3), 0);
+    flush_on(v1);
+    assert_int_equal(mmio(v0, RD(1), 4, false, 0) & (1u << 3), 0);
+    assert_int_equal(lr_on(1, 2), -1);
+    assert_int_equal(mmio(v0, RD(1) + SGI_FRAME + 0x100, 4, false, 0) & (1u << 2), 0);
+    assert_int_equal(mmio(v0, RD(0) + SGI_FRAME + 0x100, 4, false, 0) & (1u << 2), 1u << 2);
+    /* Pending an SGI of vCPU 1 through its GICR_ISPENDR0, from pCPU 0. */
+    fake_msg_count = 0;
+    mmio(v0, RD(1) + SGI_FRAME + 0x200, 4, true, 1u << 5);
+    assert_int_equal(msgs_to(1), 1);
+    assert_int_equal(lr_on(0, 5), -1);
+    assert_true(view(v1, 5).pending);
+    assert_false(view(v0, 5).pending);
+    flush_on(v1);
+    assert_int_not_equal(lr_on(1, 5), -1);
+}
+
 /* ---- a race on real threads: pCPU 1 sends, pCPU 0 acts only when told */
 
 #define RACE_ROUNDS 400
@@ -553,6 +620,9 @@ int main(void)
         cmocka_unit_test_setup(test_rwp_until_the_remote_flush, setup),
         cmocka_unit_test_setup(test_unowned_hw_interrupt_is_deactivated, setup),
         cmocka_unit_test_setup(test_vm_init_programs_the_physical_spis, setup),
+        cmocka_unit_test_setup(test_redistributor_identity_and_window, setup),
+        cmocka_unit_test_setup(test_waker_per_redistributor, setup),
+        cmocka_unit_test_setup(test_remote_redistributor_disable_and_pend, setup),
         cmocka_unit_test_setup(test_race_two_pcpus, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -462,7 +462,6 @@ static __attribute__((noinline)) void flush_changes(struct vcpu *vcpu)
     struct vgic_dist *d = &vcpu->vm->arch.vgic;
     struct kicks k = {0};
     spin_lock(&d->lock);
-    __atomic_store_n(&c->dirty, false, __ATOMIC_RELAXED);
     if (c->req_priv)
         priv_reqs_apply(vcpu, &k);
     uint32_t done = c->lr_used ? vgic_lr_done() & c->lr_used : 0;
@@ -475,6 +474,11 @@ static __attribute__((noinline)) void flush_changes(struct vcpu *vcpu)
     /* Every disable that waited for this vCPU's LRs has now taken effect. */
     if (__atomic_load_n(&c->rwp, __ATOMIC_RELAXED))
         __atomic_store_n(&c->rwp, false, __ATOMIC_RELEASE);
+    /* Cleared last: what this flush did itself (an interrupt released to
+     * wait here, say) must not leave it marked, or the next change from
+     * another CPU would take it for told and post nothing. Every change is
+     * made under the lock, so none can slip in before this store. */
+    __atomic_store_n(&c->dirty, false, __ATOMIC_RELAXED);
     spin_unlock(&d->lock);
     maintenance_set(vcpu, maint);
     kicks_send(&k);
