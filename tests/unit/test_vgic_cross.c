@@ -472,6 +472,11 @@ static void test_waker_per_redistributor(void **state)
     assert_int_equal(mmio(v0, RD(1) + 0x14, 4, false, 0), 0);
     mmio(v0, RD(0) + 0x14, 4, true, 0);
     assert_int_equal(mmio(v0, RD(0) + 0x14, 4, false, 0), 0);
+    mmio(v1, RD(1) + 0x14, 4, true, 2);
+    assert_int_equal(mmio(v1, RD(1) + 0x14, 4, false, 0), 6);
+    assert_int_equal(mmio(v1, RD(0) + 0x14, 4, false, 0), 0);
+    mmio(v1, RD(1) + 0x14, 4, true, 0);
+    assert_int_equal(mmio(v1, RD(1) + 0x14, 4, false, 0), 0);
 }
 
 /* vCPU 0 (pCPU 0) disables an SGI held in vCPU 1's LR on pCPU 1 through
