@@ -77,7 +77,13 @@ MK=(make -s -C "$TREE/tests/unit" O="$OUT")
 [ -n "${MUTATE_SANITIZE:-}" ] || MK+=(SANITIZE=)
 MK+=(OPT=-O0)
 
-tests_for() { "${MK[@]}" tests-for F="$1"; }
+# The tests that compile each mutated file, asked of the Makefile once per file.
+declare -A TESTS_FOR=()
+for e in "${ENTRIES[@]}"; do
+    IFS=$'\t' read -r _ file _ <<<"$e"
+    [ -n "${TESTS_FOR[$file]+set}" ] || TESTS_FOR[$file]=$("${MK[@]}" tests-for F="$file")
+done
+tests_for() { echo "${TESTS_FOR[$1]}"; }
 
 # Every test a mutation would run must pass on the unmutated copy first.
 declare -A BASE_DONE=()
