@@ -59,8 +59,8 @@ static void zero_bytes(uint8_t *p, uint64_t n)
     __asm__ volatile(".arch_extension simd\n ldp q0, q1, [%0]\n ldp q2, q3, [%0, #32]\n" \
                      "ldp q4, q5, [%0, #64]\n ldp q6, q7, [%0, #96]" ::"r"(buf) : "memory")
 
-/* [p, p+n) with n a multiple of 4 KiB: 64 ST1 of zero registers per loop, so
- * the loop's CMP and branch cost 1/32 of an instruction per line. */
+/* [p, p+n) with n a multiple of 8 KiB: 128 ST1 of zero registers per loop, so
+ * the loop's CMP and branch cost 1/64 of an instruction per line. */
 static uint8_t *zero_simd(uint8_t *p, uint64_t n)
 {
     uint8_t *end = p + n;
@@ -68,14 +68,14 @@ static uint8_t *zero_simd(uint8_t *p, uint64_t n)
     SIMD_SAVE(save);
     __asm__ volatile(".arch_extension simd\n movi v0.2d, #0\n movi v1.2d, #0\n"
                      " movi v2.2d, #0\n movi v3.2d, #0\n"
-                     "1:\n .rept 64\n st1 {v0.16b, v1.16b, v2.16b, v3.16b}, [%0], #64\n .endr\n"
+                     "1:\n .rept 128\n st1 {v0.16b, v1.16b, v2.16b, v3.16b}, [%0], #64\n .endr\n"
                      " cmp %0, %1\n b.lo 1b"
                      : "+r"(p) : "r"(end) : "memory", "cc");
     SIMD_RESTORE(save);
     return p;
 }
 
-/* [p, p+n), any alignment: bytes up to 16-byte alignment, then whole 4 KiB
+/* [p, p+n), any alignment: bytes up to 16-byte alignment, then whole 8 KiB
  * chunks with ST1 (above) where the DC ZVA block is under 128 bytes, else
  * DC ZVA over whole blocks (Arm ARM C6.2.92: zeroes one naturally aligned
  * block; with 256-byte blocks, e.g. A64FX, its ADD costs half an instruction
@@ -91,9 +91,9 @@ static void zero_range(uint8_t *p, uint64_t n)
     p += head;
     n -= head;
     uint64_t bs = zva_block();
-    if (bs < 128 && n >= 4096) {
-        p = zero_simd(p, n & ~4095ull);
-        n &= 4095;
+    if (bs < 128 && n >= 8192) {
+        p = zero_simd(p, n & ~8191ull);
+        n &= 8191;
     } else if (bs >= 16 && n >= 2 * bs) {
         uint64_t pre = (uint64_t)(-(uintptr_t)p & (bs - 1));
         for (uint64_t i = 0; i < pre; i += 16)
