@@ -167,7 +167,9 @@ static uint8_t *ram_va(paddr_t pa, uint64_t size, bool reused, bool *nc)
     return (uint8_t *)(uintptr_t)(*nc ? a + HYP_NC_ALIAS : a);
 }
 
-void arch_ram_zero(paddr_t pa, uint64_t size, bool reused)
+/* Not inlined (LTO would put the unrolled loops at every call site): one
+ * call per extent is nothing beside the bytes it fills. */
+__attribute__((noinline)) void arch_ram_zero(paddr_t pa, uint64_t size, bool reused)
 {
     bool nc;
     uint8_t *p = ram_va(pa, size, reused, &nc);
@@ -177,7 +179,7 @@ void arch_ram_zero(paddr_t pa, uint64_t size, bool reused)
     dsb(sy);
 }
 
-void arch_ram_copy(paddr_t pa, const void *src, uint64_t size, bool reused)
+__attribute__((noinline)) void arch_ram_copy(paddr_t pa, const void *src, uint64_t size, bool reused)
 {
     bool nc;
     uint8_t *p = ram_va(pa, size, reused, &nc);

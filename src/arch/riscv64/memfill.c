@@ -33,7 +33,9 @@ static void zero_bytes(uint8_t *p, uint64_t n)
         ((volatile uint8_t *)p)[i] = 0;
 }
 
-void arch_ram_zero(paddr_t pa, uint64_t size, bool reused)
+/* Not inlined (LTO would put the unrolled loops at every call site): one
+ * call per extent is nothing beside the bytes it fills. */
+__attribute__((noinline)) void arch_ram_zero(paddr_t pa, uint64_t size, bool reused)
 {
     (void)reused;
     uint8_t *p = (uint8_t *)(uintptr_t)pa_addr(pa);
@@ -63,7 +65,7 @@ void arch_ram_zero(paddr_t pa, uint64_t size, bool reused)
     __asm__ volatile("fence rw, rw" ::: "memory");
 }
 
-void arch_ram_copy(paddr_t pa, const void *src, uint64_t size, bool reused)
+__attribute__((noinline)) void arch_ram_copy(paddr_t pa, const void *src, uint64_t size, bool reused)
 {
     (void)reused;
     uint8_t *d = (uint8_t *)(uintptr_t)pa_addr(pa);
