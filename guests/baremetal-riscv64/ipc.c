@@ -87,6 +87,7 @@ void ipc_ping(void)
 		cpu_relax();
 	uint32_t ok = 0;
 	uint64_t total = 0;
+	static uint64_t rtt[GUEST_IPC_ROUNDS];
 	for (uint32_t round = 1; round <= GUEST_IPC_ROUNDS; round++) {
 		for (uint32_t j = 0; j < IPC_WORDS; j++)
 			CHANNEL->data[j] = pattern(round, j);
@@ -97,7 +98,8 @@ void ipc_ping(void)
 		int64_t r = baohu_call(FN(BAOHU_HC_IPC_NOTIFY), IPC_ID, EVENT_PING).error;
 		while (doorbells == seen)
 			cpu_relax();
-		total += timer_now() - t0;
+		rtt[round - 1] = timer_now() - t0;
+		total += rtt[round - 1];
 		struct sbiret ev = baohu_call(FN(BAOHU_HC_IPC_EVENTS), IPC_ID, 0);
 		uint32_t good = r == 0 && CHANNEL->ack == round && ev.error == 0 &&
 				ev.value == (1 << EVENT_PONG);
@@ -108,6 +110,16 @@ void ipc_ping(void)
 	print("ipc ping: %u/%u round trips ok, peer saw %u bad words\n", ok,
 	      (uint32_t)GUEST_IPC_ROUNDS, CHANNEL->bad);
 	print("ipc round trip: %lu counter ticks on average\n", total / GUEST_IPC_ROUNDS);
+	/* The distribution (make bench): insertion sort of the samples. */
+	for (uint32_t i = 1; i < GUEST_IPC_ROUNDS; i++) {
+		uint64_t v = rtt[i];
+		uint32_t j = i;
+		for (; j > 0 && rtt[j - 1] > v; j--)
+			rtt[j] = rtt[j - 1];
+		rtt[j] = v;
+	}
+	print("ipc round trip: n=%u min=%lu median=%lu max=%lu counter ticks\n",
+	      (uint32_t)GUEST_IPC_ROUNDS, rtt[0], rtt[GUEST_IPC_ROUNDS / 2], rtt[GUEST_IPC_ROUNDS - 1]);
 }
 
 /* A VM that was not given the object may not ring its peers. */

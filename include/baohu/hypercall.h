@@ -26,11 +26,14 @@
 /* x1 = object id -> x0 = the events peers raised towards the caller since the
  * last call (bit n = event n), cleared by reading. Same errors. */
 #define BAOHU_HC_IPC_EVENTS BAOHU_HC_ID(3)
+/* -> x0 = exits into Baohu the calling vCPU has taken (traps and interrupts,
+ * this call included) since Baohu started. */
+#define BAOHU_HC_VCPU_EXITS BAOHU_HC_ID(4)
 
 /*
  * RISC-V: `ecall` from VS-mode, as an SBI extension (SBI spec v1.0 §3):
  * a7 = BAOHU_SBI_EXT, a6 = function number (the n of BAOHU_HC_ID(n) above:
- * 0 VERSION, 1 CONSOLE_PUTC, 2 IPC_NOTIFY, 3 IPC_EVENTS), arguments in
+ * 0 VERSION, 1 CONSOLE_PUTC, 2 IPC_NOTIFY, 3 IPC_EVENTS, 4 VCPU_EXITS), arguments in
  * a0..a4 (a0 holds what x1 holds on Arm). Results follow SBI: a0 = error (0, or
  * SBI_ERR_NOT_SUPPORTED -2 / SBI_ERR_INVALID_PARAM -3 / SBI_ERR_DENIED -4
  * for BAOHU_HC_ERR_NOT_SUPPORTED / _INVALID_PARAM / _DENIED), a1 = value.

@@ -23,6 +23,8 @@ int64_t hypercall_handle(struct vcpu *vcpu, uint64_t fid, const uint64_t args[HY
         return ipc_notify(vcpu->vm, args[0], args[1]);
     case BAOHU_HC_IPC_EVENTS:
         return ipc_events_take(vcpu->vm, args[0]);
+    case BAOHU_HC_VCPU_EXITS:
+        return (int64_t)vcpu->exits;
     default:
         return BAOHU_HC_ERR_NOT_SUPPORTED;
     }

@@ -84,6 +84,7 @@ void guest_trap_irq(struct trap_frame *f)
 {
     (void)f;
     struct vcpu *v = cpu_current()->vcpu;
+    v->exits++;
     irqid_t intid = gic_ack();
     if (intid < GIC_SPURIOUS && irq_dispatch(v, intid) == IRQ_IN_LR && v->state == VCPU_ON)
         return; /* LRs the guest finished with wait for the next flush */

@@ -40,9 +40,46 @@ static void zero_bytes(uint8_t *p, uint64_t n)
         ((volatile uint8_t *)p)[i] = 0;
 }
 
-/* [p, p+n), any alignment: bytes up to 16-byte alignment, STP of zero
- * registers (16 bytes each, four per loop), DC ZVA over whole blocks
- * (Arm ARM C6.2.92 DC ZVA: zeroes one naturally aligned block), then the tail. */
+/*
+ * Bulk stores of 64 bytes per instruction: ST1 {v0-v3} / LD1 {v0-v3} with
+ * post-index (Arm ARM C7.2.321 ST1 multiple structures, four registers).
+ * DC ZVA takes no offset and has no writeback, so with 64-byte blocks (the
+ * Cortex-A53's DCZID_EL0.BS = 4) each line costs the DC ZVA and an ADD; one
+ * ST1 writes the same line in one instruction, and a copy is one LD1 and one
+ * ST1 per line instead of four LDP and four STP. Baohu is built without FP
+ * registers (the guest owns them; CPTR_EL2.TFP = 0, vcpu.c), so these
+ * functions save the eight they use and put them back: a build or reset
+ * leaves the caller's FP state as it found it. The encodings need the SIMD
+ * extension, which -mgeneral-regs-only leaves out of the assembler's view.
+ */
+#define SIMD_SAVE(buf)                                                                   \
+    __asm__ volatile(".arch_extension simd\n stp q0, q1, [%0]\n stp q2, q3, [%0, #32]\n" \
+                     "stp q4, q5, [%0, #64]\n stp q6, q7, [%0, #96]" ::"r"(buf) : "memory")
+#define SIMD_RESTORE(buf)                                                                \
+    __asm__ volatile(".arch_extension simd\n ldp q0, q1, [%0]\n ldp q2, q3, [%0, #32]\n" \
+                     "ldp q4, q5, [%0, #64]\n ldp q6, q7, [%0, #96]" ::"r"(buf) : "memory")
+
+/* [p, p+n) with n a multiple of 8 KiB: 128 ST1 of zero registers per loop, so
+ * the loop's CMP and branch cost 1/64 of an instruction per line. */
+static uint8_t *zero_simd(uint8_t *p, uint64_t n)
+{
+    uint8_t *end = p + n;
+    _Alignas(16) uint64_t save[16];
+    SIMD_SAVE(save);
+    __asm__ volatile(".arch_extension simd\n movi v0.2d, #0\n movi v1.2d, #0\n"
+                     " movi v2.2d, #0\n movi v3.2d, #0\n"
+                     "1:\n .rept 128\n st1 {v0.16b, v1.16b, v2.16b, v3.16b}, [%0], #64\n .endr\n"
+                     " cmp %0, %1\n b.lo 1b"
+                     : "+r"(p) : "r"(end) : "memory", "cc");
+    SIMD_RESTORE(save);
+    return p;
+}
+
+/* [p, p+n), any alignment: bytes up to 16-byte alignment, then whole 8 KiB
+ * chunks with ST1 (above) where the DC ZVA block is under 128 bytes, else
+ * DC ZVA over whole blocks (Arm ARM C6.2.92: zeroes one naturally aligned
+ * block; with 256-byte blocks, e.g. A64FX, its ADD costs half an instruction
+ * per line), STP of zero registers for the rest. */
 static void zero_range(uint8_t *p, uint64_t n)
 {
     uint64_t head = (uint64_t)(-(uintptr_t)p & 15);
@@ -54,16 +91,18 @@ static void zero_range(uint8_t *p, uint64_t n)
     p += head;
     n -= head;
     uint64_t bs = zva_block();
-    if (bs >= 16 && n >= 2 * bs) {
+    if (bs < 128 && n >= 8192) {
+        p = zero_simd(p, n & ~8191ull);
+        n &= 8191;
+    } else if (bs >= 16 && n >= 2 * bs) {
         uint64_t pre = (uint64_t)(-(uintptr_t)p & (bs - 1));
         for (uint64_t i = 0; i < pre; i += 16)
             __asm__ volatile("stp xzr, xzr, [%0]" ::"r"(p + i) : "memory");
         p += pre;
         n -= pre;
         uint8_t *end = p + (n & ~(bs - 1));
-        /* DC ZVA takes no offset and has no writeback, so each block costs
-         * the DC ZVA and one ADD; sixteen per loop leave the loop's CMP and
-         * branch an eighth of an instruction per block. */
+        /* Sixteen DC ZVA per loop leave the loop's CMP and branch an
+         * eighth of an instruction per block. */
         uint8_t *end16 = p + ((uint64_t)(end - p) & ~(16 * bs - 1));
         if (p < end16)
             __asm__ volatile("1:\n .rept 16\n dc zva, %0\n add %0, %0, %2\n .endr\n"
@@ -81,23 +120,25 @@ static void zero_range(uint8_t *p, uint64_t n)
     zero_bytes(p, n);
 }
 
-/* 64 bytes per loop with LDP/STP when both sides are 16-byte aligned (the
- * usual case: images and RAM regions are page aligned), else bytes. */
+/* 1 KiB per loop with LD1/ST1 (two instructions per 64 bytes, above) when
+ * both sides are 16-byte aligned (the usual case: images and RAM regions
+ * are page aligned), then bytes. */
 static void copy_range(uint8_t *d, const uint8_t *s, uint64_t n)
 {
-    if ((((uintptr_t)d | (uintptr_t)s) & 15) == 0) {
-        for (; n >= 64; d += 64, s += 64, n -= 64) {
-            uint64_t a, b, c, e, f, g, h, k;
-            __asm__ volatile("ldp %0, %1, [%8]\n ldp %2, %3, [%8, #16]\n"
-                             "ldp %4, %5, [%8, #32]\n ldp %6, %7, [%8, #48]"
-                             : "=&r"(a), "=&r"(b), "=&r"(c), "=&r"(e), "=&r"(f), "=&r"(g),
-                               "=&r"(h), "=&r"(k)
-                             : "r"(s) : "memory");
-            __asm__ volatile("stp %0, %1, [%8]\n stp %2, %3, [%8, #16]\n"
-                             "stp %4, %5, [%8, #32]\n stp %6, %7, [%8, #48]"
-                             ::"r"(a), "r"(b), "r"(c), "r"(e), "r"(f), "r"(g), "r"(h), "r"(k),
-                               "r"(d) : "memory");
-        }
+    if ((((uintptr_t)d | (uintptr_t)s) & 15) == 0 && n >= 1024) {
+        uint8_t *end = d + (n & ~1023ull);
+        _Alignas(16) uint64_t save[16];
+        SIMD_SAVE(save);
+        __asm__ volatile(".arch_extension simd\n"
+                         "1:\n .rept 8\n"
+                         " ld1 {v0.16b, v1.16b, v2.16b, v3.16b}, [%1], #64\n"
+                         " ld1 {v4.16b, v5.16b, v6.16b, v7.16b}, [%1], #64\n"
+                         " st1 {v0.16b, v1.16b, v2.16b, v3.16b}, [%0], #64\n"
+                         " st1 {v4.16b, v5.16b, v6.16b, v7.16b}, [%0], #64\n"
+                         " .endr\n cmp %0, %2\n b.lo 1b"
+                         : "+r"(d), "+r"(s) : "r"(end) : "memory", "cc");
+        SIMD_RESTORE(save);
+        n &= 1023;
     }
     for (uint64_t i = 0; i < n; i++)
         ((volatile uint8_t *)d)[i] = s[i];
@@ -126,7 +167,9 @@ static uint8_t *ram_va(paddr_t pa, uint64_t size, bool reused, bool *nc)
     return (uint8_t *)(uintptr_t)(*nc ? a + HYP_NC_ALIAS : a);
 }
 
-void arch_ram_zero(paddr_t pa, uint64_t size, bool reused)
+/* Not inlined (LTO would put the unrolled loops at every call site): one
+ * call per extent is nothing beside the bytes it fills. */
+__attribute__((noinline)) void arch_ram_zero(paddr_t pa, uint64_t size, bool reused)
 {
     bool nc;
     uint8_t *p = ram_va(pa, size, reused, &nc);
@@ -136,7 +179,7 @@ void arch_ram_zero(paddr_t pa, uint64_t size, bool reused)
     dsb(sy);
 }
 
-void arch_ram_copy(paddr_t pa, const void *src, uint64_t size, bool reused)
+__attribute__((noinline)) void arch_ram_copy(paddr_t pa, const void *src, uint64_t size, bool reused)
 {
     bool nc;
     uint8_t *p = ram_va(pa, size, reused, &nc);

@@ -37,9 +37,12 @@
 #define SYSREG_ICC_SGI0R SYSREG_ID(3, 0, 12, 11, 7)
 #define SYSREG_ACTLR_EL1 SYSREG_ID(3, 0, 1, 0, 1)
 
+/* The vCPU an exit came from, counted once per exit (guest_trap_irq counts its own). */
 static struct vcpu *trap_vcpu(void)
 {
-    return cpu_current()->vcpu;
+    struct vcpu *v = cpu_current()->vcpu;
+    v->exits++;
+    return v;
 }
 
 static uint64_t reg_get(const struct trap_frame *f, unsigned r)

@@ -141,6 +141,7 @@ void guest_trap(struct trap_frame *f)
 {
     struct vcpu *v = cpu_current()->vcpu;
     uint64_t cause = csr_read(scause);
+    v->exits++;
 
     if (cause & SCAUSE_IRQ) {
         irq_handle(v, cause & ~SCAUSE_IRQ);

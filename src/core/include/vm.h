@@ -38,6 +38,10 @@ struct vcpu {
      * with no fault elsewhere and no other trap handled in between; own CPU
      * only (vm_fault, vm_fault_progress). */
     uint32_t vector_faults;
+    /* Exits into Baohu (every trap and interrupt taken from the guest) since
+     * Baohu started; own CPU only. Read by the guest with BAOHU_HC_VCPU_EXITS
+     * (make bench: traps per second of a compute-bound guest). */
+    uint64_t exits;
     struct vcpu_arch arch;
 };
 

@@ -1,0 +1,3 @@
+/* Benchmark (make bench): scale, 2 VM(s) of the boot probe (bench-scale.h). */
+#define BENCH_VMS 2
+#include "bench-scale.h"

@@ -1,0 +1,2 @@
+# The boot probe guest (guests/probe, variant probe-boot).
+include guests/probe/variants.mk

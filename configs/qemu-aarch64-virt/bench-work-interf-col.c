@@ -1,0 +1,4 @@
+/* Benchmark (make bench): the workload guest, interf-col (configs/common/aarch64/bench-work.c). */
+#define BENCH_INTERF 1
+#define BENCH_COLOURED 1
+#include "../common/aarch64/bench-work.c"

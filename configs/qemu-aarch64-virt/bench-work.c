@@ -1,0 +1,4 @@
+/* Benchmark (make bench): the workload guest, solo (configs/common/aarch64/bench-work.c). */
+#define BENCH_INTERF 0
+#define BENCH_COLOURED 0
+#include "../common/aarch64/bench-work.c"

@@ -1,0 +1,2 @@
+# The workload guest (guests/workload), also run bare by scripts/bench.sh.
+include guests/workload/variants.mk

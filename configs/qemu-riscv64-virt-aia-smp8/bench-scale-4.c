@@ -1,0 +1,3 @@
+/* Benchmark (make bench): scale, 4 VM(s) (bench-scale.h). */
+#define BENCH_VMS 4
+#include "bench-scale.h"
