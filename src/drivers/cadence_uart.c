@@ -1,4 +1,4 @@
-/* Cadence UART (Zynq UltraScale+ UART0/1), transmit only (UG1085, UART controller registers). */
+/* Cadence UART (Zynq UltraScale+ UART0/1), the console's transmitter (UG1085, UART controller registers). */
 #include <stdint.h>
 #include "console.h"
 
@@ -28,9 +28,13 @@ void uart_init(unsigned long base)
     *cdns_reg(CDNS_CR) = cr | CDNS_CR_TX_EN | CDNS_CR_RX_EN;
 }
 
-void uart_putc(char c)
+/* Never waits: the console bounds the wait (console_out.c). */
+bool uart_tx_ready(void)
 {
-    while (*cdns_reg(CDNS_SR) & CDNS_SR_TXFULL)
-        ;
+    return !(*cdns_reg(CDNS_SR) & CDNS_SR_TXFULL);
+}
+
+void uart_tx(char c)
+{
     *cdns_reg(CDNS_FIFO) = (uint32_t)(uint8_t)c;
 }

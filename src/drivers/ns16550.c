@@ -1,4 +1,4 @@
-/* NS16550A console UART (QEMU virt: byte registers, no stride), transmit only. */
+/* NS16550A console UART (QEMU virt: byte registers, no stride), the console's transmitter. */
 #include "console.h"
 
 #define NS16550_THR 0x0
@@ -13,9 +13,13 @@ void uart_init(unsigned long base)
     ns16550_base = (volatile uint8_t *)base;
 }
 
-void uart_putc(char c)
+/* Never waits: the console bounds the wait (console_out.c). */
+bool uart_tx_ready(void)
 {
-    while (!(ns16550_base[NS16550_LSR] & NS16550_LSR_THRE))
-        ;
+    return ns16550_base[NS16550_LSR] & NS16550_LSR_THRE;
+}
+
+void uart_tx(char c)
+{
     ns16550_base[NS16550_THR] = (uint8_t)c;
 }
