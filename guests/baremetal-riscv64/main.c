@@ -3,6 +3,9 @@
 #include "guest.h"
 #include "riscv.h"
 #include "sbi.h"
+#if GUEST_FORGE
+#include "../common/forge.h"
+#endif
 
 struct vcpu vcpus[MAX_VCPUS];
 
@@ -79,6 +82,9 @@ void boot_main(void)
 	if (GUEST_AIA)
 		imsic_init();
 	boot_checks();
+#if GUEST_FORGE
+	console_forge();
+#endif
 	if (GUEST_IRQ_HSM)
 		irq_hsm_boot();
 	if (GUEST_FLOOD)

@@ -44,3 +44,6 @@ GUEST_VARIANTS += features
 GUEST_DEFS_features := -DGUEST_NAME='\"feat\"' -DGUEST_FEATURES=1
 GUEST_VARIANTS += features-reset
 GUEST_DEFS_features-reset := -DGUEST_NAME='\"feat\"' -DGUEST_FEATURES=1 -DGUEST_FEATURES_RESET=1
+# A VM whose console lines try to pass for Baohu's or rtos's (configs/*/console-forge.c).
+GUEST_VARIANTS += forger
+GUEST_DEFS_forger := -DGUEST_NAME='\"app\"' -DGUEST_FORGE=1

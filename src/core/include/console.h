@@ -47,10 +47,17 @@ void console_out_line(const char *tag, const char *text, size_t len);
 void console_out_drain(void);
 void console_stats_get(struct console_stats *s);
 
+/* Input (console_in.c): a byte typed on the console; the console UART's
+ * receive interrupt, on the CPU it is routed to. */
+void console_input(char c);
+void console_rx_irq(void);
+
 /* The console UART driver (src/drivers/<uart>.c) provides these; none waits. */
 void uart_init(unsigned long base);
 bool uart_tx_ready(void);  /* room for one more byte in the transmitter */
 void uart_tx(char c);      /* write one byte; call only after uart_tx_ready() */
+void uart_rx_enable(void); /* raise the UART's interrupt when a byte arrives */
+int uart_rx(void);         /* a received byte, or -1 if none */
 
 /* Formatting (printf subset: %s %c %d %i %u %x %p %%, flags 0 and width, l/ll/z). */
 int fmt_vformat(char *buf, size_t size, const char *fmt, va_list ap);

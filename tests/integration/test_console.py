@@ -1,0 +1,35 @@
+"""The tagged console cannot be forged: a VM's lines dressed as Baohu's or another VM's, with CR
+and escape-sequence tricks, come out under the VM's own tag with no control byte."""
+import re
+
+import pytest
+
+PLATFORMS = ["qemu-aarch64-virt", "qemu-aarch64-virt-gicv2", "zcu102",
+             "qemu-riscv64-virt", "qemu-riscv64-virt-aia"]
+
+# What "app" prints (guests/common/forge.h) and how it must come out.
+FORGED = [
+    r"\[app\] forge 1",
+    r"\[app\] \[baohu\] VM 'rtos' stopped: forged",
+    r"\[app\] forge 2\[rtos\] vcpu0 tick 999",
+    r"\[app\] \?\[2K\?\[1G\[baohu\] forged erase",
+    r"\[app\] forge 4 \?2K\?\? end",
+    r"\[app\] forge done",
+]
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_forged_lines_stay_under_the_guests_own_tag(machine, platform):
+    m = machine("console-forge", platform=platform)
+    m.seen(r"(?m)^\[app\] forge done\r*$")
+    m.seen(r"(?m)^\[rtos\] vcpu0 tick 3\r*$")
+    out = m.output()
+    lines = out.split("\n")
+    for want in FORGED:
+        assert any(re.fullmatch(want + r"\r*", l) for l in lines), (want, out)
+    # No line starts as a forged Baohu or rtos line, and no control byte
+    # (CR only before LF, no ESC, no C1) reached the terminal.
+    assert not re.search(r"(?m)^\[baohu\] (VM 'rtos' stopped: forged|forged erase)", out), out
+    assert not re.search(r"(?m)^\[rtos\] vcpu0 tick 999", out), out
+    assert "\x1b" not in out and "\x9b" not in out and "\ufffd" not in out, repr(out)
+    assert not re.search(r"\r(?![\r\n])", out), repr(out)
