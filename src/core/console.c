@@ -47,13 +47,29 @@ void console_guest_putc(struct console_line *line, const char *name, char c)
     spin_lock(&line->lock);
     if (c != '\n')
         line->buf[line->len++] = c;
+    /* A full buffer goes out open: the line goes on, whole unless another
+     * source prints in between. */
     if (c == '\n' || line->len == CONSOLE_LINE_MAX) {
-        console_out_line(name, line->buf, line->len);
+        console_out_text(line, name, line->buf, line->len, c == '\n');
         line->len = 0;
         queued = true;
     }
     spin_unlock(&line->lock);
     /* Outside the line's lock: the UART is waited on with no lock held. */
+    if (queued)
+        console_out_drain();
+}
+
+void console_guest_flush(struct console_line *line, const char *name)
+{
+    bool queued = false;
+    spin_lock(&line->lock);
+    if (line->len) {
+        console_out_text(line, name, line->buf, line->len, false);
+        line->len = 0;
+        queued = true;
+    }
+    spin_unlock(&line->lock);
     if (queued)
         console_out_drain();
 }

@@ -32,6 +32,9 @@ static char queue[CONSOLE_QUEUE_SIZE];
 static uint32_t queue_head; /* free-running: next byte written at head % SIZE */
 static uint32_t queue_tail;
 static uint32_t draining;   /* set by the one CPU that drains */
+/* The source whose last line went out unfinished (a prompt), or NULL: its
+ * next text continues that line; anyone else's first ends it. */
+static const void *open_src;
 
 /* The drainer's state, touched only with `draining` held. */
 static bool at_line_start = true;
@@ -55,13 +58,20 @@ static void queue_put(uint32_t *at, const char *s, size_t n)
 
 void console_out_line(const char *tag, const char *text, size_t len)
 {
+    console_out_text(NULL, tag, text, len, true);
+}
+
+void console_out_text(const void *src, const char *tag, const char *text, size_t len, bool complete)
+{
     size_t tag_len = 0;
     while (tag_len < CONSOLE_TAG_MAX && tag[tag_len])
         tag_len++;
     if (len > CONSOLE_LINE_MAX)
         len = CONSOLE_LINE_MAX;
-    size_t total = 1 + tag_len + 2 + len + 2;
     spin_lock(&queue_lock);
+    bool continuing = src && open_src == src;
+    bool close_other = open_src && !continuing;
+    size_t total = (close_other ? 2 : 0) + (continuing ? 0 : 1 + tag_len + 2) + len + (complete ? 2 : 0);
     if (CONSOLE_QUEUE_SIZE - (queue_head - queue_tail) < total) {
         spin_unlock(&queue_lock);
         stat_add(&stats.queue_full, 1);
@@ -70,11 +80,17 @@ void console_out_line(const char *tag, const char *text, size_t len)
         return;
     }
     uint32_t at = queue_head;
-    queue_put(&at, "[", 1);
-    queue_put(&at, tag, tag_len);
-    queue_put(&at, "] ", 2);
+    if (close_other)
+        queue_put(&at, "\r\n", 2); /* the open line ends here, another source's starts */
+    if (!continuing) {
+        queue_put(&at, "[", 1);
+        queue_put(&at, tag, tag_len);
+        queue_put(&at, "] ", 2);
+    }
     queue_put(&at, text, len);
-    queue_put(&at, "\r\n", 2);
+    if (complete)
+        queue_put(&at, "\r\n", 2);
+    open_src = complete ? NULL : src;
     __atomic_store_n(&queue_head, at, __ATOMIC_RELEASE);
     spin_unlock(&queue_lock);
 }

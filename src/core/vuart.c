@@ -35,17 +35,19 @@ bool vuart_mmio_access(struct vcpu *vcpu, struct mmio_access *acc)
 {
     struct vm *vm = vcpu->vm;
     struct vuart *u = &vm->vuart;
-    int tx = -1;
+    struct vuart_effects e = {.tx = -1, .idle = false};
     spin_lock(&u->lock);
-    bool ok = vuart_dev_access(u, ipa_addr(acc->addr) - vm->config->vuart.ipa, acc, &tx);
+    bool ok = vuart_dev_access(u, ipa_addr(acc->addr) - vm->config->vuart.ipa, acc, &e);
     bool rise = vuart_irq_edge(u);
     spin_unlock(&u->lock);
     if (rise)
         arch_vm_virq_raise(vm, vm->config->vuart.irq);
     /* The byte goes to the VM's console line with no lock of the UART's
      * held: the console itself never waits long (console_out.c). */
-    if (tx >= 0)
-        console_guest_putc(&vm->console, vm->name, (char)tx);
+    if (e.tx >= 0)
+        console_guest_putc(&vm->console, vm->name, (char)e.tx);
+    if (e.idle)
+        console_guest_flush(&vm->console, vm->name);
     return ok;
 }
 

@@ -11,7 +11,7 @@
  * trigger level and character timeout fold into that). No modem
  * interrupts, no line errors.
  */
-enum { R_IER, R_LCR, R_MCR, R_SCR, R_DLL, R_DLM, R_FCR, R_THRI };
+enum { R_IER, R_LCR, R_MCR, R_SCR, R_DLL, R_DLM, R_FCR, R_THRI, R_POLLED };
 
 #define RBR_THR_DLL 0
 #define IER_DLM 1
@@ -60,9 +60,17 @@ bool vuart_dev_irq(const struct vuart *u)
     return !(iir(u) & IIR_NONE);
 }
 
-static uint32_t read_reg(struct vuart *u, uint64_t off)
+static uint32_t read_reg(struct vuart *u, uint64_t off, struct vuart_effects *e)
 {
     bool dlab = u->reg[R_LCR] & LCR_DLAB;
+    /* LSR read twice with no THR write between: a driver polling for
+     * input, not one sending (each byte reads LSR once). */
+    if (off == LSR) {
+        e->idle = u->reg[R_POLLED];
+        u->reg[R_POLLED] = 1;
+    } else {
+        u->reg[R_POLLED] = 0;
+    }
     switch (off) {
     case RBR_THR_DLL: {
         if (dlab)
@@ -87,9 +95,10 @@ static uint32_t read_reg(struct vuart *u, uint64_t off)
     }
 }
 
-static void write_reg(struct vuart *u, uint64_t off, uint32_t v, int *tx)
+static void write_reg(struct vuart *u, uint64_t off, uint32_t v, struct vuart_effects *e)
 {
     bool dlab = u->reg[R_LCR] & LCR_DLAB;
+    u->reg[R_POLLED] = 0;
     switch (off) {
     case RBR_THR_DLL:
         if (dlab) {
@@ -98,7 +107,7 @@ static void write_reg(struct vuart *u, uint64_t off, uint32_t v, int *tx)
             /* In loopback (MCR bit 4) nothing leaves the UART: Linux's
              * 8250 probe sends itself bytes this way; they are dropped. */
             if (!(u->reg[R_MCR] & MCR_LOOP))
-                *tx = (int)v;
+                e->tx = (int)v;
             u->reg[R_THRI] = 1;
         }
         return;
@@ -109,6 +118,8 @@ static void write_reg(struct vuart *u, uint64_t off, uint32_t v, int *tx)
         }
         if ((v & IER_ETBEI) && !(u->reg[R_IER] & IER_ETBEI))
             u->reg[R_THRI] = 1; /* THR is empty: enabling ETBEI interrupts at once */
+        /* Linux's __stop_tx: nothing more to send for now. */
+        e->idle = !(v & IER_ETBEI);
         u->reg[R_IER] = v & 0x0f;
         return;
     case IIR_FCR:
@@ -124,14 +135,14 @@ static void write_reg(struct vuart *u, uint64_t off, uint32_t v, int *tx)
     }
 }
 
-bool vuart_dev_access(struct vuart *u, uint64_t off, struct mmio_access *acc, int *tx)
+bool vuart_dev_access(struct vuart *u, uint64_t off, struct mmio_access *acc, struct vuart_effects *e)
 {
     /* Byte registers 0-7 (QEMU virt's reg-shift 0); anything else is no register. */
     if (acc->size != 1 || off > SCR)
         return false;
     if (acc->write)
-        write_reg(u, off, (uint32_t)acc->value & 0xff, tx);
+        write_reg(u, off, (uint32_t)acc->value & 0xff, e);
     else
-        acc->value = read_reg(u, off);
+        acc->value = read_reg(u, off, e);
     return true;
 }

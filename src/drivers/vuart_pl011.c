@@ -13,6 +13,7 @@
  */
 enum {
     R_IBRD, R_FBRD, R_LCR_H, R_CR, R_IFLS, R_IMSC, R_RIS, R_DMACR, R_ILPR,
+    R_POLLED, /* 1: the last access was an FR read */
 };
 
 #define DR 0x000
@@ -93,8 +94,16 @@ static uint32_t fr(const struct vuart *u)
     return FR_TXFE | (n ? 0 : FR_RXFE) | (n >= full ? FR_RXFF : 0);
 }
 
-static bool read_reg(struct vuart *u, uint64_t off, uint32_t *v)
+static bool read_reg(struct vuart *u, uint64_t off, uint32_t *v, struct vuart_effects *e)
 {
+    /* FR read twice with no DR write between: a driver polling for input
+     * (U-Boot's getc), not one sending (each byte reads FR once). */
+    if (off == FR) {
+        e->idle = u->reg[R_POLLED];
+        u->reg[R_POLLED] = 1;
+    } else {
+        u->reg[R_POLLED] = 0;
+    }
     switch (off) {
     case DR: {
         int c = vuart_rx_pop(u);
@@ -116,19 +125,20 @@ static bool read_reg(struct vuart *u, uint64_t off, uint32_t *v)
     case ICR: *v = 0; return true; /* write-only: RAZ */
     case DMACR: *v = u->reg[R_DMACR]; return true;
     default:
-        if (off >= PERIPH_ID0 && off <= 0xffc) {
+        if (off >= PERIPH_ID0 && off <= 0xffc)
             *v = id_regs[(off - PERIPH_ID0) / 4];
-            return true;
-        }
-        return false;
+        else
+            *v = 0; /* reserved and test registers (ITCR...): RAZ */
+        return true;
     }
 }
 
-static bool write_reg(struct vuart *u, uint64_t off, uint32_t v, int *tx)
+static bool write_reg(struct vuart *u, uint64_t off, uint32_t v, struct vuart_effects *e)
 {
+    u->reg[R_POLLED] = 0;
     switch (off) {
     case DR:
-        *tx = (int)(v & 0xff);
+        e->tx = (int)(v & 0xff);
         u->reg[R_RIS] |= INT_TX;
         return true;
     case RSR_ECR: return true; /* clears errors: there are none */
@@ -139,28 +149,32 @@ static bool write_reg(struct vuart *u, uint64_t off, uint32_t v, int *tx)
     case LCR_H: u->reg[R_LCR_H] = v & 0xff; rx_update(u); return true;
     case CR: u->reg[R_CR] = v & 0xff87; return true;
     case IFLS: u->reg[R_IFLS] = v & 0x3f; rx_update(u); return true;
-    case IMSC: u->reg[R_IMSC] = v & INT_ALL; return true;
+    case IMSC:
+        /* Linux's pl011_stop_tx: nothing more to send for now. */
+        e->idle = !(v & INT_TX);
+        u->reg[R_IMSC] = v & INT_ALL;
+        return true;
     case ICR:
         u->reg[R_RIS] &= ~(v & INT_ALL);
         return true;
     case DMACR: u->reg[R_DMACR] = v & 0x7; return true; /* no DMA behind it */
     default:
-        return off >= PERIPH_ID0 && off <= 0xffc; /* read-only: WI */
+        return true; /* ID, reserved and test registers: WI */
     }
 }
 
-bool vuart_dev_access(struct vuart *u, uint64_t off, struct mmio_access *acc, int *tx)
+bool vuart_dev_access(struct vuart *u, uint64_t off, struct mmio_access *acc, struct vuart_effects *e)
 {
     /* 8-, 16- and 32-bit accesses to a register's low bits (Linux's
      * amba-pl011 uses 16-bit ones by default, its AMBA bus 32-bit ones). */
-    if (acc->size > 4 || (off & 3))
+    if (acc->size > 4 || (off & 3) || off >= 0x1000)
         return false;
     if (!acc->write) {
         uint32_t v;
-        if (!read_reg(u, off, &v))
+        if (!read_reg(u, off, &v, e))
             return false;
         acc->value = v;
         return true;
     }
-    return write_reg(u, off, (uint32_t)acc->value, tx);
+    return write_reg(u, off, (uint32_t)acc->value, e);
 }

@@ -33,3 +33,23 @@ def test_forged_lines_stay_under_the_guests_own_tag(machine, platform):
     assert not re.search(r"(?m)^\[rtos\] vcpu0 tick 999", out), out
     assert "\x1b" not in out and "\x9b" not in out and "\ufffd" not in out, repr(out)
     assert not re.search(r"\r(?![\r\n])", out), repr(out)
+
+
+def test_virtual_ns16550_prints_tagged_and_takes_input_by_its_interrupt(machine):
+    """RISC-V: rtos drives an emulated NS16550A (config vuart) with its own driver: its lines
+    come out under its tag, and typed lines reach it through the vPLIC (source 10)."""
+    m = machine("vuart", platform="qemu-riscv64-virt")
+    m.expect(r"(?m)^\[rtos\] uart rx ready\r*$")
+    m.expect(r"(?m)^\[rtos\] vcpu0 tick 1\r*$")
+    # rtos is the first VM with a virtual UART: it has the input.
+    m.send("hello ns16550\r")
+    m.expect(r"(?m)^\[rtos\] uart rx: hello ns16550\r*$")
+    # Ctrl-] 1: app (#1) has no virtual UART; Ctrl-] 0 gives the input to rtos (again).
+    m.send("\x1d1")
+    m.expect(r"(?m)^\[baohu\] console input: VM 'app' \(#1\) has no virtual UART\r*$")
+    m.send("\x1d0")
+    m.expect(r"(?m)^\[baohu\] console input: VM 'rtos' \(#0\)\r*$")
+    m.send("second\r")
+    m.expect(r"(?m)^\[rtos\] uart rx: second\r*$")
+    m.expect(r"(?m)^\[rtos\] vcpu0 tick \d+\r*$")
+    m.expect(r"(?m)^\[app\] vcpu2 tick \d+\r*$")

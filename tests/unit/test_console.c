@@ -95,19 +95,56 @@ static void guest_output_is_held_until_its_line_ends(void **state)
     assert_string_equal(sent, "[app] other\r\n[baohu] mid\r\n[rtos] tick 3\r\n");
 }
 
-static void a_full_line_is_flushed_with_the_tag_again(void **state)
+static void a_long_line_stays_whole_when_nobody_prints_between(void **state)
 {
     (void)state;
     for (int i = 0; i < CONSOLE_LINE_MAX + 5; i++)
         console_guest_putc(&vm_a, "vm", 'x');
     console_guest_putc(&vm_a, "vm", '\n');
     char want[512];
-    size_t n = 0;
-    n += (size_t)snprintf(want + n, sizeof want - n, "[vm] ");
+    size_t n = (size_t)snprintf(want, sizeof want, "[vm] ");
+    memset(want + n, 'x', CONSOLE_LINE_MAX + 5);
+    n += CONSOLE_LINE_MAX + 5;
+    snprintf(want + n, sizeof want - n, "\r\n");
+    assert_string_equal(sent, want);
+}
+
+static void a_long_line_cut_by_another_source_goes_on_under_its_tag(void **state)
+{
+    (void)state;
+    for (int i = 0; i < CONSOLE_LINE_MAX; i++)
+        console_guest_putc(&vm_a, "vm", 'x');
+    console_log("between");
+    guest_puts(&vm_a, "vm", "yy\n");
+    char want[512];
+    size_t n = (size_t)snprintf(want, sizeof want, "[vm] ");
     memset(want + n, 'x', CONSOLE_LINE_MAX);
     n += CONSOLE_LINE_MAX;
-    n += (size_t)snprintf(want + n, sizeof want - n, "\r\n[vm] xxxxx\r\n");
+    snprintf(want + n, sizeof want - n, "\r\n[baohu] between\r\n[vm] yy\r\n");
     assert_string_equal(sent, want);
+}
+
+static void a_prompt_shows_and_the_echo_continues_its_line(void **state)
+{
+    (void)state;
+    guest_puts(&vm_a, "linux", "/ # ");
+    assert_int_equal(sent_len, 0);
+    console_guest_flush(&vm_a, "linux");
+    assert_string_equal(sent, "[linux] / # ");
+    /* The echo of what is typed, one flush per key. */
+    guest_puts(&vm_a, "linux", "e");
+    console_guest_flush(&vm_a, "linux");
+    guest_puts(&vm_a, "linux", "cho\r\n");
+    assert_string_equal(sent, "[linux] / # echo\r\n");
+    /* Open again, then another VM's line: the prompt line ends first. */
+    guest_puts(&vm_a, "linux", "/ # ");
+    console_guest_flush(&vm_a, "linux");
+    guest_puts(&vm_b, "rtos", "tick\n");
+    guest_puts(&vm_a, "linux", "ls\n");
+    assert_string_equal(sent, "[linux] / # echo\r\n[linux] / # \r\n[rtos] tick\r\n[linux] ls\r\n");
+    /* Flushing nothing prints nothing. */
+    console_guest_flush(&vm_a, "linux");
+    assert_int_equal(strcmp(sent + sent_len - 12, "[linux] ls\r\n"), 0);
 }
 
 static void forged_tags_stay_under_the_guests_own_tag(void **state)
@@ -223,7 +260,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(baohu_lines_are_tagged_and_whole, setup),
         cmocka_unit_test_setup(guest_output_is_held_until_its_line_ends, setup),
-        cmocka_unit_test_setup(a_full_line_is_flushed_with_the_tag_again, setup),
+        cmocka_unit_test_setup(a_long_line_stays_whole_when_nobody_prints_between, setup),
+        cmocka_unit_test_setup(a_long_line_cut_by_another_source_goes_on_under_its_tag, setup),
+        cmocka_unit_test_setup(a_prompt_shows_and_the_echo_continues_its_line, setup),
         cmocka_unit_test_setup(forged_tags_stay_under_the_guests_own_tag, setup),
         cmocka_unit_test_setup(sanitise_keeps_text_and_drops_or_marks_controls, setup),
         cmocka_unit_test_setup(a_stuck_uart_costs_a_bounded_wait_and_is_counted, setup),

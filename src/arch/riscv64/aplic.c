@@ -130,3 +130,10 @@ void irqchip_handle(struct vcpu *v)
     while (csr_read(CSR_STOPEI) != 0)
         csr_write(CSR_STOPEI, 0);
 }
+
+/* The console's input is not taken on AIA platforms yet: the APLIC would
+ * need a Baohu interrupt identity at hart 0's supervisor file. VMs' virtual
+ * UARTs there transmit but receive nothing. */
+void irqchip_console_init(void)
+{
+}

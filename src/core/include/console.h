@@ -32,6 +32,9 @@ void console_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Append a guest character to `line`; a full line is queued tagged with `name`.
  * The character is sanitised first (console_sanitise). */
 void console_guest_putc(struct console_line *line, const char *name, char c);
+/* The guest looks done writing for now (e.g. its UART driver stopped
+ * transmitting): show its unfinished line, left open (console_out_text). */
+void console_guest_flush(struct console_line *line, const char *name);
 /* A guest byte as it may appear on the console: itself if printable ASCII
  * or '\t' or '\n', 0 to drop it ('\r'), '?' for any other control or
  * non-ASCII byte (ESC, C1 controls such as CSI 0x9b, DEL). */
@@ -40,6 +43,11 @@ char console_sanitise(char c);
 /* The output queue (console_out.c). Queue one line "[tag] text\r\n" as a
  * whole, or drop and count it if the queue is full; never waits. */
 void console_out_line(const char *tag, const char *text, size_t len);
+/* The same for source `src` (its struct console_line); !complete leaves
+ * the line open (a prompt): the source's next text continues it, and any
+ * other source's first ends it with "\r\n", so text of two sources never
+ * shares a line and each piece starts with its tag. */
+void console_out_text(const void *src, const char *tag, const char *text, size_t len, bool complete);
 /* Send queued bytes to the UART, at most CONSOLE_DRAIN_BUDGET of them, each
  * waiting at most CONSOLE_TX_WAIT_NS for room; returns at once if another
  * CPU is draining (it sends this caller's lines too). Holds no lock while

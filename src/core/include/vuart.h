@@ -41,9 +41,16 @@ int vuart_rx_pop(struct vuart *u); /* -1 if empty */
 /* The device model: src/drivers/vuart_pl011.c (Arm) or vuart_ns16550.c (RISC-V).
  * Every call is made with the lock held and never waits. */
 void vuart_dev_reset(struct vuart *u);
-/* Register access at `off` in the page. A written byte to transmit is
- * stored in *tx (else -1). */
-bool vuart_dev_access(struct vuart *u, uint64_t off, struct mmio_access *acc, int *tx);
+/* What an access asks of the core: a byte to transmit (else -1), and
+ * whether the guest looks done writing for now (its driver stopped the
+ * transmit interrupt, or polls the status with nothing sent in between:
+ * waiting for input), so its unfinished line (a prompt) is shown. */
+struct vuart_effects {
+    int tx;
+    bool idle;
+};
+/* Register access at `off` in the page. */
+bool vuart_dev_access(struct vuart *u, uint64_t off, struct mmio_access *acc, struct vuart_effects *e);
 /* A byte was queued for the guest. */
 void vuart_dev_rx_arrived(struct vuart *u);
 /* The device's interrupt output: asserted or not. */

@@ -1,0 +1,71 @@
+/* GUEST_UART16550: the console on an NS16550A (TX polled, RX by its interrupt through the PLIC). */
+#include "guest.h"
+#include "riscv.h"
+
+#if GUEST_UART16550
+#define UART_BASE 0x10000000UL
+#define UART_RBR 0
+#define UART_THR 0
+#define UART_IER 1
+#define UART_FCR 2
+#define UART_LSR 5
+#define UART_IER_ERBFI 0x01u /* received data available */
+#define UART_LSR_DR 0x01u
+#define UART_LSR_THRE 0x20u
+#define UART_SRC 10u
+#define PLIC_BASE 0xc000000UL
+#define PLIC_ENABLE(ctx) (PLIC_BASE + 0x2000 + 0x80 * (ctx))
+#define PLIC_THRESHOLD(ctx) (PLIC_BASE + 0x200000 + 0x1000 * (ctx))
+
+static char line[64];
+static unsigned len;
+char uart16550_line[64];
+
+static inline uint8_t rd(unsigned r)
+{
+	return *(volatile uint8_t *)(UART_BASE + r);
+}
+
+static inline void wr(unsigned r, uint8_t v)
+{
+	*(volatile uint8_t *)(UART_BASE + r) = v;
+}
+
+void uart16550_putc(char c)
+{
+	while (!(rd(UART_LSR) & UART_LSR_THRE))
+		;
+	wr(UART_THR, (uint8_t)c);
+}
+
+void uart16550_rx_init(void)
+{
+	unsigned ctx = 2 * cpu_id() + 1;
+
+	wr(UART_FCR, 0x07); /* FIFOs on, both cleared */
+	wr(UART_IER, UART_IER_ERBFI);
+	mmio_w32(PLIC_BASE + 4 * UART_SRC, 1);
+	mmio_w32(PLIC_ENABLE(ctx), 1u << UART_SRC);
+	mmio_w32(PLIC_THRESHOLD(ctx), 0);
+	csr_set(sie, 1u << IRQ_SEI);
+}
+
+/* From the PLIC claim loop: take every byte, publish each completed line. */
+void uart16550_irq(void)
+{
+	while (rd(UART_LSR) & UART_LSR_DR) {
+		char c = (char)rd(UART_RBR);
+		if (c == '\r' || c == '\n') {
+			if (len == 0)
+				continue;
+			line[len] = '\0';
+			for (unsigned i = 0; i <= len; i++)
+				uart16550_line[i] = line[i];
+			len = 0;
+			vcpus[0].rx++;
+		} else if (len + 1 < sizeof(line)) {
+			line[len++] = c;
+		}
+	}
+}
+#endif
