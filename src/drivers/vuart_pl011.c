@@ -6,7 +6,7 @@
  * the transmit FIFO always reads empty: FR.TXFE = 1, TXFF = 0, and the
  * transmit interrupt (at or below its FIFO level, §3.4.2) is asserted
  * again by every DR write after ICR cleared it. Received bytes queue in
- * the core (VUART_RX_SIZE = the PL011's 32-entry FIFO); the receive
+ * the core (levels on the PL011's 32-entry FIFO); the receive
  * interrupt follows the FIFO level in IFLS (§3.3.12) and the receive
  * timeout interrupt is taken as asserted while data sit below that level.
  * No modem lines, no DMA, no errors: RSR reads 0.
@@ -61,7 +61,7 @@ static uint32_t rx_level(const struct vuart *u)
     static const uint8_t eighths[8] = {1, 2, 4, 6, 7, 7, 7, 7};
     if (!(u->reg[R_LCR_H] & LCR_H_FEN))
         return 1;
-    return eighths[(u->reg[R_IFLS] >> 3) & 7] * VUART_RX_SIZE / 8;
+    return eighths[(u->reg[R_IFLS] >> 3) & 7] * VUART_FIFO / 8;
 }
 
 static void rx_update(struct vuart *u)
@@ -90,7 +90,7 @@ bool vuart_dev_irq(const struct vuart *u)
 static uint32_t fr(const struct vuart *u)
 {
     uint32_t n = vuart_rx_count(u);
-    uint32_t full = (u->reg[R_LCR_H] & LCR_H_FEN) ? VUART_RX_SIZE : 1;
+    uint32_t full = (u->reg[R_LCR_H] & LCR_H_FEN) ? VUART_FIFO : 1;
     return FR_TXFE | (n ? 0 : FR_RXFE) | (n >= full ? FR_RXFF : 0);
 }
 

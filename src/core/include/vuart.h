@@ -10,7 +10,12 @@
 struct vm;
 struct vcpu;
 
-#define VUART_RX_SIZE 32u /* a power of two: the PL011's and a 16550A's FIFO depth class */
+/* Typed bytes waiting for the guest: more than a hardware FIFO holds, since
+ * Baohu takes them from the console UART at once (a pasted command line of a
+ * few hundred bytes arrives whole); a power of two. The device models
+ * compute their FIFO levels on VUART_FIFO entries. */
+#define VUART_RX_SIZE 1024u
+#define VUART_FIFO 32u
 #define VUART_REGS 16u
 
 struct vuart {
