@@ -1,8 +1,15 @@
 /* A virtual NS16550A: "rtos" drives it at the board's UART address and PLIC source 10 and echoes typed lines; "app" ticks beside it. */
 #include <baohu/config.h>
 
-BAOHU_INCBIN(rtos_image, GUEST_DIR "/rtos-uart.bin");
-BAOHU_INCBIN(app_image, GUEST_DIR "/app.bin");
+#ifndef RTOS_UART_IMAGE
+#define RTOS_UART_IMAGE "/rtos-uart.bin"
+#endif
+#ifndef APP_IMAGE
+#define APP_IMAGE "/app.bin"
+#endif
+
+BAOHU_INCBIN(rtos_image, GUEST_DIR RTOS_UART_IMAGE);
+BAOHU_INCBIN(app_image, GUEST_DIR APP_IMAGE);
 
 static const struct vm_mem_region rtos_mem[] = {
     {.ipa = 0x80000000, .size = 16 << 20},

@@ -38,12 +38,28 @@ void uart16550_putc(char c)
 	wr(UART_THR, (uint8_t)c);
 }
 
+/* AIA: the vAPLIC (S domain, MSI mode, AIA §4.5) sends source 10 as MSI 10. */
+#define APLIC_BASE 0xd000000UL
+#define APLIC_DOMAINCFG_IE (1u << 8)
+#define APLIC_SOURCECFG(i) (APLIC_BASE + 0x4 + 4 * ((i) - 1))
+#define APLIC_SM_LEVEL_HIGH 6u
+#define APLIC_SETIENUM (APLIC_BASE + 0x1edc)
+#define APLIC_TARGET(i) (APLIC_BASE + 0x3004 + 4 * ((i) - 1))
+
 void uart16550_rx_init(void)
 {
 	unsigned ctx = 2 * cpu_id() + 1;
 
 	wr(UART_FCR, 0x07); /* FIFOs on, both cleared */
 	wr(UART_IER, UART_IER_ERBFI);
+	if (GUEST_AIA) {
+		mmio_w32(APLIC_BASE, APLIC_DOMAINCFG_IE);
+		mmio_w32(APLIC_SOURCECFG(UART_SRC), APLIC_SM_LEVEL_HIGH);
+		mmio_w32(APLIC_TARGET(UART_SRC), (cpu_id() << 18) | UART_SRC);
+		mmio_w32(APLIC_SETIENUM, UART_SRC);
+		imsic_enable(UART_SRC, 1);
+		return;
+	}
 	mmio_w32(PLIC_BASE + 4 * UART_SRC, 1);
 	mmio_w32(PLIC_ENABLE(ctx), 1u << UART_SRC);
 	mmio_w32(PLIC_THRESHOLD(ctx), 0);

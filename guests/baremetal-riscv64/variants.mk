@@ -50,3 +50,5 @@ GUEST_DEFS_forger := -DGUEST_NAME='\"app\"' -DGUEST_FORGE=1
 # The rtos VM on a virtual NS16550A (configs/qemu-riscv64-virt/vuart.c): prints on it, echoes typed lines.
 GUEST_VARIANTS += rtos-uart
 GUEST_DEFS_rtos-uart := -DGUEST_NAME='\"rtos\"' -DGUEST_UART16550=1
+GUEST_VARIANTS += rtos-uart-aia
+GUEST_DEFS_rtos-uart-aia := -DGUEST_NAME='\"rtos\"' -DGUEST_UART16550=1 -DGUEST_AIA=1

@@ -35,10 +35,12 @@ def test_forged_lines_stay_under_the_guests_own_tag(machine, platform):
     assert not re.search(r"\r(?![\r\n])", out), repr(out)
 
 
-def test_virtual_ns16550_prints_tagged_and_takes_input_by_its_interrupt(machine):
+@pytest.mark.parametrize("platform", ["qemu-riscv64-virt", "qemu-riscv64-virt-aia"])
+def test_virtual_ns16550_prints_tagged_and_takes_input_by_its_interrupt(machine, platform):
     """RISC-V: rtos drives an emulated NS16550A (config vuart) with its own driver: its lines
-    come out under its tag, and typed lines reach it through the vPLIC (source 10)."""
-    m = machine("vuart", platform="qemu-riscv64-virt")
+    come out under its tag, and typed lines reach it through the vPLIC (source 10) or the
+    vAPLIC and its interrupt file (AIA)."""
+    m = machine("vuart", platform=platform)
     m.expect(r"(?m)^\[rtos\] uart rx ready\r*$")
     m.expect(r"(?m)^\[rtos\] vcpu0 tick 1\r*$")
     # rtos is the first VM with a virtual UART: it has the input.
