@@ -26,6 +26,10 @@
  * line anyone queues). */
 #define CONSOLE_DRAIN_BUDGET 1024u
 #define CONSOLE_CHUNK 32u
+/* Room only Baohu's own lines may use: a guest flooding its console cannot
+ * crowd out Baohu's reports (a fault, a VM stopped) when the UART is slower
+ * than the guest. */
+#define CONSOLE_BAOHU_RESERVE 1024u
 
 static spinlock_t queue_lock = SPINLOCK_INIT;
 static char queue[CONSOLE_QUEUE_SIZE];
@@ -72,7 +76,8 @@ void console_out_text(const void *src, const char *tag, const char *text, size_t
     bool continuing = src && open_src == src;
     bool close_other = open_src && !continuing;
     size_t total = (close_other ? 2 : 0) + (continuing ? 0 : 1 + tag_len + 2) + len + (complete ? 2 : 0);
-    if (CONSOLE_QUEUE_SIZE - (queue_head - queue_tail) < total) {
+    size_t reserve = src ? CONSOLE_BAOHU_RESERVE : 0;
+    if (CONSOLE_QUEUE_SIZE - (queue_head - queue_tail) < total + reserve) {
         spin_unlock(&queue_lock);
         stat_add(&stats.queue_full, 1);
         stat_add(&stats.lines_dropped, 1);

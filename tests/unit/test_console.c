@@ -19,8 +19,10 @@ static char sent[16384];
 static size_t sent_len;
 static bool uart_full;
 static unsigned ready_polls;
-/* While set, each poll of the UART queues a line from "another CPU". */
+/* While set, each poll of the UART queues a line from "another CPU"
+ * (a guest's if intruder_line is set, except the last, which is Baohu's). */
 static unsigned intruding_lines;
+static struct console_line *intruder_line;
 
 static uint64_t now_ns;
 
@@ -40,7 +42,12 @@ bool uart_tx_ready(void)
     ready_polls++;
     if (intruding_lines) {
         intruding_lines--;
-        console_log("other cpu line %u", intruding_lines);
+        if (intruder_line && intruding_lines) {
+            for (const char *s = "flood flood flood flood flood flood\n"; *s; s++)
+                console_guest_putc(intruder_line, "flood", *s);
+        } else {
+            console_log("other cpu line %u", intruding_lines);
+        }
     }
     return !uart_full;
 }
@@ -61,6 +68,7 @@ static int setup(void **state)
     (void)state;
     uart_full = false;
     intruding_lines = 0;
+    intruder_line = NULL;
     for (int i = 0; i < 64; i++)
         console_out_drain();
     memset(sent, 0, sizeof sent);
@@ -255,6 +263,26 @@ static void lines_from_other_cpus_while_draining_are_queued_whole_or_dropped(voi
     }
 }
 
+/* A guest flooding its console while the UART is slow: its lines are
+ * dropped once the queue is down to Baohu's reserve; Baohu's still go in. */
+static void a_flooding_guest_cannot_crowd_out_baohus_lines(void **state)
+{
+    (void)state;
+    struct console_stats before, after;
+    console_stats_get(&before);
+    /* 200 polls of the drainer's: 199 flood lines (the queue is full for
+     * guests long before), then one Baohu line, which still fits. */
+    intruder_line = &vm_b;
+    intruding_lines = 200;
+    guest_puts(&vm_a, "vm", "start\n");
+    assert_int_equal(intruding_lines, 0);
+    for (int i = 0; i < 64; i++)
+        console_out_drain();
+    console_stats_get(&after);
+    assert_true(after.queue_full > before.queue_full);
+    assert_non_null(strstr(sent, "\r\n[baohu] other cpu line 0\r\n"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -268,6 +296,7 @@ int main(void)
         cmocka_unit_test_setup(a_stuck_uart_costs_a_bounded_wait_and_is_counted, setup),
         cmocka_unit_test_setup(a_line_cut_by_a_stall_does_not_run_into_the_next, setup),
         cmocka_unit_test_setup(lines_from_other_cpus_while_draining_are_queued_whole_or_dropped, setup),
+        cmocka_unit_test_setup(a_flooding_guest_cannot_crowd_out_baohus_lines, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -41,7 +41,8 @@ void console_guest_flush(struct console_line *line, const char *name);
 char console_sanitise(char c);
 
 /* The output queue (console_out.c). Queue one line "[tag] text\r\n" as a
- * whole, or drop and count it if the queue is full; never waits. */
+ * whole, or drop and count it if the queue is full (for a guest's line:
+ * full but for the part kept for Baohu's); never waits. */
 void console_out_line(const char *tag, const char *text, size_t len);
 /* The same for source `src` (its struct console_line); !complete leaves
  * the line open (a prompt): the source's next text continues it, and any
