@@ -174,7 +174,7 @@ def test_linux_boots_to_its_shell_on_later_cpu_models(cpu):
         c = Console(m)
         c.wait(r"baohu-linux: init on 6\.1\.\S+-arm64, 2 CPUs online", 300)
         shell_ready(c)
-        # Short answer lines, asked again if a tagged line cut into one (the PL011 is shared).
+        # Short answer lines, asked again if one went missing.
         want = LINUX_CPUS[cpu]
         for attempt in range(3):
             # The marker is computed, so the echoed command line does not match it.
