@@ -55,3 +55,19 @@ def test_virtual_ns16550_prints_tagged_and_takes_input_by_its_interrupt(machine,
     m.expect(r"(?m)^\[rtos\] uart rx: second\r*$")
     m.expect(r"(?m)^\[rtos\] vcpu0 tick \d+\r*$")
     m.expect(r"(?m)^\[app\] vcpu2 tick \d+\r*$")
+
+
+@pytest.mark.parametrize("platform", ["qemu-aarch64-virt", "qemu-aarch64-virt-gicv2", "zcu102"])
+def test_virtual_pl011_takes_input_from_the_boards_console_uart(machine, platform):
+    """Arm: typed bytes arrive on the board's console UART (PL011, or zcu102's Cadence UART),
+    whose receive interrupt is Baohu's, and reach rtos's virtual PL011 and its vGIC SPI 33."""
+    m = machine("vuart", platform=platform)
+    m.expect(r"(?m)^\[rtos\] uart rx ready\r*$")
+    m.expect(r"(?m)^\[app\] vcpu0 tick 1\r*$")
+    m.send("typed on " + platform + "\r")
+    m.expect(rf"(?m)^\[rtos\] uart rx: typed on {re.escape(platform)}\r*$")
+    m.send("\x1d0")
+    m.expect(r"(?m)^\[baohu\] console input: VM 'rtos' \(#0\)\r*$")
+    m.send("again\r")
+    m.expect(r"(?m)^\[rtos\] uart rx: again\r*$")
+    m.expect(r"(?m)^\[rtos\] vcpu0 tick \d+\r*$")
