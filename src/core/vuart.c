@@ -56,17 +56,22 @@ void vuart_input(struct vm *vm, char c)
     struct vuart *u = &vm->vuart;
     if (!vm->config->vuart.ipa || vm->state != VM_RUNNING)
         return;
+    uint32_t dropped = 0;
     spin_lock(&u->lock);
     if (vuart_rx_count(u) < VUART_RX_SIZE) {
         u->rx[u->rx_head++ % VUART_RX_SIZE] = c;
         vuart_dev_rx_arrived(u);
     } else {
-        u->rx_dropped++;
+        dropped = ++u->rx_dropped;
     }
     bool rise = vuart_irq_edge(u);
     spin_unlock(&u->lock);
     if (rise)
         arch_vm_virq_raise(vm, vm->config->vuart.irq);
+    /* Told at the 1st, 2nd, 4th, 8th... drop: a guest that never reads
+     * cannot make Baohu print a line per key. */
+    if (dropped && !(dropped & (dropped - 1)))
+        console_log("VM '%s': console input not read, %u bytes dropped", vm->name, dropped);
 }
 
 void vuart_reset(struct vm *vm)

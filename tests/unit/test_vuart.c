@@ -21,6 +21,13 @@ static unsigned raised;
 static char out[256];
 static size_t out_len;
 static unsigned flushes;
+static unsigned logs;
+
+void console_log(const char *fmt, ...)
+{
+    (void)fmt;
+    logs++;
+}
 
 void arch_vm_virq_raise(struct vm *v, irqid_t irq)
 {
@@ -54,6 +61,7 @@ static int setup(void **state)
     raised = 0;
     out_len = 0;
     flushes = 0;
+    logs = 0;
     memset(out, 0, sizeof out);
     vuart_reset(&vm);
     return 0;
@@ -106,6 +114,7 @@ static void a_full_queue_drops_and_counts(void **state)
         vuart_input(&vm, 'a');
     assert_int_equal(vuart_rx_count(&vm.vuart), VUART_RX_SIZE);
     assert_int_equal(vm.vuart.rx_dropped, 5);
+    assert_int_equal(logs, 3); /* at drops 1, 2 and 4 */
 }
 
 #ifndef VUART_NS16550
