@@ -41,7 +41,7 @@ LDFLAGS := -nostdlib -static -z max-page-size=4096
 CORE_SRCS := $(filter-out src/core/config_check.c,$(wildcard src/core/*.c))
 # The platform's IOMMU driver (IOMMU := smmuv3 in platform.mk), or none.
 IOMMU ?= iommu_none
-SRCS := $(CORE_SRCS) $(ARCH_SRCS) src/platform/$(PLATFORM)/platform.c src/drivers/$(UART).c \
+SRCS := $(CORE_SRCS) $(ARCH_SRCS) src/platform/$(PLATFORM)/platform.c src/drivers/$(UART).c src/drivers/$(VUART).c \
 	src/drivers/$(IOMMU).c
 OBJS := $(patsubst %,$(OBJ)/%.o,$(SRCS))
 DEPS := $(OBJS:.o=.d)

@@ -107,6 +107,22 @@ static void print_devices(const struct vm_dev_region *d, uint64_t *uart)
     }
 }
 
+/* The VM's virtual PL011 (config vuart): the node Linux's amba-pl011 binds
+ * (ttyAMA0), the console's stdout. */
+static void print_vuart(const struct vm_config *vm, uint64_t *uart)
+{
+    if (!vm->vuart.ipa)
+        return;
+    printf("\tpl011@%llx {\n\t\tcompatible = \"arm,pl011\", \"arm,primecell\";\n\t\treg = ",
+           (unsigned long long)vm->vuart.ipa);
+    reg(vm->vuart.ipa, 0x1000);
+    printf(";\n\t\tinterrupts = ");
+    spi(vm->vuart.irq, IRQ_LEVEL_HIGH);
+    printf(";\n\t\tclocks = <&clk24mhz>, <&clk24mhz>;\n"
+           "\t\tclock-names = \"uartclk\", \"apb_pclk\";\n\t};\n");
+    *uart = vm->vuart.ipa;
+}
+
 /*
  * virt's PCIe host bridge (pci-host-ecam-generic), when the VM owns its
  * ECAM: bus 0 only (1 MiB), the 32-bit memory window the VM was given (a
@@ -270,6 +286,19 @@ static const struct riscv_board *riscv_board(void)
     return NULL;
 }
 
+/* The VM's virtual NS16550A (config vuart): Linux's 8250 driver (ttyS0). */
+static void riscv_vuart(const struct vm_config *vm, uint64_t *uart)
+{
+    if (!vm->vuart.ipa)
+        return;
+    printf("\tserial@%llx {\n\t\tcompatible = \"ns16550a\";\n\t\treg = ",
+           (unsigned long long)vm->vuart.ipa);
+    reg(vm->vuart.ipa, 0x1000);
+    printf(";\n\t\tclock-frequency = <3686400>;\n"
+           "\t\tinterrupt-parent = <&plic>;\n\t\tinterrupts = <%u>;\n\t};\n", vm->vuart.irq);
+    *uart = vm->vuart.ipa;
+}
+
 static void riscv_devices(const struct vm_dev_region *d, uint64_t *uart)
 {
     for (size_t k = 0; k < CONFIG_ARRAY_SIZE(riscv_dev_kinds); k++) {
@@ -342,6 +371,7 @@ static int print_riscv_vm(const struct vm_config *vm, uint32_t vcpus, const char
         printf(" <&cpu%u_intc 11>, <&cpu%u_intc 9>%s", k, k, k + 1 < vcpus ? "," : ";\n");
     printf("\t};\n");
     uint64_t uart = 0;
+    riscv_vuart(vm, &uart);
     for (size_t i = 0; i < vm->devs_count; i++)
         riscv_devices(&vm->devs[i], &uart);
     printf("\tchosen {\n");
@@ -420,6 +450,7 @@ int main(int argc, char **argv)
            "\t\tclock-output-names = \"clk24mhz\";\n\t};\n");
 
     uint64_t uart = 0;
+    print_vuart(vm, &uart);
     for (size_t i = 0; i < vm->devs_count; i++)
         print_devices(&vm->devs[i], &uart);
     print_pcie(vm);

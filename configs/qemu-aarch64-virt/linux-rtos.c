@@ -1,4 +1,4 @@
-/* Debian's arm64 Linux (2 vCPUs, PL011 + PCIe virtio-blk behind the SMMU) beside the bare-metal RTOS, sharing one IPC channel. */
+/* Debian's arm64 Linux (2 vCPUs, virtual PL011, PCIe virtio-blk behind the SMMU) beside the bare-metal RTOS, sharing one IPC channel. */
 #include <baohu/config.h>
 
 BAOHU_INCBIN(rtos_image, GUEST_DIR "/rtos-linux.bin");
@@ -13,16 +13,14 @@ static const struct vm_mem_region rtos_mem[] = {{.ipa = 0x40000000, .size = 16 <
  * SMMU (IPA -> PA), so nothing needs to be identity-mapped. */
 static const struct vm_mem_region linux_mem[] = {{.ipa = 0x60000000, .size = 256 << 20}};
 
-/* The PL011 (SPI 1) and virt's PCIe host bridge with the virtio-blk-pci
- * disk behind the SMMU (linux-rtos.mk): ECAM of bus 0, its four INTx
+/* Virt's PCIe host bridge with the virtio-blk-pci disk behind the SMMU
+ * (linux-rtos.mk): ECAM of bus 0, its four INTx
  * SPIs (3-6) and 16 MiB of the 32-bit window for BARs. Its DMA is the
  * requester IDs of bus 0, translated through Linux's memory map. The
  * generated DT has the pcie node and no SMMU (tools/config_dts.c). */
-static const uint32_t uart_irqs[] = {33};
 static const uint32_t intx_irqs[] = {35, 36, 37, 38};
 static const struct vm_stream_range pcie_streams[] = {{.base = 0, .count = 256}};
 static const struct vm_dev_region linux_devs[] = {
-    {.pa = 0x09000000, .ipa = 0x09000000, .size = 0x1000, CONFIG_LIST(irqs, uart_irqs)},
     {.pa = 0x4010000000, .ipa = 0x4010000000, .size = 0x100000, CONFIG_LIST(irqs, intx_irqs),
      .dma = true, CONFIG_LIST(streams, pcie_streams)},
     {.pa = 0x10000000, .ipa = 0x10000000, .size = 16 << 20},
@@ -54,6 +52,9 @@ static const struct vm_config vms[] = {
         CONFIG_LIST(mem, linux_mem),
         CONFIG_LIST(devs, linux_devs),
         CONFIG_LIST(ipcs, linux_ipcs),
+        /* ttyAMA0: a virtual PL011 where virt has its PL011 (SPI 1); Baohu
+         * tags its lines "[linux]" so no other VM's output cuts them. */
+        .vuart = {.ipa = 0x09000000, .irq = 33},
         /* scripts/guest-linux.sh packs DTB (+0), Image (+2 MiB) and initramfs
          * into one file that QEMU's loader puts at 0x70000000 (linux-rtos.mk). */
         .image = VM_IMAGE_PRELOADED_AT(0x70000000, 64 << 20, 0x60000000),

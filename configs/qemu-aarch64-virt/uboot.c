@@ -1,4 +1,4 @@
-/* Debian's U-Boot for QEMU as a VM owning the PL011, beside the ticking bare-metal RTOS. */
+/* Debian's U-Boot for QEMU as a VM on a virtual PL011, beside the ticking bare-metal RTOS. */
 #include <baohu/config.h>
 
 BAOHU_INCBIN(rtos_image, GUEST_DIR "/rtos.bin");
@@ -10,11 +10,6 @@ static const struct vm_mem_region rtos_mem[] = {{.ipa = 0x40000000, .size = 16 <
 static const struct vm_mem_region uboot_mem[] = {
     {.ipa = 0x40000000, .size = 128 << 20},
     {.ipa = 0x04000000, .size = 256 << 10},
-};
-
-static const uint32_t uart_irqs[] = {33};
-static const struct vm_dev_region uboot_devs[] = {
-    {.pa = 0x09000000, .ipa = 0x09000000, .size = 0x1000, CONFIG_LIST(irqs, uart_irqs)},
 };
 
 static const struct vm_config vms[] = {
@@ -29,7 +24,7 @@ static const struct vm_config vms[] = {
         .name = "uboot",
         .cpus = 1 << 1,
         CONFIG_LIST(mem, uboot_mem),
-        CONFIG_LIST(devs, uboot_devs),
+        .vuart = {.ipa = 0x09000000, .irq = 33}, /* where U-Boot's DT puts its PL011 */
         /* DTB at +0 (where U-Boot for QEMU looks for it), u-boot.bin at
          * +2 MiB: packed by scripts/guest-linux.sh, loaded by uboot.mk. */
         .image = VM_IMAGE_PRELOADED_AT(0x70000000, 4 << 20, 0x40000000),

@@ -1,4 +1,4 @@
-/* Debian's S-mode U-Boot for QEMU as a VM owning the NS16550 console UART, beside the ticking bare-metal RTOS. */
+/* Debian's S-mode U-Boot for QEMU as a VM on a virtual NS16550A, beside the ticking bare-metal RTOS. */
 #include <baohu/config.h>
 
 BAOHU_INCBIN(rtos_image, GUEST_DIR "/rtos.bin");
@@ -9,13 +9,6 @@ static const struct vm_mem_region rtos_mem[] = {
 
 static const struct vm_mem_region uboot_mem[] = {
     {.ipa = 0x80000000, .size = 128 << 20},
-};
-
-/* U-Boot polls the UART (its console in and out); Baohu's and rtos's tagged
- * lines share the transmitter. The interrupt goes with the page. */
-static const uint32_t uart_irqs[] = {10};
-static const struct vm_dev_region uboot_devs[] = {
-    {.pa = 0x10000000, .ipa = 0x10000000, .size = 0x1000, CONFIG_LIST(irqs, uart_irqs)},
 };
 
 static const struct vm_config vms[] = {
@@ -30,7 +23,9 @@ static const struct vm_config vms[] = {
         .name = "uboot",
         .cpus = 1 << 1,
         CONFIG_LIST(mem, uboot_mem),
-        CONFIG_LIST(devs, uboot_devs),
+        /* U-Boot polls it (its console in and out): a virtual NS16550A
+         * where the board's is, its lines tagged "[uboot]". */
+        .vuart = {.ipa = 0x10000000, .irq = 10},
         /* DTB at +0, u-boot.bin at +2 MiB (its link address, 0x80200000):
          * packed by scripts/guest-linux-riscv64.sh, loaded by uboot.mk. */
         .image = VM_IMAGE_PRELOADED_AT(0xb0000000, 4 << 20, 0x80000000),

@@ -64,6 +64,13 @@
 #define GUEST_FEATURES_RESET 0
 #endif
 
+/* The console is an NS16550A at 0x10000000 (a virtual UART, config vuart)
+ * instead of SBI putchar; its receive interrupt (PLIC source 10) collects
+ * typed lines, which the tick loop echoes as "uart rx: <line>". */
+#ifndef GUEST_UART16550
+#define GUEST_UART16550 0
+#endif
+
 /* Use the AIA (interrupt files, APLIC) instead of SBI IPIs and the PLIC. */
 #ifndef GUEST_AIA
 #define GUEST_AIA 0
@@ -112,6 +119,7 @@ struct vcpu {
 	volatile uint32_t ticks; /* supervisor timer interrupts taken */
 	volatile uint32_t pings; /* IPIs taken */
 	volatile uint32_t rtc;   /* RTC alarm interrupts claimed */
+	volatile uint32_t rx;    /* lines received on the NS16550 (vCPU 0) */
 	uint64_t deadline;       /* current timer deadline */
 };
 extern struct vcpu vcpus[MAX_VCPUS];
@@ -176,6 +184,11 @@ void irq_hsm_boot(void) __attribute__((noreturn));
 void irq_hsm_secondary(unsigned k) __attribute__((noreturn));
 void irq_reset_boot(void);
 void irqtest_rtc(unsigned k);
+/* uart16550.c (GUEST_UART16550) */
+void uart16550_putc(char c);
+void uart16550_rx_init(void);
+void uart16550_irq(void);
+extern char uart16550_line[64];
 void flood_boot(void) __attribute__((noreturn));
 void flood_secondary(unsigned k) __attribute__((noreturn));
 void ticker_init(void);

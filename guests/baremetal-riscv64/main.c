@@ -3,6 +3,9 @@
 #include "guest.h"
 #include "riscv.h"
 #include "sbi.h"
+#if GUEST_FORGE
+#include "../common/forge.h"
+#endif
 
 struct vcpu vcpus[MAX_VCPUS];
 
@@ -35,14 +38,20 @@ static void after_tick(uint32_t n)
 void tick_loop(unsigned k)
 {
 	struct vcpu *v = &vcpus[k];
-	uint32_t ticks = 0, pings = 0, rtc = 0;
+	uint32_t ticks = 0, pings = 0, rtc = 0, rx = 0;
 
 	timer_start(k);
 	for (;;) {
 		irq_mask();
-		if (v->ticks == ticks && v->pings == pings && v->rtc == rtc)
+		if (v->ticks == ticks && v->pings == pings && v->rtc == rtc && v->rx == rx)
 			wfi();
 		irq_unmask();
+#if GUEST_UART16550
+		if (rx != v->rx) {
+			rx = v->rx;
+			print("uart rx: %s\n", uart16550_line);
+		}
+#endif
 		for (; pings != v->pings; pings++)
 			print("vcpu%u got %s\n", k, GUEST_AIA ? "msi 1" : "ipi");
 		for (; rtc != v->rtc; rtc++)
@@ -79,6 +88,9 @@ void boot_main(void)
 	if (GUEST_AIA)
 		imsic_init();
 	boot_checks();
+#if GUEST_FORGE
+	console_forge();
+#endif
 	if (GUEST_IRQ_HSM)
 		irq_hsm_boot();
 	if (GUEST_FLOOD)
@@ -91,6 +103,10 @@ void boot_main(void)
 		smp_boot();
 	if (GUEST_RTC_IRQ)
 		rtc_test();
+#if GUEST_UART16550
+	uart16550_rx_init();
+	print("uart rx ready\n");
+#endif
 #if GUEST_FAULT_ROLE
 	fault_main();
 #endif

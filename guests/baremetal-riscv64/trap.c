@@ -16,6 +16,10 @@ int source_irq(unsigned k, unsigned src)
 		return ticker_doorbell(k, src);
 	else if (GUEST_IPC_ROLE && src == GUEST_IPC_IRQ)
 		ipc_irq();
+#if GUEST_UART16550
+	else if (src == 10)
+		uart16550_irq();
+#endif
 	return 1;
 }
 

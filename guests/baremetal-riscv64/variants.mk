@@ -44,3 +44,11 @@ GUEST_VARIANTS += features
 GUEST_DEFS_features := -DGUEST_NAME='\"feat\"' -DGUEST_FEATURES=1
 GUEST_VARIANTS += features-reset
 GUEST_DEFS_features-reset := -DGUEST_NAME='\"feat\"' -DGUEST_FEATURES=1 -DGUEST_FEATURES_RESET=1
+# A VM whose console lines try to pass for Baohu's or rtos's (configs/*/console-forge.c).
+GUEST_VARIANTS += forger
+GUEST_DEFS_forger := -DGUEST_NAME='\"app\"' -DGUEST_FORGE=1
+# The rtos VM on a virtual NS16550A (configs/qemu-riscv64-virt/vuart.c): prints on it, echoes typed lines.
+GUEST_VARIANTS += rtos-uart
+GUEST_DEFS_rtos-uart := -DGUEST_NAME='\"rtos\"' -DGUEST_UART16550=1
+GUEST_VARIANTS += rtos-uart-aia
+GUEST_DEFS_rtos-uart-aia := -DGUEST_NAME='\"rtos\"' -DGUEST_UART16550=1 -DGUEST_AIA=1

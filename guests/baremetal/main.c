@@ -3,6 +3,9 @@
 #include "arch.h"
 #include "guest.h"
 #include "psci.h"
+#if GUEST_FORGE
+#include "../common/forge.h"
+#endif
 
 static void cpu_setup(unsigned k)
 {
@@ -159,6 +162,9 @@ void boot_main(void)
 	isb();
 	print("guest %s up on vcpu0 at EL%u\n", GUEST_NAME, (unsigned)el);
 	boot_checks();
+#if GUEST_FORGE
+	console_forge();
+#endif
 	if (GUEST_RESET_AFTER)
 		fp_check_clean();
 	gic_dist_init();

@@ -125,6 +125,19 @@ enum vm_fault_policy {
 #define VM_COUNTER_INSTRET (1u << 1)
 #define VM_COUNTERS_ALL (VM_COUNTER_CYCLE | VM_COUNTER_INSTRET)
 
+/*
+ * A virtual console UART (docs/config.md, "Virtual console"): an emulated
+ * PL011 (Arm) or NS16550A (RISC-V) in the 4 KiB page at `ipa`, raising the
+ * VM's virtual interrupt `irq` (Arm: an SPI INTID; RISC-V: an interrupt
+ * source). What the guest writes to it becomes the VM's tagged console
+ * lines; it receives what is typed while the VM has the console's input
+ * (README, "Console"). ipa 0: none.
+ */
+struct vm_vuart {
+    uint64_t ipa;
+    uint32_t irq;
+};
+
 struct vm_config {
     const char *name;
     uint64_t cpus; /* bitmap of physical CPUs; vCPU i runs on the i-th set bit */
@@ -150,6 +163,7 @@ struct vm_config {
     size_t smc_forward_count;
     /* VM_COUNTER_* the guest may read without a trap (RISC-V); 0 = time only. */
     uint32_t counters;
+    struct vm_vuart vuart;
 };
 
 struct baohu_config {

@@ -212,16 +212,11 @@ static long mem_holding(const struct vm_config *vm, uint64_t ipa)
     return -1;
 }
 
-/* The console UART's interrupt follows its MMIO page: the VM that gets
- * the UART gets its interrupt, nobody else does. */
-static bool has_console(const struct platform *p, const struct vm_config *vm)
-{
-    for (size_t j = 0; j < devs_count(vm); j++) {
-        if (inside(p->console.base, 1, vm->devs[j].pa, vm->devs[j].size))
-            return true;
-    }
-    return false;
-}
+/* The console UART is Baohu's alone (its MMIO page and its interrupt): a
+ * VM owning it could stall every CPU that prints (disable it, enable flow
+ * control) and write bytes between Baohu's tagged lines. A VM gets a
+ * virtual UART instead (vuart, docs/config.md). */
+#define CC_CONSOLE_SIZE 0x1000ull
 
 /* ---- per-VM rules */
 
@@ -352,6 +347,9 @@ static void check_devs(struct cc *c, size_t i)
                 error(c, i, "devs[%zu]: pa " RANGE " overlaps the physical %s " RANGE, j,
                       RANGE_ARGS(d->pa, d->size), gic[w].name, RANGE_ARGS(gic[w].base, gic[w].size));
         }
+        if (overlaps(d->pa, d->size, p->console.base, CC_CONSOLE_SIZE))
+            error(c, i, "devs[%zu]: pa " RANGE " overlaps the console UART " RANGE ", which Baohu owns: give the VM a virtual UART (vuart) instead",
+                  j, RANGE_ARGS(d->pa, d->size), RANGE_ARGS(p->console.base, CC_CONSOLE_SIZE));
         /* The IOMMU is what confines every VM's DMA: never a guest's. */
         if (p->iommu.base && overlaps(d->pa, d->size, p->iommu.base, p->iommu.size))
             error(c, i, "devs[%zu]: pa " RANGE " overlaps the IOMMU's registers " RANGE, j,
@@ -497,6 +495,11 @@ static void region_at(const struct cc *c, const struct vm_config *vm, size_t n, 
         *j = n - mem_count(vm) - devs_count(vm);
         *ipa = vm->ipcs[*j].ipa;
         *size = shmem_size(c, vm->ipcs[*j].shmem_id);
+    } else if (n == mem_count(vm) + devs_count(vm) + 2 * ipcs_count(vm)) {
+        *what = "vuart";
+        *j = 0;
+        *ipa = vm->vuart.ipa;
+        *size = vm->vuart.ipa ? 0x1000 : 0;
     } else {
         *what = "ipcs doorbell";
         *j = n - mem_count(vm) - devs_count(vm) - ipcs_count(vm);
@@ -508,7 +511,7 @@ static void region_at(const struct cc *c, const struct vm_config *vm, size_t n, 
 static void check_ipa_space(struct cc *c, size_t i)
 {
     const struct vm_config *vm = vm_at(c, i);
-    size_t total = mem_count(vm) + devs_count(vm) + 2 * ipcs_count(vm);
+    size_t total = mem_count(vm) + devs_count(vm) + 2 * ipcs_count(vm) + 1; /* + vuart */
     struct cc_window gic[4];
     size_t gic_count = gic_windows(c->plat, false, gic);
 
@@ -588,11 +591,37 @@ static void check_irqs(struct cc *c, size_t i)
             if (irq_earlier(c, irq, i, j, k, &oi, &oj, &ok))
                 error(c, i, "devs[%zu].irqs[%zu]: interrupt %" PRIu32 " already given to VM '%s' (#%zu) devs[%zu].irqs[%zu]",
                       j, k, irq, vm_name(c, oi), oi, oj, ok);
-            if (irq == p->console.irq && !has_console(p, vm))
-                error(c, i, "devs[%zu].irqs[%zu]: interrupt %" PRIu32 " is the console UART's; allowed only with its MMIO page " HEX " as a device",
-                      j, k, irq, p->console.base);
+            if (irq == p->console.irq)
+                error(c, i, "devs[%zu].irqs[%zu]: interrupt %" PRIu32 " is the console UART's, which Baohu owns",
+                      j, k, irq);
         }
     }
+}
+
+/* The virtual UART: one aligned page (its overlaps: check_ipa_space) and
+ * an interrupt of its own the VM's interrupt controller can deliver. */
+static void check_vuart(struct cc *c, size_t i)
+{
+    const struct vm_config *vm = vm_at(c, i);
+    const struct platform *p = c->plat;
+    uint32_t irq = vm->vuart.irq;
+
+    if (!vm->vuart.ipa)
+        return;
+    if (!aligned(vm->vuart.ipa, 0x1000))
+        error(c, i, "vuart.ipa: " HEX " is not 4 KiB aligned", vm->vuart.ipa);
+    if (irq < first_passthrough_irq(p) || irq >= p->irqchip.irq_count) {
+        error(c, i, "vuart.irq: interrupt %" PRIu32 " is not one a device can raise (%" PRIu32 " to %" PRIu32 ")",
+              irq, first_passthrough_irq(p), p->irqchip.irq_count - 1);
+        return;
+    }
+    for (size_t j = 0; j < devs_count(vm); j++)
+        for (size_t k = 0; k < irqs_count(&vm->devs[j]); k++)
+            if (vm->devs[j].irqs[k] == irq)
+                error(c, i, "vuart.irq: interrupt %" PRIu32 " is also devs[%zu].irqs[%zu]", irq, j, k);
+    for (size_t j = 0; j < ipcs_count(vm); j++)
+        if (vm->ipcs[j].doorbell_irq == irq)
+            error(c, i, "vuart.irq: interrupt %" PRIu32 " is also ipcs[%zu].doorbell_irq", irq, j);
 }
 
 static void check_image(struct cc *c, size_t i)
@@ -875,6 +904,7 @@ size_t config_check(const struct platform *plat, const struct baohu_config *cfg,
         check_dma(&c, i);
         check_ipa_space(&c, i);
         check_irqs(&c, i);
+        check_vuart(&c, i);
         check_image(&c, i);
         check_entry(&c, i);
         check_ipcs(&c, i);

@@ -248,6 +248,7 @@ bool vm_create(struct vm *vm, vmid_t id, const struct vm_config *c)
         vm->state = VM_STOPPED;
         return false;
     }
+    vuart_reset(vm);
     arch_vm_irqchip_init(vm);
     vm->state = VM_RUNNING;
     __atomic_add_fetch(&vms_created, 1, __ATOMIC_RELEASE);
@@ -349,6 +350,7 @@ noreturn void vm_reset(struct vm *vm, struct vcpu *caller, const char *why)
         vm_stop(vm, NULL, "reload failed");
         arch_cpu_park();
     }
+    vuart_reset(vm);
     arch_vm_irqchip_init(vm);
     vm->state = VM_RUNNING;
     vm_vcpu_start(vm, 0, vm->config->entry, vm->config->dtb_ipa);

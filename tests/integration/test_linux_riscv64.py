@@ -9,11 +9,13 @@ from conftest import Machine
 
 PLATFORM = "qemu-riscv64-virt"
 RTOS_TICK = re.compile(r"\[rtos\] vcpu0 tick (\d+)")
-# U-Boot writes the passthrough UART itself: a tagged line from Baohu or rtos
-# may land inside one of its lines. Cutting tagged lines out gives its text.
+# U-Boot drives a virtual NS16550A (config vuart): Baohu tags its lines
+# "[uboot] ", and every line starts with its tag. Dropping Baohu's and rtos's
+# lines and U-Boot's tags gives its text.
 # A kernel line as Baohu prints it (printk timestamps are optional).
 LX = r"\[linux\] (?:\[ *[0-9.]+\] )?"
-TAGGED_LINE = re.compile(r"\[(baohu|rtos)\] [^\r\n]*\r*\n")
+TAGGED_LINE = re.compile(r"(?m)^\[(baohu|rtos)\] [^\r\n]*\r*\n")
+UBOOT_TAG = re.compile(r"(?m)^\[uboot\] ")
 
 
 class UbootConsole:
@@ -24,7 +26,7 @@ class UbootConsole:
         self.pos = 0
 
     def text(self):
-        return TAGGED_LINE.sub("", self.m.output())
+        return UBOOT_TAG.sub("", TAGGED_LINE.sub("", self.m.output()))
 
     def wait(self, pattern, timeout=30):
         deadline = time.monotonic() + timeout
@@ -101,7 +103,7 @@ def test_uboot_prompt_and_commands_while_rtos_ticks():
     try:
         u = UbootConsole(m)
         m.seen(r"\[baohu\] VM 'uboot' \(#1\): 1 vCPU\(s\), entry 0x80200000", 60)
-        # U-Boot owns the NS16550 (passthrough) and reads its device tree from a1.
+        # U-Boot drives the virtual NS16550A and reads its device tree from a1.
         u.wait(r"U-Boot 2023\.01", 60)
         u.wait(r"CPU:\s+rv64imafdc_zicsr_zifencei_zihintpause_sstc", 30)
         u.wait(r"Model: Baohu VM uboot", 30)
@@ -125,5 +127,10 @@ def test_uboot_prompt_and_commands_while_rtos_ticks():
         u.wait(r"=> ", 30)
         m.seen(rf"\[rtos\] vcpu0 tick {ticks_at_prompt + 3}\b", 30)
         assert "FAULT" not in m.output()
+        # Every line is one source's, starting with its tag (after OpenSBI's banner).
+        out = m.output()
+        lines = [l.rstrip("\r") for l in out[out.index("[baohu] "):].split("\n")[:-1]]
+        assert all(re.match(r"\[(baohu|rtos|uboot)\] ", l) for l in lines if l), \
+            [l for l in lines if l and not re.match(r"\[(baohu|rtos|uboot)\] ", l)][:5]
     finally:
         m.close()

@@ -436,14 +436,57 @@ static void console_irq_without_uart(void **state)
     expect_error("VM 'app' (#1) devs[0].irqs[1]:", "interrupt 33 is the console UART's");
 }
 
-static void console_irq_with_uart_is_allowed(void **state)
+/* The console UART stays Baohu's even with its page: a VM that owns it
+ * could stall the console or write between tagged lines (issue 15). It
+ * gets a virtual UART at the same address and interrupt instead. */
+static void console_uart_passthrough_is_rejected(void **state)
+{
+    (void)state;
+    devs[1][1] = (struct vm_dev_region){.pa = 0x09000000, .ipa = 0x09000000, .size = 0x1000};
+    vms[1].devs_count = 2;
+    expect_error("VM 'app' (#1) devs[1]:",
+                 "pa [0x9000000, 0x9001000) overlaps the console UART [0x9000000, 0x9001000), which Baohu owns");
+}
+
+static void console_irq_with_its_page_is_rejected_too(void **state)
 {
     (void)state;
     irqs[1][1][0] = 33;
     devs[1][1] = (struct vm_dev_region){.pa = 0x09000000, .ipa = 0x09000000, .size = 0x1000,
                                         .irqs = irqs[1][1], .irqs_count = 1};
     vms[1].devs_count = 2;
+    check();
+    assert_int_equal(issue_count, 2);
+    bool listed = false;
+    for (size_t k = 0; k < issue_count; k++)
+        listed |= issues[k].error && strstr(issues[k].msg, "VM 'app' (#1) devs[1].irqs[0]:") &&
+                  strstr(issues[k].msg, "interrupt 33 is the console UART's, which Baohu owns");
+    assert_true(listed);
+}
+
+static void vuart_at_the_console_address_and_irq_is_allowed(void **state)
+{
+    (void)state;
+    vms[1].vuart = (struct vm_vuart){.ipa = 0x09000000, .irq = 33};
     expect_clean();
+}
+
+static void vuart_misplaced_or_sharing_an_irq(void **state)
+{
+    (void)state;
+    vms[1].vuart = (struct vm_vuart){.ipa = 0x09000800, .irq = 33};
+    expect_error("VM 'app' (#1) vuart.ipa:", "0x9000800 is not 4 KiB aligned");
+    vms[1].vuart = (struct vm_vuart){.ipa = 0x09000000, .irq = 16};
+    expect_error("VM 'app' (#1) vuart.irq:", "interrupt 16 is not one a device can raise (32 to");
+}
+
+static void vuart_irq_of_a_device_or_overlapping_memory(void **state)
+{
+    (void)state;
+    vms[1].vuart = (struct vm_vuart){.ipa = 0x09000000, .irq = irqs[1][0][0]};
+    expect_error("VM 'app' (#1) vuart.irq:", "is also devs[0].irqs[0]");
+    vms[1].vuart = (struct vm_vuart){.ipa = vms[1].mem[0].ipa, .irq = 33};
+    expect_error("VM 'app' (#1) vuart[0]:", "overlaps mem[0]");
 }
 
 /* ---- entry, image, DTB */
@@ -930,7 +973,11 @@ int main(void)
         cmocka_unit_test_setup(irq_given_to_two_vms, setup),
         cmocka_unit_test_setup(irq_given_twice_in_one_vm, setup),
         cmocka_unit_test_setup(console_irq_without_uart, setup),
-        cmocka_unit_test_setup(console_irq_with_uart_is_allowed, setup),
+        cmocka_unit_test_setup(console_uart_passthrough_is_rejected, setup),
+        cmocka_unit_test_setup(console_irq_with_its_page_is_rejected_too, setup),
+        cmocka_unit_test_setup(vuart_at_the_console_address_and_irq_is_allowed, setup),
+        cmocka_unit_test_setup(vuart_misplaced_or_sharing_an_irq, setup),
+        cmocka_unit_test_setup(vuart_irq_of_a_device_or_overlapping_memory, setup),
         cmocka_unit_test_setup(entry_outside_mem, setup),
         cmocka_unit_test_setup(entry_misaligned, setup),
         cmocka_unit_test_setup(image_ipa_outside_mem, setup),

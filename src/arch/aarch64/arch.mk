@@ -3,6 +3,8 @@ CLANG_TARGET := aarch64-none-elf
 ARCH_CFLAGS := -mgeneral-regs-only -mstrict-align
 # GCC would otherwise call libgcc helpers for atomics; Baohu links no libgcc.
 ARCH_GCC_CFLAGS := -mno-outline-atomics
+# The virtual console UART VMs may be given (config vuart).
+VUART := vuart_pl011
 # The GIC version is the platform's: one driver + one vGIC front end.
 ARCH_EXCLUDE := gicv2.c gicv3.c vgic_v2.c vgic_v3.c vgic_v2_lr.c vgic_v3_lr.c
 ARCH_SRCS := $(filter-out $(addprefix src/arch/aarch64/,$(ARCH_EXCLUDE)), \

@@ -19,6 +19,7 @@ void mmu_enable(void);
 void el2_init(void);
 void secondary_entry(void);
 void irq_handle_parked(irqid_t intid);
+void irq_console_init(void);
 
 struct cpu *arch_cpu_current(void)
 {
@@ -98,6 +99,7 @@ noreturn void arch_boot_cpu(cpuid_t cpu)
     if (cpu == 0) {
         console_init();
         gic_init();
+        irq_console_init();
         smccc_init();
         smccc_report();
     }

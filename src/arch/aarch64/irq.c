@@ -5,6 +5,7 @@
 #include "gic.h"
 #include "vm.h"
 #include "iommu.h"
+#include "platform.h"
 
 void trap_exit(struct vcpu *v);
 
@@ -55,6 +56,11 @@ __attribute__((noinline)) static enum irq_outcome irq_dispatch_rest(struct vcpu 
             vgic_maintenance(v);
         return IRQ_HANDLED;
     }
+    if (intid == platform.console.irq) {
+        console_rx_irq();
+        gic_deactivate(intid);
+        return IRQ_HANDLED;
+    }
     if (iommu_irq(intid)) {
         gic_deactivate(intid);
         return IRQ_HANDLED;
@@ -73,6 +79,17 @@ __attribute__((noinline)) static enum irq_outcome irq_dispatch_rest(struct vcpu 
         gic_irq_enable(intid, false);
     gic_deactivate(intid);
     return IRQ_HANDLED;
+}
+
+/* The console UART's receive interrupt is Baohu's (console_in.c hands the
+ * bytes to a VM's virtual UART): level-sensitive, on CPU 0. */
+void irq_console_init(void)
+{
+    uart_rx_enable();
+    gic_irq_set_edge(platform.console.irq, false);
+    gic_irq_set_priority(platform.console.irq, 0x80);
+    gic_spi_route(platform.console.irq, 0);
+    gic_irq_enable(platform.console.irq, true);
 }
 
 void irq_handle_parked(irqid_t intid)

@@ -195,7 +195,8 @@ static void trap_dabt(struct vcpu *v, struct trap_frame *f, uint64_t esr)
     uint32_t iss = (uint32_t)(esr & 0x1ffffff);
     uint64_t ipa = trap_fault_ipa();
     bool gic = vgic_owns_ipa(v->vm, ipa_init(ipa));
-    if (!gic && !ipc_is_doorbell(v->vm, ipa_init(ipa))) {
+    bool vuart = !gic && vuart_owns(v->vm, ipa_init(ipa));
+    if (!gic && !vuart && !ipc_is_doorbell(v->vm, ipa_init(ipa))) {
         trap_abort(v, f, (iss & DABT_WNR) ? "stage-2 data abort on write"
                                           : "stage-2 data abort on read", esr, ipa, false);
         return;
@@ -222,7 +223,9 @@ static void trap_dabt(struct vcpu *v, struct trap_frame *f, uint64_t esr)
     }
     if (acc.write && acc.size < 8)
         acc.value &= (1ull << (8 * acc.size)) - 1;
-    if (!(gic ? vgic_mmio_access(v, &acc) : ipc_doorbell_access(v, &acc))) {
+    if (!(gic     ? vgic_mmio_access(v, &acc)
+          : vuart ? vuart_mmio_access(v, &acc)
+                  : ipc_doorbell_access(v, &acc))) {
         trap_abort(v, f, "emulated device has no such register or access size", esr, ipa, false);
         return;
     }

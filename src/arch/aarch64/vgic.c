@@ -760,6 +760,9 @@ void vgic_vm_init(struct vm *vm)
     /* IPC doorbells: virtual SPIs with no physical interrupt behind them. */
     for (size_t i = 0; i < c->ipcs_count; i++)
         spi_add(vm, c->ipcs[i].doorbell_irq, false);
+    /* The virtual console UART's interrupt: virtual only, like a doorbell. */
+    if (c->vuart.ipa)
+        spi_add(vm, c->vuart.irq, false);
     spin_unlock(&d->lock);
 }
 

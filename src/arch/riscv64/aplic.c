@@ -22,8 +22,9 @@ void irqchip_init(void)
     }
 }
 
-/* Baohu's own S-level interrupt file stays off (eidelivery 0): nothing is
- * ever targeted at it, and its IPIs come through SBI as SSIP. */
+/* Baohu's own S-level interrupt file stays off (eidelivery 0) except at
+ * hart 0, where the console UART's receive interrupt arrives
+ * (irqchip_console_init); its IPIs come through SBI as SSIP. */
 void irqchip_cpu_init(cpuid_t cpu)
 {
     (void)cpu;
@@ -123,10 +124,37 @@ bool imsic_guest_take(uint32_t eiid)
     return true;
 }
 
-/* Nothing targets Baohu's own file; drain it if something ever does. */
+/* Only the console's input targets Baohu's own file (identity = its
+ * source number); claim each identity through stopei (§3.8.5) before
+ * reading the UART, so bytes arriving meanwhile send another MSI. */
 void irqchip_handle(struct vcpu *v)
 {
     (void)v;
-    while (csr_read(CSR_STOPEI) != 0)
+    uint64_t top;
+    while ((top = csr_read(CSR_STOPEI)) != 0) {
         csr_write(CSR_STOPEI, 0);
+        if ((top >> 16) == platform.console.irq)
+            console_rx_irq();
+    }
+}
+
+/* The console UART's receive interrupt is Baohu's (console_in.c hands the
+ * bytes to a VM's virtual UART): level-high at the APLIC, an MSI with its
+ * source number as identity into hart 0's supervisor file (guest index 0,
+ * §4.5.16), the one identity that file enables. Runs on hart 0. */
+void irqchip_console_init(void)
+{
+    irqid_t irq = platform.console.irq;
+    if (irq == 0 || irq >= 64 || irq >= platform.irqchip.irq_count)
+        return;
+    uart_rx_enable();
+    csr_write(CSR_SISELECT, IMSIC_EIE0);
+    csr_write(CSR_SIREG, 1ull << irq);
+    csr_write(CSR_SISELECT, IMSIC_EITHRESHOLD);
+    csr_write(CSR_SIREG, 0);
+    csr_write(CSR_SISELECT, IMSIC_EIDELIVERY);
+    csr_write(CSR_SIREG, 1);
+    *aplic_reg(APLIC_TARGET(irq)) = ((uint32_t)platform.cpu_affinity[0] << APLIC_TARGET_HART_SHIFT) | irq;
+    aplic_source_mode(irq, APLIC_SM_LEVEL_HIGH);
+    aplic_enable(irq, true);
 }

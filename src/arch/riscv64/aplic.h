@@ -9,6 +9,7 @@
 #define APLIC_SOURCECFG(i) (0x0004u + 4u * ((i) - 1))
 #define APLIC_SOURCECFG_D (1u << 10)
 #define APLIC_SOURCECFG_SM_MASK 7u
+#define APLIC_SM_LEVEL_HIGH 6u /* source mode Level1 (§4.5.2) */
 #define APLIC_MSIADDRCFG 0x1bc0u /* ..0x1bcc: M-level only */
 #define APLIC_SETIP 0x1c00u
 #define APLIC_SETIPNUM 0x1cdcu

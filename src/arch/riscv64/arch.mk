@@ -1,4 +1,6 @@
 # RISC-V RV64 (H extension) build facts for the Makefile.
+# The virtual console UART VMs may be given (config vuart).
+VUART := vuart_ns16550
 CLANG_TARGET := riscv64-none-elf
 # No FP/vector in Baohu (guest FP state then needs no switching); medany +
 # no relaxation: Baohu runs at its link address with gp unused.

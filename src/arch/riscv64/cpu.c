@@ -16,6 +16,7 @@ void mmu_build(void);
 void mmu_enable(void);
 void hs_init(void);
 void irqchip_init(void);
+void irqchip_console_init(void);
 void irqchip_cpu_init(cpuid_t cpu);
 void irq_handle_parked(uint64_t sip);
 void _start(void);
@@ -143,7 +144,9 @@ noreturn void arch_boot_cpu(cpuid_t cpu)
         irqchip_init();
     }
     irqchip_cpu_init(cpu);
-    if (cpu == 0)
+    if (cpu == 0) {
+        irqchip_console_init();
         core_start_cpus();
+    }
     core_cpu_main(cpu);
 }

@@ -106,9 +106,22 @@ void irqchip_handle(struct vcpu *v)
     uint32_t src;
 
     while ((src = *claim) != 0) {
+        if (src == platform.console.irq) {
+            console_rx_irq();
+            irqchip_complete(src);
+            continue;
+        }
         if (v && virq_hw_take(v->vm, src))
             continue;
         irqchip_route(src, 0, false);
         irqchip_complete(src);
     }
+}
+
+/* The console UART's receive interrupt is Baohu's (console_in.c hands the
+ * bytes to a VM's virtual UART), at hart 0's context. */
+void irqchip_console_init(void)
+{
+    uart_rx_enable();
+    irqchip_route(platform.console.irq, 0, true);
 }

@@ -89,9 +89,10 @@ static void trap_guest_page(struct vcpu *v, struct trap_frame *f, uint64_t cause
     uint64_t gpa = (csr_read(htval) << 2) | (csr_read(stval) & 3);
     uint64_t access = write ? EXC_STORE_ACCESS : EXC_LOAD_ACCESS;
     bool chip = virq_owns_ipa(v->vm, gpa);
+    bool vuart = !chip && vuart_owns(v->vm, ipa_init(gpa));
     struct mmio_insn insn;
 
-    if (!chip && !ipc_is_doorbell(v->vm, ipa_init(gpa))) {
+    if (!chip && !vuart && !ipc_is_doorbell(v->vm, ipa_init(gpa))) {
         trap_access_fault(v, f, write ? "G-stage store/AMO guest-page fault"
                                       : "G-stage load guest-page fault", cause, gpa, access);
         return;
@@ -117,7 +118,9 @@ static void trap_guest_page(struct vcpu *v, struct trap_frame *f, uint64_t cause
     }
     if (acc.write && acc.size < 8)
         acc.value &= (1ull << (8 * acc.size)) - 1;
-    if (!(chip ? virq_mmio_access(v, &acc) : ipc_doorbell_access(v, &acc))) {
+    if (!(chip     ? virq_mmio_access(v, &acc)
+          : vuart ? vuart_mmio_access(v, &acc)
+                  : ipc_doorbell_access(v, &acc))) {
         trap_access_fault(v, f, "emulated device has no such register or access size", cause,
                           gpa, access);
         return;

@@ -243,6 +243,9 @@ void virq_vm_init(struct vm *vm)
     for (size_t i = 0; i < c->ipcs_count; i++)
         if (c->ipcs[i].doorbell_irq > 0 && c->ipcs[i].doorbell_irq < VIRQ_SOURCES)
             bit_set(d->owned, c->ipcs[i].doorbell_irq, true);
+    /* So is the virtual console UART's interrupt (vuart.c). */
+    if (c->vuart.ipa && c->vuart.irq > 0 && c->vuart.irq < VIRQ_SOURCES)
+        bit_set(d->owned, c->vuart.irq, true);
     /* Its sources start inactive: on a reset nothing of the last run stays
      * pending at the APLIC. */
     hw_silence(d);

@@ -215,6 +215,9 @@ void virq_vm_init(struct vm *vm)
     for (size_t i = 0; i < c->ipcs_count; i++)
         if (c->ipcs[i].doorbell_irq > 0 && c->ipcs[i].doorbell_irq < VIRQ_SOURCES)
             bit_set(d->owned, c->ipcs[i].doorbell_irq, true);
+    /* So is the virtual console UART's interrupt (vuart.c). */
+    if (c->vuart.ipa && c->vuart.irq > 0 && c->vuart.irq < VIRQ_SOURCES)
+        bit_set(d->owned, c->vuart.irq, true);
     d->live = true;
     for (uint32_t w = 0; w < VIRQ_WORDS; w++)
         routes_update(vm, w, ~0u);

@@ -10,6 +10,7 @@
 #include "platform.h"
 #include "spinlock.h"
 #include "types.h"
+#include "vuart.h"
 
 enum vcpu_state {
     VCPU_OFF,        /* not started by the guest yet, or CPU_OFF */
@@ -52,7 +53,8 @@ struct vm {
     uint32_t vcpu_count;
     struct vcpu vcpus[PLATFORM_MAX_CPUS];
     volatile enum vm_state state;
-    struct console_line console;
+    struct console_line console; /* its console hypercall and virtual UART output */
+    struct vuart vuart;
     uint32_t ipc_events[VM_IPC_MAX]; /* per entry of config->ipcs, bit n = event n */
     struct fault_log faults;
     spinlock_t lock;
