@@ -21,39 +21,6 @@
 #define GICD_IROUTER 0x6000
 #define GICR_IPRIORITYR 0x0400
 
-#define ASM(...) __asm__ __volatile__(__VA_ARGS__)
-#define TRY(attack, none, ...) do { \
-	const char *o_; \
-	probe_begin(); \
-	__VA_ARGS__; \
-	o_ = probe_end(); \
-	report(attack, o_ ? o_ : none); \
-} while (0)
-
-static uint8_t r8(uintptr_t a)
-{
-	uint8_t v;
-	ASM("ldrb %w0, [%1]" : "=r"(v) : "r"(a) : "memory");
-	return v;
-}
-
-/* Write ~0 (or `w`), read back: what a register of something the VM does not own gives. */
-static void rw32(const char *attack, uintptr_t a, uint32_t w)
-{
-	uint32_t before, after;
-	const char *o;
-
-	probe_begin();
-	before = mmio_r32(a);
-	mmio_w32(a, w);
-	dsb();
-	after = mmio_r32(a);
-	o = probe_end();
-	if (o)
-		report(attack, o);
-	else
-		report_rw(attack, a, w, before, after);
-}
 
 static void widths(void)
 {

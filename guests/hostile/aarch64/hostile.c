@@ -192,15 +192,31 @@ void report_sgi(const char *attack, unsigned intid, uint32_t before0, uint32_t b
 		reportf(attack, "delivered vcpu0 %s vcpu1 %s", got0 ? "yes" : "no", got1 ? "yes" : "no");
 }
 
-/* One probed access; the outcome is the exception, or "emulated"/"ok" when there was none. */
-#define TRY(attack, none, ...) do { \
-	const char *o_; \
-	probe_begin(); \
-	__VA_ARGS__; \
-	o_ = probe_end(); \
-	report(attack, o_ ? o_ : none); \
-} while (0)
-#define ASM(...) __asm__ __volatile__(__VA_ARGS__)
+uint8_t r8(uintptr_t a)
+{
+	uint8_t v;
+	ASM("ldrb %w0, [%1]" : "=r"(v) : "r"(a) : "memory");
+	return v;
+}
+
+/* Write ~0 (or `w`), read back: what a register of something the VM does not own gives. */
+void rw32(const char *attack, uintptr_t a, uint32_t w)
+{
+	uint32_t before, after;
+	const char *o;
+
+	probe_begin();
+	before = mmio_r32(a);
+	mmio_w32(a, w);
+	dsb();
+	after = mmio_r32(a);
+	o = probe_end();
+	if (o)
+		report(attack, o);
+	else
+		report_rw(attack, a, w, before, after);
+}
+
 
 /* ---- memory outside the partition (MMU off: every access is physical, i.e. an IPA) ---- */
 
@@ -235,16 +251,22 @@ static void attack_memory(void)
 /* Level-1 table (4 KiB granule, T0SZ 25: 39-bit VAs, the walk starts at level 1). */
 static uint64_t l1[512] __attribute__((aligned(4096)));
 #define VA_WALK_OUTSIDE (2 * GIB)  /* its level-2 table lies outside the partition */
-#define VA_BLOCK_OUTSIDE (3 * GIB) /* a block onto IPA 4 GiB */
-#define VA_DEV_NORMAL (4 * GIB)    /* the first GiB (devices) again, as Normal memory */
+#define VA_BLOCK_OUTSIDE (5 * GIB) /* a block onto IPA 4 GiB */
+/* The GiB of the distributor again at VA 8 GiB + its address, as Normal memory: accesses
+ * no Device-memory alignment check stops at stage 1 reach Baohu. */
+#define VA_DEV_NORMAL (8 * GIB)
 
 static void mmu_on(void)
 {
+	unsigned gic_gib = (unsigned)(GUEST_GICD_BASE >> 30);
+
+	/* Devices identity-mapped: the first GiB (QEMU virt) and the distributor's (ZynqMP). */
 	l1[0] = 0 | PTE_BLOCK | PTE_AF | PTE_ATTR(0) | PTE_XN;
+	l1[gic_gib] = ((uint64_t)gic_gib << 30) | PTE_BLOCK | PTE_AF | PTE_ATTR(0) | PTE_XN;
 	l1[1] = GIB | PTE_BLOCK | PTE_AF | PTE_SH_INNER | PTE_ATTR(1);
 	l1[2] = HOSTILE_OUTSIDE | PTE_TABLE;
-	l1[3] = (4 * GIB) | PTE_BLOCK | PTE_AF | PTE_SH_INNER | PTE_ATTR(1);
-	l1[4] = 0 | PTE_BLOCK | PTE_AF | PTE_SH_INNER | PTE_ATTR(1) | PTE_XN;
+	l1[5] = (4 * GIB) | PTE_BLOCK | PTE_AF | PTE_SH_INNER | PTE_ATTR(1);
+	l1[8 + gic_gib] = ((uint64_t)gic_gib << 30) | PTE_BLOCK | PTE_AF | PTE_SH_INNER | PTE_ATTR(1) | PTE_XN;
 	dsb();
 	/* MAIR: Attr0 Device-nGnRnE, Attr1 Normal write-back (Arm ARM D19.2, MAIR_EL1). */
 	sysreg_write(mair_el1, 0xff00ul);

@@ -37,6 +37,19 @@ void delay_ms(unsigned ms);
 /* The outcome of an SGI experiment: own vCPUs' SGI counts after a settle time. */
 void report_sgi(const char *attack, unsigned intid, uint32_t before0, uint32_t before1);
 
+/* One probed access: the outcome is the exception it raised, or `none` if it raised none. */
+#define TRY(attack, none, ...) do { \
+	const char *o_; \
+	probe_begin(); \
+	__VA_ARGS__; \
+	o_ = probe_end(); \
+	report(attack, o_ ? o_ : none); \
+} while (0)
+#define ASM(...) __asm__ __volatile__(__VA_ARGS__)
+uint8_t r8(uintptr_t a);
+/* Read, write `w`, read back; reports the exception or what report_rw makes of it. */
+void rw32(const char *attack, uintptr_t a, uint32_t w);
+
 /* attack_gicv3.c / attack_gicv2.c */
 void attack_gic(void);
 void attack_gic_storm(void);
