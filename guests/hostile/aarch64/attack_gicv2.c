@@ -124,8 +124,10 @@ void attack_gic_storm(void)
 	uint32_t b1 = hs[1].sgi[4];
 	unsigned i;
 
-	for (i = 0; i < 20000; i++)
-		mmio_w32(GICD + GICD_SGIR, SGIR(0, (rnd() & 0xfc) | 2, 4));
+	/* One second of virtual time, so the victim ticks throughout. */
+	for (uint64_t end = timer_now() + timer_ms(1000); timer_now() < end;)
+		for (i = 0; i < 1000; i++)
+			mmio_w32(GICD + GICD_SGIR, SGIR(0, (rnd() & 0xfc) | 2, 4));
 	for (i = 0; i < 5000; i++)
 		mmio_w32(GICD + GICD_SGIR, rnd());
 	irq_unmask();

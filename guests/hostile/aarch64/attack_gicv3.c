@@ -169,8 +169,10 @@ void attack_gic_storm(void)
 	uint32_t b1 = hs[1].sgi[4];
 	unsigned i;
 
-	for (i = 0; i < 20000; i++)
-		sysreg_write(S3_0_C12_C11_5, SGI1R(4, 0, (rnd() & 0xffff) | 2));
+	/* One second of virtual time, so the victim ticks throughout. */
+	for (uint64_t end = timer_now() + timer_ms(1000); timer_now() < end;)
+		for (i = 0; i < 1000; i++)
+			sysreg_write(S3_0_C12_C11_5, SGI1R(4, 0, (rnd() & 0xffff) | 2));
 	for (i = 0; i < 5000; i++)
 		sysreg_write(S3_0_C12_C11_5, rnd() | ((uint64_t)rnd() << 32));
 	irq_unmask();

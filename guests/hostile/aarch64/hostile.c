@@ -455,8 +455,10 @@ static void attack_wait(void)
 	sysreg_write(cntv_ctl_el0, 0);
 	isb();
 	report("wfi-storm", "returned");
-	for (i = 0; i < 100000; i++)
-		ASM("wfe" : : : "memory");
+	/* Half a second of WFEs (each traps, HCR_EL2.TWE) and SEV+WFE pairs. */
+	for (uint64_t end = timer_now() + timer_ms(500); timer_now() < end;)
+		for (i = 0; i < 1000; i++)
+			ASM("wfe" : : : "memory");
 	report("wfe-storm", "returned");
 	ASM("sevl" : : : "memory");
 	for (i = 0; i < 100000; i++)
@@ -488,11 +490,11 @@ static void attack_end(void)
 	/* The one attack Baohu must end (docs/design.md, "A guest that cannot take the
 	 * exception"): VBAR_EL1 outside the partition, then a fault. */
 	print("hostile: done\n");
-	print("attack bad-vbar: vbar_el1 = 0x%lx, then a load outside\n", HOSTILE_OUTSIDE);
+	print("hostile: last attack bad-vbar: vbar_el1 = 0x%lx, then a load outside\n", HOSTILE_OUTSIDE);
 	sysreg_write(vbar_el1, HOSTILE_OUTSIDE);
 	isb();
 	(void)mmio_r32(HOSTILE_OUTSIDE);
-	print("attack bad-vbar: still running\n");
+	print("hostile: bad-vbar still running\n");
 	for (;;)
 		wfi();
 }
