@@ -50,7 +50,11 @@ void tick_loop(unsigned k)
 		while (ticks != v->ticks) {
 			if (GUEST_TICK_GAP && k == 0)
 				ticker_tick(ticks + 1);
+#if GUEST_CHECKSUM
+			checksum_tick(k, ++ticks);
+#else
 			print("vcpu%u tick %u\n", k, ++ticks);
+#endif
 			if (k == 0)
 				after_tick(ticks);
 		}
@@ -79,6 +83,9 @@ void boot_main(void)
 	if (GUEST_AIA)
 		imsic_init();
 	boot_checks();
+#if GUEST_CHECKSUM
+	checksum_init();
+#endif
 	if (GUEST_IRQ_HSM)
 		irq_hsm_boot();
 	if (GUEST_FLOOD)

@@ -1,7 +1,7 @@
 /* Victim mode (GUEST_CHECKSUM): each tick prints a checksum of the guest's own image and of a
  * pattern page it wrote at boot, and reports a tick that came more than two periods late, so a
- * test can show that a neighbour VM neither wrote into this partition nor stalled this vCPU. */
-#include "arch.h"
+ * test can show that a neighbour VM neither wrote into this partition nor stalled this vCPU.
+ * Shared by both test guests (each gives print, timer_now and timer_ms in its guest.h). */
 #include "guest.h"
 
 #if GUEST_CHECKSUM
@@ -45,6 +45,6 @@ void checksum_tick(unsigned k, uint32_t n)
 	/* Ticks are printed from the thread loop, so "late" allows for one period of slack. */
 	if (gap > 2 * timer_ms(TICK_MS) + timer_ms(TICK_MS) / 2)
 		print("vcpu%u tick %u late: %lu ms since the last\n", k, n,
-		      gap * 1000 / sysreg_read(cntfrq_el0));
+		      gap * 1000 / timer_ms(1000));
 }
 #endif
