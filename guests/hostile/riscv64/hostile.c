@@ -255,15 +255,16 @@ static void attack_irqc_forms(void)
 /* ---- registers of sources and harts the VM does not own ---- */
 
 #if HOSTILE_AIA
-/* APLIC S domain (AIA §4.5): sourcecfg[i] at 4i, setie at 0x1e00, target[i] at 0x3000 + 4(i-1). */
+/* APLIC S domain (AIA §4.5): sourcecfg[i] at 4i, setie at 0x1e00, genmsi at 0x3000, target[i]
+ * at 0x3000 + 4i. The VM owns no source (it has no device). */
 static void attack_irqc_foreign(void)
 {
 	rw32("aplic-sourcecfg-foreign", APLIC + 4 * 10, 6); /* level-high, source 10 (the UART) */
 	rw32("aplic-sourcecfg-1023", APLIC + 4 * 1023, 4);
-	rw32("aplic-target-foreign", APLIC + 0x3000 + 4 * 9, (3u << 18) | 10);
+	rw32("aplic-target-foreign", APLIC + 0x3000 + 4 * 10, (3u << 18) | 10); /* hart 3 */
 	rw32("aplic-setie-foreign", APLIC + 0x1e00, ~0u);
 	rw32("aplic-setipnum-foreign", APLIC + 0x1cdc, 10);
-	rw32("aplic-genmsi", APLIC + 0x3000 - 8, (3u << 18) | 5);
+	rw32("aplic-genmsi-foreign-hart", APLIC + 0x3000, (3u << 18) | 5);
 	rw32("aplic-mmsiaddrcfg", APLIC + 0x1bc0, ~0u);
 	rw32("aplic-smsiaddrcfg", APLIC + 0x1bc8, 0x12345);
 	rw32("aplic-domaincfg-write", APLIC, ~0u);
