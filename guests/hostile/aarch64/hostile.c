@@ -364,6 +364,10 @@ static void attack_calls(void)
 	reportf("psci-cpu-on-entry-ram-end", "ret %d",
 		psci(PSCI_CPU_ON, 1, HOSTILE_RAM + HOSTILE_RAM_SIZE - 2, 0));
 	reportf("psci-cpu-on-entry-gicd", "ret %d", psci(PSCI_CPU_ON, 1, GUEST_GICD_BASE, 0));
+	/* A64 instructions are word-aligned: an entry that is not gives a PC alignment fault at
+	 * the first fetch, before the vCPU has a vector (PSCI §5.6.2: INVALID_ADDRESS). */
+	reportf("psci-cpu-on-entry-misaligned", "ret %d",
+		psci(PSCI_CPU_ON, 1, (uintptr_t)secondary_entry + 2, 0));
 	reportf("psci-cpu-on-32-truncated", "ret %d",
 		psci(PSCI_CPU_ON_32, 0x100000001ul, (uintptr_t)secondary_entry | (1ul << 40), 1));
 	for (i = 0; i < 1000 && !hs[1].online; i++)

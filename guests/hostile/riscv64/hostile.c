@@ -341,6 +341,8 @@ static void attack_sbi(void)
 	call("hsm-start-entry-outside", SBI_EXT_HSM, SBI_HSM_HART_START, 1, OUTSIDE, 0);
 	call("hsm-start-entry-max", SBI_EXT_HSM, SBI_HSM_HART_START, 1, ~0ul, 0);
 	call("hsm-start-entry-ram-end", SBI_EXT_HSM, SBI_HSM_HART_START, 1, RAM + RAM_SIZE - 2, 0);
+	/* An odd start_addr: no instruction starts there (IALIGN 16, priv. §3.1.15 keeps pc[0] 0). */
+	call("hsm-start-entry-odd", SBI_EXT_HSM, SBI_HSM_HART_START, 1, (uintptr_t)secondary_entry + 1, 1);
 	call("hsm-start", SBI_EXT_HSM, SBI_HSM_HART_START, 1, (uintptr_t)secondary_entry, 1);
 	for (i = 0; i < 1000 && !hs[1].online; i++)
 		delay_ms(1);
