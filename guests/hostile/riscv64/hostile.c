@@ -224,16 +224,16 @@ static void attack_irqc_forms(void)
 	TRY("irqc-sd", "emulated", ASM("sd zero, 0(%0)" : : "r"(reg - 4) : "memory"));
 	TRY("irqc-lw-misaligned", "emulated", ASM("lw %0, 2(%1)" : "=r"(v) : "r"(reg) : "memory"));
 	TRY("irqc-sw-misaligned", "emulated", ASM("sw zero, 1(%0)" : : "r"(reg) : "memory"));
-	/* Compressed forms (C extension: c.lw/c.sw take x8-x15, c.lwsp none of the device). */
-	{
-		register uintptr_t a __asm__("a1") = reg;
-		register uint64_t d __asm__("a0") = 0;
-		TRY("irqc-c-lw", "emulated", ASM("c.lw %0, 0(%1)" : "=r"(d) : "r"(a) : "memory"));
-		TRY("irqc-c-sw", "emulated", ASM("c.sw %0, 0(%1)" : : "r"(d), "r"(a) : "memory"));
-		TRY("irqc-c-ld", "emulated", ASM("c.ld %0, 0(%1)" : "=r"(d) : "r"(a - 4) : "memory"));
-		TRY("irqc-c-sd", "emulated", ASM("c.sd %0, 0(%1)" : : "r"(d), "r"(a - 4) : "memory"));
-		v = d;
-	}
+	/* Compressed forms (C extension: c.lw/c.sw/c.ld/c.sd take x8-x15), registers fixed inside
+	 * the asm so no compiler can pick one the encoding lacks. */
+	TRY("irqc-c-lw", "emulated",
+	    ASM("mv a1, %1\n\tc.lw a0, 0(a1)\n\tmv %0, a0" : "=r"(v) : "r"(reg) : "a0", "a1", "memory"));
+	TRY("irqc-c-sw", "emulated",
+	    ASM("mv a1, %0\n\tli a0, 0\n\tc.sw a0, 0(a1)" : : "r"(reg) : "a0", "a1", "memory"));
+	TRY("irqc-c-ld", "emulated",
+	    ASM("mv a1, %1\n\tc.ld a0, 0(a1)\n\tmv %0, a0" : "=r"(v) : "r"(reg - 4) : "a0", "a1", "memory"));
+	TRY("irqc-c-sd", "emulated",
+	    ASM("mv a1, %0\n\tli a0, 0\n\tc.sd a0, 0(a1)" : : "r"(reg - 4) : "a0", "a1", "memory"));
 	TRY("irqc-amoswap", "emulated",
 	    ASM("amoswap.w %0, zero, (%1)" : "=r"(v) : "r"(reg) : "memory"));
 	TRY("irqc-lr", "emulated", ASM("lr.w %0, (%1)" : "=r"(v) : "r"(reg) : "memory"));
