@@ -12,6 +12,12 @@ BAOHU_INCBIN(hostile_image, GUEST_DIR "/attacker.bin");
 static const struct vm_mem_region victim_mem[] = {{.ipa = 0x40000000, .size = 16 << 20}};
 /* guests/hostile/aarch64/hostile.h knows this layout (HOSTILE_RAM, HOSTILE_RAM_SIZE). */
 static const struct vm_mem_region hostile_mem[] = {{.ipa = 0x40000000, .size = 16 << 20}};
+/* A device of its own (the platform's alarm device, alarm.h) and its SPI: routing and pending
+ * an interrupt it owns towards CPUs it does not have (guests/hostile/variants.mk, HOSTILE_SPI). */
+static const uint32_t hostile_irqs[] = {ALARM_DEV_IRQ};
+static const struct vm_dev_region hostile_devs[] = {
+    {.pa = ALARM_DEV_PA, .ipa = ALARM_DEV_PA, .size = 0x1000, CONFIG_LIST(irqs, hostile_irqs)},
+};
 
 static const struct vm_config vms[] = {
     {
@@ -25,6 +31,7 @@ static const struct vm_config vms[] = {
         .name = "hostile",
         .cpus = (1 << 1) | (1 << 2),
         CONFIG_LIST(mem, hostile_mem),
+        CONFIG_LIST(devs, hostile_devs),
         .image = VM_IMAGE_EMBEDDED_AT(hostile_image, 0x40000000),
         .entry = 0x40000000,
         .fault_policy = VM_FAULT_INJECT,

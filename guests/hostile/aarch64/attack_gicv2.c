@@ -94,16 +94,38 @@ static void sgi(const char *attack, uint32_t sgir, unsigned intid)
 
 static void foreign(void)
 {
-	rw32("gicd-isenabler-foreign-spi", GICD + GICD_ISENABLER + 4, ~0u);
-	rw32("gicd-ispendr-foreign-spi", GICD + GICD_ISPENDR + 4, ~0u);
-	rw32("gicd-isactiver-foreign-spi", GICD + GICD_ISACTIVER + 4, ~0u);
-	rw32("gicd-ipriorityr-foreign-spi", GICD + GICD_IPRIORITYR + 40, 0x10101010u);
-	rw32("gicd-icfgr-foreign-spi", GICD + GICD_ICFGR + 8, 0xaaaaaaaau);
+	rw32("gicd-isenabler-foreign-spi", GICD + GICD_ISENABLER + 4 * FOREIGN_WORD, ~0u);
+	rw32("gicd-ispendr-foreign-spi", GICD + GICD_ISPENDR + 4 * FOREIGN_WORD, ~0u);
+	rw32("gicd-isactiver-foreign-spi", GICD + GICD_ISACTIVER + 4 * FOREIGN_WORD, ~0u);
+	rw32("gicd-ipriorityr-foreign-spi", GICD + GICD_IPRIORITYR + FOREIGN_SPI, 0x10101010u);
+	rw32("gicd-icfgr-foreign-spi", GICD + GICD_ICFGR + 4 * (FOREIGN_SPI / 16), 0xaaaaaaaau);
 	rw32("gicd-isenabler-last", GICD + GICD_ISENABLER + 4 * 31, ~0u);
 	/* ITARGETSR of a foreign SPI to every CPU; of its own SGIs (read-only, §4.3.12). */
-	rw32("gicd-itargetsr-foreign", GICD + GICD_ITARGETSR + 40, 0xffffffffu);
+	rw32("gicd-itargetsr-foreign", GICD + GICD_ITARGETSR + FOREIGN_SPI, 0xffffffffu);
 	rw32("gicd-itargetsr-sgi", GICD + GICD_ITARGETSR, 0xfcfcfcfcu);
 	rw32("gicd-typer-write", GICD + GICD_TYPER, 0);
+	/* Its own SPI: targets naming CPU interfaces it does not have (bits of unimplemented
+	 * interfaces are RAZ/WI, §4.3.12), then pending. */
+	probe_begin();
+	mmio_w8(GICD + GICD_ITARGETSR + HOSTILE_SPI, 0xfc);
+	{
+		uint32_t t = r8(GICD + GICD_ITARGETSR + HOSTILE_SPI);
+		const char *o = probe_end();
+		if (o)
+			report("gicd-itargetsr-own-spi-nonexistent", o);
+		else
+			reportf("gicd-itargetsr-own-spi-nonexistent", "read 0x%x", t);
+	}
+	mmio_w32(GICD + GICD_ISENABLER + 4 * (HOSTILE_SPI / 32), 1u << (HOSTILE_SPI % 32));
+	hs[0].spi = 0;
+	mmio_w32(GICD + GICD_ISPENDR + 4 * (HOSTILE_SPI / 32), 1u << (HOSTILE_SPI % 32));
+	irq_unmask();
+	delay_ms(20);
+	irq_mask();
+	reportf("gicd-own-spi-pend", "taken by vcpu0 %s", hs[0].spi ? "yes" : "no");
+	mmio_w32(GICD + 0x180 + 4 * (HOSTILE_SPI / 32), 1u << (HOSTILE_SPI % 32)); /* ICENABLER */
+	mmio_w32(GICD + 0x280 + 4 * (HOSTILE_SPI / 32), 1u << (HOSTILE_SPI % 32)); /* ICPENDR */
+	mmio_w8(GICD + GICD_ITARGETSR + HOSTILE_SPI, 1);
 	rw32("gicd-spendsgir-foreign-source", GICD + GICD_SPENDSGIR, 0xfcfcfcfcu);
 	/* The VM has CPU interfaces 0 and 1 only. */
 	sgi("gicd-sgir-nonexistent", SGIR(0, 0xfc, 5), 5);

@@ -102,29 +102,64 @@ static void foreign(void)
 	uint64_t v;
 
 	/* SPIs 32.. are none of this VM's (it has no device): RAZ/WI (GICv3 §12.9). */
-	rw32("gicd-isenabler-foreign-spi", GICD + GICD_ISENABLER + 4, ~0u);
-	rw32("gicd-ispendr-foreign-spi", GICD + GICD_ISPENDR + 4, ~0u);
-	rw32("gicd-isactiver-foreign-spi", GICD + GICD_ISACTIVER + 4, ~0u);
-	rw32("gicd-ipriorityr-foreign-spi", GICD + GICD_IPRIORITYR + 40, 0x10101010u);
-	rw32("gicd-icfgr-foreign-spi", GICD + GICD_ICFGR + 8, 0xaaaaaaaau);
+	rw32("gicd-isenabler-foreign-spi", GICD + GICD_ISENABLER + 4 * FOREIGN_WORD, ~0u);
+	rw32("gicd-ispendr-foreign-spi", GICD + GICD_ISPENDR + 4 * FOREIGN_WORD, ~0u);
+	rw32("gicd-isactiver-foreign-spi", GICD + GICD_ISACTIVER + 4 * FOREIGN_WORD, ~0u);
+	rw32("gicd-ipriorityr-foreign-spi", GICD + GICD_IPRIORITYR + FOREIGN_SPI, 0x10101010u);
+	rw32("gicd-icfgr-foreign-spi", GICD + GICD_ICFGR + 4 * (FOREIGN_SPI / 16), 0xaaaaaaaau);
 	rw32("gicd-isenabler-last", GICD + GICD_ISENABLER + 4 * 31, ~0u);
-	rw32("gicd-itargetsr-foreign", GICD + GICD_ITARGETSR + 40, 0x0f0f0f0fu);
+	rw32("gicd-itargetsr-foreign", GICD + GICD_ITARGETSR + FOREIGN_SPI, 0x0f0f0f0fu);
 	rw32("gicd-typer-write", GICD + GICD_TYPER, 0);
 	probe_begin();
-	mmio_w64(GICD + GICD_IROUTER + 8 * 40, 3); /* SPI 40 to Aff0 3, a foreign pCPU's number */
-	v = mmio_r64(GICD + GICD_IROUTER + 8 * 40);
+	mmio_w64(GICD + GICD_IROUTER + 8 * FOREIGN_SPI, 3); /* SPI 40 to Aff0 3, a foreign pCPU's number */
+	v = mmio_r64(GICD + GICD_IROUTER + 8 * FOREIGN_SPI);
 	{
 		const char *o = probe_end();
 		report("gicd-irouter-foreign-spi", o ? o : v == 0 ? "raz-wi" : "written");
 	}
 	probe_begin();
-	mmio_w64(GICD + GICD_IROUTER + 8 * 40, 1ul << 31); /* IRM: 1-of-N */
-	v = mmio_r64(GICD + GICD_IROUTER + 8 * 40);
+	mmio_w64(GICD + GICD_IROUTER + 8 * FOREIGN_SPI, 1ul << 31); /* IRM: 1-of-N */
+	v = mmio_r64(GICD + GICD_IROUTER + 8 * FOREIGN_SPI);
 	{
 		const char *o = probe_end();
 		report("gicd-irouter-irm", o ? o : v == 0 ? "raz-wi" : "written");
 	}
 	rw32("gicd-sgir", GICD + GICD_SGIR, 0x00ff0001u);
+
+	/* Its own SPI: routed to CPUs it does not have, then made pending. The route is the
+	 * guest's register (GICv3 §12.9.22: an IROUTER naming no PE is allowed, the interrupt then
+	 * goes nowhere), but no physical route may follow it to another VM's pCPU. */
+	probe_begin();
+	mmio_w64(GICD + GICD_IROUTER + 8 * HOSTILE_SPI, 5); /* Aff0 5: no such vCPU */
+	v = mmio_r64(GICD + GICD_IROUTER + 8 * HOSTILE_SPI);
+	{
+		const char *o = probe_end();
+		if (o)
+			report("gicd-irouter-own-spi-nonexistent", o);
+		else
+			reportf("gicd-irouter-own-spi-nonexistent", "read 0x%lx", v);
+	}
+	probe_begin();
+	mmio_w64(GICD + GICD_IROUTER + 8 * HOSTILE_SPI, (1ul << 31) | (0xfful << 32) | 0xffff00ul);
+	v = mmio_r64(GICD + GICD_IROUTER + 8 * HOSTILE_SPI);
+	{
+		const char *o = probe_end();
+		if (o)
+			report("gicd-irouter-own-spi-irm-aff", o);
+		else
+			reportf("gicd-irouter-own-spi-irm-aff", "read 0x%lx", v);
+	}
+	mmio_w64(GICD + GICD_IROUTER + 8 * HOSTILE_SPI, 5);
+	mmio_w32(GICD + GICD_ISENABLER + 4 * (HOSTILE_SPI / 32), 1u << (HOSTILE_SPI % 32));
+	hs[0].spi = 0;
+	mmio_w32(GICD + GICD_ISPENDR + 4 * (HOSTILE_SPI / 32), 1u << (HOSTILE_SPI % 32));
+	irq_unmask();
+	delay_ms(20);
+	irq_mask();
+	reportf("gicd-own-spi-pend", "taken by vcpu0 %s", hs[0].spi ? "yes" : "no");
+	mmio_w32(GICD + 0x180 + 4 * (HOSTILE_SPI / 32), 1u << (HOSTILE_SPI % 32)); /* ICENABLER */
+	mmio_w32(GICD + 0x280 + 4 * (HOSTILE_SPI / 32), 1u << (HOSTILE_SPI % 32)); /* ICPENDR */
+	mmio_w64(GICD + GICD_IROUTER + 8 * HOSTILE_SPI, 0);
 
 	/* ICC_SGI1R_EL1 (GICv3 §12.2.22): TargetList bit n = Aff0 n; Aff1 bits 23:16, IRM 40,
 	 * RS 47:44, INTID 27:24. The VM has vCPUs 0 and 1 only. */

@@ -46,6 +46,8 @@ static void irq(unsigned k)
 	while ((intid = gic_ack()) < 1020) {
 		if (intid < 16)
 			hs[k].sgi[intid]++;
+		else if (intid == HOSTILE_SPI)
+			hs[k].spi++;
 		else if (intid == INTID_VTIMER)
 			sysreg_write(cntv_ctl_el0, 0); /* the WFI storm's wake-up: quiet it */
 		gic_eoi(intid);

@@ -12,6 +12,12 @@
 #ifndef GUEST_GICD_BASE
 #define GUEST_GICD_BASE 0x08000000UL
 #endif
+#ifndef HOSTILE_SPI
+#error "the platform names the SPI of the device the hostile VM owns (guests/hostile/variants.mk)"
+#endif
+/* SPIs 96-127 (one ISENABLER word): none of them the VM's on any platform. */
+#define FOREIGN_WORD 3
+#define FOREIGN_SPI 100
 #define HOSTILE_OUTSIDE 0x7f000000UL /* in no partition of this VM (RAM is 16 MiB at 0x40000000) */
 #define HOSTILE_RAM 0x40000000UL
 #define HOSTILE_RAM_SIZE 0x01000000UL
@@ -22,6 +28,7 @@ struct hstate {
 	volatile uint64_t esr, far;
 	volatile uint32_t sgi[16]; /* SGIs taken, by INTID */
 	volatile uint32_t online;
+	volatile uint32_t spi;     /* its own SPI (HOSTILE_SPI) taken */
 };
 extern struct hstate hs[8];
 
