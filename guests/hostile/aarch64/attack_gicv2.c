@@ -120,7 +120,8 @@ static void foreign(void)
 	hs[0].spi = 0;
 	mmio_w32(GICD + GICD_ISPENDR + 4 * (HOSTILE_SPI / 32), 1u << (HOSTILE_SPI % 32));
 	irq_unmask();
-	delay_ms(20);
+	for (unsigned i = 0; i < 200 && !hs[0].spi; i++)
+		delay_ms(1);
 	irq_mask();
 	reportf("gicd-own-spi-pend", "taken by vcpu0 %s", hs[0].spi ? "yes" : "no");
 	mmio_w32(GICD + 0x180 + 4 * (HOSTILE_SPI / 32), 1u << (HOSTILE_SPI % 32)); /* ICENABLER */
@@ -153,7 +154,8 @@ void attack_gic_storm(void)
 	for (i = 0; i < 5000; i++)
 		mmio_w32(GICD + GICD_SGIR, rnd());
 	irq_unmask();
-	delay_ms(20);
+	for (i = 0; i < 200 && hs[1].sgi[4] == b1; i++)
+		delay_ms(1);
 	irq_mask();
 	reportf("sgi-storm", "vcpu1 %s", hs[1].sgi[4] != b1 ? "got sgis" : "got none");
 	for (i = 0; i < 5000; i++)
