@@ -12,6 +12,12 @@ BAOHU_INCBIN(hostile_image, GUEST_DIR "/attacker.bin");
 static const struct vm_mem_region victim_mem[] = {{.ipa = 0x80000000, .size = 16 << 20}};
 /* guests/hostile/riscv64/hostile.c knows this layout (RAM, RAM_SIZE). */
 static const struct vm_mem_region hostile_mem[] = {{.ipa = 0x80000000, .size = 16 << 20}};
+/* A device of its own (QEMU virt's goldfish RTC, source 11): its source routed where the VM
+ * has no hart, its priority and enables in contexts it has not. */
+static const uint32_t hostile_irqs[] = {11};
+static const struct vm_dev_region hostile_devs[] = {
+    {.pa = 0x00101000, .ipa = 0x00101000, .size = 0x1000, CONFIG_LIST(irqs, hostile_irqs)},
+};
 
 static const struct vm_config vms[] = {
     {
@@ -25,6 +31,7 @@ static const struct vm_config vms[] = {
         .name = "hostile",
         .cpus = (1 << 1) | (1 << 2),
         CONFIG_LIST(mem, hostile_mem),
+        CONFIG_LIST(devs, hostile_devs),
         .image = VM_IMAGE_EMBEDDED_AT(hostile_image, 0x80000000),
         .entry = 0x80000000,
         .fault_policy = VM_FAULT_INJECT,

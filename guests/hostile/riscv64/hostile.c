@@ -20,7 +20,8 @@
 #define UART 0x10000000UL     /* Baohu's console, never the VM's */
 #define PLIC 0xc000000UL
 #define APLIC 0xd000000UL
-#define IMSIC 0x28000000UL    /* the VM's interrupt file k at IMSIC + 0x1000 k */
+#define IMSIC 0x28000000UL
+#define OWN_SRC 11u           /* the RTC's source, the VM's own (configs/common/riscv64/hostile.c) */    /* the VM's interrupt file k at IMSIC + 0x1000 k */
 #ifndef HOSTILE_AIA
 #define HOSTILE_AIA 0 /* 1: the APLIC and interrupt files (guests/hostile/variants.mk) */
 #endif
@@ -268,6 +269,17 @@ static void attack_irqc_foreign(void)
 	rw32("aplic-mmsiaddrcfg", APLIC + 0x1bc0, ~0u);
 	rw32("aplic-smsiaddrcfg", APLIC + 0x1bc8, 0x12345);
 	rw32("aplic-domaincfg-write", APLIC, ~0u);
+	/* Its own source (11, the RTC): routed to a hart the VM does not have, then pended. */
+	rw32("aplic-sourcecfg-own", APLIC + 4 * OWN_SRC, 6); /* level high */
+	rw32("aplic-target-own-nonexistent-hart", APLIC + 0x3000 + 4 * OWN_SRC, (3u << 18) | OWN_SRC);
+	rw32("aplic-target-own-eiid-huge", APLIC + 0x3000 + 4 * OWN_SRC, 0x7ffu);
+	mmio_w32(APLIC + 0x1edc, OWN_SRC); /* setienum */
+	TRY("aplic-setipnum-own-eiid-huge", "survived", mmio_w32(APLIC + 0x1cdc, OWN_SRC));
+	mmio_w32(APLIC + 0x3000 + 4 * OWN_SRC, (5u << 18) | OWN_SRC);
+	TRY("aplic-setipnum-own-to-nowhere", "survived", mmio_w32(APLIC + 0x1cdc, OWN_SRC));
+	mmio_w32(APLIC + 0x1fdc, OWN_SRC); /* clrienum */
+	mmio_w32(APLIC + 0x3000 + 4 * OWN_SRC, OWN_SRC);
+	mmio_w32(APLIC + 4 * OWN_SRC, 0);
 	/* Interrupt files of harts that are not this VM's: not in its stage 2. */
 	TRY("imsic-foreign-file", "written", mmio_w32(IMSIC + 2 * 0x1000, 1));
 	TRY("imsic-file-beyond", "written", mmio_w32(IMSIC + 0x100000, 1));
@@ -281,7 +293,7 @@ static void attack_irqc_foreign(void)
 	rw32("plic-priority-foreign", PLIC + 4 * 10, 7);
 	rw32("plic-priority-1023", PLIC + 4 * 1023, 7);
 	rw32("plic-pending-write", PLIC + 0x1000, ~0u);
-	rw32("plic-enable-foreign-source", PLIC + 0x2000 + 0x80 * 1, ~0u);
+	rw32("plic-enable-foreign-source", PLIC + 0x2000 + 0x80 * 1, ~0u & ~(1u << OWN_SRC));
 	rw32("plic-enable-m-context", PLIC + 0x2000 + 0x80 * 0, ~0u);
 	rw32("plic-enable-foreign-context", PLIC + 0x2000 + 0x80 * 5, ~0u);
 	rw32("plic-enable-last-context", PLIC + 0x2000 + 0x80 * 15871, ~0u);
@@ -291,6 +303,15 @@ static void attack_irqc_foreign(void)
 	TRY("plic-complete-foreign-context", "emulated", mmio_w32(PLIC + 0x200004 + 0x1000 * 5, 10));
 	TRY("plic-complete-unclaimed", "emulated", mmio_w32(PLIC + 0x200004 + 0x1000 * 1, 10));
 	TRY("plic-reserved-offset", "emulated", (void)mmio_r32(PLIC + 0x1f2000));
+	/* Its own source (11, the RTC): its priority is its own; enables of it in contexts the
+	 * VM has not are RAZ/WI. */
+	rw32("plic-priority-own", PLIC + 4 * OWN_SRC, 7);
+	rw32("plic-enable-own-foreign-context", PLIC + 0x2000 + 0x80 * 5, 1u << OWN_SRC);
+	rw32("plic-enable-own-m-context", PLIC + 0x2000, 1u << OWN_SRC);
+	rw32("plic-enable-own", PLIC + 0x2000 + 0x80 * 1, 1u << OWN_SRC);
+	mmio_w32(PLIC + 0x2000 + 0x80 * 1, 0);
+	mmio_w32(PLIC + 4 * OWN_SRC, 0);
+	TRY("plic-claim-nothing", "emulated", (void)mmio_r32(PLIC + 0x200004 + 0x1000 * 1));
 }
 #endif
 
