@@ -9,6 +9,19 @@
 BAOHU_INCBIN(victim_image, GUEST_DIR "/victim.bin");
 BAOHU_INCBIN(hostile_image, GUEST_DIR "/attacker.bin");
 
+/* One object both share: the hostile VM writes it and rings through its doorbell page; the
+ * victim has it read-only, its doorbell interrupt never enabled, and never reads it (its
+ * checksum covers its own RAM only). */
+static const struct shmem_config shmem[] = {
+    {.name = "bait", .size = 64 << 10},
+};
+static const struct vm_ipc victim_ipcs[] = {
+    {.shmem_id = 0, .ipa = 0x50000000, .writable = false, .doorbell_irq = 52},
+};
+static const struct vm_ipc hostile_ipcs[] = {
+    {.shmem_id = 0, .ipa = 0x50000000, .writable = true, .doorbell_irq = 53, .doorbell_ipa = 0x50100000},
+};
+
 static const struct vm_mem_region victim_mem[] = {{.ipa = 0x40000000, .size = 16 << 20}};
 /* guests/hostile/aarch64/hostile.h knows this layout (HOSTILE_RAM, HOSTILE_RAM_SIZE). */
 static const struct vm_mem_region hostile_mem[] = {{.ipa = 0x40000000, .size = 16 << 20}};
@@ -24,6 +37,7 @@ static const struct vm_config vms[] = {
         .name = "victim",
         .cpus = 1 << 0,
         CONFIG_LIST(mem, victim_mem),
+        CONFIG_LIST(ipcs, victim_ipcs),
         .image = VM_IMAGE_EMBEDDED_AT(victim_image, 0x40000000),
         .entry = 0x40000000,
     },
@@ -31,6 +45,7 @@ static const struct vm_config vms[] = {
         .name = "hostile",
         .cpus = (1 << 1) | (1 << 2),
         CONFIG_LIST(mem, hostile_mem),
+        CONFIG_LIST(ipcs, hostile_ipcs),
         CONFIG_LIST(devs, hostile_devs),
         .image = VM_IMAGE_EMBEDDED_AT(hostile_image, 0x40000000),
         .entry = 0x40000000,
@@ -38,4 +53,4 @@ static const struct vm_config vms[] = {
     },
 };
 
-const struct baohu_config baohu_config = {CONFIG_LIST(vms, vms)};
+const struct baohu_config baohu_config = {CONFIG_LIST(vms, vms), CONFIG_LIST(shmem, shmem)};

@@ -337,10 +337,10 @@ static void attack_calls(void)
 	hvc_call(BAOHU_HC_CONSOLE_PUTC, 0x1b, 0, 0);
 	hvc_call(BAOHU_HC_CONSOLE_PUTC, '\r', 0, 0);
 	print("] ret %ld\n", hvc_call(BAOHU_HC_CONSOLE_PUTC, 0x07, 0, 0));
-	reportf("hc-notify-unshared", "ret %ld", hvc_call(BAOHU_HC_IPC_NOTIFY, 0, 0, 0));
+	reportf("hc-notify-unshared", "ret %ld", hvc_call(BAOHU_HC_IPC_NOTIFY, 1, 0, 0));
 	reportf("hc-notify-huge", "ret %ld", hvc_call(BAOHU_HC_IPC_NOTIFY, ~0ul, ~0ul, 0));
 	reportf("hc-notify-event-32", "ret %ld", hvc_call(BAOHU_HC_IPC_NOTIFY, 0, 32, 0));
-	reportf("hc-events-unshared", "ret %ld", hvc_call(BAOHU_HC_IPC_EVENTS, 0, 0, 0));
+	reportf("hc-events-unshared", "ret %ld", hvc_call(BAOHU_HC_IPC_EVENTS, 1, 0, 0));
 	reportf("hc-events-huge", "ret %ld", hvc_call(BAOHU_HC_IPC_EVENTS, ~0ul, 0, 0));
 	reportf("hc-unknown-4", "ret %ld", hvc_call(BAOHU_HC_ID(4), 0, 0, 0));
 	reportf("hc-unknown-ffff", "ret %ld", hvc_call(BAOHU_HC_ID(0xffff), 0, 0, 0));
@@ -417,6 +417,49 @@ static void attack_calls(void)
 		odd += (int32_t)r != -1;
 	}
 	reportf("smc-random", odd ? "%u not -1" : "all -1", odd);
+}
+
+/* ---- the shared object and its emulated doorbell page (configs/common/aarch64/hostile.c) ---- */
+
+#define SHM 0x50000000UL
+#define DOORBELL 0x50100000UL /* +0 NOTIFY (write), +4 PENDING (read): 32-bit only */
+
+static void attack_ipc(void)
+{
+	uint64_t v = 0;
+	uint32_t w = 0;
+	unsigned i;
+
+	TRY("shm-write", "written", mmio_w32(SHM, 0x5a5a5a5a));
+	TRY("shm-exec", "executed", ASM("blr %0" : : "r"(SHM) : "x30", "memory"));
+	TRY("shm-after-end", "read", w = mmio_r32(SHM + (64 << 10)));
+	TRY("doorbell-notify", "emulated", mmio_w32(DOORBELL, 0));
+	TRY("doorbell-notify-event-huge", "emulated", mmio_w32(DOORBELL, 0xffffffffu));
+	TRY("doorbell-pending", "emulated", w = mmio_r32(DOORBELL + 4));
+	TRY("doorbell-notify-read", "emulated", w = mmio_r32(DOORBELL));
+	TRY("doorbell-strb", "emulated", mmio_w8(DOORBELL, 0));
+	TRY("doorbell-ldr64", "emulated", v = mmio_r64(DOORBELL));
+	TRY("doorbell-str64", "emulated", mmio_w64(DOORBELL, 0));
+	TRY("doorbell-unaligned", "emulated", w = mmio_r32(DOORBELL + 2));
+	TRY("doorbell-other-offset", "emulated", w = mmio_r32(DOORBELL + 8));
+	TRY("doorbell-page-end", "emulated", w = mmio_r32(DOORBELL + 0xffc));
+	TRY("doorbell-ldp", "emulated", ASM("ldp w9, w10, [%0]" : : "r"(DOORBELL) : "x9", "x10", "memory"));
+	{
+		uintptr_t a = DOORBELL;
+		TRY("doorbell-str-post-index", "emulated", ASM("str wzr, [%0], #4" : "+r"(a) : : "memory"));
+	}
+	TRY("doorbell-exec", "executed", ASM("blr %0" : : "r"(DOORBELL) : "x30", "memory"));
+	reportf("hc-notify-shared", "ret %ld", hvc_call(BAOHU_HC_IPC_NOTIFY, 0, 0, 0));
+	reportf("hc-events-shared", "ret %ld", hvc_call(BAOHU_HC_IPC_EVENTS, 0, 0, 0));
+	/* Half a second of notifications towards the victim (its doorbell is never enabled). */
+	for (uint64_t end = timer_now() + timer_ms(500); timer_now() < end;)
+		for (i = 0; i < 100; i++) {
+			hvc_call(BAOHU_HC_IPC_NOTIFY, 0, rnd() % 32, 0);
+			mmio_w32(DOORBELL, rnd() % 32);
+		}
+	report("notify-storm", "survived");
+	(void)v;
+	(void)w;
 }
 
 /* ---- trapped and EL2-only system registers, undefined instructions ---- */
@@ -520,6 +563,7 @@ void boot_main(void)
 		gic_enable(0, i);
 	attack_memory();
 	attack_calls(); /* starts vCPU 1, which the SGI attacks need */
+	attack_ipc();
 	attack_gic();
 	attack_sysregs();
 	attack_gic_storm();

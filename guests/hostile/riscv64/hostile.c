@@ -395,13 +395,52 @@ static void attack_sbi(void)
 	r = sbi_call(BAOHU_SBI_EXT, 0, 0, 0, 0, 0);
 	reportf("hc-version", "error %ld value 0x%lx", r.error, r.value);
 	call("hc-putc-huge", BAOHU_SBI_EXT, 1, 0x141, 0, 0);
-	call("hc-notify-unshared", BAOHU_SBI_EXT, 2, 0, 0, 0);
+	call("hc-notify-unshared", BAOHU_SBI_EXT, 2, 1, 0, 0);
 	call("hc-notify-huge", BAOHU_SBI_EXT, 2, ~0ul, ~0ul, 0);
-	call("hc-events-unshared", BAOHU_SBI_EXT, 3, 0, 0, 0);
+	call("hc-events-unshared", BAOHU_SBI_EXT, 3, 1, 0, 0);
 	call("hc-unknown-4", BAOHU_SBI_EXT, 4, 0, 0, 0);
 	for (i = 0, odd = 0; i < 64; i++)
 		odd += sbi_call(BAOHU_SBI_EXT, 4 + rnd(), rnd(), rnd(), rnd(), rnd()).error != -2;
 	reportf("hc-random", odd ? "%u not -2" : "all -2", odd);
+}
+
+/* ---- the shared object and its emulated doorbell page (configs/common/riscv64/hostile.c) ---- */
+
+#define SHM 0x90000000UL
+#define DOORBELL 0x90100000UL /* +0 NOTIFY (write), +4 PENDING (read): 32-bit only */
+
+static void attack_ipc(void)
+{
+	uint64_t v = 0;
+	unsigned i;
+
+	TRY("shm-write", "written", mmio_w32(SHM, 0x5a5a5a5a));
+	TRY("shm-exec", "executed", ASM("jalr %0" : : "r"(SHM) : "ra", "memory"));
+	TRY("shm-after-end", "read", v = mmio_r32(SHM + (64 << 10)));
+	TRY("doorbell-notify", "emulated", mmio_w32(DOORBELL, 0));
+	TRY("doorbell-notify-event-huge", "emulated", mmio_w32(DOORBELL, 0xffffffffu));
+	TRY("doorbell-pending", "emulated", v = mmio_r32(DOORBELL + 4));
+	TRY("doorbell-notify-read", "emulated", v = mmio_r32(DOORBELL));
+	TRY("doorbell-sb", "emulated", ASM("sb zero, 0(%0)" : : "r"(DOORBELL) : "memory"));
+	TRY("doorbell-ld", "emulated", ASM("ld %0, 0(%1)" : "=r"(v) : "r"(DOORBELL) : "memory"));
+	TRY("doorbell-sd", "emulated", ASM("sd zero, 0(%0)" : : "r"(DOORBELL) : "memory"));
+	TRY("doorbell-unaligned", "emulated", ASM("lw %0, 2(%1)" : "=r"(v) : "r"(DOORBELL) : "memory"));
+	TRY("doorbell-other-offset", "emulated", v = mmio_r32(DOORBELL + 8));
+	TRY("doorbell-amoadd", "emulated",
+	    ASM("amoadd.w %0, %1, (%2)" : "=r"(v) : "r"(1), "r"(DOORBELL) : "memory"));
+	TRY("doorbell-c-sw", "emulated",
+	    ASM("mv a1, %0\n\tli a0, 1\n\tc.sw a0, 0(a1)" : : "r"(DOORBELL) : "a0", "a1", "memory"));
+	TRY("doorbell-exec", "executed", ASM("jalr %0" : : "r"(DOORBELL) : "ra", "memory"));
+	call("hc-notify-shared", BAOHU_SBI_EXT, 2, 0, 0, 0);
+	call("hc-notify-shared-event-32", BAOHU_SBI_EXT, 2, 0, 32, 0);
+	call("hc-events-shared", BAOHU_SBI_EXT, 3, 0, 0, 0);
+	for (uint64_t end = now() + ticks_ms(500); now() < end;)
+		for (i = 0; i < 100; i++) {
+			(void)sbi_call(BAOHU_SBI_EXT, 2, 0, rnd() % 32, 0, 0);
+			mmio_w32(DOORBELL, rnd() % 32);
+		}
+	report("notify-storm", "survived");
+	(void)v;
 }
 
 /* ---- CSRs and instructions ---- */
@@ -532,6 +571,7 @@ void boot_main(void)
 	print("hostile: up on vcpu0\n");
 	attack_memory();
 	attack_sbi(); /* starts hart 1, which the IPI attacks need */
+	attack_ipc();
 	attack_irqc_forms();
 	attack_irqc_foreign();
 	attack_csrs();
