@@ -37,15 +37,8 @@ trap_entry:
 	sd	x31, 248(sp)
 	csrr	t0, sepc
 	sd	t0, 0(sp)	/* slot of x0: the frame's pc */
-	/* sstatus too (slot of x2, which is sp itself): a trap taken inside the handler
-	 * overwrites SPP/SPIE, and sret sets SPP to U (priv. §4.1.1), so a nested trap would
-	 * otherwise send the outer sret to U-mode. */
-	csrr	t0, sstatus
-	sd	t0, 16(sp)
 	mv	a0, sp
 	call	trap_handler
-	ld	t0, 16(sp)
-	csrw	sstatus, t0
 	ld	t0, 0(sp)
 	csrw	sepc, t0
 	ld	x1, 8(sp)

@@ -70,8 +70,13 @@ void trap_handler(uint64_t *frame)
 	if (nest_left) {
 		/* A fault inside the handler, outside the first 256 bytes of stvec: Baohu injects it
 		 * like any other and this handler runs again, nested, on the same stack. */
+		uint64_t sstatus = csr_read(sstatus);
+
+		/* The nested trap's sret leaves SPP = U (priv. §4.1.1): keep this trap's, as any
+		 * handler that can trap again must (the shared trap entry does not save it). */
 		nest_left--;
 		(void)mmio_r32(OUTSIDE);
+		csr_write(sstatus, sstatus);
 		hs[k].cause = (uint32_t)cause;
 	}
 	/* Fetch faults have no instruction to step over: back to the caller (ra, set by JALR).
