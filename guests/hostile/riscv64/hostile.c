@@ -254,6 +254,20 @@ static void attack_irqc_forms(void)
 	/* Sign extension of lb on a register whose byte has bit 7 set (a write of 0x80... is WI
 	 * on the PLIC's 3 priority bits: so read the constant 0 and check no junk comes back). */
 	TRY("irqc-lw-to-zero", "emulated", ASM("lw zero, 0(%0)" : : "r"(reg) : "memory"));
+#if HOSTILE_AIA
+	/* domaincfg reads with bit 31 set (AIA §4.5.1): lw must sign-extend, lwu must not. */
+	{
+		uint64_t sx = 0, zx = 0;
+		const char *o;
+
+		probe_begin();
+		ASM("lw %0, 0(%1)" : "=r"(sx) : "r"(APLIC) : "memory");
+		ASM("lwu %0, 0(%1)" : "=r"(zx) : "r"(APLIC) : "memory");
+		o = probe_end();
+		report("aplic-lw-sign-extend", o ? o : (sx >> 32) == 0xffffffffu && (zx >> 32) == 0 &&
+			(uint32_t)sx == (uint32_t)zx ? "emulated" : "wrong value");
+	}
+#endif
 	TRY("irqc-end", "emulated", v = mmio_r32(IRQC + (HOSTILE_AIA ? 0x7ffc : 0x3fffffc)));
 	(void)v;
 }
