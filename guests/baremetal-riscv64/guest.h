@@ -71,6 +71,13 @@
 #define GUEST_UART16550 0
 #endif
 
+/* Victim mode (guests/common/checksum.c): ticks carry a checksum of the guest's own memory. */
+#ifndef GUEST_CHECKSUM
+#define GUEST_CHECKSUM 0
+#endif
+void checksum_init(void);
+void checksum_tick(unsigned k, uint32_t n);
+
 /* Use the AIA (interrupt files, APLIC) instead of SBI IPIs and the PLIC. */
 #ifndef GUEST_AIA
 #define GUEST_AIA 0

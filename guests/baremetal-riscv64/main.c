@@ -59,7 +59,11 @@ void tick_loop(unsigned k)
 		while (ticks != v->ticks) {
 			if (GUEST_TICK_GAP && k == 0)
 				ticker_tick(ticks + 1);
+#if GUEST_CHECKSUM
+			checksum_tick(k, ++ticks);
+#else
 			print("vcpu%u tick %u\n", k, ++ticks);
+#endif
 			if (k == 0)
 				after_tick(ticks);
 		}
@@ -90,6 +94,9 @@ void boot_main(void)
 	boot_checks();
 #if GUEST_FORGE
 	console_forge();
+#endif
+#if GUEST_CHECKSUM
+	checksum_init();
 #endif
 	if (GUEST_IRQ_HSM)
 		irq_hsm_boot();

@@ -140,6 +140,13 @@ extern struct latency latency;
 #define GUEST_FAULT_UART 0x09000000UL /* the console UART: Baohu's, never the VM's */
 #endif
 
+/* Victim mode (checksum.c): ticks carry a checksum of the guest's own memory. */
+#ifndef GUEST_CHECKSUM
+#define GUEST_CHECKSUM 0
+#endif
+void checksum_init(void);
+void checksum_tick(unsigned k, uint32_t n);
+
 /* Interrupt IDs used by the guest. */
 #define INTID_SGI_PING 3      /* vCPU 0 -> secondaries, once they are online */
 #define INTID_BURST_FIRST 8   /* SGIs 8..15: the priority-order burst */

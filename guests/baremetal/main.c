@@ -121,7 +121,11 @@ static void __attribute__((noreturn)) tick_loop(unsigned k)
 		for (; pings != v->pings; pings++)
 			print("vcpu%u got sgi %u\n", k, INTID_SGI_PING);
 		while (ticks != v->ticks) {
+#if GUEST_CHECKSUM
+			checksum_tick(k, ++ticks);
+#else
 			print("vcpu%u tick %u\n", k, ++ticks);
+#endif
 #if GUEST_DMA_ROLE == 2
 			dma_victim_tick();
 #endif
@@ -169,6 +173,9 @@ void boot_main(void)
 		fp_check_clean();
 	gic_dist_init();
 	cpu_setup(0);
+#if GUEST_CHECKSUM
+	checksum_init();
+#endif
 #if GUEST_FLOOD_ROLE == FLOOD_ROLE_FLOOD
 	flood_main();
 #elif GUEST_FLOOD_ROLE == FLOOD_ROLE_PEER

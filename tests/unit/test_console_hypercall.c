@@ -42,6 +42,8 @@ int64_t ipc_events_take(struct vm *vm, uint64_t index)
 static struct vm vm;
 static struct vcpu *v0;
 
+static int64_t putc_hc(uint64_t c);
+
 static int setup(void **state)
 {
     (void)state;

@@ -90,6 +90,11 @@ int64_t psci_guest_call(struct vcpu *vcpu, uint32_t fid, uint64_t a1, uint64_t a
         int64_t idx = psci_vcpu_index(a1);
         if (idx < 0)
             return PSCI_INVALID_PARAMETERS;
+        /* A64 instructions are word-aligned; entering at ELR[1:0] != 0 is CONSTRAINED
+         * UNPREDICTABLE (a PC alignment fault, or the bits ignored: QEMU ignores them), so
+         * the entry is invalid (§5.6.2, INVALID_ADDRESS), not left to the CPU. */
+        if (a2 & 3)
+            return PSCI_INVALID_ADDRESS;
         switch (vm_vcpu_start(vm, (uint64_t)idx, a2, a3)) {
         case VCPU_START_OK:
             return PSCI_SUCCESS;

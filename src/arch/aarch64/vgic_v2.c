@@ -116,16 +116,20 @@ static void dist_sgir(struct vcpu *vcpu, uint32_t value)
 /*
  * GICD_CPENDSGIR<n> / GICD_SPENDSGIR<n> (§4.3.16, §4.3.17): one byte per SGI
  * of the accessing CPU interface, bit k = pending from CPU k. Byte or word
- * accesses.
+ * accesses. Bits of CPU interfaces the VM does not have are RAZ/WI, as for
+ * GICD_ITARGETSR (§4.3.12): a guest must not make an SGI pending from a CPU
+ * that does not exist (its GICC_IAR would name a sender nobody can answer).
  */
 static void dist_sgi_sources(struct vcpu *vcpu, uint32_t off, struct mmio_access *acc)
 {
     bool set = off >= GICD_SPENDSGIR;
     irqid_t first = (off - (set ? GICD_SPENDSGIR : GICD_CPENDSGIR));
+    uint32_t count = vcpu->vm->vcpu_count;
+    uint8_t cpus = (uint8_t)((1u << (count < 8 ? count : 8)) - 1);
     for (uint32_t j = 0; j < acc->size; j++) {
         irqid_t intid = first + j;
         if (acc->write)
-            vgic_sgi_set_sources(vcpu, intid, (uint8_t)(acc->value >> (8 * j)), set);
+            vgic_sgi_set_sources(vcpu, intid, (uint8_t)(acc->value >> (8 * j)) & cpus, set);
         else
             acc->value |= (uint64_t)vgic_sgi_sources(vcpu, intid) << (8 * j);
     }

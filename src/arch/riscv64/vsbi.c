@@ -135,6 +135,10 @@ static struct sbiret vsbi_hsm(struct vcpu *v, uint64_t fid, const uint64_t *a)
 
     switch (fid) {
     case SBI_HSM_HART_START:
+        /* No instruction starts at an odd address (pc[0] is always 0, priv. §3.1.15): the
+         * hart would fetch from somewhere it was not sent (SBI §9.1, INVALID_ADDRESS). */
+        if ((a[1] & 1) && vm_vcpu(v->vm, a[0]))
+            return (struct sbiret){SBI_ERR_INVALID_ADDRESS, 0};
         switch (vm_vcpu_start(v->vm, a[0], a[1], a[2])) {
         case VCPU_START_OK:
             return (struct sbiret){SBI_SUCCESS, 0};

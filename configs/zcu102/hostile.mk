@@ -1,0 +1,2 @@
+# The hostile guest and its victim (guests/hostile).
+include guests/hostile/variants.mk
