@@ -290,6 +290,9 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
     ipi_reset(v);
 
     csr_write(hgatp, v->vm->arch.hgatp);
+    /* This hart's instruction fetches see the VM's RAM as (re)loaded, not
+     * an older run's code (Zifencei; arch_vm_code_sync did the loading hart). */
+    __asm__ volatile("fence.i" ::: "memory");
     /* Nothing cached under this VMID may survive a reset (§9.3.2). */
     hfence_gvma_vmid(v->vm->id + 1);
     hfence_vvma_all();
