@@ -98,7 +98,12 @@ trap_return:
 
 /* A trap taken in HS-mode: sp is 0 now, the old sp in sscratch. A fault of
  * the guest-code read, the hstateen0 probe or the vsireg probe below resumes
- * after it with an error; anything else is a bug in Baohu: report and stop. */
+ * after it with an error; anything else is a bug in Baohu: report and stop.
+ * The resume must stay in HS-mode: sret enters VS-mode if hstatus.SPV is
+ * set (priv. §9.6.2), and it is when the faulting probe runs while a guest
+ * trap is handled (QEMU 7.2 leaves SPV as the guest trap set it when an
+ * HS-mode trap follows), so it is cleared first; the guest's own SPV is in
+ * its trap frame, which trap_return restores. */
 hyp_trap:
     csrrw   sp, sscratch, sp
     csrw    sscratch, zero
@@ -106,19 +111,17 @@ hyp_trap:
     la      t1, guest_code_read_insn
     bne     t0, t1, 6f
     la      t0, guest_code_read_resume
-    csrw    sepc, t0
-    li      t1, -1
-    sret
+    j       8f
 6:  la      t1, hstateen0_write_insn
     bne     t0, t1, 7f
     la      t0, hstateen0_write_resume
-    csrw    sepc, t0
-    li      t1, -1
-    sret
+    j       8f
 7:  la      t1, vsireg_write_insn
     bne     t0, t1, 1f
     la      t0, vsireg_write_resume
-    csrw    sepc, t0
+8:  csrw    sepc, t0
+    li      t0, 1 << 7          /* hstatus.SPV */
+    csrc    hstatus, t0
     li      t1, -1
     sret
 1:
