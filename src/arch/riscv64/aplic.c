@@ -59,6 +59,7 @@ void irqchip_vcpu_reset(struct trap_frame *f)
         csr_write(CSR_VSISELECT, IMSIC_EIP0 + r);
         csr_write(CSR_VSIREG, 0);
     }
+    csr_write(CSR_VSISELECT, 0); /* the guest's siselect: nothing of the last run */
 }
 
 /* Source `irq` as an MSI with identity `eiid` into the guest file of
