@@ -61,8 +61,9 @@ GUEST_DEFS_irqreset := -DGUEST_NAME='\"app\"' -DGUEST_ALARM_ROLE=2 -DGUEST_ALARM
 GUEST_DEFS_irqreset-acked := -DGUEST_NAME='\"app\"' -DGUEST_ALARM_ROLE=2 -DGUEST_ALARM_MODE=1 $(ALARM_DEFS_$(PLATFORM))
 GUEST_DEFS_irqreset-vcpu1 := -DGUEST_NAME='\"app\"' -DGUEST_ALARM_ROLE=2 -DGUEST_ALARM_MODE=0 -DGUEST_ALARM_VCPU=1 $(ALARM_DEFS_$(PLATFORM))
 endif
-# Lifecycle races (configs/*/lifecycle-*.c, guests/baremetal/lifecycle.c): three vCPUs resetting
-# their VM at once; CPU_ON racing CPU_ON and a reset.
-GUEST_VARIANTS += lc-reset lc-cpuon
+# Lifecycle races (configs/*/lifecycle-*.c, guests/baremetal/lifecycle.c): three (or four) vCPUs
+# resetting their VM at once; CPU_ON racing CPU_ON and a reset.
+GUEST_VARIANTS += lc-reset lc-reset4 lc-cpuon
 GUEST_DEFS_lc-reset := -DGUEST_NAME='\"life\"' -DGUEST_LIFECYCLE=1 -DGUEST_LC_VCPUS=3
+GUEST_DEFS_lc-reset4 := -DGUEST_NAME='\"life\"' -DGUEST_LIFECYCLE=1 -DGUEST_LC_VCPUS=4
 GUEST_DEFS_lc-cpuon := -DGUEST_NAME='\"life\"' -DGUEST_LIFECYCLE=2

@@ -32,6 +32,11 @@ uint32_t lc_code(void);
 extern char lc_entry_b[];
 volatile uint32_t lc_entry_b_seen;
 
+/* How long a vCPU waits for another (bounded, so a lost one is reported):
+ * generous, since TCG on a loaded host can leave a vCPU thread unscheduled
+ * for seconds of the guest's (host-time) counter. */
+#define LC_WAIT_MS 15000u
+
 #define LC_CTX_A 0xa0u
 #define LC_CTX_B 0xb0u
 #define LC_CTX_STORM 0x5707u
@@ -182,7 +187,7 @@ static void __attribute__((noreturn)) lc_reset_race(void)
 			print("hsm hart_start(%u) = %ld\n", k, r.error);
 	}
 	for (k = 1; k < GUEST_LC_VCPUS; k++)
-		if (lc_wait(&lc_ready[k], 2000)) {
+		if (lc_wait(&lc_ready[k], LC_WAIT_MS)) {
 			n++;
 			fp_bad |= lc_fp_dirty_at_entry[k];
 			imsic_bad |= lc_imsic_dirty_at_entry[k];
@@ -230,17 +235,17 @@ static void __attribute__((noreturn)) lc_cpu_on_race(void)
 	lc_phase = 1;
 	fence();
 	r0 = lc_hart_start(1, secondary_entry, 1).error;
-	if (r0 != SBI_SUCCESS || !lc_wait(&lc_ready[1], 2000)) {
+	if (r0 != SBI_SUCCESS || !lc_wait(&lc_ready[1], LC_WAIT_MS)) {
 		print("hart_start(1) = %ld, vcpu1 %s\n", r0, lc_ready[1] ? "up" : "never came up");
 		lc_reset();
 	}
 	lc_go = 1;
 	fence();
 	r0 = lc_hart_start(2, secondary_entry, LC_CTX_A).error;
-	lc_wait(&lc_ret_b_done, 2000);
+	lc_wait(&lc_ret_b_done, LC_WAIT_MS);
 	r1 = lc_ret_b;
 	{
-		uint64_t deadline = timer_now() + timer_ms(2000);
+		uint64_t deadline = timer_now() + timer_ms(LC_WAIT_MS);
 		while (!lc_seen_ctx && timer_now() < deadline)
 			cpu_relax();
 	}
@@ -255,7 +260,7 @@ static void __attribute__((noreturn)) lc_cpu_on_race(void)
 	lc_race_told = 1;
 	fence();
 	{
-		uint64_t deadline = timer_now() + timer_ms(2000);
+		uint64_t deadline = timer_now() + timer_ms(LC_WAIT_MS);
 		while (sbi_call(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, 2, 0, 0, 0).value !=
 			       SBI_HSM_STOPPED &&
 		       timer_now() < deadline)
@@ -297,7 +302,7 @@ static void __attribute__((noreturn)) lc_cpu_on_race_secondary(unsigned k, uint6
 		lc_seen_entry_b = lc_entry_b_seen;
 		fence();
 		lc_seen_ctx = ctx;
-		lc_wait(&lc_race_told, 4000);
+		lc_wait(&lc_race_told, 2 * LC_WAIT_MS);
 	}
 	fence();
 	lc_entry_b_seen = 0;

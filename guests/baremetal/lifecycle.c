@@ -34,6 +34,11 @@ extern char lc_entry_b[];
 volatile uint32_t lc_entry_b_seen;
 
 /* Context ids of the two racing CPU_ONs (phase 1) and of the storm (phase 2). */
+/* How long a vCPU waits for another (bounded, so a lost one is reported):
+ * generous, since TCG on a loaded host can leave a vCPU thread unscheduled
+ * for seconds of the guest's (host-time) counter. */
+#define LC_WAIT_MS 15000u
+
 #define LC_CTX_A 0xa0u
 #define LC_CTX_B 0xb0u
 #define LC_CTX_STORM 0x5707u
@@ -141,7 +146,7 @@ static void __attribute__((noreturn)) lc_reset_race(void)
 			print("psci cpu_on(%u) = %d\n", k, r);
 	}
 	for (k = 1; k < GUEST_LC_VCPUS; k++)
-		if (lc_wait(&lc_ready[k], 2000)) {
+		if (lc_wait(&lc_ready[k], LC_WAIT_MS)) {
 			n++;
 			fp_bad |= lc_fp_dirty_at_entry[k];
 		}
@@ -186,17 +191,17 @@ static void __attribute__((noreturn)) lc_cpu_on_race(void)
 	lc_phase = 1;
 	dsb();
 	r0 = psci(PSCI_CPU_ON, 1, (uintptr_t)secondary_entry, 1);
-	if (r0 != PSCI_SUCCESS || !lc_wait(&lc_ready[1], 2000)) {
+	if (r0 != PSCI_SUCCESS || !lc_wait(&lc_ready[1], LC_WAIT_MS)) {
 		print("cpu_on(1) = %d, vcpu1 %s\n", r0, lc_ready[1] ? "up" : "never came up");
 		lc_reset();
 	}
 	lc_go = 1;
 	dsb();
 	r0 = psci(PSCI_CPU_ON, 2, (uintptr_t)secondary_entry, LC_CTX_A);
-	lc_wait(&lc_ret_b_done, 2000);
+	lc_wait(&lc_ret_b_done, LC_WAIT_MS);
 	r1 = lc_ret_b;
 	{
-		uint64_t deadline = timer_now() + timer_ms(2000);
+		uint64_t deadline = timer_now() + timer_ms(LC_WAIT_MS);
 		while (!lc_seen_ctx && timer_now() < deadline)
 			cpu_relax();
 	}
@@ -211,7 +216,7 @@ static void __attribute__((noreturn)) lc_cpu_on_race(void)
 	lc_race_told = 1;
 	dsb();
 	{
-		uint64_t deadline = timer_now() + timer_ms(2000);
+		uint64_t deadline = timer_now() + timer_ms(LC_WAIT_MS);
 		while (psci(PSCI_AFFINITY_INFO, 2, 0, 0) != PSCI_AFF_OFF && timer_now() < deadline)
 			cpu_relax();
 	}
@@ -251,7 +256,7 @@ static void __attribute__((noreturn)) lc_cpu_on_race_secondary(unsigned k, uint6
 		lc_seen_entry_b = lc_entry_b_seen;
 		dsb();
 		lc_seen_ctx = ctx;
-		lc_wait(&lc_race_told, 4000);
+		lc_wait(&lc_race_told, 2 * LC_WAIT_MS);
 	}
 	dsb();
 	lc_entry_b_seen = 0;
