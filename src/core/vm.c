@@ -275,8 +275,9 @@ bool vm_create(struct vm *vm, vmid_t id, const struct vm_config *c)
  * losing call returns ON_PENDING / ALREADY_ON, SBI_ERR_ALREADY_AVAILABLE).
  * Under the same lock vm_reset and vm_stop move the VM out of VM_RUNNING:
  * a start that comes after is refused, so no vCPU is started while its
- * VM's memory is being reloaded. OFF changes only under this lock (here
- * and in vm_halt_vcpus): the check and the store cannot be separated.
+ * VM's memory is being reloaded. A vCPU leaves OFF only under this lock
+ * (here, or for STOPPED in vm_halt_vcpus; its own CPU only ever moves it
+ * *to* OFF): the check and the store cannot be separated.
  */
 enum vcpu_start_result vm_vcpu_start(struct vm *vm, uint64_t vcpu_id, uint64_t entry, uint64_t arg)
 {
