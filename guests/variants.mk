@@ -64,3 +64,10 @@ endif
 # A VM whose console lines try to pass for Baohu's or rtos's (configs/*/console-forge.c).
 GUEST_VARIANTS += forger
 GUEST_DEFS_forger := -DGUEST_NAME='\"app\"' -DGUEST_FORGE=1
+
+# Lifecycle races (configs/*/lifecycle-*.c, guests/baremetal/lifecycle.c): three (or four) vCPUs
+# resetting their VM at once; CPU_ON racing CPU_ON and a reset.
+GUEST_VARIANTS += lc-reset lc-reset4 lc-cpuon
+GUEST_DEFS_lc-reset := -DGUEST_NAME='\"life\"' -DGUEST_LIFECYCLE=1 -DGUEST_LC_VCPUS=3
+GUEST_DEFS_lc-reset4 := -DGUEST_NAME='\"life\"' -DGUEST_LIFECYCLE=1 -DGUEST_LC_VCPUS=4
+GUEST_DEFS_lc-cpuon := -DGUEST_NAME='\"life\"' -DGUEST_LIFECYCLE=2

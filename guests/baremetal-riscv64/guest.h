@@ -114,6 +114,22 @@ void checksum_tick(unsigned k, uint32_t n);
 #define GUEST_FAULT_IRQC 0xc000000UL /* the emulated interrupt controller: PLIC (or APLIC) */
 #endif
 
+/*
+ * Lifecycle races (lifecycle.c, configs/<platform>/lifecycle-*.c): 1 = every
+ * hart resets the VM at once, each run checking FP and code state; 2 =
+ * hart_start racing hart_start, then hart_start racing a reboot (harts 0-2).
+ */
+#define LC_MODE_RESET_RACE 1
+#define LC_MODE_CPU_ON_RACE 2
+#ifndef GUEST_LIFECYCLE
+#define GUEST_LIFECYCLE 0
+#endif
+#ifndef GUEST_LC_VCPUS
+#define GUEST_LC_VCPUS 3 /* mode 1: harts that reboot at once */
+#endif
+void lifecycle_main(void) __attribute__((noreturn));
+void lifecycle_secondary(unsigned k, uint64_t ctx) __attribute__((noreturn));
+
 /* Interrupt identities in the AIA variant: MSI IPI, and wired or virtual
  * sources under their source id (RTC, IPC doorbell; both below 64). */
 #define EIID_IPI 1u

@@ -89,6 +89,8 @@ static void boot_checks(void)
 void boot_main(void)
 {
 	print("guest %s up on vcpu0 in S-mode\n", GUEST_NAME);
+	if (GUEST_LIFECYCLE)
+		lifecycle_main();
 	if (GUEST_AIA)
 		imsic_init();
 	boot_checks();
@@ -138,6 +140,8 @@ void boot_main(void)
 void secondary_main(unsigned k, uint64_t opaque)
 {
 	csr_set(sie, 1u << IRQ_SSI);
+	if (GUEST_LIFECYCLE)
+		lifecycle_secondary(k, opaque); /* its interrupt file as the vCPU reset left it */
 	if (GUEST_AIA)
 		imsic_init();
 	if (opaque != k)

@@ -52,3 +52,12 @@ GUEST_VARIANTS += rtos-uart
 GUEST_DEFS_rtos-uart := -DGUEST_NAME='\"rtos\"' -DGUEST_UART16550=1
 GUEST_VARIANTS += rtos-uart-aia
 GUEST_DEFS_rtos-uart-aia := -DGUEST_NAME='\"rtos\"' -DGUEST_UART16550=1 -DGUEST_AIA=1
+
+# Lifecycle races (configs/<platform>/lifecycle-*.c, guests/baremetal-riscv64/lifecycle.c): three (or
+# four) harts rebooting their VM at once; hart_start racing hart_start and a reboot.
+GUEST_VARIANTS += lc-reset lc-reset4 lc-reset-aia lc-cpuon
+GUEST_DEFS_lc-reset := -DGUEST_NAME='\"life\"' -DGUEST_LIFECYCLE=1 -DGUEST_LC_VCPUS=3
+GUEST_DEFS_lc-reset4 := -DGUEST_NAME='\"life\"' -DGUEST_LIFECYCLE=1 -DGUEST_LC_VCPUS=4
+GUEST_DEFS_lc-cpuon := -DGUEST_NAME='\"life\"' -DGUEST_LIFECYCLE=2
+# With the AIA: each run also checks, then fills, its harts' interrupt files.
+GUEST_DEFS_lc-reset-aia := $(GUEST_DEFS_lc-reset) -DGUEST_AIA=1

@@ -147,6 +147,22 @@ extern struct latency latency;
 void checksum_init(void);
 void checksum_tick(unsigned k, uint32_t n);
 
+/*
+ * Lifecycle races (lifecycle.c, configs/<platform>/lifecycle-*.c): 1 = every
+ * vCPU resets the VM at once, each run checking FP/SIMD and code state;
+ * 2 = CPU_ON racing CPU_ON, then CPU_ON racing a reset (vCPUs 0-2).
+ */
+#define LC_MODE_RESET_RACE 1
+#define LC_MODE_CPU_ON_RACE 2
+#ifndef GUEST_LIFECYCLE
+#define GUEST_LIFECYCLE 0
+#endif
+#ifndef GUEST_LC_VCPUS
+#define GUEST_LC_VCPUS 3 /* mode 1: vCPUs that reset at once */
+#endif
+void lifecycle_main(void) __attribute__((noreturn));
+void lifecycle_secondary(unsigned k, uint64_t ctx) __attribute__((noreturn));
+
 /* Interrupt IDs used by the guest. */
 #define INTID_SGI_PING 3      /* vCPU 0 -> secondaries, once they are online */
 #define INTID_BURST_FIRST 8   /* SGIs 8..15: the priority-order burst */

@@ -165,6 +165,8 @@ void boot_main(void)
 	sysreg_write(vbar_el1, (uintptr_t)vectors); /* catch an UNDEFINED smc */
 	isb();
 	print("guest %s up on vcpu0 at EL%u\n", GUEST_NAME, (unsigned)el);
+	if (GUEST_LIFECYCLE)
+		lifecycle_main();
 	boot_checks();
 #if GUEST_FORGE
 	console_forge();
@@ -216,6 +218,8 @@ void boot_main(void)
 void secondary_main(unsigned k, uint64_t ctx)
 {
 	cpu_setup(k);
+	if (GUEST_LIFECYCLE)
+		lifecycle_secondary(k, ctx);
 	if (ctx != k)
 		print("vcpu%u: context id %lu\n", k, ctx);
 	print("vcpu%u online\n", k);

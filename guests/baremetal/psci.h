@@ -14,5 +14,6 @@
 #define PSCI_NOT_SUPPORTED (-1)
 #define PSCI_INVALID_PARAMETERS (-2)
 #define PSCI_ALREADY_ON (-4)
+#define PSCI_ON_PENDING (-5)
 
 #endif

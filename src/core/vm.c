@@ -38,6 +38,14 @@ bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size)
     return false;
 }
 
+size_t vm_free_pages(void)
+{
+    spin_lock(&pool_lock);
+    size_t n = hyp_page_pool.free_count;
+    spin_unlock(&pool_lock);
+    return n;
+}
+
 unsigned vm_llc_colours(void)
 {
     if (platform.llc.size == 0 || platform.llc.ways == 0)
@@ -243,6 +251,8 @@ bool vm_create(struct vm *vm, vmid_t id, const struct vm_config *c)
     struct vm_load_stats st;
     ok = ok && vm_load(vm, false, &st);
     ok = ok && (!c->colours || vm_colour_report(vm, &st));
+    if (ok)
+        arch_vm_code_sync(vm);
     if (!ok) {
         console_log("VM '%s': creation failed, VM not started", vm->name);
         vm->state = VM_STOPPED;
@@ -258,6 +268,18 @@ bool vm_create(struct vm *vm, vmid_t id, const struct vm_config *c)
     return true;
 }
 
+/*
+ * PSCI CPU_ON (DEN0022 §5.6) / SBI HSM hart_start (§9.1). Under vm->lock, so
+ * that concurrent starts of one vCPU are serialised: the first finds it OFF,
+ * writes its entry point and context, then publishes ON_PENDING; a later one
+ * finds ON_PENDING or ON and leaves the winner's entry alone (§5.6.2: a
+ * losing call returns ON_PENDING / ALREADY_ON, SBI_ERR_ALREADY_AVAILABLE).
+ * Under the same lock vm_reset and vm_stop move the VM out of VM_RUNNING:
+ * a start that comes after is refused, so no vCPU is started while its
+ * VM's memory is being reloaded. A vCPU leaves OFF only under this lock
+ * (here, or for STOPPED in vm_halt_vcpus; its own CPU only ever moves it
+ * *to* OFF): the check and the store cannot be separated.
+ */
 enum vcpu_start_result vm_vcpu_start(struct vm *vm, uint64_t vcpu_id, uint64_t entry, uint64_t arg)
 {
     struct vcpu *v = vm_vcpu(vm, vcpu_id);
@@ -265,15 +287,25 @@ enum vcpu_start_result vm_vcpu_start(struct vm *vm, uint64_t vcpu_id, uint64_t e
         return VCPU_START_NO_SUCH_VCPU;
     if (!vm_ipa_is_ram(vm, entry, 4))
         return VCPU_START_BAD_ENTRY;
-    enum vcpu_state expected = VCPU_OFF;
-    v->boot_entry = entry;
-    v->boot_arg = arg;
-    if (!__atomic_compare_exchange_n(&v->state, &expected, VCPU_ON_PENDING, false,
-                                     __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-        return expected == VCPU_ON_PENDING ? VCPU_START_ALREADY_PENDING : VCPU_START_ALREADY_ON;
+    enum vcpu_start_result res = VCPU_START_OK;
+    spin_lock(&vm->lock);
+    enum vcpu_state s = __atomic_load_n(&v->state, __ATOMIC_ACQUIRE);
+    if (vm->state != VM_RUNNING) {
+        res = VCPU_START_VM_RESETTING;
+    } else if (s == VCPU_ON_PENDING) {
+        res = VCPU_START_ALREADY_PENDING;
+    } else if (s != VCPU_OFF) {
+        res = VCPU_START_ALREADY_ON;
+    } else {
+        v->boot_entry = entry;
+        v->boot_arg = arg;
+        /* Release: its CPU's acquire CAS to ON (cpu_idle) reads these after. */
+        __atomic_store_n(&v->state, VCPU_ON_PENDING, __ATOMIC_RELEASE);
     }
-    cpu_msg_send(v->cpu, CPU_MSG_VCPU_STATE);
-    return VCPU_START_OK;
+    spin_unlock(&vm->lock);
+    if (res == VCPU_START_OK)
+        cpu_msg_send(v->cpu, CPU_MSG_VCPU_STATE);
+    return res;
 }
 
 noreturn void vcpu_power_off(struct vcpu *v)
@@ -305,54 +337,99 @@ static void vm_halt_vcpus(struct vm *vm, struct vcpu *caller)
     }
 }
 
+/* The VM leaves VM_RUNNING for good: irqchip, reports, power-off check. */
+static void vm_stopped(struct vm *vm, const char *why)
+{
+    arch_vm_irqchip_stop(vm);
+    vm_fault_summary(vm, true); /* faults still held back are told first */
+    console_log("VM '%s' stopped: %s", vm->name, why);
+}
+
 void vm_stop(struct vm *vm, struct vcpu *caller, const char *why)
 {
     spin_lock(&vm->lock);
-    bool was_running = vm->state != VM_STOPPED;
+    enum vm_state was = vm->state;
+    if (was == VM_RESETTING) {
+        /* A reset owns the VM (vm_reset): it has stopped every vCPU but
+         * its own and is reloading memory. The stop is applied when the
+         * reload is done, in place of the restart; the caller, already
+         * marked STOPPED by the owner, parks. */
+        if (!vm->stop_after_reset)
+            vm->stop_after_reset = why;
+        spin_unlock(&vm->lock);
+        if (caller)
+            arch_cpu_park();
+        return;
+    }
     vm->state = VM_STOPPED;
-    if (was_running)
+    if (was == VM_RUNNING)
         vm_halt_vcpus(vm, caller);
     spin_unlock(&vm->lock);
-    if (was_running)
-        arch_vm_irqchip_stop(vm);
-    if (was_running) {
-        vm_fault_summary(vm, true); /* faults still held back are told first */
-        console_log("VM '%s' stopped: %s", vm->name, why);
-    }
+    if (was == VM_RUNNING)
+        vm_stopped(vm, why);
     vm_all_stopped_check();
     if (caller)
         arch_cpu_park();
 }
 
+/*
+ * A reset has one owner: the first caller to find the VM running (under
+ * vm->lock) moves it to VM_RESETTING and marks every other vCPU STOPPED.
+ * Every later caller, a sibling's SYSTEM_RESET / SRST or a fault under the
+ * "reset" policy, finds it resetting (or stopped) and parks: the owner
+ * already counts it among the vCPUs to wait for, its idle loop takes it
+ * out of the guest and marks it OFF, and it stays there, in WFI, until the
+ * new run starts it (PSCI CPU_ON / HSM hart_start). Only the owner waits,
+ * and only for CPUs that are on their way out of the guest (the IPI reaches
+ * them whatever the guest does). While VM_RESETTING, vm_vcpu_start refuses.
+ */
 noreturn void vm_reset(struct vm *vm, struct vcpu *caller, const char *why)
 {
-    vm_fault_summary(vm, true);
-    fault_log_new_run(&vm->faults);
-    console_log("VM '%s' resetting: %s", vm->name, why);
     spin_lock(&vm->lock);
+    if (vm->state != VM_RUNNING) {
+        spin_unlock(&vm->lock);
+        arch_cpu_park();
+    }
     vm->state = VM_RESETTING;
+    vm->stop_after_reset = NULL;
     vm_halt_vcpus(vm, caller);
     spin_unlock(&vm->lock);
+    vm->resets++;
+    vm_fault_summary(vm, true);
+    fault_log_new_run(&vm->faults);
+    /* The pool's free count: a reset takes and gives back no page, so it is
+     * the same after every reset (tests/integration/test_lifecycle.py). */
+    console_log("VM '%s' resetting: %s (reset %lu, %lu pages free)", vm->name, why,
+                (unsigned long)vm->resets, (unsigned long)vm_free_pages());
     arch_vcpu_quiesce(caller);
     caller->entered = false;
     caller->state = VCPU_OFF;
     /* Every other vCPU must have left the guest before its memory is
      * rewritten under it: their idle loops mark them OFF. */
     for (uint32_t i = 0; i < vm->vcpu_count; i++)
-        while (vm->vcpus[i].state != VCPU_OFF)
+        while (__atomic_load_n(&vm->vcpus[i].state, __ATOMIC_ACQUIRE) != VCPU_OFF)
             arch_cpu_relax();
     /* Events peers raised towards the old run are not the new run's: with
      * the word left non-zero no doorbell would ring for it (one per 0->1). */
     for (size_t i = 0; i < VM_IPC_MAX; i++)
         __atomic_store_n(&vm->ipc_events[i], 0, __ATOMIC_RELEASE);
     struct vm_load_stats st;
-    if (!vm_load(vm, true, &st)) {
-        vm_stop(vm, NULL, "reload failed");
-        arch_cpu_park();
-    }
+    bool loaded = vm_load(vm, true, &st);
+    /* No instruction of the old run may be fetched from any cache. */
+    if (loaded)
+        arch_vm_code_sync(vm);
     vuart_reset(vm);
     arch_vm_irqchip_init(vm);
-    vm->state = VM_RUNNING;
+    spin_lock(&vm->lock);
+    const char *stop = !loaded ? "reload failed" : vm->stop_after_reset;
+    vm->state = stop ? VM_STOPPED : VM_RUNNING;
+    spin_unlock(&vm->lock);
+    if (stop) {
+        /* Every vCPU is OFF already: nothing to halt. */
+        vm_stopped(vm, stop);
+        vm_all_stopped_check();
+        arch_cpu_park();
+    }
     vm_vcpu_start(vm, 0, vm->config->entry, vm->config->dtb_ipa);
     arch_cpu_park();
 }

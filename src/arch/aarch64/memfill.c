@@ -16,8 +16,14 @@
  * - reused (a VM reset): the old run may hold dirty lines of these pages;
  *   a write to memory beside them would be undone by their eviction. Write
  *   through the cacheable identity map (DC ZVA allocates the zeros in the
- *   cache, replacing any old line), then clean each line to the point of
- *   coherency (DC CVAC): cache and memory then agree.
+ *   cache, replacing any old line), then clean and invalidate each line to
+ *   the point of coherency (DC CIVAC): memory holds the new bytes and no
+ *   cache holds a line of these pages at all. A clean alone (DC CVAC) would
+ *   leave clean lines behind: a guest that writes with its caches off (the
+ *   Linux boot protocol's state) and then turns them on would read those
+ *   lines in place of what it wrote.
+ *
+ * The instruction side is arch_vm_code_sync (IC IALLUIS), once per load.
  */
 
 /* DCZID_EL0 (Arm ARM D17.2.34): BS = log2 of the DC ZVA block in words,
@@ -144,18 +150,18 @@ static void copy_range(uint8_t *d, const uint8_t *s, uint64_t n)
         ((volatile uint8_t *)d)[i] = s[i];
 }
 
-/* DC CVAC per line over [p, p+n), one barrier at the end (Arm ARM D7.5.9:
+/* DC CIVAC per line over [p, p+n), one barrier at the end (Arm ARM D7.5.9:
  * completion of maintenance is only guaranteed after a DSB). */
-static void clean_range(const uint8_t *p, uint64_t n)
+static void clean_inval_range(const uint8_t *p, uint64_t n)
 {
     uint64_t line = dcache_line();
     uintptr_t a = (uintptr_t)p & ~(line - 1), end = (uintptr_t)p + n;
     for (; a + 4 * line <= end; a += 4 * line)
-        __asm__ volatile("dc cvac, %0\n dc cvac, %1\n dc cvac, %2\n dc cvac, %3"
+        __asm__ volatile("dc civac, %0\n dc civac, %1\n dc civac, %2\n dc civac, %3"
                          ::"r"(a), "r"(a + line), "r"(a + 2 * line), "r"(a + 3 * line)
                          : "memory");
     for (; a < end; a += line)
-        __asm__ volatile("dc cvac, %0" ::"r"(a) : "memory");
+        __asm__ volatile("dc civac, %0" ::"r"(a) : "memory");
 }
 
 /* Where Baohu writes `pa` from: the non-cacheable alias when the page is
@@ -175,7 +181,7 @@ __attribute__((noinline)) void arch_ram_zero(paddr_t pa, uint64_t size, bool reu
     uint8_t *p = ram_va(pa, size, reused, &nc);
     zero_range(p, size);
     if (!nc)
-        clean_range(p, size);
+        clean_inval_range(p, size);
     dsb(sy);
 }
 
@@ -185,6 +191,22 @@ __attribute__((noinline)) void arch_ram_copy(paddr_t pa, const void *src, uint64
     uint8_t *p = ram_va(pa, size, reused, &nc);
     copy_range(p, src, size);
     if (!nc)
-        clean_range(p, size);
+        clean_inval_range(p, size);
     dsb(sy);
+}
+
+/*
+ * After a load every CPU's instruction cache may still hold lines of the
+ * previous content of these pages (the old run's code, or whatever the
+ * pages held before they were the VM's). IC IALLUIS invalidates all
+ * instruction caches of the Inner Shareable domain to the point of
+ * unification (Arm ARM D7.5.7); the data side is at the PoC already
+ * (above), which lies beyond the PoU. DSB before: the DC maintenance
+ * completes first; DSB after: the invalidation completes before any vCPU
+ * of the VM is started (the release in vm_vcpu_start follows).
+ */
+void arch_vm_code_sync(struct vm *vm)
+{
+    (void)vm;
+    __asm__ volatile("dsb ish\n ic ialluis\n dsb ish\n isb" ::: "memory");
 }

@@ -106,6 +106,10 @@ int64_t psci_guest_call(struct vcpu *vcpu, uint32_t fid, uint64_t a1, uint64_t a
             return PSCI_ON_PENDING;
         case VCPU_START_BAD_ENTRY:
             return PSCI_INVALID_ADDRESS;
+        case VCPU_START_VM_RESETTING:
+            /* Only a vCPU its VM's reset or stop has already taken out can
+             * ask this; the value never reaches a guest that runs on. */
+            return PSCI_INTERNAL_FAILURE;
         }
         return PSCI_INTERNAL_FAILURE;
     }

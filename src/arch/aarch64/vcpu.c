@@ -191,9 +191,14 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
     sysreg_write(cpacr_el1, 0);
     pmu_debug_reset();
     fpsimd_reset(cpu_has_sve(), cpu_has_sme());
+    sysreg_write(csselr_el1, 0);
+    /* The guest's timers: off, and no compare value of the last run left
+     * (their reset values are UNKNOWN, D11.2.4; zero is one of them). */
     sysreg_write(cntkctl_el1, 0);
     sysreg_write(cntv_ctl_el0, 0);
     sysreg_write(cntp_ctl_el0, 0);
+    sysreg_write(cntv_cval_el0, 0);
+    sysreg_write(cntp_cval_el0, 0);
 
     sysreg_write(vttbr_el2, v->vm->arch.vttbr);
     isb();

@@ -33,8 +33,16 @@ void irqchip_cpu_init(cpuid_t cpu)
     csr_write(hgeie, 0);
 }
 
+int vsireg_try_write(uint64_t value);
+
 /* Select the guest file for VS-mode (hstatus.VGEIN, priv. §9.2.1) and empty
- * it through vsiselect / vsireg (AIA §3.8): nothing of a previous run fires. */
+ * it through vsiselect / vsireg (AIA §3.8): nothing of a previous run fires
+ * or stays enabled. Every identity the file implements is cleared, not just
+ * the ones Baohu itself sends (VIRQ_MSI_IDS): a guest may enable and pend
+ * any of them with its own seteipnum writes. The file's size is found by
+ * writing until a register does not exist (trap.S, vsireg_try_write): on
+ * RV64 only the even-numbered eip/eie registers exist (§3.8.4), 64
+ * identities each, at most 2048 in all. */
 void irqchip_vcpu_reset(struct trap_frame *f)
 {
     uint64_t vgein = (uint64_t)IMSIC_GUEST_FILE << HSTATUS_VGEIN_SHIFT;
@@ -45,13 +53,14 @@ void irqchip_vcpu_reset(struct trap_frame *f)
     csr_write(CSR_VSIREG, 0);
     csr_write(CSR_VSISELECT, IMSIC_EITHRESHOLD);
     csr_write(CSR_VSIREG, 0);
-    /* RV64: only the even-numbered eip/eie registers exist (§3.8.4). */
-    for (uint32_t r = 0; r < 8; r += 2) {
+    for (uint32_t r = 0; r < IMSIC_EIX_REGS; r += 2) {
+        csr_write(CSR_VSISELECT, IMSIC_EIE0 + r);
+        if (vsireg_try_write(0) != 0)
+            break;
         csr_write(CSR_VSISELECT, IMSIC_EIP0 + r);
         csr_write(CSR_VSIREG, 0);
-        csr_write(CSR_VSISELECT, IMSIC_EIE0 + r);
-        csr_write(CSR_VSIREG, 0);
     }
+    csr_write(CSR_VSISELECT, 0); /* the guest's siselect: nothing of the last run */
 }
 
 /* Source `irq` as an MSI with identity `eiid` into the guest file of

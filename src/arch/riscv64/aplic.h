@@ -35,6 +35,7 @@
 #define IMSIC_EITHRESHOLD 0x72u
 #define IMSIC_EIP0 0x80u
 #define IMSIC_EIE0 0xc0u
+#define IMSIC_EIX_REGS 64u /* eip0..eip63 / eie0..eie63: 2048 identities at most */
 /* The guest file each VM's vCPU gets: Baohu runs one VM per hart. */
 #define IMSIC_GUEST_FILE 1u
 

@@ -92,3 +92,17 @@ __attribute__((noinline)) void arch_ram_copy(paddr_t pa, const void *src, uint64
         ((volatile uint8_t *)d)[i] = s[i];
     __asm__ volatile("fence rw, rw" ::: "memory");
 }
+
+/*
+ * Instruction fetches need not see stores without FENCE.I (unpriv. §3.1,
+ * Zifencei), and FENCE.I orders only the hart that runs it: this hart's
+ * here, after the load; each vCPU's own hart runs it again in
+ * arch_vcpu_reset before it enters the guest, so no hart of the VM fetches
+ * an instruction of the old content. (QEMU models no instruction cache:
+ * its translated blocks are dropped on the stores themselves.)
+ */
+void arch_vm_code_sync(struct vm *vm)
+{
+    (void)vm;
+    __asm__ volatile("fence rw, rw\n fence.i" ::: "memory");
+}

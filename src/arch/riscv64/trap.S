@@ -97,8 +97,13 @@ trap_return:
     sret
 
 /* A trap taken in HS-mode: sp is 0 now, the old sp in sscratch. A fault of
- * the guest-code read or the hstateen0 probe below resumes after it with an
- * error; anything else is a bug in Baohu: report and stop. */
+ * the guest-code read, the hstateen0 probe or the vsireg probe below resumes
+ * after it with an error; anything else is a bug in Baohu: report and stop.
+ * The resume must stay in HS-mode: sret enters VS-mode if hstatus.SPV is
+ * set (priv. §9.6.2), and it is when the faulting probe runs while a guest
+ * trap is handled (QEMU 7.2 leaves SPV as the guest trap set it when an
+ * HS-mode trap follows), so it is cleared first; the guest's own SPV is in
+ * its trap frame, which trap_return restores. */
 hyp_trap:
     csrrw   sp, sscratch, sp
     csrw    sscratch, zero
@@ -106,13 +111,17 @@ hyp_trap:
     la      t1, guest_code_read_insn
     bne     t0, t1, 6f
     la      t0, guest_code_read_resume
-    csrw    sepc, t0
-    li      t1, -1
-    sret
+    j       8f
 6:  la      t1, hstateen0_write_insn
-    bne     t0, t1, 1f
+    bne     t0, t1, 7f
     la      t0, hstateen0_write_resume
-    csrw    sepc, t0
+    j       8f
+7:  la      t1, vsireg_write_insn
+    bne     t0, t1, 1f
+    la      t0, vsireg_write_resume
+8:  csrw    sepc, t0
+    li      t0, 1 << 7          /* hstatus.SPV */
+    csrc    hstatus, t0
     li      t1, -1
     sret
 1:
@@ -163,5 +172,21 @@ hstateen0_try_write:
 hstateen0_write_insn:
     csrw    0x60c, a0
 hstateen0_write_resume:
+    mv      a0, t1
+    ret
+
+/*
+ * int vsireg_try_write(uint64_t value): write vsireg (CSR 0x251) at the
+ * register vsiselect names. An interrupt file implements eip/eie registers
+ * only for its own number of identities (AIA §3.8.4: 63 to 2047); QEMU
+ * makes an access beyond them an illegal instruction, which resumes at
+ * vsireg_write_resume with t1 = -1 (hyp_trap). Returns 0, or -1.
+ */
+.global vsireg_try_write
+vsireg_try_write:
+    li      t1, 0
+vsireg_write_insn:
+    csrw    0x251, a0
+vsireg_write_resume:
     mv      a0, t1
     ret

@@ -283,6 +283,10 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
      * banked for VS-mode (§9.2), so they are reset here. */
     csr_write(0x10a, 0); /* senvcfg (clang 14 has no name for it) */
     csr_write(scounteren, 0);
+    /* sstateen0 (Smstateen) is not banked for VS-mode either; it exists and
+     * HS-mode may write it where the hstateen0 probe succeeded (hs_init). */
+    if (cpu_has_stateen[arch_cpu_id()])
+        csr_write(0x10c, 0);
     csr_write(hcounteren, HCOUNTEREN_DEFAULT |
                               ((v->vm->config->counters & VM_COUNTER_CYCLE) ? HCOUNTEREN_CY : 0) |
                               ((v->vm->config->counters & VM_COUNTER_INSTRET) ? HCOUNTEREN_IR : 0));
@@ -290,6 +294,9 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
     ipi_reset(v);
 
     csr_write(hgatp, v->vm->arch.hgatp);
+    /* This hart's instruction fetches see the VM's RAM as (re)loaded, not
+     * an older run's code (Zifencei; arch_vm_code_sync did the loading hart). */
+    __asm__ volatile("fence.i" ::: "memory");
     /* Nothing cached under this VMID may survive a reset (§9.3.2). */
     hfence_gvma_vmid(v->vm->id + 1);
     hfence_vvma_all();

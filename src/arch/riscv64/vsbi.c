@@ -149,6 +149,8 @@ static struct sbiret vsbi_hsm(struct vcpu *v, uint64_t fid, const uint64_t *a)
             return (struct sbiret){SBI_ERR_ALREADY_AVAILABLE, 0};
         case VCPU_START_BAD_ENTRY:
             return (struct sbiret){SBI_ERR_INVALID_ADDRESS, 0};
+        case VCPU_START_VM_RESETTING: /* the caller is being taken out itself */
+            return (struct sbiret){SBI_ERR_FAILED, 0};
         }
         return (struct sbiret){SBI_ERR_FAILED, 0};
     case SBI_HSM_HART_STOP:

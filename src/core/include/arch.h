@@ -61,6 +61,11 @@ void arch_cache_clean(const void *va, uint64_t size);
 void arch_ram_zero(paddr_t pa, uint64_t size, bool reused);
 void arch_ram_copy(paddr_t pa, const void *src, uint64_t size, bool reused);
 
+/* The VM's RAM was just (re)loaded (arch_ram_zero/copy): no instruction
+ * cache may keep a line of its earlier content, on any CPU. The vCPUs of
+ * the VM are all off when this runs. */
+void arch_vm_code_sync(struct vm *vm);
+
 /* Reset the vCPU's architectural state so it starts at `entry` with `arg` in
  * its first argument register. Runs on the vCPU's own physical CPU. */
 void arch_vcpu_reset(struct vcpu *vcpu, uint64_t entry, uint64_t arg);

@@ -57,7 +57,9 @@ struct vm {
     struct vuart vuart;
     uint32_t ipc_events[VM_IPC_MAX]; /* per entry of config->ipcs, bit n = event n */
     struct fault_log faults;
-    spinlock_t lock;
+    uint64_t resets;                 /* completed or owned resets, for the report line */
+    const char *stop_after_reset;    /* a stop that came during a reset (vm_stop) */
+    spinlock_t lock;                 /* vm->state, the vCPUs' OFF state (vm_vcpu_start) */
     struct vm_arch arch;
 };
 
@@ -73,6 +75,7 @@ enum vcpu_start_result {
     VCPU_START_ALREADY_ON,
     VCPU_START_ALREADY_PENDING,
     VCPU_START_BAD_ENTRY,
+    VCPU_START_VM_RESETTING, /* the VM is being reset or stopped: refused */
 };
 
 /* Build every VM's memory and devices (called once per VM, on its vCPU 0's CPU). */
@@ -132,6 +135,9 @@ static inline void vm_fault_summary_check(struct vm *vm)
 }
 /* Is [ipa, ipa+size) inside one of the VM's RAM regions? */
 bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size);
+
+/* Free pages left in Baohu's page pool. */
+size_t vm_free_pages(void);
 
 /* LLC colours of the platform (0: colouring unavailable). */
 unsigned vm_llc_colours(void);

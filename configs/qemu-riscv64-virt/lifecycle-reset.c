@@ -1,0 +1,2 @@
+/* The lifecycle race shared by the RISC-V platforms: see configs/common/riscv64/lifecycle-reset.c. */
+#include "../common/riscv64/lifecycle-reset.c"
