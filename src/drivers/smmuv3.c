@@ -5,7 +5,7 @@
 #include "gic.h"
 #include "iommu.h"
 #include "platform.h"
-#include "pt.h"
+#include "pt_vmsa.h"
 #include "smmuv3.h"
 #include "spinlock.h"
 #include "vm.h"
@@ -276,7 +276,7 @@ static bool dma_context_build(struct vm *vm)
     struct pt *pt = &dma_pt[vm->id];
     if (pt->pool)
         return true;
-    if (!pt_init(pt, &hyp_page_pool, 1, 39))
+    if (!pt_init(pt, &hyp_page_pool, &pt_vmsa_s2, 3, 39))
         return false;
     struct dma_map_ctx ctx = {.pt = pt, .ok = true};
     pt_walk(&vm->arch.stage2, dma_map_leaf, &ctx);

@@ -2,8 +2,7 @@
 #include "arch.h"
 #include "arch_layout.h"
 #include "platform.h"
-#include "pt.h"
-#include "pt_hooks.h"
+#include "pt_vmsa.h"
 #include "sysreg.h"
 
 extern struct page_pool hyp_page_pool;
@@ -64,7 +63,7 @@ void mmu_build(void)
 {
     for (unsigned cpu = 0; cpu < platform.cpu_count && cpu < MAX_CPUS; cpu++) {
         struct pt *pt = &hyp_pt[cpu];
-        mmu_check(pt_init(pt, &hyp_page_pool, 1, 39));
+        mmu_check(pt_init(pt, &hyp_page_pool, &pt_vmsa_s1, 3, 39));
         for (size_t i = 0; i < platform.mmio_count; i++)
             mmu_map(pt, platform.mmio[i].base, platform.mmio[i].base + platform.mmio[i].size,
                     HYP_DEVICE);

@@ -1,6 +1,6 @@
 /* Stage-2 translation of a VM's guest-physical space (Arm ARM D8: VTCR_EL2, VTTBR_EL2). */
 #include "arch.h"
-#include "pt.h"
+#include "pt_vmsa.h"
 #include "sysreg.h"
 #include "vm.h"
 
@@ -23,7 +23,7 @@ uint64_t stage2_vtcr(void)
 
 bool arch_vm_init(struct vm *vm, struct page_pool *pool)
 {
-    if (!pt_init(&vm->arch.stage2, pool, 1, 39))
+    if (!pt_init(&vm->arch.stage2, pool, &pt_vmsa_s2, 3, 39))
         return false;
     /* VMID = vmid + 1: VMID 0 stays unused so no VM shares TLB entries with
      * whatever ran before Baohu. */

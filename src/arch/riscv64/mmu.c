@@ -3,7 +3,7 @@
 #include "arch_layout.h"
 #include "csr.h"
 #include "platform.h"
-#include "pt.h"
+#include "pt_sv39.h"
 
 extern struct page_pool hyp_page_pool;
 extern char __image_start[], __text_end[], __rodata_end[], __stacks_start[], __image_end[];
@@ -30,7 +30,7 @@ static void mmu_map(uint64_t start, uint64_t end, uint64_t attrs)
  * physical address. No page is both writable and executable. */
 void mmu_build(void)
 {
-    pt_init(&hyp_pt, &hyp_page_pool, 39);
+    pt_init(&hyp_pt, &hyp_page_pool, &pt_sv39, PT_SV39_LEVELS, 39);
     for (size_t i = 0; i < platform.mmio_count; i++)
         mmu_map(platform.mmio[i].base, platform.mmio[i].base + platform.mmio[i].size, HYP_RW);
     for (size_t i = 0; i < platform.ram_count; i++)
@@ -49,7 +49,7 @@ void mmu_enable(void)
     sfence_vma_all();
 }
 
-/* After a live entry was cleared (pt.h): Baohu's own tables are flushed
+/* After a live entry was cleared (core pt.h): Baohu's own tables are flushed
  * with SFENCE.VMA, a VM's G-stage with HFENCE.GVMA (priv. §4.2.1, §9.3.2).
  * Tables are only changed before their users run, on the CPU that uses
  * them first, so a local fence is enough. */
