@@ -2,6 +2,7 @@
 #include "arch.h"
 #include "console.h"
 #include "cpu.h"
+#include "hyp_mem.h"
 #include "ipc.h"
 #include "vm.h"
 #include "iommu.h"
@@ -10,8 +11,6 @@
 
 static struct vm vms[MAX_VMS];
 static size_t vms_created;
-extern struct page_pool hyp_page_pool;
-static spinlock_t pool_lock = SPINLOCK_INIT;
 
 struct vm *vm_by_id(vmid_t id)
 {
@@ -47,7 +46,7 @@ unsigned vm_llc_colours(void)
 
 /* A coloured region is built from runs of consecutive pages of the VM's
  * colours (stage 2 maps them with 4 KiB pages: the cost of colouring; a
- * run is mapped, and later filled, in one call). Caller holds pool_lock. */
+ * run is mapped, and later filled, in one call). Caller holds hyp_pool_lock. */
 static bool vm_map_coloured(struct vm *vm, const struct vm_mem_region *r, size_t *cursor)
 {
     unsigned n = vm_llc_colours();
@@ -70,7 +69,7 @@ static bool vm_map_coloured(struct vm *vm, const struct vm_mem_region *r, size_t
 /* Back one RAM region with pages and map it. Regions with a fixed PA take
  * exactly those pages (identity-mapped RAM for DMA); coloured VMs take pages
  * of their colours; the others come from the pool, 2 MiB-aligned when large
- * enough so stage 2 can use blocks. Caller holds pool_lock. */
+ * enough so stage 2 can use blocks. Caller holds hyp_pool_lock. */
 static bool vm_map_ram(struct vm *vm, const struct vm_mem_region *r, size_t *cursor)
 {
     if (!r->pa && vm->config->colours)
@@ -106,9 +105,22 @@ struct vm_load_stats {
     bool colour_ok;
 };
 
-/* Fill one physically contiguous piece [ipa, ipa+len) at pa: the part the
- * image covers is copied, the rest zeroed; each byte written once. */
-static void vm_fill_extent(const struct vm_image_span *img, uint64_t ipa, paddr_t pa,
+static void vm_fill_window(const struct vm_image_span *img, uint64_t ipa, paddr_t pa,
+                           uint64_t len, bool reused);
+
+/* One physically contiguous piece [ipa, ipa+len) at pa, in a window. */
+static bool vm_fill_extent(const struct vm_image_span *img, uint64_t ipa, paddr_t pa,
+                           uint64_t len, bool reused)
+{
+    if (!hyp_window_open(pa, len, true))
+        return false;
+    vm_fill_window(img, ipa, pa, len, reused);
+    hyp_window_close(pa, len);
+    return true;
+}
+/* Fill [ipa, ipa+len) at pa, mapped: the part the image covers is copied,
+ * the rest zeroed; each byte written once. */
+static void vm_fill_window(const struct vm_image_span *img, uint64_t ipa, paddr_t pa,
                            uint64_t len, bool reused)
 {
     uint64_t end = ipa + len;
@@ -149,15 +161,13 @@ static bool vm_load_coloured(struct vm *vm, const struct vm_mem_region *r,
             run_len += PAGE_SIZE;
             continue;
         }
-        if (run_len)
-            vm_fill_extent(img, run_ipa, run_pa, run_len, reused);
+        if (run_len && !vm_fill_extent(img, run_ipa, run_pa, run_len, reused))
+            return false;
         run_ipa = r->ipa + off;
         run_pa = pa;
         run_len = PAGE_SIZE;
     }
-    if (run_len)
-        vm_fill_extent(img, run_ipa, run_pa, run_len, reused);
-    return true;
+    return !run_len || vm_fill_extent(img, run_ipa, run_pa, run_len, reused);
 }
 
 /* Zero the VM's RAM and copy its image in: the state a fresh boot and a
@@ -181,19 +191,25 @@ static bool vm_load(struct vm *vm, bool reused, struct vm_load_stats *st)
         return false;
     st->coloured_pages = 0;
     st->colour_ok = true;
-    for (size_t i = 0; i < c->mem_count; i++) {
+    /* An image the loader placed in RAM is read through a window too. */
+    paddr_t src = pa_init(ALIGN_DOWN((uint64_t)(uintptr_t)img.src, PAGE_SIZE));
+    uint64_t src_size = ALIGN_UP((uint64_t)(uintptr_t)img.src + img.size, PAGE_SIZE) - pa_addr(src);
+    bool preloaded = c->image.kind == VM_IMAGE_PRELOADED && img.size != 0;
+    if (preloaded && !hyp_window_open(src, src_size, false))
+        return false;
+    bool ok = true;
+    for (size_t i = 0; ok && i < c->mem_count; i++) {
         const struct vm_mem_region *r = &c->mem[i];
-        if (!r->pa && c->colours) {
-            if (!vm_load_coloured(vm, r, &img, reused, st))
-                return false;
-            continue;
-        }
         paddr_t pa;
-        if (!arch_vm_translate(vm, ipa_init(r->ipa), &pa))
-            return false;
-        vm_fill_extent(&img, r->ipa, pa, r->size, reused);
+        if (!r->pa && c->colours)
+            ok = vm_load_coloured(vm, r, &img, reused, st);
+        else
+            ok = arch_vm_translate(vm, ipa_init(r->ipa), &pa) &&
+                 vm_fill_extent(&img, r->ipa, pa, r->size, reused);
     }
-    return true;
+    if (preloaded)
+        hyp_window_close(src, src_size);
+    return ok;
 }
 
 static bool vm_colour_report(const struct vm *vm, const struct vm_load_stats *st)
@@ -228,8 +244,8 @@ bool vm_create(struct vm *vm, vmid_t id, const struct vm_config *c)
     /* Every map below may take translation-table pages from the shared
      * pool, and VMs are built on their own CPUs at the same time: the whole
      * mapping phase holds the pool lock, so no page is handed out twice. */
-    spin_lock(&pool_lock);
-    bool ok = arch_vm_init(vm, &hyp_page_pool);
+    spin_lock(&hyp_pool_lock);
+    bool ok = arch_vm_init(vm, &hyp_table_pool);
     size_t colour_cursor = 0;
     for (size_t i = 0; ok && i < c->mem_count; i++)
         ok = vm_map_ram(vm, &c->mem[i], &colour_cursor);
@@ -239,7 +255,7 @@ bool vm_create(struct vm *vm, vmid_t id, const struct vm_config *c)
         ok = arch_vm_map(vm, ipa_init(d->ipa), pa_init(d->pa), d->size, VM_MAP_DEVICE);
     }
     ok = ok && iommu_vm_attach(vm); /* its DMA streams see what it sees */
-    spin_unlock(&pool_lock);
+    spin_unlock(&hyp_pool_lock);
     struct vm_load_stats st;
     ok = ok && vm_load(vm, false, &st);
     ok = ok && (!c->colours || vm_colour_report(vm, &st));

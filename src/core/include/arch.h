@@ -4,6 +4,7 @@
 
 #include <stdnoreturn.h>
 #include "page_alloc.h"
+#include "pt.h"
 #include "types.h"
 
 struct cpu;
@@ -35,6 +36,19 @@ noreturn void arch_cpu_park(void);
 uint64_t arch_time_ns(void);
 /* Switch the whole machine off (the last VM stopped). */
 noreturn void arch_system_off(void);
+
+/*
+ * Baohu's per-CPU address space (hyp_mem.h): the current CPU's own tables
+ * gain or lose [pa, pa + size) of RAM outside Baohu's reserved range, page
+ * aligned. Only the CPU that opened a window ever uses it. Caller holds
+ * hyp_pool_lock (the tables come from the shared table pool).
+ */
+bool arch_hyp_map_ram(paddr_t pa, uint64_t size, bool writable);
+void arch_hyp_unmap_ram(paddr_t pa, uint64_t size);
+/* Each leaf of the current CPU's own tables; what a leaf's bits mean. */
+bool arch_hyp_walk(pt_visit_fn visit, void *ctx);
+bool arch_hyp_leaf_wx(uint64_t attrs);
+bool arch_hyp_leaf_device(uint64_t attrs);
 
 /* Per-VM translation (stage 2 / G-stage), built once at VM creation. */
 bool arch_vm_init(struct vm *vm, struct page_pool *pool);
