@@ -7,18 +7,18 @@
 /* Every architecture's linker script names the image and its stacks. */
 extern char __image_start[], __image_end[], __stacks_start[], __stacks_end[];
 
-bool hyp_window_open(paddr_t pa, uint64_t size, bool writable)
+bool hyp_window_open(paddr_t pa, uint64_t size, enum hyp_window_use use)
 {
     spin_lock(&hyp_pool_lock);
-    bool ok = arch_hyp_map_ram(pa, size, writable);
+    bool ok = arch_hyp_map_ram(pa, size, use);
     spin_unlock(&hyp_pool_lock);
     return ok;
 }
 
-void hyp_window_close(paddr_t pa, uint64_t size)
+void hyp_window_close(paddr_t pa, uint64_t size, enum hyp_window_use use)
 {
     spin_lock(&hyp_pool_lock);
-    arch_hyp_unmap_ram(pa, size);
+    arch_hyp_unmap_ram(pa, size, use);
     spin_unlock(&hyp_pool_lock);
 }
 

@@ -225,10 +225,68 @@ static bool op_range(struct pt_op *op, unsigned depth, uint64_t *table, enum pt_
     return true;
 }
 
+/* The last-level table that translates `in`, if every entry above it is a
+ * table: NULL otherwise (or when the root itself is the last level). */
+static uint64_t *last_table(const struct pt *pt, uint64_t in)
+{
+    uint64_t *table = table_ptr(pa_addr(pt->root));
+
+    if (pt->levels < 2)
+        return NULL;
+    for (unsigned depth = 0; depth + 1 < pt->levels; depth++) {
+        uint64_t desc = table[depth_index(pt, in, depth)];
+        if (!desc_is_table(pt, desc, depth))
+            return NULL;
+        table = desc_next_table(pt, desc);
+    }
+    return table;
+}
+
+/*
+ * Short updates inside one existing last-level table: page entries only,
+ * no table taken or freed, so no dry run is needed; the entries change
+ * exactly as op_range would change them (a range that spans a whole table
+ * is left to op_range, which may use a block instead). The common case of
+ * coloured RAM (runs of a few pages) and of Baohu's windows onto it.
+ */
+static bool op_in_last_table(struct pt *pt, bool map, uint64_t attrs, uint64_t in, uint64_t out,
+                             uint64_t size)
+{
+    unsigned last = pt->levels - 1;
+    uint64_t span = depth_size(pt, last) * PT_ENTRIES;
+    uint64_t *table;
+
+    if (size >= span || (in & ~(span - 1)) != ((in + size - 1) & ~(span - 1)))
+        return false;
+    table = last_table(pt, in);
+    if (table == NULL)
+        return false;
+    /* Page descriptors of consecutive output pages differ by page_step. */
+    uint64_t desc = map ? leaf_desc(pt, out, attrs, last) : 0;
+    uint64_t step = map ? pt->fmt->page_step : 0;
+    uint64_t *entry = &table[depth_index(pt, in, last)];
+    for (uint64_t off = 0; off < size; off += PAGE_SIZE, entry++, desc += step) {
+        uint64_t old = *entry;
+        if (old == desc)
+            continue;
+        /* No tables below the last level: break-before-make is the only
+         * care (entry_replace's rule). */
+        if (desc_valid(old) && (map || pt->fmt->flush_on_unmap)) {
+            desc_write(entry, 0);
+            pt_arch_invalidate(pt, in + off, PAGE_SIZE);
+        }
+        desc_write(entry, desc);
+    }
+    return true;
+}
+
 static bool op_run(struct pt *pt, bool map, uint64_t attrs, uint64_t in, uint64_t out, uint64_t size)
 {
     uint64_t *root = table_ptr(pa_addr(pt->root));
     struct pt_op op;
+
+    if (op_in_last_table(pt, map, attrs & pt->fmt->attr_mask, in, out, size))
+        return true;
 
     /* Field by field: an aggregate initializer may become a memset call. */
     op.pt = pt;
@@ -327,17 +385,24 @@ bool pt_lookup(const struct pt *pt, uint64_t in, uint64_t *out, uint64_t *attrs)
     return false;
 }
 
+/* The leaves of `table` (at `depth`, translating from in_base) that
+ * overlap [lo, hi), in address order. */
 static bool walk_table(const struct pt *pt, const uint64_t *table, unsigned depth, uint64_t in_base,
-                       pt_visit_fn visit, void *ctx)
+                       uint64_t lo, uint64_t hi, pt_visit_fn visit, void *ctx)
 {
     uint64_t esize = depth_size(pt, depth);
+    size_t first = lo > in_base ? (size_t)((lo - in_base) / esize) : 0;
 
-    for (size_t i = 0; i < entries_at(pt, depth); i++) {
+    for (size_t i = first; i < entries_at(pt, depth); i++) {
         uint64_t desc = table[i];
         uint64_t in = in_base + i * esize;
 
+        if (in >= hi)
+            break;
+        if (!desc_valid(desc))
+            continue; /* most entries: no format call for them */
         if (desc_is_table(pt, desc, depth)) {
-            if (!walk_table(pt, desc_next_table(pt, desc), depth + 1, in, visit, ctx))
+            if (!walk_table(pt, desc_next_table(pt, desc), depth + 1, in, lo, hi, visit, ctx))
                 return false;
         } else if (desc_is_leaf(pt, desc, depth)) {
             struct pt_leaf leaf;
@@ -353,7 +418,15 @@ static bool walk_table(const struct pt *pt, const uint64_t *table, unsigned dept
     return true;
 }
 
+bool pt_walk_range(const struct pt *pt, uint64_t in, uint64_t size, pt_visit_fn visit, void *ctx)
+{
+    uint64_t limit = 1ull << pt->va_bits;
+    uint64_t hi = in < limit && size <= limit - in ? in + size : limit;
+
+    return walk_table(pt, table_ptr(pa_addr(pt->root)), 0, 0, in, hi, visit, ctx);
+}
+
 bool pt_walk(const struct pt *pt, pt_visit_fn visit, void *ctx)
 {
-    return walk_table(pt, table_ptr(pa_addr(pt->root)), 0, 0, visit, ctx);
+    return pt_walk_range(pt, 0, 1ull << pt->va_bits, visit, ctx);
 }

@@ -112,11 +112,12 @@ static void vm_fill_window(const struct vm_image_span *img, uint64_t ipa, paddr_
 static bool vm_fill_extent(const struct vm_image_span *img, uint64_t ipa, paddr_t pa,
                            uint64_t len, bool reused)
 {
-    if (!hyp_window_open(pa, len, true))
+    enum hyp_window_use use = reused ? HYP_WINDOW_FILL : HYP_WINDOW_FILL_FRESH;
+    if (!hyp_window_open(pa, len, use))
         return false;
     vm_fill_window(img, ipa, pa, len, reused);
 #ifndef BAOHU_TEST_KEEP_WINDOW /* tests/integration/test_hyp_space.py: the self-check must see it */
-    hyp_window_close(pa, len);
+    hyp_window_close(pa, len, use);
 #endif
     return true;
 }
@@ -139,37 +140,69 @@ static void vm_fill_window(const struct vm_image_span *img, uint64_t ipa, paddr_
         arch_ram_zero(pa_add(pa, hi - ipa), end - hi, reused);
 }
 
+/* A coloured region being loaded: the run of physically consecutive pages
+ * not filled yet, and where the walk should be next. */
+struct vm_colour_load {
+    const struct vm_image_span *img;
+    struct vm_load_stats *st;
+    uint64_t colours, next_ipa, run_ipa, run_len;
+    paddr_t run_pa;
+    unsigned colour_count;
+    bool reused, ok;
+};
+
+static bool vm_colour_load_leaf(const struct pt_leaf *leaf, void *ctx)
+{
+    struct vm_colour_load *l = ctx;
+
+    /* Coloured RAM is mapped page by page, with no hole. */
+    if (leaf->in != l->next_ipa || leaf->size != PAGE_SIZE) {
+        l->ok = false;
+        return false;
+    }
+    l->next_ipa += PAGE_SIZE;
+    l->st->coloured_pages++;
+    if (l->st->colour_ok && !((l->colours >> page_colour(pa_init(leaf->out), l->colour_count)) & 1)) {
+        l->st->colour_ok = false;
+        l->st->bad_ipa = leaf->in;
+    }
+    if (l->run_len && leaf->out == pa_addr(l->run_pa) + l->run_len) {
+        l->run_len += PAGE_SIZE;
+        return true;
+    }
+    if (l->run_len && !vm_fill_extent(l->img, l->run_ipa, l->run_pa, l->run_len, l->reused)) {
+        l->ok = false;
+        return false;
+    }
+    l->run_ipa = leaf->in;
+    l->run_pa = pa_init(leaf->out);
+    l->run_len = PAGE_SIZE;
+    return true;
+}
+
 /* A coloured region, through its stage-2 translation (the tables the MMU
- * uses): runs of physically consecutive pages are filled in one go, and
- * every page's colour is checked on the way (the isolation claim). */
+ * uses, walked in IPA order): runs of physically consecutive pages are
+ * filled in one go, and every page's colour is checked on the way (the
+ * isolation claim). */
 static bool vm_load_coloured(struct vm *vm, const struct vm_mem_region *r,
                              const struct vm_image_span *img, bool reused,
                              struct vm_load_stats *st)
 {
-    unsigned n = vm_llc_colours();
-    uint64_t colours = vm->config->colours;
-    uint64_t run_ipa = r->ipa, run_len = 0;
-    paddr_t run_pa = pa_init(0);
-    for (uint64_t off = 0; off < r->size; off += PAGE_SIZE) {
-        paddr_t pa;
-        if (!arch_vm_translate(vm, ipa_init(r->ipa + off), &pa))
-            return false;
-        st->coloured_pages++;
-        if (st->colour_ok && !((colours >> page_colour(pa, n)) & 1)) {
-            st->colour_ok = false;
-            st->bad_ipa = r->ipa + off;
-        }
-        if (run_len && pa_addr(pa) == pa_addr(run_pa) + run_len) {
-            run_len += PAGE_SIZE;
-            continue;
-        }
-        if (run_len && !vm_fill_extent(img, run_ipa, run_pa, run_len, reused))
-            return false;
-        run_ipa = r->ipa + off;
-        run_pa = pa;
-        run_len = PAGE_SIZE;
-    }
-    return !run_len || vm_fill_extent(img, run_ipa, run_pa, run_len, reused);
+    struct vm_colour_load l;
+
+    l.img = img;
+    l.st = st;
+    l.colours = vm->config->colours;
+    l.colour_count = vm_llc_colours();
+    l.next_ipa = l.run_ipa = r->ipa;
+    l.run_len = 0;
+    l.run_pa = pa_init(0);
+    l.reused = reused;
+    l.ok = true;
+    arch_vm_walk(vm, ipa_init(r->ipa), r->size, vm_colour_load_leaf, &l);
+    if (!l.ok || l.next_ipa != r->ipa + r->size)
+        return false;
+    return !l.run_len || vm_fill_extent(img, l.run_ipa, l.run_pa, l.run_len, reused);
 }
 
 /* Zero the VM's RAM and copy its image in: the state a fresh boot and a
@@ -197,7 +230,7 @@ static bool vm_load(struct vm *vm, bool reused, struct vm_load_stats *st)
     paddr_t src = pa_init(ALIGN_DOWN((uint64_t)(uintptr_t)img.src, PAGE_SIZE));
     uint64_t src_size = ALIGN_UP((uint64_t)(uintptr_t)img.src + img.size, PAGE_SIZE) - pa_addr(src);
     bool preloaded = c->image.kind == VM_IMAGE_PRELOADED && img.size != 0;
-    if (preloaded && !hyp_window_open(src, src_size, false))
+    if (preloaded && !hyp_window_open(src, src_size, HYP_WINDOW_READ))
         return false;
     bool ok = true;
     for (size_t i = 0; ok && i < c->mem_count; i++) {
@@ -210,7 +243,7 @@ static bool vm_load(struct vm *vm, bool reused, struct vm_load_stats *st)
                  vm_fill_extent(&img, r->ipa, pa, r->size, reused);
     }
     if (preloaded)
-        hyp_window_close(src, src_size);
+        hyp_window_close(src, src_size, HYP_WINDOW_READ);
     return ok;
 }
 

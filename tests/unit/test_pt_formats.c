@@ -193,6 +193,28 @@ static void rejects_bad_ranges(void **state)
     assert_int_equal(walk_all(), 1);
 }
 
+/* A range walk visits the leaves overlapping the range, in order, only. */
+static void walk_range_visits_overlapping_leaves(void **state)
+{
+    (void)state;
+    assert_true(pt_map(&pt, MiB(2), MiB(32), MiB(2), fc->ram));          /* one block */
+    assert_true(pt_map(&pt, MiB(4), MiB(64), 4 * PAGE_SIZE, fc->dev));   /* four pages */
+    assert_true(pt_map(&pt, GiB(1), GiB(2), PAGE_SIZE, fc->ram));
+    leaf_count = 0;
+    assert_true(pt_walk_range(&pt, MiB(3), MiB(1) + 2 * PAGE_SIZE, collect, NULL));
+    assert_int_equal(leaf_count, 3);
+    assert_leaf(0, MiB(2), MiB(32), MiB(2), fc->ram); /* overlaps from its middle */
+    assert_leaf(1, MiB(4), MiB(64), PAGE_SIZE, fc->dev);
+    assert_leaf(2, MiB(4) + PAGE_SIZE, MiB(64) + PAGE_SIZE, PAGE_SIZE, fc->dev);
+    leaf_count = 0;
+    assert_true(pt_walk_range(&pt, GiB(1), 1ull << fc->va_bits, collect, NULL)); /* clipped */
+    assert_int_equal(leaf_count, 1);
+    assert_leaf(0, GiB(1), GiB(2), PAGE_SIZE, fc->ram);
+    leaf_count = 0;
+    assert_true(pt_walk_range(&pt, MiB(8), MiB(8), collect, NULL));
+    assert_int_equal(leaf_count, 0);
+}
+
 #define FOR_FORMAT(test, c) cmocka_unit_test_prestate_setup_teardown(test, setup, NULL, (void *)&(c))
 #define ALL_FORMATS(test)                                                                        \
     FOR_FORMAT(test, vmsa_s1_48), FOR_FORMAT(test, vmsa_s1_39), FOR_FORMAT(test, vmsa_s2_39),     \
@@ -208,6 +230,7 @@ int main(void)
         ALL_FORMATS(unmapping_a_leaf_flushes_per_format),
         ALL_FORMATS(out_of_table_memory_changes_nothing),
         ALL_FORMATS(rejects_bad_ranges),
+        ALL_FORMATS(walk_range_visits_overlapping_leaves),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

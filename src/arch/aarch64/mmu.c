@@ -107,32 +107,32 @@ void mmu_build(void)
     }
 }
 
-/* A window in the current CPU's tables: the RAM itself, and for fresh
- * fills its Normal Non-cacheable alias (memfill.c). */
-bool arch_hyp_map_ram(paddr_t pa, uint64_t size, bool writable)
+/* A window in the current CPU's tables: the RAM itself, or for a fresh
+ * fill only its Normal Non-cacheable alias, which memfill.c writes fresh
+ * RAM through (below HYP_NC_ALIAS; the same test as memfill_target). */
+static bool window_is_nc(uint64_t a, uint64_t size, enum hyp_window_use use)
+{
+    return use == HYP_WINDOW_FILL_FRESH && a + size <= HYP_NC_ALIAS && a + size >= a;
+}
+
+bool arch_hyp_map_ram(paddr_t pa, uint64_t size, enum hyp_window_use use)
 {
     struct pt *pt = &hyp_pt[arch_cpu_id()];
     uint64_t a = pa_addr(pa);
 
-    if (!pt_map(pt, a, a, size, writable ? HYP_RW : HYP_RO))
-        return false;
-    if (writable && a + size <= HYP_NC_ALIAS && !pt_map(pt, a + HYP_NC_ALIAS, a, size, HYP_RW_NC)) {
-        arch_hyp_unmap_ram(pa, size);
-        return false;
-    }
-    return true;
+    if (window_is_nc(a, size, use))
+        return pt_map(pt, a + HYP_NC_ALIAS, a, size, HYP_RW_NC);
+    return pt_map(pt, a, a, size, use == HYP_WINDOW_READ ? HYP_RO : HYP_RW);
 }
 
 /* Only this CPU ever walks its tables, so a local TLBI is enough once the
  * entries are zero (Arm ARM D8.16.1, D8.17: TLBI ALLE2 without IS). */
-void arch_hyp_unmap_ram(paddr_t pa, uint64_t size)
+void arch_hyp_unmap_ram(paddr_t pa, uint64_t size, enum hyp_window_use use)
 {
     struct pt *pt = &hyp_pt[arch_cpu_id()];
     uint64_t a = pa_addr(pa);
 
-    pt_unmap(pt, a, size);
-    if (a + size <= HYP_NC_ALIAS)
-        pt_unmap(pt, a + HYP_NC_ALIAS, size);
+    pt_unmap(pt, window_is_nc(a, size, use) ? a + HYP_NC_ALIAS : a, size);
     dsb(nshst);
     __asm__ volatile("tlbi alle2" ::: "memory");
     dsb(nsh);

@@ -36,14 +36,25 @@ static bool vmsa_is_leaf(uint64_t desc, bool last_level)
 /* With a 4 KiB granule and no FEAT_LPA2, level 0 has no blocks and the
  * largest block is 1 GiB at level 1; PTE_ADDR_MASK holds OA[47:12], and
  * input addresses are at most 48 bits too (Arm ARM D8.1.9). */
-#define VMSA_FORMAT(fmt_name, extra)                                                         \
-    {                                                                                        \
-        .name = fmt_name, .max_levels = 4, .root_extra_bits = extra, .min_va_bits = 1,     \
-        .max_block_shift = 30, .max_va_bits = 48, .oa_limit = 1ull << 48,                                  \
-        .attr_mask = ~(PTE_ADDR_MASK | DESC_TYPE_MASK), .dry_run_leaf = PTE_VALID,           \
-        .flush_on_unmap = false, .leaf = vmsa_leaf, .table = vmsa_table,                     \
-        .out_addr = vmsa_out_addr, .is_table = vmsa_is_table, .is_leaf = vmsa_is_leaf,      \
-        .attrs_ok = NULL,                                                                    \
+#define VMSA_FORMAT(fmt_name, extra)                        \
+    {                                                       \
+        .name = fmt_name,                                   \
+        .max_levels = 4,                                    \
+        .root_extra_bits = extra,                           \
+        .min_va_bits = 1,                                   \
+        .max_va_bits = 48,                                  \
+        .max_block_shift = 30,                              \
+        .oa_limit = 1ull << 48,                             \
+        .attr_mask = ~(PTE_ADDR_MASK | DESC_TYPE_MASK),     \
+        .dry_run_leaf = PTE_VALID,                          \
+        .page_step = PAGE_SIZE,                             \
+        .flush_on_unmap = false,                            \
+        .leaf = vmsa_leaf,                                  \
+        .table = vmsa_table,                                \
+        .out_addr = vmsa_out_addr,                          \
+        .is_table = vmsa_is_table,                          \
+        .is_leaf = vmsa_is_leaf,                            \
+        .attrs_ok = NULL,                                   \
     }
 
 const struct pt_format pt_vmsa_s1 = VMSA_FORMAT("VMSAv8-64 stage 1", 0);

@@ -35,6 +35,11 @@ bool arch_vm_map(struct vm *vm, ipa_t ipa, paddr_t pa, uint64_t size, enum vm_ma
     return pt_map(&vm->arch.gstage, ipa_addr(ipa), pa_addr(pa), size, attrs);
 }
 
+bool arch_vm_walk(struct vm *vm, ipa_t ipa, uint64_t size, pt_visit_fn visit, void *ctx)
+{
+    return pt_walk_range(&vm->arch.gstage, ipa_addr(ipa), size, visit, ctx);
+}
+
 bool arch_vm_translate(struct vm *vm, ipa_t ipa, paddr_t *pa)
 {
     uint64_t out;

@@ -96,13 +96,15 @@ void mmu_enable(void)
 }
 
 /* A window in the current hart's tables; pt.c flushes each cleared leaf. */
-bool arch_hyp_map_ram(paddr_t pa, uint64_t size, bool writable)
+bool arch_hyp_map_ram(paddr_t pa, uint64_t size, enum hyp_window_use use)
 {
-    return pt_map(&hyp_pt[arch_cpu_id()], pa_addr(pa), pa_addr(pa), size, writable ? HYP_RW : HYP_RO);
+    return pt_map(&hyp_pt[arch_cpu_id()], pa_addr(pa), pa_addr(pa), size,
+                  use == HYP_WINDOW_READ ? HYP_RO : HYP_RW);
 }
 
-void arch_hyp_unmap_ram(paddr_t pa, uint64_t size)
+void arch_hyp_unmap_ram(paddr_t pa, uint64_t size, enum hyp_window_use use)
 {
+    (void)use;
     pt_unmap(&hyp_pt[arch_cpu_id()], pa_addr(pa), size);
 }
 

@@ -41,13 +41,25 @@ static bool sv39_attrs_ok(uint64_t attrs)
  * flag bits 9:0 (RSW included) minus V, which is the builder's. Clearing a
  * live leaf flushes at once: RISC-V callers do no TLB maintenance of
  * their own. */
-#define SV39_FORMAT(fmt_name, extra, bits)                                                    \
-    {                                                                                         \
-        .name = fmt_name, .max_levels = PT_SV39_LEVELS, .root_extra_bits = extra,             \
-        .min_va_bits = bits, .max_va_bits = bits, .max_block_shift = 30, .oa_limit = 1ull << 56,                 \
-        .attr_mask = 0x3ffull & ~PTE_V, .dry_run_leaf = PTE_V | PTE_R, .flush_on_unmap = true, \
-        .leaf = sv39_leaf, .table = sv39_table, .out_addr = sv39_out_addr,                    \
-        .is_table = sv39_is_table, .is_leaf = sv39_is_leaf, .attrs_ok = sv39_attrs_ok,        \
+#define SV39_FORMAT(fmt_name, extra, bits)                  \
+    {                                                       \
+        .name = fmt_name,                                   \
+        .max_levels = PT_SV39_LEVELS,                       \
+        .root_extra_bits = extra,                           \
+        .min_va_bits = bits,                                \
+        .max_va_bits = bits,                                \
+        .max_block_shift = 30,                              \
+        .oa_limit = 1ull << 56,                             \
+        .attr_mask = 0x3ffull & ~PTE_V,                     \
+        .dry_run_leaf = PTE_V | PTE_R,                      \
+        .page_step = 1ull << PTE_PPN_SHIFT,                 \
+        .flush_on_unmap = true,                             \
+        .leaf = sv39_leaf,                                  \
+        .table = sv39_table,                                \
+        .out_addr = sv39_out_addr,                          \
+        .is_table = sv39_is_table,                          \
+        .is_leaf = sv39_is_leaf,                            \
+        .attrs_ok = sv39_attrs_ok,                          \
     }
 
 const struct pt_format pt_sv39 = SV39_FORMAT("Sv39", 0, 39);

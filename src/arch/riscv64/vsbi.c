@@ -239,12 +239,12 @@ static struct sbiret vsbi_dbcn(struct vcpu *v, uint64_t fid, const uint64_t *a)
             return (struct sbiret){off ? SBI_SUCCESS : SBI_ERR_INVALID_PARAM, (int64_t)off};
         /* The page is the guest's: Baohu maps it only for this read. */
         paddr_t page = pa_init(ALIGN_DOWN(pa_addr(pa), PAGE_SIZE));
-        if (!hyp_window_open(page, PAGE_SIZE, false))
+        if (!hyp_window_open(page, PAGE_SIZE, HYP_WINDOW_READ))
             return (struct sbiret){off ? SBI_SUCCESS : SBI_ERR_FAILED, (int64_t)off};
         const volatile char *p = (const volatile char *)(uintptr_t)pa_addr(pa);
         for (uint64_t i = 0; i < chunk; i++)
             console_guest_putc(&v->vm->console, v->vm->name, p[i]);
-        hyp_window_close(page, PAGE_SIZE);
+        hyp_window_close(page, PAGE_SIZE, HYP_WINDOW_READ);
         off += chunk;
     }
     return (struct sbiret){SBI_SUCCESS, (int64_t)n};

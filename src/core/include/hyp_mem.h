@@ -2,6 +2,7 @@
 #ifndef BAOHU_HYP_MEM_H
 #define BAOHU_HYP_MEM_H
 
+#include "arch.h"
 #include "page_alloc.h"
 #include "spinlock.h"
 
@@ -20,8 +21,8 @@ extern spinlock_t hyp_pool_lock;
  * current CPU's own tables, for the CPU that builds, loads or resets its
  * own VM, or reads a page its guest handed to a console hypercall. Closed
  * by the same CPU before it runs a guest again. */
-bool hyp_window_open(paddr_t pa, uint64_t size, bool writable);
-void hyp_window_close(paddr_t pa, uint64_t size);
+bool hyp_window_open(paddr_t pa, uint64_t size, enum hyp_window_use use);
+void hyp_window_close(paddr_t pa, uint64_t size, enum hyp_window_use use);
 
 /* What the boot self-check found in one CPU's tables. */
 struct hyp_space_summary {

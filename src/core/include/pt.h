@@ -24,6 +24,7 @@ struct pt_format {
     uint64_t oa_limit;        /* first output address it cannot encode */
     uint64_t attr_mask;       /* the caller's leaf bits the format keeps */
     uint64_t dry_run_leaf;    /* any valid leaf above the last level */
+    uint64_t page_step;       /* leaf(out + 4 KiB) - leaf(out) at the last level */
     /* Clearing a valid leaf invalidates its TLB entries right away (else
      * the caller does it after the whole update). */
     bool flush_on_unmap;
@@ -68,6 +69,8 @@ struct pt_leaf {
 };
 typedef bool (*pt_visit_fn)(const struct pt_leaf *leaf, void *ctx);
 bool pt_walk(const struct pt *pt, pt_visit_fn visit, void *ctx);
+/* The same for the leaves that overlap [in, in + size) only. */
+bool pt_walk_range(const struct pt *pt, uint64_t in, uint64_t size, pt_visit_fn visit, void *ctx);
 
 /*
  * Implemented by the architecture (unit tests provide a host stub). Called
