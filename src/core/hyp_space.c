@@ -63,12 +63,12 @@ static bool hyp_space_visit(const struct pt_leaf *leaf, void *ctx)
     w->s.tables += own - in_image;
     if (arch_hyp_leaf_device(leaf->attrs) || !in_ram(leaf->out, leaf->size)) {
         w->s.devices += leaf->size - own;
-    } else if (leaf->size > own && leaf->in != leaf->out) {
-        w->s.foreign_alias += leaf->size - own; /* the same RAM again (Arm's NC alias) */
     } else if (leaf->size > own) {
         if (w->s.foreign == 0)
             w->s.foreign_first = leaf->out < reserved ? leaf->out : leaf->out + own;
         w->s.foreign += leaf->size - own;
+        if (leaf->in != leaf->out)
+            w->s.foreign_alias += leaf->size - own; /* through an alias (Arm's NC one) */
     }
     return true;
 }
@@ -86,9 +86,9 @@ void hyp_space_check(cpuid_t cpu)
                 "devices %lu KiB; writable+executable: %u; RAM outside Baohu: %s",
                 cpu, w.s.leaves, (unsigned long)(w.s.image >> 10), (unsigned long)(w.s.stack >> 10),
                 (unsigned long)(w.s.tables >> 10), (unsigned long)(w.s.devices >> 10), w.wx,
-                w.s.foreign || w.s.foreign_alias ? "MAPPED" : "none");
-    if (w.s.foreign || w.s.foreign_alias)
+                w.s.foreign ? "MAPPED" : "none");
+    if (w.s.foreign)
         console_log("CPU %u address space: %lu KiB of RAM outside Baohu mapped from 0x%lx "
-                    "(and %lu KiB through aliases)", cpu, (unsigned long)(w.s.foreign >> 10),
+                    "(%lu KiB of it through aliases)", cpu, (unsigned long)(w.s.foreign >> 10),
                     (unsigned long)w.s.foreign_first, (unsigned long)(w.s.foreign_alias >> 10));
 }

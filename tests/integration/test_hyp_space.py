@@ -59,7 +59,7 @@ def test_self_check_reports_a_window_left_open(platform):
         leaked = {}
         while len(leaked) < 2:
             child.expect(r"\[baohu\] CPU (\d) address space: (\d+) KiB of RAM outside Baohu "
-                         r"mapped from 0x([0-9a-f]+) \(and (\d+) KiB through aliases\)\r*\n")
+                         r"mapped from 0x([0-9a-f]+) \((\d+) KiB of it through aliases\)\r*\n")
             leaked[int(child.match.group(1))] = int(child.match.group(2))
         assert leaked == {0: 16 << 10, 1: 64 << 10}
     finally:

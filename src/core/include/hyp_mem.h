@@ -29,7 +29,7 @@ struct hyp_space_summary {
     uint64_t image, tables, stack, devices; /* bytes mapped of each kind */
     uint64_t foreign;                       /* bytes of RAM outside Baohu's reserved range */
     uint64_t foreign_first;                 /* the first such address */
-    uint64_t foreign_alias;                 /* the same RAM mapped again elsewhere */
+    uint64_t foreign_alias;                 /* of those, mapped at another address */
     unsigned leaves;
 };
 
