@@ -35,6 +35,8 @@ CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-builtin -n
 	-fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
 	$(ARCH_CFLAGS) \
 	-Iinclude -Isrc/core/include -Isrc/arch/$(ARCH)/include -Isrc/arch/$(ARCH) -Isrc/drivers
+# Test-only switches (-DBAOHU_TEST_...), for builds into a BUILD= directory of their own.
+CFLAGS += $(BAOHU_TEST_CFLAGS)
 LDFLAGS := -nostdlib -static -z max-page-size=4096
 
 # config_check.c is the build-time validator: it runs on the host only.

@@ -2,6 +2,7 @@
 #include "arch.h"
 #include "console.h"
 #include "cpu.h"
+#include "hyp_mem.h"
 #include "ipc.h"
 #include "vm.h"
 #include "iommu.h"
@@ -10,6 +11,13 @@
 #define MAX_RAM_PAGES (4ull << 30 >> PAGE_SHIFT)
 static uint64_t hyp_page_bitmap[MAX_RAM_PAGES / 64];
 struct page_pool hyp_page_pool;
+/* Baohu's reserved range, 1 bit per page; the image is marked used. */
+#define MAX_TABLE_PAGES (64ull << 20 >> PAGE_SHIFT)
+static uint64_t hyp_table_bitmap[MAX_TABLE_PAGES / 64];
+struct page_pool hyp_table_pool;
+spinlock_t hyp_pool_lock = SPINLOCK_INIT;
+/* Every architecture's linker script ends the image here. */
+extern char __image_end[];
 
 static volatile bool vm_ready[PLATFORM_MAX_CPUS];
 static volatile bool cpu_checked_in[PLATFORM_MAX_CPUS];
@@ -33,11 +41,20 @@ static bool vm_owner_of(cpuid_t cpu, vmid_t *vmid, uint32_t *vcpu_id)
 
 /* Page pool over the first RAM bank, minus Baohu's own reservation and any
  * guest image the loader placed in RAM (so nothing is allocated over it
- * before it is copied). */
+ * before it is copied); table pool over the reservation after the image.
+ * Runs with the MMU off: shared memory is zeroed here, where no window
+ * has to be opened for it. */
 void core_memory_init(void)
 {
     const struct platform_range *ram = &platform.ram[0];
     uint64_t pages = ram->size >> PAGE_SHIFT;
+    uint64_t hyp_base = platform.hyp_reserved.base;
+    uint64_t hyp_pages = platform.hyp_reserved.size >> PAGE_SHIFT;
+    if (hyp_pages > MAX_TABLE_PAGES)
+        hyp_pages = MAX_TABLE_PAGES;
+    page_pool_init(&hyp_table_pool, pa_init(hyp_base), hyp_pages, hyp_table_bitmap);
+    page_pool_reserve(&hyp_table_pool, pa_init(hyp_base),
+                      (ALIGN_UP((uint64_t)(uintptr_t)__image_end, PAGE_SIZE) - hyp_base) >> PAGE_SHIFT);
     if (pages > MAX_RAM_PAGES)
         pages = MAX_RAM_PAGES;
     page_pool_init(&hyp_page_pool, pa_init(ram->base), pages, hyp_page_bitmap);
@@ -115,6 +132,7 @@ noreturn void core_cpu_main(cpuid_t cpu)
     vmid_t vmid;
     uint32_t vcpu_id;
     if (!vm_owner_of(cpu, &vmid, &vcpu_id)) {
+        hyp_space_check(cpu);
         console_log("CPU %u belongs to no VM: idle", cpu);
         cpu_idle();
     }
@@ -130,6 +148,8 @@ noreturn void core_cpu_main(cpuid_t cpu)
         while (!__atomic_load_n(&vm_ready[vmid], __ATOMIC_ACQUIRE))
             arch_cpu_relax();
     }
+    /* Its VM is built and every window this CPU opened for it is closed. */
+    hyp_space_check(cpu);
     c->vcpu = &vm->vcpus[vcpu_id];
     cpu_idle();
 }

@@ -2,6 +2,7 @@
 #include "arch.h"
 #include "console.h"
 #include "cpu.h"
+#include "hyp_mem.h"
 #include "ipc.h"
 #include "vm.h"
 #include "iommu.h"
@@ -10,8 +11,6 @@
 
 static struct vm vms[MAX_VMS];
 static size_t vms_created;
-extern struct page_pool hyp_page_pool;
-static spinlock_t pool_lock = SPINLOCK_INIT;
 
 struct vm *vm_by_id(vmid_t id)
 {
@@ -55,7 +54,7 @@ unsigned vm_llc_colours(void)
 
 /* A coloured region is built from runs of consecutive pages of the VM's
  * colours (stage 2 maps them with 4 KiB pages: the cost of colouring; a
- * run is mapped, and later filled, in one call). Caller holds pool_lock. */
+ * run is mapped, and later filled, in one call). Caller holds hyp_pool_lock. */
 static bool vm_map_coloured(struct vm *vm, const struct vm_mem_region *r, size_t *cursor)
 {
     unsigned n = vm_llc_colours();
@@ -78,7 +77,7 @@ static bool vm_map_coloured(struct vm *vm, const struct vm_mem_region *r, size_t
 /* Back one RAM region with pages and map it. Regions with a fixed PA take
  * exactly those pages (identity-mapped RAM for DMA); coloured VMs take pages
  * of their colours; the others come from the pool, 2 MiB-aligned when large
- * enough so stage 2 can use blocks. Caller holds pool_lock. */
+ * enough so stage 2 can use blocks. Caller holds hyp_pool_lock. */
 static bool vm_map_ram(struct vm *vm, const struct vm_mem_region *r, size_t *cursor)
 {
     if (!r->pa && vm->config->colours)
@@ -114,9 +113,25 @@ struct vm_load_stats {
     bool colour_ok;
 };
 
-/* Fill one physically contiguous piece [ipa, ipa+len) at pa: the part the
- * image covers is copied, the rest zeroed; each byte written once. */
-static void vm_fill_extent(const struct vm_image_span *img, uint64_t ipa, paddr_t pa,
+static void vm_fill_window(const struct vm_image_span *img, uint64_t ipa, paddr_t pa,
+                           uint64_t len, bool reused);
+
+/* One physically contiguous piece [ipa, ipa+len) at pa, in a window. */
+static bool vm_fill_extent(const struct vm_image_span *img, uint64_t ipa, paddr_t pa,
+                           uint64_t len, bool reused)
+{
+    enum hyp_window_use use = reused ? HYP_WINDOW_FILL : HYP_WINDOW_FILL_FRESH;
+    if (!hyp_window_open(pa, len, use))
+        return false;
+    vm_fill_window(img, ipa, pa, len, reused);
+#ifndef BAOHU_TEST_KEEP_WINDOW /* tests/integration/test_hyp_space.py: the self-check must see it */
+    hyp_window_close(pa, len, use);
+#endif
+    return true;
+}
+/* Fill [ipa, ipa+len) at pa, mapped: the part the image covers is copied,
+ * the rest zeroed; each byte written once. */
+static void vm_fill_window(const struct vm_image_span *img, uint64_t ipa, paddr_t pa,
                            uint64_t len, bool reused)
 {
     uint64_t end = ipa + len;
@@ -133,39 +148,69 @@ static void vm_fill_extent(const struct vm_image_span *img, uint64_t ipa, paddr_
         arch_ram_zero(pa_add(pa, hi - ipa), end - hi, reused);
 }
 
+/* A coloured region being loaded: the run of physically consecutive pages
+ * not filled yet, and where the walk should be next. */
+struct vm_colour_load {
+    const struct vm_image_span *img;
+    struct vm_load_stats *st;
+    uint64_t colours, next_ipa, run_ipa, run_len;
+    paddr_t run_pa;
+    unsigned colour_count;
+    bool reused, ok;
+};
+
+static bool vm_colour_load_leaf(const struct pt_leaf *leaf, void *ctx)
+{
+    struct vm_colour_load *l = ctx;
+
+    /* Coloured RAM is mapped page by page, with no hole. */
+    if (leaf->in != l->next_ipa || leaf->size != PAGE_SIZE) {
+        l->ok = false;
+        return false;
+    }
+    l->next_ipa += PAGE_SIZE;
+    l->st->coloured_pages++;
+    if (l->st->colour_ok && !((l->colours >> page_colour(pa_init(leaf->out), l->colour_count)) & 1)) {
+        l->st->colour_ok = false;
+        l->st->bad_ipa = leaf->in;
+    }
+    if (l->run_len && leaf->out == pa_addr(l->run_pa) + l->run_len) {
+        l->run_len += PAGE_SIZE;
+        return true;
+    }
+    if (l->run_len && !vm_fill_extent(l->img, l->run_ipa, l->run_pa, l->run_len, l->reused)) {
+        l->ok = false;
+        return false;
+    }
+    l->run_ipa = leaf->in;
+    l->run_pa = pa_init(leaf->out);
+    l->run_len = PAGE_SIZE;
+    return true;
+}
+
 /* A coloured region, through its stage-2 translation (the tables the MMU
- * uses): runs of physically consecutive pages are filled in one go, and
- * every page's colour is checked on the way (the isolation claim). */
+ * uses, walked in IPA order): runs of physically consecutive pages are
+ * filled in one go, and every page's colour is checked on the way (the
+ * isolation claim). */
 static bool vm_load_coloured(struct vm *vm, const struct vm_mem_region *r,
                              const struct vm_image_span *img, bool reused,
                              struct vm_load_stats *st)
 {
-    unsigned n = vm_llc_colours();
-    uint64_t colours = vm->config->colours;
-    uint64_t run_ipa = r->ipa, run_len = 0;
-    paddr_t run_pa = pa_init(0);
-    for (uint64_t off = 0; off < r->size; off += PAGE_SIZE) {
-        paddr_t pa;
-        if (!arch_vm_translate(vm, ipa_init(r->ipa + off), &pa))
-            return false;
-        st->coloured_pages++;
-        if (st->colour_ok && !((colours >> page_colour(pa, n)) & 1)) {
-            st->colour_ok = false;
-            st->bad_ipa = r->ipa + off;
-        }
-        if (run_len && pa_addr(pa) == pa_addr(run_pa) + run_len) {
-            run_len += PAGE_SIZE;
-            continue;
-        }
-        if (run_len)
-            vm_fill_extent(img, run_ipa, run_pa, run_len, reused);
-        run_ipa = r->ipa + off;
-        run_pa = pa;
-        run_len = PAGE_SIZE;
-    }
-    if (run_len)
-        vm_fill_extent(img, run_ipa, run_pa, run_len, reused);
-    return true;
+    struct vm_colour_load l;
+
+    l.img = img;
+    l.st = st;
+    l.colours = vm->config->colours;
+    l.colour_count = vm_llc_colours();
+    l.next_ipa = l.run_ipa = r->ipa;
+    l.run_len = 0;
+    l.run_pa = pa_init(0);
+    l.reused = reused;
+    l.ok = true;
+    arch_vm_walk(vm, ipa_init(r->ipa), r->size, vm_colour_load_leaf, &l);
+    if (!l.ok || l.next_ipa != r->ipa + r->size)
+        return false;
+    return !l.run_len || vm_fill_extent(img, l.run_ipa, l.run_pa, l.run_len, reused);
 }
 
 /* Zero the VM's RAM and copy its image in: the state a fresh boot and a
@@ -189,19 +234,25 @@ static bool vm_load(struct vm *vm, bool reused, struct vm_load_stats *st)
         return false;
     st->coloured_pages = 0;
     st->colour_ok = true;
-    for (size_t i = 0; i < c->mem_count; i++) {
+    /* An image the loader placed in RAM is read through a window too. */
+    paddr_t src = pa_init(ALIGN_DOWN((uint64_t)(uintptr_t)img.src, PAGE_SIZE));
+    uint64_t src_size = ALIGN_UP((uint64_t)(uintptr_t)img.src + img.size, PAGE_SIZE) - pa_addr(src);
+    bool preloaded = c->image.kind == VM_IMAGE_PRELOADED && img.size != 0;
+    if (preloaded && !hyp_window_open(src, src_size, HYP_WINDOW_READ))
+        return false;
+    bool ok = true;
+    for (size_t i = 0; ok && i < c->mem_count; i++) {
         const struct vm_mem_region *r = &c->mem[i];
-        if (!r->pa && c->colours) {
-            if (!vm_load_coloured(vm, r, &img, reused, st))
-                return false;
-            continue;
-        }
         paddr_t pa;
-        if (!arch_vm_translate(vm, ipa_init(r->ipa), &pa))
-            return false;
-        vm_fill_extent(&img, r->ipa, pa, r->size, reused);
+        if (!r->pa && c->colours)
+            ok = vm_load_coloured(vm, r, &img, reused, st);
+        else
+            ok = arch_vm_translate(vm, ipa_init(r->ipa), &pa) &&
+                 vm_fill_extent(&img, r->ipa, pa, r->size, reused);
     }
-    return true;
+    if (preloaded)
+        hyp_window_close(src, src_size, HYP_WINDOW_READ);
+    return ok;
 }
 
 static bool vm_colour_report(const struct vm *vm, const struct vm_load_stats *st)
@@ -236,8 +287,8 @@ bool vm_create(struct vm *vm, vmid_t id, const struct vm_config *c)
     /* Every map below may take translation-table pages from the shared
      * pool, and VMs are built on their own CPUs at the same time: the whole
      * mapping phase holds the pool lock, so no page is handed out twice. */
-    spin_lock(&pool_lock);
-    bool ok = arch_vm_init(vm, &hyp_page_pool);
+    spin_lock(&hyp_pool_lock);
+    bool ok = arch_vm_init(vm, &hyp_table_pool);
     size_t colour_cursor = 0;
     for (size_t i = 0; ok && i < c->mem_count; i++)
         ok = vm_map_ram(vm, &c->mem[i], &colour_cursor);
@@ -247,7 +298,7 @@ bool vm_create(struct vm *vm, vmid_t id, const struct vm_config *c)
         ok = arch_vm_map(vm, ipa_init(d->ipa), pa_init(d->pa), d->size, VM_MAP_DEVICE);
     }
     ok = ok && iommu_vm_attach(vm); /* its DMA streams see what it sees */
-    spin_unlock(&pool_lock);
+    spin_unlock(&hyp_pool_lock);
     struct vm_load_stats st;
     ok = ok && vm_load(vm, false, &st);
     ok = ok && (!c->colours || vm_colour_report(vm, &st));

@@ -5,7 +5,7 @@
 #include "gic.h"
 #include "iommu.h"
 #include "platform.h"
-#include "pt.h"
+#include "pt_vmsa.h"
 #include "smmuv3.h"
 #include "spinlock.h"
 #include "vm.h"
@@ -34,7 +34,7 @@
 #define SMMU_NO_VM 0xffu
 #define SMMU_MAX_VMS PLATFORM_MAX_CPUS
 
-extern struct page_pool hyp_page_pool; /* vm_create holds its lock around iommu_vm_attach */
+#include "hyp_mem.h" /* vm_create holds hyp_pool_lock around iommu_vm_attach */
 
 /* The stream table must be aligned to its size (§6.3.23), queues to theirs. */
 static uint64_t strtab[SMMU_STREAMS * STE_DWORDS] __attribute__((aligned(SMMU_STREAMS * 64)));
@@ -276,7 +276,7 @@ static bool dma_context_build(struct vm *vm)
     struct pt *pt = &dma_pt[vm->id];
     if (pt->pool)
         return true;
-    if (!pt_init(pt, &hyp_page_pool, 1, 39))
+    if (!pt_init(pt, &hyp_table_pool, &pt_vmsa_s2, 3, 39))
         return false;
     struct dma_map_ctx ctx = {.pt = pt, .ok = true};
     pt_walk(&vm->arch.stage2, dma_map_leaf, &ctx);

@@ -1,4 +1,4 @@
-/* Unit tests of the VMSAv8-64 table builder (src/arch/aarch64/pt.c) on host memory. */
+/* Unit tests of the table builder (src/core/pt.c) with VMSAv8-64 descriptors (src/arch/aarch64/pt_vmsa.c), on host memory. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,8 +6,7 @@
 
 #include <cmocka.h>
 
-#include "pt.h"
-#include "pt_hooks.h"
+#include "pt_vmsa.h"
 
 #define KiB(n) ((uint64_t)(n) << 10)
 #define MiB(n) ((uint64_t)(n) << 20)
@@ -41,28 +40,34 @@ void pt_arch_invalidate(const struct pt *p, uint64_t in, uint64_t size)
     inval.size = size;
 }
 
-static int setup_level(unsigned start_level, unsigned va_bits)
+/* Walks start at level 0..3: 4..1 levels below the root. */
+static bool init_at(struct pt *p, const struct pt_format *fmt, unsigned start_level, unsigned va_bits)
+{
+    return pt_init(p, &pool, fmt, start_level <= 3 ? 4 - start_level : 0, va_bits);
+}
+
+static int setup_level(const struct pt_format *fmt, unsigned start_level, unsigned va_bits)
 {
     page_pool_init(&pool, pa_init((uint64_t)(uintptr_t)pool_mem), POOL_PAGES, pool_bitmap);
     /* Stale data in the pool: tables must come out zeroed. */
     for (size_t i = 0; i < sizeof pool_mem; i++)
         pool_mem[i] = 0xa5;
     inval.calls = 0;
-    return pt_init(&pt, &pool, start_level, va_bits) ? 0 : -1;
+    return init_at(&pt, fmt, start_level, va_bits) ? 0 : -1;
 }
 
 /* EL2 stage 1 shape: 48-bit input, walk from level 0. */
 static int setup48(void **state)
 {
     (void)state;
-    return setup_level(0, 48);
+    return setup_level(&pt_vmsa_s1, 0, 48);
 }
 
 /* Stage 2 shape: 39-bit IPA, walk from level 1. */
 static int setup39(void **state)
 {
     (void)state;
-    return setup_level(1, 39);
+    return setup_level(&pt_vmsa_s2, 1, 39);
 }
 
 /* ---- walk collection */
@@ -129,15 +134,39 @@ static void init_rejects_bad_geometry(void **state)
     struct pt other;
 
     (void)state;
-    assert_false(pt_init(&other, &pool, 4, 21));
-    assert_false(pt_init(&other, &pool, 0, 49));  /* needs concatenated roots */
-    assert_false(pt_init(&other, &pool, 0, 39));  /* level 0 would resolve no bit */
-    assert_false(pt_init(&other, &pool, 1, 40));
-    assert_false(pt_init(&other, &pool, 2, 21));
+    assert_false(init_at(&other, &pt_vmsa_s1, 4, 21));
+    assert_false(init_at(&other, &pt_vmsa_s1, 0, 49));  /* needs concatenated roots */
+    assert_false(init_at(&other, &pt_vmsa_s1, 0, 39));  /* level 0 would resolve no bit */
+    assert_false(init_at(&other, &pt_vmsa_s1, 1, 40));
+    assert_false(init_at(&other, &pt_vmsa_s1, 2, 21));
     assert_int_equal(tables_in_use(), 1);
-    assert_true(pt_init(&other, &pool, 2, 30));
-    assert_true(pt_init(&other, &pool, 3, 21));
+    assert_true(init_at(&other, &pt_vmsa_s1, 2, 30));
+    assert_true(init_at(&other, &pt_vmsa_s1, 3, 21));
     assert_int_equal(tables_in_use(), 3);
+}
+
+/* A stage-2 root may be 2..16 concatenated level-1 tables, aligned to
+ * their size (Arm ARM D8.2.6); a stage-1 root may not. */
+static void stage2_root_concatenates_tables(void **state)
+{
+    struct pt other;
+    uint64_t out;
+
+    (void)state;
+    assert_false(init_at(&other, &pt_vmsa_s1, 1, 40));
+    assert_false(init_at(&other, &pt_vmsa_s2, 1, 44)); /* 32 tables */
+    assert_false(init_at(&other, &pt_vmsa_s2, 0, 49)); /* beyond 48-bit IPA */
+    assert_true(init_at(&other, &pt_vmsa_s2, 1, 42)); /* 8 tables, 32 KiB */
+    assert_int_equal(pa_addr(other.root) & 0x7fff, 0);
+    for (size_t i = 0; i < 8 * 512; i++)
+        assert_int_equal(((uint64_t *)(uintptr_t)pa_addr(other.root))[i], 0);
+    /* The top of the 42-bit range lands in the last concatenated table. */
+    assert_true(pt_map(&other, (1ull << 42) - GiB(1), GiB(5), GiB(1), ATTRS_RAM));
+    assert_int_equal(((uint64_t *)(uintptr_t)pa_addr(other.root))[8 * 512 - 1],
+                     GiB(5) | ATTRS_RAM | PTE_VALID);
+    assert_true(pt_lookup(&other, (1ull << 42) - 8, &out, NULL));
+    assert_int_equal(out, GiB(6) - 8);
+    assert_false(pt_map(&other, 1ull << 42, 0, PAGE_SIZE, ATTRS_RAM));
 }
 
 static void aligned_range_uses_2m_blocks(void **state)
@@ -418,6 +447,7 @@ int main(void)
         cmocka_unit_test_setup(out_of_memory_on_split_keeps_block, setup48),
         cmocka_unit_test_setup(rejects_bad_ranges, setup48),
         cmocka_unit_test_setup(stage2_layout_from_level1, setup39),
+        cmocka_unit_test_setup(stage2_root_concatenates_tables, setup39),
         cmocka_unit_test_setup(walk_stops_when_visit_says_so, setup48),
     };
 

@@ -1,4 +1,4 @@
-/* Unit tests of the Sv39 / Sv39x4 table builder (src/arch/riscv64/pt.c) on host memory. */
+/* Unit tests of the Sv39 / Sv39x4 table builder (src/core/pt.c) with Sv39 / Sv39x4 PTEs (src/arch/riscv64/pt_sv39.c), on host memory. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "pt.h"
+#include "pt_sv39.h"
 
 #define MiB(n) ((uint64_t)(n) << 20)
 #define GiB(n) ((uint64_t)(n) << 30)
@@ -40,7 +40,7 @@ static int setup_bits(unsigned va_bits)
     for (size_t i = 0; i < sizeof pool_mem; i++)
         pool_mem[i] = 0xa5; /* stale data: tables must come out zeroed */
     inval_calls = 0;
-    return pt_init(&pt, &pool, va_bits) ? 0 : -1;
+    return pt_init(&pt, &pool, va_bits == 41 ? &pt_sv39x4 : &pt_sv39, PT_SV39_LEVELS, va_bits) ? 0 : -1;
 }
 
 static int setup_sv39(void **state)
@@ -113,10 +113,12 @@ static void sv39x4_root_is_16k_aligned_and_zeroed(void **state)
     for (size_t i = 0; i < 2048; i++)
         assert_int_equal(root()[i], 0);
     /* The second root skips the 12 free pages' misaligned starts. */
-    assert_true(pt_init(&other, &pool, 41));
+    assert_true(pt_init(&other, &pool, &pt_sv39x4, PT_SV39_LEVELS, 41));
     assert_int_equal(pa_addr(other.root) & 0x3fff, 0);
-    assert_false(pt_init(&other, &pool, 40));
-    assert_false(pt_init(&other, &pool, 48));
+    assert_false(pt_init(&other, &pool, &pt_sv39x4, PT_SV39_LEVELS, 40));
+    assert_false(pt_init(&other, &pool, &pt_sv39x4, PT_SV39_LEVELS, 48));
+    assert_false(pt_init(&other, &pool, &pt_sv39, PT_SV39_LEVELS, 41));
+    assert_false(pt_init(&other, &pool, &pt_sv39x4, 2, 41)); /* Sv39 has three levels */
 }
 
 static void pte_format_is_ppn_and_flags(void **state)

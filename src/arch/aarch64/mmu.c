@@ -1,16 +1,16 @@
-/* Baohu's own EL2 stage-1 translation: W^X image, RAM read/write never executable, devices. */
+/* Baohu's own EL2 stage-1 translation, one tree per CPU: W^X image, its own pages, the devices it drives, and a VM's RAM only while the CPU builds or resets that VM. */
 #include "arch.h"
 #include "arch_layout.h"
+#include "hyp_mem.h"
 #include "platform.h"
-#include "pt.h"
-#include "pt_hooks.h"
+#include "pt_vmsa.h"
 #include "sysreg.h"
 
-extern struct page_pool hyp_page_pool;
 extern char __image_start[], __text_end[], __rodata_end[], __stacks_start[], __image_end[];
 
-/* One table tree per CPU: the same mapping, except that a CPU's stack is
- * mapped only in its own tables, so no CPU can write another's stack. */
+/* One table tree per CPU (docs/design.md, "Baohu's address space"): the same
+ * image, table pool and devices in each; its own stack only; and RAM outside
+ * Baohu's reserved range only in the windows vm.c opens on that CPU. */
 static struct pt hyp_pt[MAX_CPUS];
 
 /* MAIR_EL2 slots (Arm ARM D8.5.x, D17.2.97 MAIR_EL2): 0 Device-nGnRnE,
@@ -58,24 +58,44 @@ static void mmu_map(struct pt *pt, uint64_t start, uint64_t end, uint64_t attrs)
         mmu_check(pt_map(pt, start, start, end - start, attrs));
 }
 
-/* Runs once on the boot CPU with the MMU off. Identity mapping throughout:
- * Baohu, its tables and the VMs' RAM are reached at their physical address. */
+/* GICv2 frames may alias each 4 KiB page across 64 KiB (ZynqMP): a 128 KiB
+ * window from each base covers a frame and its aliases everywhere. */
+#define GIC_V2_FRAME_WINDOW 0x20000ull
+#define GICD_V3_SIZE 0x10000ull
+#define GICR_DEFAULT_STRIDE 0x20000ull
+
+/* The devices Baohu itself drives: its console, the interrupt controller
+ * and the IOMMU. Devices passed through to VMs are not mapped. */
+static void mmu_map_devices(struct pt *pt)
+{
+    mmu_map(pt, platform.console.base, platform.console.base + PAGE_SIZE, HYP_DEVICE);
+    if (platform.irqchip.kind == IRQCHIP_GICV3) {
+        uint64_t stride = platform.irqchip.gicr_stride ? platform.irqchip.gicr_stride : GICR_DEFAULT_STRIDE;
+        mmu_map(pt, platform.irqchip.gicd, platform.irqchip.gicd + GICD_V3_SIZE, HYP_DEVICE);
+        mmu_map(pt, platform.irqchip.gicr, platform.irqchip.gicr + stride * platform.cpu_count, HYP_DEVICE);
+    } else {
+        const uint64_t frames[] = {platform.irqchip.gicd, platform.irqchip.gicc, platform.irqchip.gich, platform.irqchip.gicv};
+        for (size_t i = 0; i < sizeof frames / sizeof frames[0]; i++)
+            if (frames[i])
+                mmu_map(pt, frames[i], frames[i] + GIC_V2_FRAME_WINDOW, HYP_DEVICE);
+    }
+    if (platform.iommu.base)
+        mmu_map(pt, platform.iommu.base, platform.iommu.base + platform.iommu.size, HYP_DEVICE);
+}
+
+/* Runs once on the boot CPU with the MMU off, after core_memory_init: the
+ * tables come from the table pool, which every tree maps. */
 void mmu_build(void)
 {
+    uint64_t reserved = platform.hyp_reserved.base;
+
     for (unsigned cpu = 0; cpu < platform.cpu_count && cpu < MAX_CPUS; cpu++) {
         struct pt *pt = &hyp_pt[cpu];
-        mmu_check(pt_init(pt, &hyp_page_pool, 1, 39));
-        for (size_t i = 0; i < platform.mmio_count; i++)
-            mmu_map(pt, platform.mmio[i].base, platform.mmio[i].base + platform.mmio[i].size,
-                    HYP_DEVICE);
-        for (size_t i = 0; i < platform.ram_count; i++)
-            mmu_map(pt, platform.ram[i].base, platform.ram[i].base + platform.ram[i].size, HYP_RW);
-        /* The non-cacheable alias VM RAM is filled through (memfill.c). */
-        for (size_t i = 0; i < platform.ram_count; i++) {
-            uint64_t base = platform.ram[i].base, size = platform.ram[i].size;
-            if (base + size <= HYP_NC_ALIAS)
-                mmu_check(pt_map(pt, base + HYP_NC_ALIAS, base, size, HYP_RW_NC));
-        }
+        mmu_check(pt_init(pt, &hyp_table_pool, &pt_vmsa_s1, 3, 39));
+        mmu_map_devices(pt);
+        /* Image and table pool: Baohu's reserved range, then the image's
+         * code and read-only data narrowed down. */
+        mmu_map(pt, reserved, reserved + platform.hyp_reserved.size, HYP_RW);
         mmu_map(pt, (uintptr_t)__image_start, (uintptr_t)__text_end, HYP_RX);
         mmu_map(pt, (uintptr_t)__text_end, (uintptr_t)__rodata_end, HYP_RO);
         /* Every stack slot but this CPU's is unmapped, and so is the guard
@@ -85,6 +105,54 @@ void mmu_build(void)
             mmu_check(pt_unmap(pt, slot, other == cpu ? STACK_GUARD : STACK_SLOT));
         }
     }
+}
+
+/* A window in the current CPU's tables: the RAM itself, or for a fresh
+ * fill only its Normal Non-cacheable alias, which memfill.c writes fresh
+ * RAM through (below HYP_NC_ALIAS; the same test as memfill_target). */
+static bool window_is_nc(uint64_t a, uint64_t size, enum hyp_window_use use)
+{
+    return use == HYP_WINDOW_FILL_FRESH && a + size <= HYP_NC_ALIAS && a + size >= a;
+}
+
+bool arch_hyp_map_ram(paddr_t pa, uint64_t size, enum hyp_window_use use)
+{
+    struct pt *pt = &hyp_pt[arch_cpu_id()];
+    uint64_t a = pa_addr(pa);
+
+    if (window_is_nc(a, size, use))
+        return pt_map(pt, a + HYP_NC_ALIAS, a, size, HYP_RW_NC);
+    return pt_map(pt, a, a, size, use == HYP_WINDOW_READ ? HYP_RO : HYP_RW);
+}
+
+/* Only this CPU ever walks its tables, so a local TLBI is enough once the
+ * entries are zero (Arm ARM D8.16.1, D8.17: TLBI ALLE2 without IS). */
+void arch_hyp_unmap_ram(paddr_t pa, uint64_t size, enum hyp_window_use use)
+{
+    struct pt *pt = &hyp_pt[arch_cpu_id()];
+    uint64_t a = pa_addr(pa);
+
+    pt_unmap(pt, window_is_nc(a, size, use) ? a + HYP_NC_ALIAS : a, size);
+    dsb(nshst);
+    __asm__ volatile("tlbi alle2" ::: "memory");
+    dsb(nsh);
+    isb();
+}
+
+bool arch_hyp_walk(pt_visit_fn visit, void *ctx)
+{
+    return pt_walk(&hyp_pt[arch_cpu_id()], visit, ctx);
+}
+
+/* Stage 1 at EL2 (Arm ARM D8.4.1): writable unless AP[2]; executable unless XN. */
+bool arch_hyp_leaf_wx(uint64_t attrs)
+{
+    return !(attrs & PTE_S1_AP_RO) && !(attrs & PTE_S1_XN);
+}
+
+bool arch_hyp_leaf_device(uint64_t attrs)
+{
+    return (attrs & PTE_S1_ATTRIDX(7)) == PTE_S1_ATTRIDX(MAIR_DEVICE);
 }
 
 void mmu_enable(void)

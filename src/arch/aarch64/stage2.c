@@ -1,6 +1,6 @@
 /* Stage-2 translation of a VM's guest-physical space (Arm ARM D8: VTCR_EL2, VTTBR_EL2). */
 #include "arch.h"
-#include "pt.h"
+#include "pt_vmsa.h"
 #include "sysreg.h"
 #include "vm.h"
 
@@ -23,7 +23,7 @@ uint64_t stage2_vtcr(void)
 
 bool arch_vm_init(struct vm *vm, struct page_pool *pool)
 {
-    if (!pt_init(&vm->arch.stage2, pool, 1, 39))
+    if (!pt_init(&vm->arch.stage2, pool, &pt_vmsa_s2, 3, 39))
         return false;
     /* VMID = vmid + 1: VMID 0 stays unused so no VM shares TLB entries with
      * whatever ran before Baohu. */
@@ -45,6 +45,11 @@ bool arch_vm_map(struct vm *vm, ipa_t ipa, paddr_t pa, uint64_t size, enum vm_ma
         [VM_MAP_SHARED_RO] = S2_SHARED_RO,
     };
     return pt_map(&vm->arch.stage2, ipa_addr(ipa), pa_addr(pa), size, attrs[kind]);
+}
+
+bool arch_vm_walk(struct vm *vm, ipa_t ipa, uint64_t size, pt_visit_fn visit, void *ctx)
+{
+    return pt_walk_range(&vm->arch.stage2, ipa_addr(ipa), size, visit, ctx);
 }
 
 bool arch_vm_translate(struct vm *vm, ipa_t ipa, paddr_t *pa)

@@ -1,7 +1,7 @@
 /* G-stage translation of a VM's guest-physical space: Sv39x4 tables, hgatp with VMID (priv. §9.2.10, §9.5). */
 #include "arch.h"
 #include "csr.h"
-#include "pt.h"
+#include "pt_sv39.h"
 #include "vm.h"
 
 /* Every G-stage access counts as a U-mode access (§9.5.1), so leaves carry U;
@@ -13,7 +13,7 @@
 
 bool arch_vm_init(struct vm *vm, struct page_pool *pool)
 {
-    if (!pt_init(&vm->arch.gstage, pool, 41))
+    if (!pt_init(&vm->arch.gstage, pool, &pt_sv39x4, PT_SV39_LEVELS, 41))
         return false;
     /* VMID = vmid + 1: VMID 0 stays unused so no VM shares TLB entries with
      * whatever ran before Baohu. */
@@ -33,6 +33,11 @@ bool arch_vm_map(struct vm *vm, ipa_t ipa, paddr_t pa, uint64_t size, enum vm_ma
     default: return false;
     }
     return pt_map(&vm->arch.gstage, ipa_addr(ipa), pa_addr(pa), size, attrs);
+}
+
+bool arch_vm_walk(struct vm *vm, ipa_t ipa, uint64_t size, pt_visit_fn visit, void *ctx)
+{
+    return pt_walk_range(&vm->arch.gstage, ipa_addr(ipa), size, visit, ctx);
 }
 
 bool arch_vm_translate(struct vm *vm, ipa_t ipa, paddr_t *pa)

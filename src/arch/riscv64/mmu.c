@@ -1,14 +1,17 @@
-/* Baohu's own Sv39 translation in HS-mode: W^X image, RAM read/write never executable, devices. */
+/* Baohu's own Sv39 translation in HS-mode, one tree per hart: W^X image, its own pages, the devices it drives, and a VM's RAM only while the hart builds or resets that VM. */
 #include "arch.h"
 #include "arch_layout.h"
+#include "hyp_mem.h"
 #include "csr.h"
 #include "platform.h"
-#include "pt.h"
+#include "pt_sv39.h"
 
-extern struct page_pool hyp_page_pool;
 extern char __image_start[], __text_end[], __rodata_end[], __stacks_start[], __image_end[];
 
-static struct pt hyp_pt;
+/* One tree per hart (docs/design.md, "Baohu's address space"): the same
+ * image, table pool and devices in each; its own stack only; and RAM outside
+ * Baohu's reserved range only in the windows vm.c opens on that hart. */
+static struct pt hyp_pt[MAX_CPUS];
 
 /* Global (G): one address space for Baohu; A and D preset so no hardware
  * (or trap-based) update is ever needed (priv. §4.3.1). Sv39 has no memory
@@ -17,39 +20,112 @@ static struct pt hyp_pt;
 #define HYP_RO (PTE_R | PTE_G | PTE_A)
 #define HYP_RX (PTE_R | PTE_X | PTE_G | PTE_A)
 
-static void mmu_map(uint64_t start, uint64_t end, uint64_t attrs)
+/* Interrupt controller windows (AIA §4.5, §3.6; the PLIC's 64 MiB map). */
+#define PLIC_WINDOW 0x4000000ull
+#define APLIC_WINDOW 0x8000ull
+#define IMSIC_FILE_BYTES 0x1000ull
+
+static void mmu_halt(void)
 {
-    if (end > start && !pt_map(&hyp_pt, start, start, end - start, attrs)) {
-        for (;;)
-            __asm__ volatile("wfi"); /* no console yet: nothing better to do */
+    for (;;)
+        __asm__ volatile("wfi"); /* no console yet: nothing better to do */
+}
+
+static void mmu_map(struct pt *pt, uint64_t start, uint64_t end, uint64_t attrs)
+{
+    if (end > start && !pt_map(pt, start, start, end - start, attrs))
+        mmu_halt();
+}
+
+/* The IMSIC: per hart its S file and guest files, at a power-of-two stride
+ * indexed by hart id (AIA §3.6). */
+static uint64_t imsic_window(void)
+{
+    uint64_t files = 1, max_hart = 0;
+    while (files < 1ull + platform.irqchip.guest_files)
+        files <<= 1;
+    for (size_t i = 0; i < platform.cpu_count; i++)
+        if (platform.cpu_affinity[i] > max_hart)
+            max_hart = platform.cpu_affinity[i];
+    return (max_hart + 1) * files * IMSIC_FILE_BYTES;
+}
+
+/* The devices Baohu itself drives: its console and the interrupt
+ * controller. Devices passed through to VMs are not mapped. */
+static void mmu_map_devices(struct pt *pt)
+{
+    mmu_map(pt, platform.console.base, platform.console.base + PAGE_SIZE, HYP_RW);
+    if (platform.irqchip.kind == IRQCHIP_PLIC) {
+        mmu_map(pt, platform.irqchip.plic, platform.irqchip.plic + PLIC_WINDOW, HYP_RW);
+    } else {
+        mmu_map(pt, platform.irqchip.aplic, platform.irqchip.aplic + APLIC_WINDOW, HYP_RW);
+        mmu_map(pt, platform.irqchip.imsic, platform.irqchip.imsic + imsic_window(), HYP_RW);
     }
 }
 
-/* Runs once on the boot CPU with translation off. Identity mapping
- * throughout: Baohu, its tables and the VMs' RAM are reached at their
- * physical address. No page is both writable and executable. */
+/* Runs once on the boot hart with translation off, after core_memory_init:
+ * the tables come from the table pool, which every tree maps. No page is
+ * both writable and executable. */
 void mmu_build(void)
 {
-    pt_init(&hyp_pt, &hyp_page_pool, 39);
-    for (size_t i = 0; i < platform.mmio_count; i++)
-        mmu_map(platform.mmio[i].base, platform.mmio[i].base + platform.mmio[i].size, HYP_RW);
-    for (size_t i = 0; i < platform.ram_count; i++)
-        mmu_map(platform.ram[i].base, platform.ram[i].base + platform.ram[i].size, HYP_RW);
-    mmu_map((uintptr_t)__image_start, (uintptr_t)__text_end, HYP_RX);
-    mmu_map((uintptr_t)__text_end, (uintptr_t)__rodata_end, HYP_RO);
-    /* A stack overflow hits an unmapped guard page instead of the next CPU's stack. */
-    for (unsigned cpu = 0; cpu < MAX_CPUS; cpu++)
-        pt_unmap(&hyp_pt, (uintptr_t)__stacks_start + cpu * STACK_SLOT, STACK_GUARD);
+    uint64_t reserved = platform.hyp_reserved.base;
+
+    for (unsigned cpu = 0; cpu < platform.cpu_count && cpu < MAX_CPUS; cpu++) {
+        struct pt *pt = &hyp_pt[cpu];
+        if (!pt_init(pt, &hyp_table_pool, &pt_sv39, PT_SV39_LEVELS, 39))
+            mmu_halt();
+        mmu_map_devices(pt);
+        mmu_map(pt, reserved, reserved + platform.hyp_reserved.size, HYP_RW);
+        mmu_map(pt, (uintptr_t)__image_start, (uintptr_t)__text_end, HYP_RX);
+        mmu_map(pt, (uintptr_t)__text_end, (uintptr_t)__rodata_end, HYP_RO);
+        /* Every stack slot but this hart's is unmapped, and so is the guard
+         * page below its own: an overflow faults instead of spilling over. */
+        for (unsigned other = 0; other < MAX_CPUS; other++) {
+            uint64_t slot = (uintptr_t)__stacks_start + other * STACK_SLOT;
+            if (!pt_unmap(pt, slot, other == cpu ? STACK_GUARD : STACK_SLOT))
+                mmu_halt();
+        }
+    }
 }
 
 void mmu_enable(void)
 {
     __asm__ volatile("fence rw, rw" ::: "memory");
-    csr_write(satp, SATP_MODE_SV39 | (pa_addr(hyp_pt.root) >> PAGE_SHIFT));
+    csr_write(satp, SATP_MODE_SV39 | (pa_addr(hyp_pt[arch_cpu_id()].root) >> PAGE_SHIFT));
     sfence_vma_all();
 }
 
-/* After a live entry was cleared (pt.h): Baohu's own tables are flushed
+/* A window in the current hart's tables; pt.c flushes each cleared leaf. */
+bool arch_hyp_map_ram(paddr_t pa, uint64_t size, enum hyp_window_use use)
+{
+    return pt_map(&hyp_pt[arch_cpu_id()], pa_addr(pa), pa_addr(pa), size,
+                  use == HYP_WINDOW_READ ? HYP_RO : HYP_RW);
+}
+
+void arch_hyp_unmap_ram(paddr_t pa, uint64_t size, enum hyp_window_use use)
+{
+    (void)use;
+    pt_unmap(&hyp_pt[arch_cpu_id()], pa_addr(pa), size);
+}
+
+bool arch_hyp_walk(pt_visit_fn visit, void *ctx)
+{
+    return pt_walk(&hyp_pt[arch_cpu_id()], visit, ctx);
+}
+
+bool arch_hyp_leaf_wx(uint64_t attrs)
+{
+    return (attrs & PTE_W) && (attrs & PTE_X);
+}
+
+/* Sv39 leaves carry no memory type (priv. §3.6): hyp_space.c tells devices by address. */
+bool arch_hyp_leaf_device(uint64_t attrs)
+{
+    (void)attrs;
+    return false;
+}
+
+/* After a live entry was cleared (core pt.h): Baohu's own tables are flushed
  * with SFENCE.VMA, a VM's G-stage with HFENCE.GVMA (priv. §4.2.1, §9.3.2).
  * Tables are only changed before their users run, on the CPU that uses
  * them first, so a local fence is enough. */
@@ -58,7 +134,7 @@ void pt_arch_invalidate(const struct pt *pt, uint64_t in, uint64_t size)
     (void)in;
     (void)size;
     __asm__ volatile("fence w, rw" ::: "memory");
-    if (pt == &hyp_pt)
+    if (pt >= &hyp_pt[0] && pt < &hyp_pt[MAX_CPUS])
         sfence_vma_all();
     else
         hfence_gvma_all();

@@ -5,6 +5,7 @@
 #include "console.h"
 #include "cpu.h"
 #include "csr.h"
+#include "hyp_mem.h"
 #include "hypercall.h"
 #include "platform.h"
 #include "sbi.h"
@@ -242,9 +243,14 @@ static struct sbiret vsbi_dbcn(struct vcpu *v, uint64_t fid, const uint64_t *a)
         paddr_t pa;
         if (!arch_vm_translate(v->vm, ipa_init(ipa), &pa))
             return (struct sbiret){off ? SBI_SUCCESS : SBI_ERR_INVALID_PARAM, (int64_t)off};
+        /* The page is the guest's: Baohu maps it only for this read. */
+        paddr_t page = pa_init(ALIGN_DOWN(pa_addr(pa), PAGE_SIZE));
+        if (!hyp_window_open(page, PAGE_SIZE, HYP_WINDOW_READ))
+            return (struct sbiret){off ? SBI_SUCCESS : SBI_ERR_FAILED, (int64_t)off};
         const volatile char *p = (const volatile char *)(uintptr_t)pa_addr(pa);
         for (uint64_t i = 0; i < chunk; i++)
             console_guest_putc(&v->vm->console, v->vm->name, p[i]);
+        hyp_window_close(page, PAGE_SIZE, HYP_WINDOW_READ);
         off += chunk;
     }
     return (struct sbiret){SBI_SUCCESS, (int64_t)n};

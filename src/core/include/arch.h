@@ -4,6 +4,7 @@
 
 #include <stdnoreturn.h>
 #include "page_alloc.h"
+#include "pt.h"
 #include "types.h"
 
 struct cpu;
@@ -36,10 +37,31 @@ uint64_t arch_time_ns(void);
 /* Switch the whole machine off (the last VM stopped). */
 noreturn void arch_system_off(void);
 
+/*
+ * Baohu's per-CPU address space (hyp_mem.h): the current CPU's own tables
+ * gain or lose [pa, pa + size) of RAM outside Baohu's reserved range, page
+ * aligned. Only the CPU that opened a window ever uses it. Caller holds
+ * hyp_pool_lock (the tables come from the shared table pool).
+ */
+enum hyp_window_use {
+    HYP_WINDOW_READ,        /* read only */
+    HYP_WINDOW_FILL,        /* arch_ram_zero / arch_ram_copy with reused = true */
+    HYP_WINDOW_FILL_FRESH,  /* the same with reused = false: the arch may map only
+                               the alias memfill.c writes fresh RAM through */
+};
+bool arch_hyp_map_ram(paddr_t pa, uint64_t size, enum hyp_window_use use);
+void arch_hyp_unmap_ram(paddr_t pa, uint64_t size, enum hyp_window_use use);
+/* Each leaf of the current CPU's own tables; what a leaf's bits mean. */
+bool arch_hyp_walk(pt_visit_fn visit, void *ctx);
+bool arch_hyp_leaf_wx(uint64_t attrs);
+bool arch_hyp_leaf_device(uint64_t attrs);
+
 /* Per-VM translation (stage 2 / G-stage), built once at VM creation. */
 bool arch_vm_init(struct vm *vm, struct page_pool *pool);
 bool arch_vm_map(struct vm *vm, ipa_t ipa, paddr_t pa, uint64_t size, enum vm_map_kind kind);
 bool arch_vm_translate(struct vm *vm, ipa_t ipa, paddr_t *pa);
+/* The VM's stage-2 / G-stage leaves overlapping [ipa, ipa + size), in order. */
+bool arch_vm_walk(struct vm *vm, ipa_t ipa, uint64_t size, pt_visit_fn visit, void *ctx);
 
 /* (Re)build the VM's virtual interrupt controller from its config. */
 void arch_vm_irqchip_init(struct vm *vm);

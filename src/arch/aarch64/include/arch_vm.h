@@ -2,7 +2,7 @@
 #ifndef BAOHU_AARCH64_ARCH_VM_H
 #define BAOHU_AARCH64_ARCH_VM_H
 
-#include "../pt.h"
+#include "pt.h"
 #include "../vgic.h"
 
 struct vcpu_arch {

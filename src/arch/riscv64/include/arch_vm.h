@@ -2,7 +2,7 @@
 #ifndef BAOHU_RISCV64_ARCH_VM_H
 #define BAOHU_RISCV64_ARCH_VM_H
 
-#include "../pt.h"
+#include "pt.h"
 #include "../virqchip.h"
 
 struct vcpu_arch {

@@ -1,0 +1,66 @@
+"""Baohu's per-CPU address space (docs/design.md, "Baohu's address space"): after its VM
+is built, each CPU's own tables map Baohu's image, its own stack, the table pool and the
+devices Baohu drives, and no RAM of any VM. The self-check walks the tables the MMU uses."""
+import os
+import re
+import subprocess
+
+import pexpect
+import pytest
+
+from conftest import ROOT, qemu_command
+
+PLATFORMS = ["qemu-aarch64-virt", "qemu-aarch64-virt-gicv2", "zcu102", "qemu-riscv64-virt",
+             "qemu-riscv64-virt-aia"]
+
+SPACE = re.compile(r"\[baohu\] CPU (\d) address space: (\d+) leaves; image (\d+) KiB, "
+                   r"stack (\d+) KiB \(own\), table pool (\d+) KiB, devices (\d+) KiB; "
+                   r"writable\+executable: (\d+); RAM outside Baohu: (none|MAPPED)\r*\n")
+
+
+def cpu_spaces(m, cpus=4, timeout=60):
+    """The self-check line of each of `cpus` CPUs, in whatever order they print."""
+    seen = {}
+    while len(seen) < cpus:
+        g = m.expect(SPACE.pattern, timeout=timeout)
+        seen[int(g.group(1))] = g
+    return seen
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_each_cpu_maps_no_vm_ram_and_only_its_own_stack(machine, platform):
+    m = machine("demo", platform=platform)
+    for cpu, g in sorted(cpu_spaces(m).items()):
+        assert g.group(8) == "none", f"CPU {cpu} maps RAM outside Baohu: {g.group(0)}"
+        assert g.group(7) == "0", f"CPU {cpu} has writable+executable pages"
+        assert int(g.group(4)) == 16, f"CPU {cpu}: stacks mapped {g.group(4)} KiB, not its own 16"
+        assert int(g.group(3)) > 0 and int(g.group(5)) > 0 and int(g.group(6)) > 0
+    # Built through windows that are closed again, both VMs run.
+    m.expect(r"\[rtos\] vcpu0 tick \d+\r*\n")
+    m.expect(r"\[app\] vcpu0 tick \d+\r*\n")
+
+
+@pytest.mark.parametrize("platform", ["qemu-aarch64-virt", "qemu-riscv64-virt"])
+def test_self_check_reports_a_window_left_open(platform):
+    """A build of its own (BAOHU_TEST_KEEP_WINDOW) never closes the windows it fills a
+    VM's RAM through: the self-check of the CPU that built each VM must name that RAM."""
+    build = os.path.join(ROOT, "build", f"keep-window-{platform}")
+    guests = os.path.join(ROOT, "build", f"{platform}-clang", "guests")
+    res = subprocess.run(["make", "-s", f"PLATFORM={platform}", "CONFIG=demo", f"BUILD={build}",
+                          f"GUEST_OUT={guests}", "BAOHU_TEST_CFLAGS=-DBAOHU_TEST_KEEP_WINDOW"],
+                         cwd=ROOT, capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout + res.stderr
+    cmd = qemu_command(platform, "demo") + f" -kernel {build}/demo/baohu.elf"
+    assert "-nic none" in cmd
+    child = pexpect.spawn("timeout", ["--kill-after=5", "60"] + cmd.split(), cwd=ROOT,
+                          encoding="utf-8", codec_errors="replace", timeout=60)
+    try:
+        # configs/common/*/demo.c: 'rtos' (16 MiB) is built by CPU 0, 'app' (64 MiB) by CPU 1.
+        leaked = {}
+        while len(leaked) < 2:
+            child.expect(r"\[baohu\] CPU (\d) address space: (\d+) KiB of RAM outside Baohu "
+                         r"mapped from 0x([0-9a-f]+) \((\d+) KiB of it through aliases\)\r*\n")
+            leaked[int(child.match.group(1))] = int(child.match.group(2))
+        assert leaked == {0: 16 << 10, 1: 64 << 10}
+    finally:
+        child.close(force=True)
