@@ -140,6 +140,18 @@ bool vgic_mmio_access(struct vcpu *vcpu, struct mmio_access *acc)
     seen.mmio_calls++;
     return device_access(acc);
 }
+/* No virtual UART in these tests: its accesses are tested in test_vuart. */
+bool vuart_owns(const struct vm *vm, ipa_t ipa)
+{
+    (void)vm, (void)ipa;
+    return false;
+}
+bool vuart_mmio_access(struct vcpu *vcpu, struct mmio_access *acc)
+{
+    (void)vcpu, (void)acc;
+    fail_msg("vuart_mmio_access called with no virtual UART");
+    return false;
+}
 bool ipc_is_doorbell(const struct vm *vm, ipa_t ipa)
 {
     (void)vm, (void)ipa;
