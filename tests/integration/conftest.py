@@ -21,14 +21,22 @@ def qemu_command(platform, config, cross_compile="", cpu=None):
     return out.strip()
 
 
-def build(platform, config, cross_compile=""):
+def build(platform, config, cross_compile="", make_vars=None):
+    """Build a config; `make_vars` (e.g. test-only CFLAGS) builds into a directory of its own
+    under build/, named after them, with the platform's usual guests."""
     args = ["make", "-s", f"PLATFORM={platform}", f"CONFIG={config}"]
     if cross_compile:
         args.append(f"CROSS_COMPILE={cross_compile}")
+    toolchain = "gcc" if cross_compile else "clang"
+    out = os.path.join(ROOT, "build", f"{platform}-{toolchain}")
+    if make_vars:
+        tag = re.sub(r"[^A-Za-z0-9]+", "-", " ".join(f"{k} {v}" for k, v in sorted(make_vars.items())))
+        args += [f"BUILD={out}-{tag.strip('-')}", f"GUEST_OUT={out}/guests"]
+        args += [f"{k}={v}" for k, v in sorted(make_vars.items())]
+        out = f"{out}-{tag.strip('-')}"
     res = subprocess.run(args, cwd=ROOT, capture_output=True, text=True)
     assert res.returncode == 0, res.stdout + res.stderr
-    toolchain = "gcc" if cross_compile else "clang"
-    return os.path.join(ROOT, "build", f"{platform}-{toolchain}", config, "baohu.elf")
+    return os.path.join(out, config, "baohu.elf")
 
 
 class Machine:
@@ -47,8 +55,8 @@ class Machine:
     _BOUNDARY = r"(?!(?<=\w)\w)"
     _FLAGS = re.compile(r"^\(\?[aiLmsux]+\)")
 
-    def __init__(self, platform, config, timeout=60, cross_compile="", cpu=None):
-        elf = build(platform, config, cross_compile)
+    def __init__(self, platform, config, timeout=60, cross_compile="", cpu=None, make_vars=None):
+        self.elf = elf = build(platform, config, cross_compile, make_vars)
         cmd = qemu_command(platform, config, cross_compile, cpu) + f" -kernel {elf}"
         assert "-nic none" in cmd
         self.log = []        # the console as read, in chunks (output() joins them)
