@@ -186,6 +186,19 @@ class Machine:
             last, count = now, count + 1
         return last
 
+    def wait_exit(self, timeout=30):
+        """Wait until QEMU ends by itself, reading the rest of its console; returns its exit
+        status (124 if it ran into the run's own timeout)."""
+        deadline = time.monotonic() + timeout
+        while not self.eof:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                pytest.fail(f"QEMU still running after {timeout} s; console:\n" + self.output()
+                            + "\nQEMU stderr:\n" + self.stderr())
+            self.read(min(left, 1.0))
+        self.child.close()
+        return self.child.exitstatus
+
     def send(self, text):
         self.child.send(text)
 
