@@ -61,3 +61,8 @@ GUEST_DEFS_irqreset := -DGUEST_NAME='\"app\"' -DGUEST_ALARM_ROLE=2 -DGUEST_ALARM
 GUEST_DEFS_irqreset-acked := -DGUEST_NAME='\"app\"' -DGUEST_ALARM_ROLE=2 -DGUEST_ALARM_MODE=1 $(ALARM_DEFS_$(PLATFORM))
 GUEST_DEFS_irqreset-vcpu1 := -DGUEST_NAME='\"app\"' -DGUEST_ALARM_ROLE=2 -DGUEST_ALARM_MODE=0 -DGUEST_ALARM_VCPU=1 $(ALARM_DEFS_$(PLATFORM))
 endif
+# Claims probes (configs/*/claims.c, guests/baremetal/claims.c, tests/integration/test_claims.py):
+# the PSCI/SMCCC FEATURES table; a call into the VM's own shared memory.
+GUEST_VARIANTS += claims-features claims-shmx
+GUEST_DEFS_claims-features := -DGUEST_NAME='\"features\"' -DGUEST_CLAIMS=1
+GUEST_DEFS_claims-shmx := -DGUEST_NAME='\"shmx\"' -DGUEST_CLAIMS=2 -DGUEST_CLAIMS_SHM=0x60000000UL

@@ -3,6 +3,7 @@
 #include "arch.h"
 #include "guest.h"
 #include "psci.h"
+#include "claims.h"
 
 static void cpu_setup(unsigned k)
 {
@@ -173,6 +174,9 @@ void boot_main(void)
 #endif
 #if GUEST_FAULT_ROLE
 	fault_main();
+#endif
+#if GUEST_CLAIMS
+	claims_main();
 #endif
 #if GUEST_DMA_ROLE == 1
 	dma_main();
