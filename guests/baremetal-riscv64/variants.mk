@@ -44,3 +44,9 @@ GUEST_VARIANTS += features
 GUEST_DEFS_features := -DGUEST_NAME='\"feat\"' -DGUEST_FEATURES=1
 GUEST_VARIANTS += features-reset
 GUEST_DEFS_features-reset := -DGUEST_NAME='\"feat\"' -DGUEST_FEATURES=1 -DGUEST_FEATURES_RESET=1
+# Claims probes (configs/<platform>/claims.c, guests/baremetal-riscv64/claims.c,
+# tests/integration/test_claims_riscv64.py): SBI TIME, vPLIC thresholds, a call into shared memory.
+GUEST_VARIANTS += claims-time claims-plic claims-shmx
+GUEST_DEFS_claims-time := -DGUEST_NAME='\"time\"' -DGUEST_CLAIMS=1
+GUEST_DEFS_claims-plic := -DGUEST_NAME='\"thresh\"' -DGUEST_CLAIMS=2
+GUEST_DEFS_claims-shmx := -DGUEST_NAME='\"shmx\"' -DGUEST_CLAIMS=3 -DGUEST_CLAIMS_SHM=0xa0000000UL
