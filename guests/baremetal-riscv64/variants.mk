@@ -50,3 +50,5 @@ GUEST_VARIANTS += claims-time claims-plic claims-shmx
 GUEST_DEFS_claims-time := -DGUEST_NAME='\"time\"' -DGUEST_CLAIMS=1
 GUEST_DEFS_claims-plic := -DGUEST_NAME='\"thresh\"' -DGUEST_CLAIMS=2
 GUEST_DEFS_claims-shmx := -DGUEST_NAME='\"shmx\"' -DGUEST_CLAIMS=3 -DGUEST_CLAIMS_SHM=0xa0000000UL
+GUEST_VARIANTS += claims-hlvx
+GUEST_DEFS_claims-hlvx := -DGUEST_NAME='\"hlvx\"' -DGUEST_CLAIMS=4 -DGUEST_CLAIMS_IRQC=$(FAULT_IRQC_$(PLATFORM))
