@@ -49,7 +49,8 @@ class Machine:
     `expect`, `wait_ticks` and `ticks` only look after it. `seen` is for lines of VMs running in
     parallel, whose order is not fixed: it looks at the lines not matched yet since the last
     `expect` (so consecutive `seen` calls may come in any order), and it moves the cursor past
-    its own match, so whatever waits next starts after that line."""
+    its own match, so whatever waits next starts after that line. `tick_reached` looks at the
+    whole console (a vCPU's tick n, whenever it came); `wait_ticks` at ticks after the cursor."""
 
     # A match may not stop between two word characters.
     _BOUNDARY = r"(?!(?<=\w)\w)"
@@ -165,6 +166,13 @@ class Machine:
         `expect`, in any order with other `seen` lines: for lines of VMs running in parallel.
         Moves the cursor past the line it matched. Returns the match."""
         found, _ = self._wait(pattern, timeout, lambda: self.floor, "never saw")
+        return found
+
+    def tick_reached(self, vm, vcpu, n, timeout=30):
+        """Wait until `vm` vCPU `vcpu` has printed its tick `n` (a whole line not matched yet,
+        anywhere on the console: for vCPUs running in parallel with what was matched before).
+        Moves the cursor past it. Returns the match."""
+        found, _ = self._wait(tick_line(vm, vcpu, n), timeout, lambda: 0, "never saw")
         return found
 
     def ticks(self, vm, vcpu, timeout=30):

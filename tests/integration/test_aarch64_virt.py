@@ -119,7 +119,7 @@ def test_demo_boots_on_later_cpu_models(machine, cpu):
 def test_gcc_build_boots_the_demo(machine, platform):
     m = machine("demo", platform=platform, cross_compile="aarch64-linux-gnu-")
     m.expect(r"\[app\] sgi burst: 8/8 delivered, order ok")
-    m.expect(tick_line("app", 2, 2))
+    m.tick_reached("app", 2, 2)
     wait_ticks(m, "rtos", 0, 2)
 
 
@@ -139,7 +139,7 @@ def test_passthrough_uart_and_its_interrupt_reach_the_owning_vm(machine):
     m = machine("passthrough")
     # The rtos VM drives the PL011 itself: its lines carry no Baohu tag.
     m.expect(r"(?m)^uart rx ready")
-    m.expect(r"\[app\] vcpu0 tick 1")
+    m.tick_reached("app", 0, 1)
     m.send("hello baohu\r")
     m.expect(r"(?m)^uart rx: hello baohu")
     m.send("second line\r")
@@ -152,8 +152,8 @@ def test_guest_image_preloaded_by_the_loader(machine):
     m = machine("preload")
     m.expect(r"\[app\] guest app up on vcpu0 at EL1")
     m.expect(r"\[app\] sgi burst: 8/8 delivered, order ok")
-    m.expect(r"\[app\] vcpu1 tick 2")
-    m.expect(r"\[rtos\] vcpu0 tick \d+")
+    m.tick_reached("app", 1, 2)
+    m.expect(tick_line("rtos", 0))
 
 
 @every_arm_platform

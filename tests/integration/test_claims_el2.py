@@ -7,7 +7,6 @@ exception report that follows must be the fault the tables give for that address
 must never complete. Without the protection the access succeeds and "the access was allowed" is
 printed instead, so each case fails.
 """
-import re
 import subprocess
 
 import pytest

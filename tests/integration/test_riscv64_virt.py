@@ -94,7 +94,7 @@ def test_srst_reboot_restarts_only_that_vm(machine):
 def test_gcc_build_boots_the_demo(machine):
     m = machine("demo", platform=PLATFORM, cross_compile="riscv64-linux-gnu-")
     m.expect(r"\[app\] rfence sfence_vma\(all\) = 0")
-    m.expect(tick_line("app", 2, 2))
+    m.tick_reached("app", 2, 2)
     wait_ticks(m, "rtos", 0, 2)
 
 
