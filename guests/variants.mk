@@ -71,3 +71,9 @@ GUEST_VARIANTS += lc-reset lc-reset4 lc-cpuon
 GUEST_DEFS_lc-reset := -DGUEST_NAME='\"life\"' -DGUEST_LIFECYCLE=1 -DGUEST_LC_VCPUS=3
 GUEST_DEFS_lc-reset4 := -DGUEST_NAME='\"life\"' -DGUEST_LIFECYCLE=1 -DGUEST_LC_VCPUS=4
 GUEST_DEFS_lc-cpuon := -DGUEST_NAME='\"life\"' -DGUEST_LIFECYCLE=2
+
+# Claims probes (configs/*/claims.c, guests/baremetal/claims.c, tests/integration/test_claims.py):
+# the PSCI/SMCCC FEATURES table; a call into the VM's own shared memory.
+GUEST_VARIANTS += claims-features claims-shmx
+GUEST_DEFS_claims-features := -DGUEST_NAME='\"features\"' -DGUEST_CLAIMS=1
+GUEST_DEFS_claims-shmx := -DGUEST_NAME='\"shmx\"' -DGUEST_CLAIMS=2 -DGUEST_CLAIMS_SHM=0x60000000UL

@@ -20,7 +20,7 @@ for src in tests/unit/test_*.c; do
         continue
     fi
     echo "== $name" >> build/test/unit.log
-    timeout 120 "$UNIT_O/$name" > build/test/unit-run.log 2>&1
+    timeout --kill-after=10 120 "$UNIT_O/$name" > build/test/unit-run.log 2>&1
     rc=$?
     cat build/test/unit-run.log | tee -a build/test/unit.log
     p=$(grep -E '^\[  PASSED  \] [0-9]+ test' build/test/unit-run.log | awk '{s+=$4} END {print s+0}')

@@ -1,5 +1,6 @@
 /* Guest flow: vCPU 0 boot checks, secondary start, and the per-vCPU tick loop. */
 #include <baohu/hypercall.h>
+#include "claims.h"
 #include "guest.h"
 #include "riscv.h"
 #include "sbi.h"
@@ -121,6 +122,9 @@ void boot_main(void)
 #endif
 #if GUEST_FEATURES
 	features_main();
+#endif
+#if GUEST_CLAIMS
+	claims_main();
 #endif
 #if GUEST_IPC_ROLE
 	/* Ping waits for its doorbell with interrupts on (the tick loop's rule

@@ -61,3 +61,11 @@ GUEST_DEFS_lc-reset4 := -DGUEST_NAME='\"life\"' -DGUEST_LIFECYCLE=1 -DGUEST_LC_V
 GUEST_DEFS_lc-cpuon := -DGUEST_NAME='\"life\"' -DGUEST_LIFECYCLE=2
 # With the AIA: each run also checks, then fills, its harts' interrupt files.
 GUEST_DEFS_lc-reset-aia := $(GUEST_DEFS_lc-reset) -DGUEST_AIA=1
+# Claims probes (configs/<platform>/claims.c, guests/baremetal-riscv64/claims.c,
+# tests/integration/test_claims_riscv64.py): SBI TIME, vPLIC thresholds, a call into shared memory.
+GUEST_VARIANTS += claims-time claims-plic claims-shmx
+GUEST_DEFS_claims-time := -DGUEST_NAME='\"time\"' -DGUEST_CLAIMS=1
+GUEST_DEFS_claims-plic := -DGUEST_NAME='\"thresh\"' -DGUEST_CLAIMS=2
+GUEST_DEFS_claims-shmx := -DGUEST_NAME='\"shmx\"' -DGUEST_CLAIMS=3 -DGUEST_CLAIMS_SHM=0xa0000000UL
+GUEST_VARIANTS += claims-hlvx
+GUEST_DEFS_claims-hlvx := -DGUEST_NAME='\"hlvx\"' -DGUEST_CLAIMS=4 -DGUEST_CLAIMS_IRQC=$(FAULT_IRQC_$(PLATFORM))

@@ -6,6 +6,7 @@
 #if GUEST_FORGE
 #include "../common/forge.h"
 #endif
+#include "claims.h"
 
 static void cpu_setup(unsigned k)
 {
@@ -188,6 +189,9 @@ void boot_main(void)
 #endif
 #if GUEST_FAULT_ROLE
 	fault_main();
+#endif
+#if GUEST_CLAIMS
+	claims_main();
 #endif
 #if GUEST_DMA_ROLE == 1
 	dma_main();

@@ -23,11 +23,11 @@
 #define CC_FIRST_SPI 32u
 /* RISC-V: the PLIC spec allows up to 64 MiB of registers; an APLIC domain
  * is 16 KiB plus 32 bytes per hart's IDC (AIA spec §4.5), QEMU's 32 KiB;
- * IMSIC interrupt files are 4 KiB pages (AIA §3.6). Source 0 does not
- * exist, every other one can be passed through. */
+ * IMSIC interrupt files are 4 KiB pages laid out by hart id (AIA §3.6,
+ * platform_imsic_hart_offset). Source 0 does not exist, every other one can
+ * be passed through. */
 #define CC_PLIC_SIZE 0x4000000ull
 #define CC_APLIC_SIZE 0x8000ull
-#define CC_IMSIC_FILE 0x1000ull
 
 /* The lowest interrupt id a device may be given. */
 static uint32_t first_passthrough_irq(const struct platform *p)
@@ -168,6 +168,25 @@ static struct cc_window gic_frame(const char *name, uint64_t base, uint64_t size
     return (struct cc_window){name, start, end - start + (blocks - 1) * alias};
 }
 
+/*
+ * The IMSIC span from its base: up to the end of the highest hart's files,
+ * hart ids as they are (sparse ones leave holes that are still the IMSIC's)
+ * and each hart's block a power-of-two stride (AIA §3.6). A VM sees vCPU k's
+ * guest file at its page k (vaplic.c), inside the same span: its IPA window
+ * is the physical one, so a VM's device tree may describe the whole IMSIC.
+ */
+static uint64_t imsic_size(const struct platform *p)
+{
+    uint64_t end = 0;
+
+    for (size_t k = 0; k < p->cpu_count && k < PLATFORM_MAX_CPUS; k++) {
+        uint64_t hart_end = platform_imsic_hart_offset(p, p->cpu_affinity[k]) + platform_imsic_stride(p);
+        if (hart_end > end)
+            end = hart_end;
+    }
+    return end;
+}
+
 static size_t gic_windows(const struct platform *p, bool physical, struct cc_window w[4])
 {
     size_t n = 0;
@@ -178,8 +197,7 @@ static size_t gic_windows(const struct platform *p, bool physical, struct cc_win
     }
     if (p->irqchip.kind == IRQCHIP_AIA) {
         w[n++] = (struct cc_window){"APLIC", p->irqchip.aplic, CC_APLIC_SIZE};
-        w[n++] = (struct cc_window){"IMSIC", p->irqchip.imsic,
-                                    CC_IMSIC_FILE * (1 + p->irqchip.guest_files) * p->cpu_count};
+        w[n++] = (struct cc_window){"IMSIC", p->irqchip.imsic, imsic_size(p)};
         return n;
     }
     if (p->irqchip.kind == IRQCHIP_GICV3) {

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from conftest import count_ticks
+from conftest import count_ticks, tick_line
 
 # The demo, fault, sysoff and reset configs exist for each of these.
 ARM_PLATFORMS = ["qemu-aarch64-virt", "qemu-aarch64-virt-gicv2", "zcu102"]
@@ -14,11 +14,8 @@ TAGGED = re.compile(r"^\[(baohu|rtos|app)\] ")
 
 
 def wait_ticks(m, vm, vcpu, n, timeout=30):
-    """Wait until `vm` vCPU `vcpu` prints tick >= its current count + n."""
-    start = count_ticks(m.output(), vm, vcpu)
-    for _ in range(n):
-        m.expect(rf"\[{vm}\] vcpu{vcpu} tick \d+", timeout=timeout)
-    return start
+    """Wait for n consecutive ticks of `vm` vCPU `vcpu` after everything matched so far."""
+    return m.wait_ticks(vm, vcpu, n, timeout=timeout)
 
 
 @every_arm_platform
@@ -46,8 +43,8 @@ def test_demo_boots_and_both_vms_tick(machine, platform):
     # priority order: the list-register overflow path.
     m.seen(r"\[app\] sgi burst: 8/8 delivered, order ok")
     for vcpu in (0, 1, 2):
-        m.seen(rf"\[app\] vcpu{vcpu} tick 3")
-    m.seen(r"\[rtos\] vcpu0 tick 5")
+        m.seen(tick_line("app", vcpu, 3))
+    m.seen(tick_line("rtos", 0, 5))
     out = m.output()
     assert "order BAD" not in out
     assert count_ticks(out, "rtos", 0) >= 5
@@ -112,8 +109,8 @@ def test_demo_boots_on_later_cpu_models(machine, cpu):
     m = machine("demo", cpu=cpu, timeout=90)
     m.seen(r"\[app\] sgi burst: 8/8 delivered, order ok", timeout=60)
     for vcpu in (0, 1, 2):
-        m.seen(rf"\[app\] vcpu{vcpu} tick 2", timeout=60)
-    m.seen(r"\[rtos\] vcpu0 tick 3", timeout=60)
+        m.seen(tick_line("app", vcpu, 2), timeout=60)
+    m.seen(tick_line("rtos", 0, 3), timeout=60)
     out = m.output()
     assert "FAULT" not in out and "guest exception" not in out and "PANIC" not in out
 
@@ -122,7 +119,7 @@ def test_demo_boots_on_later_cpu_models(machine, cpu):
 def test_gcc_build_boots_the_demo(machine, platform):
     m = machine("demo", platform=platform, cross_compile="aarch64-linux-gnu-")
     m.expect(r"\[app\] sgi burst: 8/8 delivered, order ok")
-    m.expect(r"\[app\] vcpu2 tick 2")
+    m.tick_reached("app", 2, 2)
     wait_ticks(m, "rtos", 0, 2)
 
 
@@ -143,7 +140,7 @@ def test_virtual_uart_and_its_interrupt_reach_the_owning_vm(machine):
     # The rtos VM drives a PL011 at the board's address with its own driver;
     # the UART is Baohu's virtual one, so its lines are tagged like any VM's.
     m.expect(r"(?m)^\[rtos\] uart rx ready\r*$")
-    m.expect(r"\[app\] vcpu0 tick 1")
+    m.tick_reached("app", 0, 1)
     # rtos is the first VM with a virtual UART: it has the input.
     m.send("hello baohu\r")
     m.expect(r"(?m)^\[rtos\] uart rx: hello baohu\r*$")
@@ -162,8 +159,8 @@ def test_guest_image_preloaded_by_the_loader(machine):
     m = machine("preload")
     m.expect(r"\[app\] guest app up on vcpu0 at EL1")
     m.expect(r"\[app\] sgi burst: 8/8 delivered, order ok")
-    m.expect(r"\[app\] vcpu1 tick 2")
-    m.expect(r"\[rtos\] vcpu0 tick \d+")
+    m.tick_reached("app", 1, 2)
+    m.expect(tick_line("rtos", 0))
 
 
 @every_arm_platform
@@ -195,8 +192,8 @@ def test_cache_colouring_self_check_walks_stage2(machine, platform):
     m.seen(r"\[baohu\] VM 'app' colouring self-check: 16384 RAM pages, all of colours 0xfff0 \(of 16\)")
     # The guests run from coloured pages exactly as from contiguous ones.
     m.seen(r"\[app\] sgi burst: 8/8 delivered, order ok")
-    m.seen(r"\[app\] vcpu2 tick 2")
-    m.seen(r"\[rtos\] vcpu0 tick \d+")
+    m.seen(tick_line("app", 2, 2))
+    m.seen(tick_line("rtos", 0))
     assert "FAILED" not in m.output()
 
 

@@ -7,7 +7,7 @@ import subprocess
 import pexpect
 import pytest
 
-from conftest import ROOT, Machine, count_ticks, qemu_command
+from conftest import ROOT, Machine, count_ticks, qemu_command, tick_line
 
 PLATFORM = "qemu-riscv64-virt"
 VMS = ("feat", "counted")  # configs/qemu-riscv64-virt/features.c: default counters / opted in
@@ -118,7 +118,7 @@ def test_boot_without_sstc_uses_the_sbi_timer(machine):
     m.seen(r"\[app\] timer: sbi set_timer")
     for vm, vcpus in (("rtos", (0,)), ("app", (0, 1, 2))):
         for vcpu in vcpus:
-            m.seen(rf"\[{vm}\] vcpu{vcpu} tick 3", timeout=40)
+            m.seen(tick_line(vm, vcpu, 3), timeout=40)
     out = m.output()
     assert count_ticks(out, "rtos", 0) >= 3
     assert "guest exception" not in out and "PANIC" not in out
@@ -130,8 +130,8 @@ def test_svpbmt_from_the_isa_string(machine):
     m = machine("demo", platform=PLATFORM, cpu="rv64,svpbmt=true")
     ext = m.expect(r"\[baohu\] hart 0 extensions for guests:([^\r\n]*)\r*\n")
     assert ext.group(1).split() == ["sstc", "svpbmt"]
-    m.seen(r"\[app\] vcpu2 tick 2")
-    m.seen(r"\[rtos\] vcpu0 tick 2")
+    m.seen(tick_line("app", 2, 2))
+    m.seen(tick_line("rtos", 0, 2))
 
 
 def test_hs_trap_before_the_console_goes_to_the_firmware_console():
@@ -162,9 +162,9 @@ def test_vector_and_fp_state_do_not_survive_a_reboot(machine):
     # The same for the FP unit: each run leaves a pattern in f3 and fcsr.
     m = machine("features-reset", platform=PLATFORM, cpu="rv64,v=true")
     for run in range(3):
-        m.expect(r"\[feat\] fp: f3 (0x[0-9a-f]+) fcsr (0x[0-9a-f]+) at entry")
-        assert m.child.match.group(1) == "0x0" and m.child.match.group(2) == "0x0", f"run {run}"
-        m.expect(r"\[feat\] vector: v3 at entry ([^\r\n]*)\r*\n")
-        assert m.child.match.group(1) == "0 0 0 0", f"run {run}"
+        fp = m.expect(r"\[feat\] fp: f3 (0x[0-9a-f]+) fcsr (0x[0-9a-f]+) at entry")
+        assert fp.group(1) == "0x0" and fp.group(2) == "0x0", f"run {run}: {fp.group(0)}"
+        v3 = m.expect(r"\[feat\] vector: v3 at entry ([^\r\n]*)\r*\n")
+        assert v3.group(1) == "0 0 0 0", f"run {run}: {v3.group(0)}"
         m.expect(r"\[feat\] vector: vl 4 vl now 4 vtype 0xd0 vadd 11 22 33 44")
         m.expect(r"\[baohu\] VM 'feat' resetting: SBI SRST reboot")

@@ -1,7 +1,7 @@
 """Inter-VM communication and cache colouring on both RISC-V platforms (vPLIC and vAPLIC doorbells)."""
 import pytest
 
-from conftest import count_ticks
+from conftest import tick_line
 
 RISCV_PLATFORMS = ["qemu-riscv64-virt", "qemu-riscv64-virt-aia"]
 every_riscv_platform = pytest.mark.parametrize("platform", RISCV_PLATFORMS)
@@ -14,9 +14,9 @@ SBI_ERR_DENIED = -4
 
 
 def wait_ticks(m, vm, vcpu, n, timeout=30):
-    """Wait until `vm` vCPU `vcpu` has printed n more ticks than now."""
-    start = count_ticks(m.output(), vm, vcpu)
-    m.seen(rf"\[{vm}\] vcpu{vcpu} tick {start + n}\r", timeout=timeout)
+    """Wait for n consecutive ticks of `vm` vCPU `vcpu` after everything matched so far
+    (Machine.wait_ticks)."""
+    return m.wait_ticks(vm, vcpu, n, timeout=timeout)
 
 
 @every_riscv_platform
@@ -58,8 +58,8 @@ def test_cache_colouring_self_check_walks_gstage(machine, platform):
     # The guests run from coloured pages exactly as from contiguous ones.
     m.seen(r"\[app\] vcpu1 got ipi")
     m.seen(r"\[app\] vcpu2 got ipi")
-    m.seen(r"\[app\] vcpu2 tick 2")
-    m.seen(r"\[rtos\] vcpu0 tick 2")
+    m.seen(tick_line("app", 2, 2))
+    m.seen(tick_line("rtos", 0, 2))
     out = m.output()
     assert "FAILED" not in out
     assert "guest exception" not in out

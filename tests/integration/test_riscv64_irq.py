@@ -15,8 +15,7 @@ TICKER = re.compile(r"\[rtos\] ticker: max tick gap (\d+) us \(period (\d+) us\)
 
 def ticks_after(m, vm, vcpu, n, timeout=30):
     """Wait for n more tick lines of `vm` vCPU `vcpu` after everything matched so far."""
-    for _ in range(n):
-        m.expect(rf"\[{vm}\] vcpu{vcpu} tick \d+", timeout=timeout)
+    return m.wait_ticks(vm, vcpu, n, timeout=timeout)
 
 
 @every_riscv_platform
@@ -82,7 +81,7 @@ def test_flooding_vm_beside_a_ticking_peer(machine, platform):
     # No CPU hangs: both flooders and the peer go on ticking.
     start = m.output().index("flood: vcpu0 sent")
     for vm, vcpu in (("app", 0), ("app", 1)):
-        m.seen(rf"\[{vm}\] vcpu{vcpu} tick \d+", timeout=30)
+        ticks_after(m, vm, vcpu, 1)
     # The peer's largest gap between two ticks so far, by its own time CSR
     # (a report every 5 ticks); one printed 10 ticks after the flood's end
     # covers all of it.

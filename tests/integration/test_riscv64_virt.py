@@ -1,18 +1,15 @@
 """Baohu on qemu-riscv64-virt (H extension, PLIC): the demo, fault containment, SBI HSM/IPI/SRST per VM."""
 import re
 
-from conftest import count_ticks
+from conftest import count_ticks, tick_line
 
 PLATFORM = "qemu-riscv64-virt"
 TAGGED = re.compile(r"^\[(baohu|rtos|app)\] ")
 
 
 def wait_ticks(m, vm, vcpu, n, timeout=30):
-    """Wait until `vm` vCPU `vcpu` prints n more ticks."""
-    start = count_ticks(m.output(), vm, vcpu)
-    for _ in range(n):
-        m.expect(rf"\[{vm}\] vcpu{vcpu} tick \d+", timeout=timeout)
-    return start
+    """Wait for n consecutive ticks of `vm` vCPU `vcpu` after everything matched so far."""
+    return m.wait_ticks(vm, vcpu, n, timeout=timeout)
 
 
 def test_demo_boots_and_both_vms_tick(machine):
@@ -40,8 +37,8 @@ def test_demo_boots_and_both_vms_tick(machine):
     m.seen(r"\[app\] vcpu1 got ipi")
     m.seen(r"\[app\] vcpu2 got ipi")
     for vcpu in (0, 1, 2):
-        m.seen(rf"\[app\] vcpu{vcpu} tick 3")
-    m.seen(r"\[rtos\] vcpu0 tick 5")
+        m.seen(tick_line("app", vcpu, 3))
+    m.seen(tick_line("rtos", 0, 5))
     out = m.output()
     assert count_ticks(out, "rtos", 0) >= 5
     assert "guest exception" not in out
@@ -55,7 +52,7 @@ def test_demo_boots_and_both_vms_tick(machine):
 
 def test_guest_touching_memory_outside_its_partition_is_stopped(machine):
     m = machine("fault", platform=PLATFORM)
-    m.expect(r"\[rtos\] vcpu0 tick 1")
+    m.expect(tick_line("rtos", 0, 1))
     m.expect(r"\[app\] hostile: writing to ipa 0x7f000000")
     report = m.expect(r"\[baohu\] FAULT VM 'app' vCPU 0: ([^\r\n]*)\r*\n")
     detail = report.group(1)
@@ -74,7 +71,7 @@ def test_guest_touching_memory_outside_its_partition_is_stopped(machine):
 
 def test_srst_shutdown_stops_only_that_vm(machine):
     m = machine("sysoff", platform=PLATFORM)
-    m.expect(r"\[app\] vcpu0 tick 3")
+    m.expect(tick_line("app", 0, 3))
     m.expect(r"\[app\] sbi srst shutdown")
     m.expect(r"\[baohu\] VM 'app' stopped: SBI SRST shutdown")
     wait_ticks(m, "rtos", 0, 4)
@@ -89,7 +86,7 @@ def test_srst_reboot_restarts_only_that_vm(machine):
     m.expect(r"\[app\] sbi srst reboot")
     m.expect(r"\[baohu\] VM 'app' resetting: SBI SRST reboot")
     m.expect(r"\[app\] guest app up on vcpu0")
-    m.expect(r"\[app\] vcpu0 tick 2")
+    m.expect(tick_line("app", 0, 2))
     wait_ticks(m, "rtos", 0, 2)
     assert "srst reboot returned" not in m.output()
 
@@ -97,7 +94,7 @@ def test_srst_reboot_restarts_only_that_vm(machine):
 def test_gcc_build_boots_the_demo(machine):
     m = machine("demo", platform=PLATFORM, cross_compile="riscv64-linux-gnu-")
     m.expect(r"\[app\] rfence sfence_vma\(all\) = 0")
-    m.expect(r"\[app\] vcpu2 tick 2")
+    m.tick_reached("app", 2, 2)
     wait_ticks(m, "rtos", 0, 2)
 
 

@@ -10,8 +10,8 @@ def test_aia_demo_msi_ipis_and_wired_interrupt_through_the_vaplic(machine):
     # The two VMs print concurrently: wait for the last events, then check
     # everything on the whole console.
     for vcpu in (0, 1, 2):
-        m.expect(rf"\[app\] vcpu{vcpu} tick 3")
-    m.expect(r"\[rtos\] vcpu0 tick 6")
+        m.tick_reached("app", vcpu, 3)
+    m.tick_reached("rtos", 0, 6)
     out = m.output()
     # The vAPLIC shows the VM its own sources only: the UART's (10) stays zero.
     assert "[rtos] aplic sourcecfg(11) = 6, sourcecfg(10) = 0" in out
@@ -30,8 +30,8 @@ def test_aia_demo_msi_ipis_and_wired_interrupt_through_the_vaplic(machine):
 
 def test_aia_gcc_build(machine):
     m = machine("demo", platform=PLATFORM, cross_compile="riscv64-linux-gnu-")
-    m.expect(r"\[app\] vcpu2 tick 2")
-    m.expect(r"\[rtos\] vcpu0 tick 6")
+    m.tick_reached("app", 2, 2)
+    m.tick_reached("rtos", 0, 6)
     out = m.output()
     assert out.count("[rtos] vcpu0 rtc alarm irq 11") >= 3, out
     assert "[app] vcpu1 got msi 1" in out and "[app] vcpu2 got msi 1" in out

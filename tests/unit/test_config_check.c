@@ -397,6 +397,65 @@ static void gicr_stride_from_platform(void **state)
     expect_error("VM 'app' (#1) devs[0]:", "overlaps the physical GICR [0x80a0000, 0x81a0000)");
 }
 
+/* RISC-V AIA on the same board data: APLIC at 0x0c000000, S-level IMSIC at 0x0a000000, one
+ * guest file per hart, hart ids 0-3; app's device (IPA unchanged) moved to `pa`. */
+static void use_aia(uint32_t guest_files, uint64_t pa)
+{
+    memset(&plat.irqchip, 0, sizeof plat.irqchip);
+    plat.irqchip.kind = IRQCHIP_AIA;
+    plat.irqchip.aplic = 0x0c000000;
+    plat.irqchip.imsic = 0x0a000000;
+    plat.irqchip.guest_files = guest_files;
+    plat.irqchip.irq_count = 96;
+    devs[1][0].pa = pa;
+}
+
+static void imsic_dense_harts(void **state)
+{
+    (void)state;
+    /* 4 harts x (S file + 1 guest file): [0xa000000, 0xa008000); the next page is free. */
+    use_aia(1, 0x0a008000);
+    expect_clean();
+    use_aia(1, 0x0a007000);
+    expect_error("VM 'app' (#1) devs[0]:", "overlaps the physical IMSIC [0xa000000, 0xa008000)");
+}
+
+static void imsic_power_of_two_stride(void **state)
+{
+    (void)state;
+    /* 1 + 2 files per hart take a 16 KiB block each (AIA §3.6), not 12 KiB: hart 3's guest
+     * files are at 0xa00d000-0xa00f000, past 4 x 12 KiB. */
+    use_aia(2, 0x0a00c000);
+    expect_error("VM 'app' (#1) devs[0]:", "overlaps the physical IMSIC [0xa000000, 0xa010000)");
+    /* A stride the platform gives, larger than the files need. */
+    use_aia(1, 0x0a018000);
+    plat.irqchip.imsic_hart_stride = 0x8000;
+    expect_error("VM 'app' (#1) devs[0]:", "overlaps the physical IMSIC [0xa000000, 0xa020000)");
+}
+
+static void imsic_sparse_hart_ids(void **state)
+{
+    (void)state;
+    /* Hart ids 0, 1, 2, 7: hart 7's files are at 0xa00e000, not within 4 harts' worth. */
+    use_aia(1, 0x0a00e000);
+    plat.cpu_affinity[3] = 7;
+    expect_error("VM 'app' (#1) devs[0]:", "overlaps the physical IMSIC [0xa000000, 0xa010000)");
+}
+
+static void imsic_hart_groups(void **state)
+{
+    (void)state;
+    /* One hart-index bit: harts 2 and 3 are group 1, 1 MiB above group 0. */
+    use_aia(1, 0x0a102000);
+    plat.irqchip.imsic_hart_bits = 1;
+    plat.irqchip.imsic_group_shift = 20;
+    expect_error("VM 'app' (#1) devs[0]:", "overlaps the physical IMSIC [0xa000000, 0xa104000)");
+    use_aia(1, 0x0a104000);
+    plat.irqchip.imsic_hart_bits = 1;
+    plat.irqchip.imsic_group_shift = 20;
+    expect_clean();
+}
+
 /* ---- interrupts */
 
 static void irq_sgi_or_ppi(void **state)
@@ -968,6 +1027,10 @@ int main(void)
         cmocka_unit_test_setup(gicv2_windows, setup),
         cmocka_unit_test_setup(gicv2_aliased_frames, setup),
         cmocka_unit_test_setup(gicr_stride_from_platform, setup),
+        cmocka_unit_test_setup(imsic_dense_harts, setup),
+        cmocka_unit_test_setup(imsic_power_of_two_stride, setup),
+        cmocka_unit_test_setup(imsic_sparse_hart_ids, setup),
+        cmocka_unit_test_setup(imsic_hart_groups, setup),
         cmocka_unit_test_setup(irq_sgi_or_ppi, setup),
         cmocka_unit_test_setup(irq_out_of_range, setup),
         cmocka_unit_test_setup(irq_given_to_two_vms, setup),

@@ -9,6 +9,7 @@
 #include "psci.h"
 #include "smccc.h"
 #include "sysreg.h"
+#include "test_el2_fault.h"
 #include "vm.h"
 
 void core_memory_init(void);
@@ -102,6 +103,9 @@ noreturn void arch_boot_cpu(cpuid_t cpu)
         irq_console_init();
         smccc_init();
         smccc_report();
+#ifdef BAOHU_TEST_EL2_FAULT
+        test_el2_fault();
+#endif
     }
     gic_cpu_init(cpu);
     if (cpu == 0)

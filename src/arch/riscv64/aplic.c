@@ -97,18 +97,10 @@ uint32_t aplic_pending_word(uint32_t w)
     return 32 * w < platform.irqchip.irq_count ? *aplic_reg(APLIC_SETIP + 4 * w) : 0;
 }
 
-/* Pages per hart in the S-level IMSIC: the S file and 2^k - 1 guest files (§3.6). */
-static uint64_t imsic_hart_stride(void)
-{
-    uint64_t files = 1;
-    while (files < 1ull + platform.irqchip.guest_files)
-        files <<= 1;
-    return files * IMSIC_FILE_SIZE;
-}
-
+/* The hart's S file, then its guest files, by hart id (§3.6, platform.h). */
 uint64_t imsic_guest_file_pa(cpuid_t cpu)
 {
-    return platform.irqchip.imsic + platform.cpu_affinity[cpu] * imsic_hart_stride() +
+    return platform.irqchip.imsic + platform_imsic_hart_offset(&platform, platform.cpu_affinity[cpu]) +
            IMSIC_GUEST_FILE * IMSIC_FILE_SIZE;
 }
 

@@ -7,6 +7,7 @@
 #include "csr.h"
 #include "platform.h"
 #include "sbi.h"
+#include "test_hs_fault.h"
 #include "vm.h"
 
 void core_memory_init(void);
@@ -141,6 +142,9 @@ noreturn void arch_boot_cpu(cpuid_t cpu)
         console_init();
         __atomic_store_n(&arch_console_up, true, __ATOMIC_RELEASE);
         hs_report();
+#ifdef BAOHU_TEST_HS_FAULT
+        test_hs_fault();
+#endif
         irqchip_init();
     }
     irqchip_cpu_init(cpu);

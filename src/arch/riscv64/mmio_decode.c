@@ -49,8 +49,26 @@ static bool decode16(uint16_t insn, struct mmio_insn *out)
     }
 }
 
+#ifdef BAOHU_TEST_HLVX_FAULT
+/* Test-only (RISCV_TEST_CFLAGS=-DBAOHU_TEST_HLVX_FAULT=<gva>, tests/integration/
+ * test_claims_riscv64.py): a trap taken with t6 = "HLVX" has its instruction read at <gva>,
+ * which the guest's stages do not map, as if another of its harts had unmapped the code page
+ * after the trap; the transformed instruction is ignored so that the read happens. */
+static uint64_t test_code_address(const struct trap_frame *f, uint64_t *htinst)
+{
+    if (f->x[31] != 0x58564c48u)
+        return f->sepc;
+    *htinst = 0;
+    return BAOHU_TEST_HLVX_FAULT;
+}
+#endif
+
 bool mmio_decode(const struct trap_frame *f, uint64_t htinst, struct mmio_insn *out)
 {
+    uint64_t pc = f->sepc;
+#ifdef BAOHU_TEST_HLVX_FAULT
+    pc = test_code_address(f, &htinst);
+#endif
     /* A transformed instruction has bit 0 set; bit 1 clear means the
      * original was compressed (priv. §9.6.3). */
     if (htinst & 1) {
@@ -60,11 +78,11 @@ bool mmio_decode(const struct trap_frame *f, uint64_t htinst, struct mmio_insn *
         return true;
     }
     uint16_t lo, hi;
-    if (guest_code_read(f->sepc, &lo) != 0)
+    if (guest_code_read(pc, &lo) != 0)
         return false;
     if ((lo & 3) != 3)
         return decode16(lo, out);
-    if (guest_code_read(f->sepc + 2, &hi) != 0)
+    if (guest_code_read(pc + 2, &hi) != 0)
         return false;
     return decode32(lo | ((uint32_t)hi << 16), out);
 }

@@ -101,7 +101,11 @@ static void trap_guest_page(struct vcpu *v, struct trap_frame *f, uint64_t cause
      * register it has; anything else (an AMO, LR/SC, an FP access, a
      * misaligned or odd-sized access) is an access fault, as a bus would
      * answer it. */
+    /* A fault of mmio_decode's HLVX read (trap.S, guest_code_read) is taken in HS-mode and
+     * overwrites stval: the access fault the guest gets carries its own address again. */
+    uint64_t tval = csr_read(stval);
     if (!mmio_decode(f, csr_read(htinst), &insn) || insn.write != write) {
+        csr_write(stval, tval);
         trap_access_fault(v, f, "emulated device access by an instruction that cannot be emulated",
                           cause, gpa, access);
         return;

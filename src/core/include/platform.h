@@ -55,8 +55,16 @@ struct platform {
         uint64_t gicv2_alias;
         uint64_t plic;      /* RISC-V PLIC */
         uint64_t aplic;     /* RISC-V APLIC, supervisor domain */
-        uint64_t imsic;     /* RISC-V IMSIC, supervisor files (stride 0x1000 * (1 + guest files)) */
+        uint64_t imsic;     /* RISC-V IMSIC, supervisor files: see platform_imsic_hart_offset */
         uint32_t guest_files; /* IMSIC guest interrupt files per hart */
+        /* Bytes from one hart's S-level interrupt file to the next hart index's: a power of
+         * two of at least 1 + guest_files pages; 0 = the smallest such. */
+        uint64_t imsic_hart_stride;
+        /* Hart ids as (group, hart index) (AIA §3.6): the low imsic_hart_bits bits are the
+         * index, the rest the group, whose files start group << imsic_group_shift bytes
+         * after imsic. imsic_hart_bits 0: one group, the hart id is the index. */
+        uint32_t imsic_hart_bits;
+        uint32_t imsic_group_shift;
         uint32_t irq_count; /* highest INTID (RISC-V: interrupt source id) + 1 */
         uint32_t maint_irq; /* maintenance PPI */
     } irqchip;
@@ -80,5 +88,31 @@ struct platform {
 };
 
 extern const struct platform platform;
+
+#define PLATFORM_IMSIC_FILE 0x1000ull /* an IMSIC interrupt file is one 4 KiB page (AIA §3.6) */
+
+/* Bytes per hart index in the S-level IMSIC: the S file, then its guest files, rounded up to
+ * a power of two (AIA §3.6: the hart index selects bits of the address). */
+static inline uint64_t platform_imsic_stride(const struct platform *p)
+{
+    uint64_t stride = PLATFORM_IMSIC_FILE;
+
+    if (p->irqchip.imsic_hart_stride)
+        return p->irqchip.imsic_hart_stride;
+    while (stride < (1ull + p->irqchip.guest_files) * PLATFORM_IMSIC_FILE)
+        stride <<= 1;
+    return stride;
+}
+
+/* Where hart `hart_id`'s S-level interrupt file is, from the IMSIC base (AIA §3.6): group
+ * g at g << imsic_group_shift, hart index h at h * stride within it. */
+static inline uint64_t platform_imsic_hart_offset(const struct platform *p, uint64_t hart_id)
+{
+    uint32_t bits = p->irqchip.imsic_hart_bits;
+    uint64_t index = bits ? hart_id & ((1ull << bits) - 1) : hart_id;
+    uint64_t group = bits ? hart_id >> bits : 0;
+
+    return (group << p->irqchip.imsic_group_shift) + index * platform_imsic_stride(p);
+}
 
 #endif

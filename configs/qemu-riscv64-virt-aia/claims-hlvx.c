@@ -1,0 +1,2 @@
+/* The HLVX fault path: see configs/common/riscv64/claims-hlvx.c. */
+#include "../common/riscv64/claims-hlvx.c"
