@@ -39,9 +39,9 @@ bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size)
 
 size_t vm_free_pages(void)
 {
-    spin_lock(&pool_lock);
+    spin_lock(&hyp_pool_lock);
     size_t n = hyp_page_pool.free_count;
-    spin_unlock(&pool_lock);
+    spin_unlock(&hyp_pool_lock);
     return n;
 }
 
