@@ -80,8 +80,11 @@ if want misra; then
         local p=$1 incs
         incs=$(tr ' ' '\n' <<< "${P_CFLAGS[$p]}" | grep '^-I' | tr '\n' ' ')
         # shellcheck disable=SC2086
+        # A build directory per platform: the runs share source files, and cppcheck's dump of a
+        # file (which the addon reads) would otherwise be one file beside the source for both.
+        mkdir -p "$OUT/misra-cache-$p"
         cppcheck --quiet --addon="$OUT/misra.json" --std=c11 --template='{file}:{line}: {id}' \
-            $incs ${P_SRCS[$p]} src/core/config_check.c > "$OUT/misra-$p.log" 2>&1
+            --cppcheck-build-dir="$OUT/misra-cache-$p" $incs ${P_SRCS[$p]} src/core/config_check.c > "$OUT/misra-$p.log" 2>&1
         echo $? > "$OUT/misra-$p.rc"
     }
     n=0
@@ -230,14 +233,18 @@ fi
 if want coverage; then
     cov="$OUT/cov"
     rm -rf "$cov"
-    # GCC's --coverage with gcov from the same GCC; no sanitizers (they distort branch counts).
-    if ! make --no-print-directory -C tests/unit O="$ROOT/$cov" HOSTCC="gcc --coverage" SANITIZE= \
+    # GCC's --coverage (in place of the sanitizers, which distort branch counts) with gcov from
+    # the same GCC.
+    if ! make --no-print-directory -C tests/unit O="$ROOT/$cov" HOSTCC=gcc SANITIZE=--coverage \
             -j"$JOBS" all > "$OUT/coverage-build.log" 2>&1; then
         tail -20 "$OUT/coverage-build.log"
         report coverage FAIL "coverage FAILED" "unit tests do not build with --coverage"
     else
         cstatus=0
-        ( cd "$cov" && for t in ./test_*; do timeout 120 "$t" > /dev/null 2>&1 || echo "$t"; done ) \
+        ( cd "$cov" && for t in ./test_*; do
+              [[ $t == *.gc* ]] && continue
+              timeout 120 "$t" > /dev/null 2>&1 || echo "$t"
+          done ) \
             > "$OUT/coverage-failed.txt"
         [ -s "$OUT/coverage-failed.txt" ] && cstatus=1
         common=(-r "$ROOT" --object-directory "$cov" --filter "$ROOT/src/" --gcov-executable gcov)
