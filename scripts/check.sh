@@ -195,14 +195,19 @@ fi
 if want unit-asan; then
     SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
     cc=${HOSTCC:-cc}
-    # The sanitizers must be there and must work: a heap overflow has to abort a probe program
-    # (so this step cannot pass with sanitizers silently missing).
-    printf '#include <stdlib.h>\nint main(int c, char **v){ (void)v; char *p = malloc(4); p[c + 3] = 1; free(p); return 0; }\n' \
+    # The sanitizers must be there and must work: a heap overflow (ASan) and a signed overflow
+    # (UBSan) each have to stop a probe program, so this step cannot pass with them missing.
+    printf '#include <limits.h>\n#include <stdlib.h>\nint main(int c, char **v){ (void)v;\n  if (c > 1) { int x = INT_MAX - 1; x += c; return x == 0; }\n  char *p = malloc(4); p[c + 3] = 1; free(p); return 0; }\n' \
         > "$OUT/asan-probe.c"
+    : > "$OUT/asan-probe-run.log"
     if ! $cc $SAN "$OUT/asan-probe.c" -o "$OUT/asan-probe" > "$OUT/asan-probe.log" 2>&1; then
         report unit-asan FAIL "unit-asan FAILED" "$cc cannot build with $SAN: see $OUT/asan-probe.log"
-    elif "$OUT/asan-probe" >> "$OUT/asan-probe.log" 2>&1 || ! grep -q heap-buffer-overflow "$OUT/asan-probe.log"; then
+    elif "$OUT/asan-probe" >> "$OUT/asan-probe-run.log" 2>&1 ||
+            ! grep -q heap-buffer-overflow "$OUT/asan-probe-run.log"; then
         report unit-asan FAIL "unit-asan FAILED" "AddressSanitizer did not catch the probe's overflow"
+    elif "$OUT/asan-probe" 1 >> "$OUT/asan-probe-run.log" 2>&1 ||
+            ! grep -q 'runtime error: signed integer overflow' "$OUT/asan-probe-run.log"; then
+        report unit-asan FAIL "unit-asan FAILED" "UBSan did not catch the probe's signed overflow"
     else
         # SANITIZE on the command line overrides the unit Makefile's detection: required, not optional.
         status=0 passed=0 failures=()
@@ -294,6 +299,7 @@ run_other() {
 want fuzz && run_other fuzz scripts/fuzz.sh check
 want mutation && run_other mutation scripts/mutate.sh
 
-line=$(IFS=,; echo "${summary[*]}" | sed 's/,/, /g')
+line=""
+for s in "${summary[@]}"; do line+="${line:+, }$s"; done
 echo "check: $line — $failed failed"
 [ $failed = 0 ]
