@@ -37,16 +37,21 @@ report() {
 }
 want() { [[ " $STEPS " == *" $1 "* ]]; }
 
-# What the Makefile builds for a platform: ARCH|CC|CFLAGS|C sources (asked from make itself, so
-# this list cannot drift from the build).
+# What the Makefile builds for a platform with clang: ARCH|CC|CFLAGS|C sources (asked from make
+# itself, so this list cannot drift from the build). Not under the caller's make flags: a
+# `make check CROSS_COMPILE=...` would otherwise hand GCC's flags to clang-tidy.
 plat_vars() {
-    make -s --no-print-directory PLATFORM="$1" \
+    env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory PLATFORM="$1" CROSS_COMPILE= \
         --eval 'print-check-vars: ; @echo "$(ARCH)|$(CC)|$(CFLAGS)|$(filter %.c,$(SRCS))"' \
         print-check-vars
 }
 declare -A P_ARCH P_CC P_CFLAGS P_SRCS
 for p in "${PLATFORMS[@]}"; do
     IFS='|' read -r P_ARCH[$p] P_CC[$p] P_CFLAGS[$p] P_SRCS[$p] < <(plat_vars "$p")
+    if [ -z "${P_SRCS[$p]}" ]; then
+        echo "check: make could not list the sources of $p — 1 failed"
+        exit 1
+    fi
 done
 # The host-only validator (src/core/config_check.c) is built by the Makefile with these flags.
 HOST_FLAGS="-std=c11 -DBAOHU_HOST -Iinclude -Isrc/core/include"
