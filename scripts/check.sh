@@ -296,11 +296,11 @@ fi
 # last line goes into the summary.
 run_other() {
     local step=$1 script=$2; shift 2
-    if [ ! -x "$script" ]; then
+    if [ ! -e "$script" ]; then
         report "$step" SKIP "$step skipped" "$script not present"
         return
     fi
-    "$script" "$@" 2>&1 | tee "$OUT/$step.log"
+    bash "$script" "$@" 2>&1 | tee "$OUT/$step.log"
     local rc=${PIPESTATUS[0]} figure
     figure=$(tail -1 "$OUT/$step.log" | grep -oE '[0-9]+(\.[0-9]+)?% *(\([0-9]+/[0-9]+\))?|[0-9]+/[0-9]+' | head -1)
     if [ "$rc" = 0 ]; then report "$step" PASS "$step ${figure:-ok}"
