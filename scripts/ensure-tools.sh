@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a target needs (as root), or prints the apt-get line to run.
-# usage: ensure-tools.sh build|test|bench
+# usage: ensure-tools.sh build|test|bench|check
 set -euo pipefail
 want=(clang lld make qemu-system-arm device-tree-compiler gcc libc6-dev)
 # RISC-V platforms run on qemu-system-riscv64 (qemu-system-misc) over Debian's OpenSBI.
@@ -16,6 +16,11 @@ fi
 # and builds both toolchains' images for the size table.
 if [ "${1:-build}" = bench ]; then
     want+=(cloc gnuplot-nox gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu qemu-system-misc opensbi)
+fi
+# make check (scripts/check.sh): cppcheck and its MISRA addon, clang-tidy, the unit tests under
+# ASan/UBSan (clang/gcc runtimes: libclang-rt-14-dev is clang's), coverage with gcovr.
+if [ "${1:-build}" = check ]; then
+    want+=(cppcheck clang-tidy libclang-rt-14-dev gcovr libcmocka-dev python3)
 fi
 # CROSS_COMPILE=<triplet>- needs gcc-<triplet> and binutils-<triplet>.
 if [ -n "${CROSS_COMPILE:-}" ]; then

@@ -105,7 +105,7 @@ __attribute__((format(printf, 4, 0))) static void vreport(struct cc *c, bool err
             if (n > 0)
                 used = (size_t)n < sizeof issue->msg ? (size_t)n : sizeof issue->msg - 1;
         }
-        vsnprintf(issue->msg + used, sizeof issue->msg - used, fmt, ap);
+        (void)vsnprintf(issue->msg + used, sizeof issue->msg - used, fmt, ap); /* a long message is cut at the buffer end */
     }
     c->count++;
 }

@@ -185,11 +185,11 @@ enum sysreg_outcome pmu_access(struct sysreg_access *a)
 
 /* Breakpoint and watchpoint n, where they exist (DBGBCR<n>_EL1 ... DBGWVR<n>_EL1). */
 #define DBG_CLEAR(n)                          \
-    if (n < brps) {                           \
+    if ((n) < brps) {                         \
         sysreg_write(dbgbcr##n##_el1, 0);     \
         sysreg_write(dbgbvr##n##_el1, 0);     \
     }                                         \
-    if (n < wrps) {                           \
+    if ((n) < wrps) {                         \
         sysreg_write(dbgwcr##n##_el1, 0);     \
         sysreg_write(dbgwvr##n##_el1, 0);     \
     }
