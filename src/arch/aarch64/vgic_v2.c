@@ -120,12 +120,17 @@ static void dist_sgir(struct vcpu *vcpu, uint32_t value)
  */
 static void dist_sgi_sources(struct vcpu *vcpu, uint32_t off, struct mmio_access *acc)
 {
+    /* Bits of CPU interfaces the VM does not have are RAZ/WI: an SGI
+     * pending "from" CPU 5 of a 3-vCPU VM would be acknowledged with a
+     * GICC_IAR.CPUID naming nobody (found by tests/fuzz/fuzz_vgic_v2.c). */
+    uint32_t count = vcpu->vm->vcpu_count < 8 ? vcpu->vm->vcpu_count : 8;
+    uint8_t cpus = (uint8_t)((1u << count) - 1);
     bool set = off >= GICD_SPENDSGIR;
     irqid_t first = (off - (set ? GICD_SPENDSGIR : GICD_CPENDSGIR));
     for (uint32_t j = 0; j < acc->size; j++) {
         irqid_t intid = first + j;
         if (acc->write)
-            vgic_sgi_set_sources(vcpu, intid, (uint8_t)(acc->value >> (8 * j)), set);
+            vgic_sgi_set_sources(vcpu, intid, (uint8_t)(acc->value >> (8 * j)) & cpus, set);
         else
             acc->value |= (uint64_t)vgic_sgi_sources(vcpu, intid) << (8 * j);
     }
