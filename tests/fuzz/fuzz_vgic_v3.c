@@ -140,6 +140,8 @@ void fe_mmio(struct fuzz_in *in, struct vcpu *v)
         regs_mask(off, size, lo, hi, region == 2 ? owned_private : owned_dist, &m)) {
         uint64_t written = size < 8 ? value & ((1ull << (8 * size)) - 1) : value;
         uint64_t back = h_mmio(v, addr, size, false, 0);
+        FUZZ_ASSERT((back & ~allowed(region, k, off, size)) == 0, "off %#x read back %#llx",
+                    off, (unsigned long long)back);
         regs_roundtrip(off, size, written, back, m, 0xff);
     }
 }
