@@ -3,6 +3,8 @@
 #include "smccc.h"
 #include "vm.h"
 
+/* Host builds (tests/fuzz) bring a fake firmware instead of the SMC. */
+#ifndef BAOHU_HOST
 void smccc_smc(struct smccc_regs *r)
 {
     uint64_t a0 = r->x[0], a1 = r->x[1], a2 = r->x[2], a3 = r->x[3];
@@ -27,6 +29,7 @@ void smccc_smc(struct smccc_regs *r)
     r->x[2] = x2;
     r->x[3] = x3;
 }
+#endif
 
 int psci_is_psci(uint32_t fid)
 {
