@@ -193,7 +193,7 @@ static void op_psci(struct fuzz_in *in, uint32_t fid, const uint64_t x[4])
         if (psci_is_psci(f) && f != PSCI_CPU_OFF && f != PSCI_SYSTEM_RESET) {
             memset(&rec, 0, sizeof rec);
             bool ret;
-            int64_t r2 = call_psci(f, 0, 0, 0, &ret);
+            int64_t r2 = call_psci(f, PSCI_VERSION, 0, 0, &ret); /* FEATURES(VERSION) for FEATURES */
             FUZZ_ASSERT((r2 == PSCI_NOT_SUPPORTED) == !implemented,
                         "FEATURES(%#x) = %lld but the call returns %lld", f, (long long)r,
                         (long long)r2);
