@@ -42,6 +42,8 @@ static bool vm_cpu(cpuid_t c)
 static bool phys_active_spi[VGIC_IRQS];
 static bool phys_active_ppi[PLATFORM_MAX_CPUS][VGIC_PRIVATE_IRQS];
 static bool stopped;
+/* pCPUs a CPU_MSG_VIRQ was posted to and that have not taken it yet. */
+static uint32_t posted;
 
 static bool *phys_active(cpuid_t cpu, irqid_t intid)
 {
@@ -59,6 +61,17 @@ uint64_t h_mmio(struct vcpu *v, uint64_t addr, unsigned size, bool write, uint64
 static void on(const struct vcpu *v)
 {
     fake_current_cpu = v->cpu;
+}
+
+/* Each vCPU enters the guest from its reset through a flush. */
+static void enter_all(void)
+{
+    for (uint32_t k = 0; k < H_VCPUS; k++) {
+        on(&h_vm.vcpus[k]);
+        vgic_flush(&h_vm.vcpus[k]);
+    }
+    fake_msg_count = 0;
+    posted = 0;
 }
 
 static void vm_build(void)
@@ -81,11 +94,13 @@ static void vm_build(void)
     memset(phys_active_spi, 0, sizeof phys_active_spi);
     memset(phys_active_ppi, 0, sizeof phys_active_ppi);
     stopped = false;
+    posted = 0;
     vgic_vm_init(&h_vm);
     for (uint32_t k = 0; k < H_VCPUS; k++) {
         on(&h_vm.vcpus[k]);
         vgic_vcpu_reset(&h_vm.vcpus[k]);
     }
+    enter_all();
 }
 
 /* A reset of the whole VM (PSCI SYSTEM_RESET): every vCPU leaves the
@@ -101,6 +116,7 @@ static void vm_reset_all(void)
     vgic_vm_init(&h_vm);
     h_vm.state = VM_RUNNING;
     stopped = false;
+    enter_all();
 }
 
 /*
@@ -136,9 +152,13 @@ static void check(void)
 
     /* Requests go to this VM's pCPUs only. */
     n = fake_msg_count < FAKE_LOG_LEN ? fake_msg_count : FAKE_LOG_LEN;
-    for (unsigned i = 0; i < n; i++)
+    for (unsigned i = 0; i < n; i++) {
         FUZZ_ASSERT(vm_cpu(fake_msgs[i].target), "request %d to pCPU %u of another VM",
                     fake_msgs[i].kind, fake_msgs[i].target);
+        posted |= 1u << fake_msgs[i].target;
+    }
+    if (fake_msg_count > FAKE_LOG_LEN)
+        posted |= (uint32_t)cfg.cpus; /* some were not logged: all may have been told */
     fake_msg_count = 0;
 
     /* List registers: none on another VM's pCPU; each holds an interrupt
@@ -174,6 +194,88 @@ static void check(void)
     for (irqid_t intid = VGIC_PRIVATE_IRQS; intid < VGIC_IRQS + 8; intid++)
         if (!h_spi_owned(intid))
             FUZZ_ASSERT(!vgic_irq_view(&h_vm.vcpus[0], intid, &w), "INTID %u visible", intid);
+}
+
+static struct vcpu *vcpu_on(cpuid_t c)
+{
+    for (uint32_t k = 0; k < H_VCPUS; k++)
+        if (h_vm.vcpus[k].cpu == c)
+            return &h_vm.vcpus[k];
+    return NULL;
+}
+
+/* The way back into the guest on `v`'s pCPU (trap_exit): its flush. */
+static void exit_to_guest(struct vcpu *v)
+{
+    on(v);
+    if (getenv("FUZZ_TRACE"))
+        fprintf(stderr, "  flush vCPU %u (dirty %d)\n", v->id, v->arch.vgic.dirty);
+    vgic_flush(v);
+    check();
+}
+
+/* Every posted request is taken: the IPI makes its pCPU exit and flush
+ * (which may post more). Bounded: a vGIC that kept posting would be a
+ * storm of IPIs. */
+static void deliver_posted(void)
+{
+    for (int round = 0; posted; round++) {
+        FUZZ_ASSERT(round < 16, "CPU_MSG_VIRQ requests keep coming (pCPUs %#x)", posted);
+        uint32_t now = posted;
+        posted = 0;
+        for (cpuid_t c = 0; c < PLATFORM_MAX_CPUS; c++)
+            if ((now >> c) & 1 && vcpu_on(c))
+                exit_to_guest(vcpu_on(c));
+    }
+}
+
+/* GICH_HCR / ICH_HCR_EL2 maintenance conditions armed on v's pCPU that
+ * hold now: the hardware raises the maintenance interrupt. */
+static bool maintenance_due(void)
+{
+    uint32_t flags = fake_maintenance[fake_current_cpu];
+    unsigned valid = 0, pending = 0;
+    for (unsigned i = 0; i < fake_lr_count; i++) {
+        valid += fake_lrs[i].pending || fake_lrs[i].active;
+        pending += fake_lrs[i].pending;
+    }
+    return ((flags & VGIC_MAINT_UNDERFLOW) && valid <= 1) ||
+           ((flags & VGIC_MAINT_NO_PENDING) && pending == 0);
+}
+
+/*
+ * With every request taken, no interrupt a vCPU may take waits outside
+ * its list registers while one of them is free: pending, enabled, its
+ * group enabled, routed to it, not active (an active one waits for its
+ * deactivation anyway), in no LR of its pCPU.
+ */
+static void check_delivery(void)
+{
+    const struct vgic_dist *d = &h_vm.arch.vgic;
+    for (uint32_t k = 0; k < H_VCPUS; k++) {
+        struct vcpu *v = &h_vm.vcpus[k];
+        unsigned valid = 0;
+        for (unsigned i = 0; i < fake_lr_count; i++)
+            valid += fake_lr_file[v->cpu][i].pending || fake_lr_file[v->cpu][i].active;
+        if (valid == fake_lr_count)
+            continue;
+        fake_current_cpu = v->cpu;
+        for (irqid_t intid = 0; intid < VGIC_IRQS; intid++) {
+            struct vgic_irq_view w;
+            if ((intid >= VGIC_PRIVATE_IRQS && !h_spi_owned(intid)) || !vgic_irq_view(v, intid, &w))
+                continue;
+            if (!w.pending || !w.enabled || w.active || !(w.group1 ? d->enabled_grp1 : d->enabled_grp0) ||
+                (intid >= VGIC_PRIVATE_IRQS && w.target_vcpu != k))
+                continue;
+            bool in_lr = false;
+            for (unsigned i = 0; i < fake_lr_count; i++) {
+                const struct vgic_lr *lr = &fake_lr_file[v->cpu][i];
+                in_lr |= (lr->pending || lr->active) && lr->intid == intid;
+            }
+            FUZZ_ASSERT(in_lr, "vCPU %u: INTID %u pending and deliverable, not in an LR, %u of %u LRs used",
+                        k, intid, valid, fake_lr_count);
+        }
+    }
 }
 
 /* The guest acknowledges an LR of its pCPU, or deactivates it (with HW=1
@@ -224,12 +326,18 @@ static void phys_irq(struct fuzz_in *in, struct vcpu *v)
 void h_run(const uint8_t *data, size_t size)
 {
     struct fuzz_in in = {data, size};
+    /* FUZZ_TRACE=1 with an input file: the operations, one per line. */
+    static int trace = -1;
+    if (trace < 0)
+        trace = getenv("FUZZ_TRACE") != NULL;
     vm_build();
     check();
     while (fuzz_more(&in)) {
         uint8_t op = fuzz_u8(&in);
         struct vcpu *v = &h_vm.vcpus[(op >> 4) % H_VCPUS];
         on(v);
+        if (trace)
+            fprintf(stderr, "op %u on vCPU %u (pCPU %u)\n", op & 0xf, v->id, v->cpu);
         if (stopped && (op & 0xf) != 11)
             continue; /* a stopped VM runs nothing until it is reset */
         switch (op & 0xf) {
@@ -238,7 +346,16 @@ void h_run(const uint8_t *data, size_t size)
             break;
         case 5: fe_sgi(&in, v); break;
         case 6: vgic_flush(v); break;
-        case 7: guest_lr(&in, v); break;
+        case 7:
+            guest_lr(&in, v);
+            /* No trap, unless a maintenance condition now holds; it must
+             * stop holding once handled, or it fires again at once. */
+            for (int i = 0; maintenance_due(); i++) {
+                FUZZ_ASSERT(i < 4, "maintenance interrupt storm on pCPU %u", v->cpu);
+                vgic_maintenance(v);
+                check();
+            }
+            break;
         case 8: phys_irq(&in, v); break;
         case 9:
             /* A doorbell from any CPU, another VM's included. */
@@ -248,7 +365,8 @@ void h_run(const uint8_t *data, size_t size)
         case 10: vgic_maintenance(v); break;
         case 11: vm_reset_all(); break;
         case 12:
-            /* CPU_OFF then CPU_ON of one vCPU while the VM runs on. */
+            /* CPU_OFF then CPU_ON of one vCPU while the VM runs on (its
+             * entry flushes, below). */
             vgic_vcpu_reset(v);
             break;
         case 13:
@@ -272,6 +390,19 @@ void h_run(const uint8_t *data, size_t size)
             break;
         }
         check();
+        if (stopped)
+            continue;
+        /* A trap (every operation but the guest's own LR work and a flush
+         * already made) returns to the guest through a flush; on the CPU a
+         * doorbell came from, the vCPU there. */
+        uint8_t kind = op & 0xf;
+        if (kind != 7 && kind != 6) {
+            struct vcpu *here = vcpu_on(fake_current_cpu);
+            if (here)
+                exit_to_guest(here);
+        }
+        deliver_posted();
+        check_delivery();
     }
     /* Whatever the guest did, a reset gives every physical interrupt back. */
     vm_reset_all();
