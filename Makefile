@@ -111,6 +111,10 @@ test:
 bench:
 	@PLATFORM=$(PLATFORM) scripts/bench.sh
 
+# Long libFuzzer runs (docs/fuzzing.md): FUZZ_SECONDS per target (600), FUZZ_TARGET=<one>.
+fuzz:
+	@scripts/fuzz.sh long $(FUZZ_TARGET)
+
 # Static analysis (cppcheck) of the hypervisor sources of this platform's arch.
 check:
 	cppcheck --quiet --enable=warning,portability --inline-suppr --error-exitcode=1 --std=c11 \
