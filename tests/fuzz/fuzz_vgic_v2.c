@@ -104,8 +104,31 @@ void fe_mmio(struct fuzz_in *in, struct vcpu *v)
     uint64_t addr = GICD + off;
     bool valid = (size == 1 || size == 4) && !(off & (size - 1)) && off < 0x1000;
     struct mmio_access acc = {.addr = ipa_init(addr), .size = size, .write = write, .value = value};
+    /* ITARGETSR bytes of the VM's SPIs: the lowest of its CPUs named, or
+     * no change (an SPI goes to one vCPU, vgic_v2.c). */
+    uint8_t want_target[4] = {0};
+    bool check_target[4] = {0};
+    if (write && valid && off >= 0x800 && off < 0xc00)
+        for (unsigned j = 0; j < size; j++) {
+            irqid_t i = off - 0x800 + j;
+            struct vgic_irq_view w;
+            if (i < 32 || !owned(i))
+                continue;
+            vgic_irq_view(v, i, &w);
+            uint8_t byte = (uint8_t)(value >> (8 * j)) & VCPU_MASK;
+            check_target[j] = true;
+            want_target[j] = byte ? (uint8_t)__builtin_ctz(byte) : w.target_vcpu;
+        }
     bool ok = vgic_mmio_access(v, &acc);
     FUZZ_ASSERT(ok == valid, "off %#x size %u write %d: accepted %d", off, size, write, ok);
+    for (unsigned j = 0; j < 4; j++) {
+        struct vgic_irq_view w;
+        if (!check_target[j])
+            continue;
+        vgic_irq_view(v, off - 0x800 + j, &w);
+        FUZZ_ASSERT(w.target_vcpu == want_target[j], "ITARGETSR byte %#x = %#llx: vCPU %u, want %u",
+                    off + j, (unsigned long long)value, w.target_vcpu, want_target[j]);
+    }
     if (!ok)
         return;
     if (!write) {

@@ -108,9 +108,27 @@ void fe_mmio(struct fuzz_in *in, struct vcpu *v)
     uint64_t addr = base + off;
     bool valid = (size == 1 || size == 4 || size == 8) && !(addr & (size - 1)) && region != 3;
     struct mmio_access acc = {.addr = ipa_init(addr), .size = size, .write = write, .value = value};
+    /* An IROUTER write names a vCPU (0.0.0.k, k one of the VM's) or is
+     * ignored (§12.9.22; no 1-of-N routing, so IRM is not kept). */
+    irqid_t route_intid = 0;
+    uint8_t route_want = 0;
+    struct vgic_irq_view rw;
+    if (region == 0 && off >= 0x6000 && off < 0x7fe0 && write && valid &&
+        (size == 8 || (size == 4 && !(off & 4))) && owned_dist((off - 0x6000) / 8)) {
+        route_intid = (off - 0x6000) / 8;
+        vgic_irq_view(v, route_intid, &rw);
+        uint64_t x = size == 8 ? value : (uint32_t)value;
+        route_want = (x & 0xff00ffff00ull) == 0 && (x & 0xff) < H_VCPUS ? (uint8_t)(x & 0xff)
+                                                                       : rw.target_vcpu;
+    }
     bool ok = vgic_mmio_access(v, &acc);
     FUZZ_ASSERT(ok == valid, "region %d off %#x size %u write %d: accepted %d", region, off, size,
                 write, ok);
+    if (route_intid) {
+        vgic_irq_view(v, route_intid, &rw);
+        FUZZ_ASSERT(rw.target_vcpu == route_want, "IROUTER%u = %#llx: routed to vCPU %u, want %u",
+                    route_intid, (unsigned long long)value, rw.target_vcpu, route_want);
+    }
     if (!ok)
         return;
     if (!write) {
