@@ -192,6 +192,11 @@ void fe_sgi(struct fuzz_in *in, struct vcpu *v)
     }
 }
 
+/* GICv2 has no redistributor state beyond the shared state machine's. */
+void fe_after_reset(void)
+{
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     h_run(data, size);

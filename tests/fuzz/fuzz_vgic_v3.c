@@ -209,6 +209,18 @@ void fe_sgi(struct fuzz_in *in, struct vcpu *v)
     }
 }
 
+/* Nothing of the last run survives a VM reset: each redistributor is
+ * awake, as vgic_v3.c starts it (GICR_WAKER 0). */
+void fe_after_reset(void)
+{
+    for (uint32_t k = 0; k < H_VCPUS; k++) {
+        fake_current_cpu = h_vm.vcpus[k].cpu;
+        uint64_t w = h_mmio(&h_vm.vcpus[k], GICR + k * FRAME + 0x14, 4, false, 0);
+        FUZZ_ASSERT(w == 0, "GICR_WAKER of vCPU %u reads %#llx after a VM reset", k,
+                    (unsigned long long)w);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     h_run(data, size);

@@ -117,6 +117,7 @@ static void vm_reset_all(void)
     h_vm.state = VM_RUNNING;
     stopped = false;
     enter_all();
+    fe_after_reset();
 }
 
 /*

@@ -24,6 +24,8 @@ bool h_spi_passthrough(irqid_t intid);
  * called with the fake's current pCPU set to v's. */
 void fe_mmio(struct fuzz_in *in, struct vcpu *v);
 void fe_sgi(struct fuzz_in *in, struct vcpu *v);
+/* After a VM reset: the front end's registers are in their reset state. */
+void fe_after_reset(void);
 /* A guest access that must be accepted: returns the value read. */
 uint64_t h_mmio(struct vcpu *v, uint64_t addr, unsigned size, bool write, uint64_t value);
 

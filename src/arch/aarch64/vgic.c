@@ -694,6 +694,7 @@ static void vcpu_state_reset(struct vcpu *vcpu)
     c->waiting_count = 0;
     c->req_priv = 0;
     c->rwp = false;
+    c->rd_sleep = false;
     c->dirty = true;
 }
 
