@@ -105,6 +105,17 @@ void fe_mmio(struct fuzz_in *in, struct vcpu *v)
         break;
     }
     uint64_t value = (b & 0x40) ? fuzz_edgy64(in) : fuzz_u32(in);
+    if (region == 0 && off >= 0x6000 && off < 0x7fe0 && !(b & 0x40)) {
+        /* A route: Aff0, often with IRM, another affinity field or a RES0
+         * bit [63:40] set. */
+        uint8_t f = (uint8_t)value;
+        value = (value >> 8) % 4;
+        if (f & 1) value |= 1ull << 31;
+        if (f & 2) value |= (uint64_t)fuzz_u8(in) << 8;
+        if (f & 4) value |= (uint64_t)fuzz_u8(in) << 32;
+        if (f & 8) value |= (uint64_t)fuzz_u8(in) << 40;
+        if (f & 16) value |= 1ull << 63;
+    }
     uint64_t addr = base + off;
     bool valid = (size == 1 || size == 4 || size == 8) && !(addr & (size - 1)) && region != 3;
     struct mmio_access acc = {.addr = ipa_init(addr), .size = size, .write = write, .value = value};

@@ -78,8 +78,11 @@ static void dist_irouter(struct vcpu *vcpu, uint32_t off, struct mmio_access *ac
     if (high)
         return; /* Aff3 is always 0 here */
     uint64_t v = acc->value;
-    /* A route naming no vCPU of this VM is ignored: keep the last valid one. */
-    if ((v & 0xffff00ull) == 0 && (acc->size == 4 || (v >> 32) == 0) &&
+    /* A route naming no vCPU of this VM is ignored: keep the last valid one.
+     * Only Aff3..Aff1 decide that: bits [63:40] are RES0, ignored on a
+     * write (IHI 0069 §12.9.22; a write with one set was dropped before,
+     * found by tests/fuzz/fuzz_vgic_v3.c's model), and IRM is not kept. */
+    if ((v & 0xffff00ull) == 0 && (acc->size == 4 || ((v >> 32) & 0xff) == 0) &&
         (v & 0xff) < vm->vcpu_count)
         vgic_irq_set_target(vm, intid, (uint32_t)(v & 0xff));
 }
