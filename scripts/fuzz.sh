@@ -2,7 +2,8 @@
 # Host fuzzing (libFuzzer) of Baohu's guest-facing decoders and emulations, and of the config tools.
 #
 #   scripts/fuzz.sh check           build every target, replay its regressions and corpus, then
-#                                   fuzz it for FUZZ_SECONDS (default 30); non-zero exit on a crash
+#                                   fuzz it for FUZZ_SECONDS (default 30; 0: replay only);
+#                                   non-zero exit on a crash
 #   scripts/fuzz.sh long [target]   the same with FUZZ_SECONDS default 600, for one or all targets
 #   scripts/fuzz.sh list            the target names
 #
@@ -36,12 +37,14 @@ if [ -n "$only" ]; then
     esac
 fi
 mkdir -p "$OUT"
-make -s -C "$ROOT/tests/fuzz" O="$OUT" $(for t in $targets; do echo "$OUT/fuzz_$t"; done) \
-    >"$OUT.build.log" 2>&1 || { cat "$OUT.build.log" >&2; echo "fuzz: build failed" >&2; exit 1; }
+bins=
+for t in $targets; do bins="$bins $OUT/fuzz_$t"; done
+# shellcheck disable=SC2086 # one make goal per word
+make -s -C "$ROOT/tests/fuzz" O="$OUT" $bins >"$OUT/build.log" 2>&1 || { cat "$OUT/build.log" >&2; echo "fuzz: build failed" >&2; exit 1; }
 
 # UB and ASan reports abort the input, so libFuzzer saves it as a crash.
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 
 # Copy a crashing input into the target's regressions; prints its new path.
 keep() {
@@ -82,15 +85,18 @@ for t in $targets; do
 
     # 2. The corpus (committed seeds + what earlier runs found) is replayed
     # as libFuzzer loads it, then the target is fuzzed until the time runs out.
-    "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=0 \
+    # FUZZ_SECONDS=0: the corpus is replayed and nothing more (libFuzzer's
+    # -max_total_time=0 would mean no limit at all).
+    if [ "$seconds" = 0 ]; then limit=-runs=0; else limit=-max_total_time=$seconds; fi
+    "$bin" "$limit" -timeout=10 -rss_limit_mb=2048 -print_final_stats=0 \
         -artifact_prefix="$art/" "$work" "$seeds" >"$log" 2>&1
     rc=$?
     runs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$log" | tail -n 1)
     [ -n "$runs" ] || runs=$(sed -n 's/^#\([0-9]*\).*/\1/p' "$log" | tail -n 1)
-    crash=$(ls "$art" 2>/dev/null | head -n 1)
+    crash=$(find "$art" -type f | head -n 1)
     if [ $rc -ne 0 ] || [ -n "$crash" ]; then
         if [ -n "$crash" ]; then
-            kept=$(keep "$t" "$art/$crash")
+            kept=$(keep "$t" "$crash")
             echo "fuzz $t: ${runs:-0} runs, CRASH $kept (log $log)"
         else
             echo "fuzz $t: ${runs:-0} runs, CRASH (exit $rc, no input saved; log $log)"
