@@ -46,17 +46,44 @@ static bool vm_cpu(cpuid_t c) { return c < PLATFORM_MAX_CPUS && ((cfg.cpus >> c)
 
 static bool bit(const uint32_t *m, uint32_t i) { return (m[i / 32] >> (i % 32)) & 1; }
 
-/* PLIC spec §7: the context's line is up while some enabled, pending,
- * unclaimed source has a priority above its threshold. */
+/*
+ * The PLIC as its spec describes it, kept by this file from what the
+ * guest and the devices did (not from vplic.c's state): priorities,
+ * per-context enables and thresholds, and per source pending (§5: a
+ * gateway request) and claimed (§8 claim, §9 completion by a context that
+ * enables it).
+ */
+static struct {
+    uint8_t prio[VIRQ_SOURCES];
+    uint32_t enable[VCPUS][VIRQ_WORDS];
+    uint32_t threshold[VCPUS];
+    uint32_t pending[VIRQ_WORDS], claimed[VIRQ_WORDS];
+} model;
+
+static void mset(uint32_t *m, uint32_t i, bool v)
+{
+    m[i / 32] = v ? m[i / 32] | 1u << (i % 32) : m[i / 32] & ~(1u << (i % 32));
+}
+
+static uint32_t owned_word(uint32_t w)
+{
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < 32; i++)
+        if (is_mine(32 * w + i))
+            m |= 1u << i;
+    return m;
+}
+
+/* §7: the highest-priority pending, unclaimed, enabled source above the
+ * threshold, ties to the lowest id; 0 if none (and then the line is low). */
 static uint32_t spec_best(uint32_t k)
 {
-    const struct virq_dist *d = &vm.arch.virq;
-    uint32_t best = 0, prio = d->threshold[k];
+    uint32_t best = 0, prio = model.threshold[k];
     for (uint32_t s = 1; s < VIRQ_SOURCES; s++)
-        if (bit(d->pending, s) && !bit(d->active, s) && bit(d->ctx_enable[k], s) &&
-            d->prio[s] > prio) {
+        if (bit(model.pending, s) && !bit(model.claimed, s) && bit(model.enable[k], s) &&
+            model.prio[s] > prio) {
             best = s;
-            prio = d->prio[s];
+            prio = model.prio[s];
         }
     return best;
 }
@@ -77,6 +104,7 @@ static void build(void)
         }
     fake_irq_reset();
     memset(phys_claimed, 0, sizeof phys_claimed);
+    memset(&model, 0, sizeof model);
     stopped = false;
     virq_vm_init(&vm);
     for (uint32_t k = 0; k < VCPUS; k++) {
@@ -147,9 +175,50 @@ static void op_mmio(struct fuzz_in *in, struct vcpu *v)
     FUZZ_ASSERT(virq_owns_ipa(&vm, PLIC + off), "offset %#x outside the vPLIC", off);
     bool ok = virq_mmio_access(v, &acc);
     FUZZ_ASSERT(ok == valid, "off %#x size %u write %d: accepted %d", off, size, write, ok);
-    if (!ok || write)
+    if (!ok)
         return;
+    uint32_t ew = (off - 0x2000) % 0x80 / 4, ectx = (off - 0x2000) / 0x80;
+    bool s_enable = off >= 0x2000 && off < 0x1f2000 && ectx % 2 == 1 && ectx / 2 < VCPUS &&
+                    ew < VIRQ_WORDS;
+    if (write) {
+        /* What the write does to the spec's PLIC (writes of what the VM
+         * does not own, and of M-mode contexts, do nothing). */
+        if (off < 0x1000 && is_mine(off / 4))
+            model.prio[off / 4] = (uint8_t)(val & PRIO_MASK);
+        else if (s_enable)
+            model.enable[ectx / 2][ew] = val & owned_word(ew);
+        else if (s_ctx && reg == 0)
+            model.threshold[k] = val & PRIO_MASK;
+        else if (s_ctx && reg == 4 && val < VIRQ_SOURCES && bit(model.claimed, val) &&
+                 bit(model.enable[k], val)) {
+            mset(model.claimed, val, false);
+            /* A device's source is completed at the physical PLIC too, so
+             * that it can fire again. */
+            check();
+            if (is_hw(val))
+                FUZZ_ASSERT(!phys_claimed[val], "source %u completed by the guest, still claimed "
+                            "at the PLIC", val);
+        }
+        return;
+    }
     uint64_t r = acc.value;
+    if (off >= 0x1000 && off < 0x2000) {
+        uint32_t w = (off - 0x1000) / 4;
+        FUZZ_ASSERT(r == (w < VIRQ_WORDS ? model.pending[w] : 0), "pending word %u: %#llx, spec %#x",
+                    w, (unsigned long long)r, w < VIRQ_WORDS ? model.pending[w] : 0);
+    } else if (s_enable) {
+        FUZZ_ASSERT(r == model.enable[ectx / 2][ew], "context %u enables word %u: %#llx, spec %#x",
+                    ectx, ew, (unsigned long long)r, model.enable[ectx / 2][ew]);
+    } else if (off < 0x1000) {
+        FUZZ_ASSERT(r == (is_mine(off / 4) ? model.prio[off / 4] : 0), "priority %u: %llu", off / 4,
+                    (unsigned long long)r);
+    } else if (s_ctx && reg == 0) {
+        FUZZ_ASSERT(r == model.threshold[k], "threshold %u: %llu, spec %u", k,
+                    (unsigned long long)r, model.threshold[k]);
+    } else if (s_ctx && reg == 4 && expect_claim) {
+        mset(model.pending, expect_claim, false);
+        mset(model.claimed, expect_claim, true);
+    }
     if (off < 0x1000) {
         uint32_t s = off / 4;
         FUZZ_ASSERT(is_mine(s) ? r <= PRIO_MASK : r == 0, "priority of source %u reads %#llx", s,
@@ -182,7 +251,9 @@ static void op_phys(struct fuzz_in *in)
         return;
     phys_claimed[s] = true;
     fake_cpu = c;
-    if (!virq_hw_take(&vm, s)) {
+    if (virq_hw_take(&vm, s)) {
+        mset(model.pending, s, true); /* the gateway's request (§5) */
+    } else {
         /* Not the VM's to take now: plic.c silences and completes it. */
         irqchip_route(s, 0, false);
         irqchip_complete(s);
@@ -205,9 +276,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 0: case 1: case 2: case 3: case 4: op_mmio(&in, v); break;
         case 5: op_phys(&in); break;
         case 6:
+        {
             fake_cpu = fuzz_u8(&in) % 4; /* from any hart */
-            virq_raise(&vm, (fuzz_u8(&in) & 1) ? 52 : fuzz_u8(&in) % VIRQ_SOURCES + 1);
+            uint32_t src = (fuzz_u8(&in) & 1) ? 52 : fuzz_u8(&in) % VIRQ_SOURCES + 1;
+            virq_raise(&vm, src);
+            if (src == 52)
+                mset(model.pending, src, true); /* only its doorbell is Baohu's to raise */
             break;
+        }
         case 7: case 8:
             if (!online[k])
                 break;
@@ -231,6 +307,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     virq_vcpu_offline(&vm.vcpus[j]);
                 }
             virq_vm_init(&vm);
+            memset(&model, 0, sizeof model);
             check();
             for (uint32_t s = 0; s < FAKE_IRQS; s++)
                 FUZZ_ASSERT(!phys_claimed[s], "source %u still claimed after a reset", s);
@@ -244,6 +321,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         case 11:
             virq_vm_stop(&vm);
+            memset(model.pending, 0, sizeof model.pending);
+            memset(model.claimed, 0, sizeof model.claimed);
             check();
             for (uint32_t s = 0; s < FAKE_IRQS; s++)
                 FUZZ_ASSERT(!phys_claimed[s], "source %u still claimed after a stop", s);
