@@ -44,6 +44,9 @@ static bool phys_active_ppi[PLATFORM_MAX_CPUS][VGIC_PRIVATE_IRQS];
 static bool stopped;
 /* pCPUs a CPU_MSG_VIRQ was posted to and that have not taken it yet. */
 static uint32_t posted;
+/* vCPUs whose guest changed their LRs (an acknowledge, an EOI) with no
+ * flush since: until their next trap what the LRs show is the guest's. */
+static bool lr_stale[H_VCPUS];
 
 static bool *phys_active(cpuid_t cpu, irqid_t intid)
 {
@@ -69,6 +72,7 @@ static void enter_all(void)
     for (uint32_t k = 0; k < H_VCPUS; k++) {
         on(&h_vm.vcpus[k]);
         vgic_flush(&h_vm.vcpus[k]);
+        lr_stale[k] = false;
     }
     fake_msg_count = 0;
     posted = 0;
@@ -214,6 +218,7 @@ static void exit_to_guest(struct vcpu *v)
     if (getenv("FUZZ_TRACE"))
         fprintf(stderr, "  flush vCPU %u (dirty %d)\n", v->id, v->arch.vgic.dirty);
     vgic_flush(v);
+    lr_stale[v->id] = false;
     check();
 }
 
@@ -260,7 +265,7 @@ static void check_delivery(void)
         unsigned valid = 0;
         for (unsigned i = 0; i < fake_lr_count; i++)
             valid += fake_lr_file[v->cpu][i].pending || fake_lr_file[v->cpu][i].active;
-        if (valid == fake_lr_count)
+        if (valid == fake_lr_count || lr_stale[k])
             continue;
         fake_current_cpu = v->cpu;
         static const irqid_t spis[] = {33, 40, 41, 52};
@@ -289,6 +294,11 @@ static void guest_lr(struct fuzz_in *in, struct vcpu *v)
 {
     uint8_t b = fuzz_u8(in);
     struct vgic_lr *lr = &fake_lrs[b % FAKE_LR_MAX];
+    if (getenv("FUZZ_TRACE"))
+        for (unsigned i = 0; i < FAKE_LR_MAX; i++)
+            fprintf(stderr, "  LR%u: INTID %u src %u %s%s%s\n", i, fake_lrs[i].intid,
+                    fake_lrs[i].source, fake_lrs[i].pending ? "P" : "", fake_lrs[i].active ? "A" : "",
+                    fake_lrs[i].eoi ? " eoi" : "");
     if (b & 0x80) {
         if (lr->pending) {
             lr->pending = false;
@@ -350,15 +360,22 @@ void h_run(const uint8_t *data, size_t size)
             fe_mmio(&in, v);
             break;
         case 5: fe_sgi(&in, v); break;
-        case 6: vgic_flush(v); break;
+        case 6:
+            vgic_flush(v);
+            lr_stale[v->id] = false;
+            break;
         case 7:
             guest_lr(&in, v);
+            lr_stale[v->id] = true;
             /* No trap, unless a maintenance condition now holds; it must
              * stop holding once handled, or it fires again at once. */
             for (int i = 0; maintenance_due(); i++) {
                 FUZZ_ASSERT(i < 4, "maintenance interrupt storm on pCPU %u", v->cpu);
+                if (trace)
+                    fprintf(stderr, "  maintenance on pCPU %u\n", v->cpu);
                 vgic_maintenance(v);
                 check();
+                lr_stale[v->id] = false;
             }
             break;
         case 8: phys_irq(&in, v); break;
@@ -391,6 +408,7 @@ void h_run(const uint8_t *data, size_t size)
             for (uint32_t k = 0; k < H_VCPUS; k++) {
                 on(&h_vm.vcpus[k]);
                 vgic_flush(&h_vm.vcpus[k]);
+                lr_stale[k] = false;
             }
             break;
         }
@@ -407,6 +425,9 @@ void h_run(const uint8_t *data, size_t size)
                 exit_to_guest(here);
         }
         deliver_posted();
+        /* Without a trap on its pCPU an LR the guest freed stays free until
+         * the maintenance condition armed for it holds (GIC underflow: at
+         * most one LR valid), as on hardware: check_delivery skips it. */
         check_delivery();
     }
     /* Whatever the guest did, a reset gives every physical interrupt back. */
