@@ -132,6 +132,9 @@ void fe_mmio(struct fuzz_in *in, struct vcpu *v)
         route_want = (x & 0xff00ffff00ull) == 0 && (x & 0xff) < H_VCPUS ? (uint8_t)(x & 0xff)
                                                                        : rw.target_vcpu;
     }
+    if (getenv("FUZZ_TRACE"))
+        fprintf(stderr, "  %s region %d (vCPU %u) off %#x size %u value %#llx\n",
+                write ? "write" : "read", region, k, off, size, (unsigned long long)value);
     bool ok = vgic_mmio_access(v, &acc);
     FUZZ_ASSERT(ok == valid, "region %d off %#x size %u write %d: accepted %d", region, off, size,
                 write, ok);
@@ -208,6 +211,8 @@ void fe_sgi(struct fuzz_in *in, struct vcpu *v)
         FUZZ_ASSERT(vgic_irq_view(&h_vm.vcpus[k], intid, &w), "SGI %u missing", intid);
         before[k] = w.pending;
     }
+    if (getenv("FUZZ_TRACE"))
+        fprintf(stderr, "  ICC_SGI1R %#llx\n", (unsigned long long)value);
     vgic_sgi_write(v, value);
     for (uint32_t k = 0; k < H_VCPUS; k++) {
         vgic_irq_view(&h_vm.vcpus[k], intid, &w);

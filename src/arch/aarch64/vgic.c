@@ -462,7 +462,6 @@ static __attribute__((noinline)) void flush_changes(struct vcpu *vcpu)
     struct vgic_dist *d = &vcpu->vm->arch.vgic;
     struct kicks k = {0};
     spin_lock(&d->lock);
-    __atomic_store_n(&c->dirty, false, __ATOMIC_RELAXED);
     if (c->req_priv)
         priv_reqs_apply(vcpu, &k);
     uint32_t done = c->lr_used ? vgic_lr_done() & c->lr_used : 0;
@@ -471,6 +470,15 @@ static __attribute__((noinline)) void flush_changes(struct vcpu *vcpu)
         lr_sync(vcpu, i, (done >> i) & 1, &k);
     }
     bool waiting = lrs_fill(vcpu, &k);
+    /* Cleared after the work, under the lock, not before it: the sync
+     * above marks this vCPU dirty itself when it puts an interrupt back
+     * to wait (waiting_update), and a `dirty` left set by its own flush
+     * made every later change by another CPU skip its CPU_MSG_VIRQ
+     * (vcpu_dirty: "already told"), so an interrupt re-enabled from
+     * elsewhere waited for this vCPU's next unrelated exit (found by
+     * tests/fuzz's vGIC delivery check). What the flush left waiting was
+     * just considered by lrs_fill. */
+    __atomic_store_n(&c->dirty, false, __ATOMIC_RELAXED);
     uint32_t maint = maintenance_for(vcpu, waiting);
     /* Every disable that waited for this vCPU's LRs has now taken effect. */
     if (__atomic_load_n(&c->rwp, __ATOMIC_RELAXED))
