@@ -113,6 +113,10 @@ test:
 bench:
 	@PLATFORM=$(PLATFORM) scripts/bench.sh
 
+# Long libFuzzer runs (docs/fuzzing.md): FUZZ_SECONDS per target (600), FUZZ_TARGET=<one>.
+fuzz:
+	@scripts/fuzz.sh long $(FUZZ_TARGET)
+
 # Assurance checks on both arches (cppcheck, MISRA report against docs/misra-deviations.md,
 # clang-tidy, unit tests under ASan/UBSan, coverage, fuzz/mutation when present): scripts/check.sh.
 check:

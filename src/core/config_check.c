@@ -783,6 +783,24 @@ static void check_shmem(struct cc *c)
             error(c, CC_NO_VM, "shmem[%zu] '%s': pa " RANGE " overlaps Baohu's reserved RAM " RANGE, s,
                   name, RANGE_ARGS(o->pa, o->size),
                   RANGE_ARGS(c->plat->hyp_reserved.base, c->plat->hyp_reserved.size));
+        /* A fixed-pa object is RAM of its own: neither another object's
+         * nor a VM's fixed-pa memory (found by tests/fuzz/fuzz_config_check.c;
+         * at boot the second reservation of those pages would fail). */
+        for (size_t t = 0; o->pa && t < s; t++) {
+            const struct shmem_config *q = &cfg->shmem[t];
+            if (q->pa && overlaps(o->pa, o->size, q->pa, q->size))
+                error(c, CC_NO_VM, "shmem[%zu] '%s': pa " RANGE " overlaps shmem[%zu] '%s' pa " RANGE,
+                      s, name, RANGE_ARGS(o->pa, o->size), t, q->name ? q->name : "(unnamed)",
+                      RANGE_ARGS(q->pa, q->size));
+        }
+        for (size_t i = 0; o->pa && i < cfg->vms_count; i++)
+            for (size_t j = 0; j < mem_count(vm_at(c, i)); j++) {
+                const struct vm_mem_region *r = &vm_at(c, i)->mem[j];
+                if (r->pa && overlaps(o->pa, o->size, r->pa, r->size))
+                    error(c, CC_NO_VM, "shmem[%zu] '%s': pa " RANGE " overlaps VM '%s' (#%zu) mem[%zu] pa " RANGE,
+                          s, name, RANGE_ARGS(o->pa, o->size), vm_name(c, i), i, j,
+                          RANGE_ARGS(r->pa, r->size));
+            }
         for (size_t i = 0; i < cfg->vms_count; i++)
             for (size_t j = 0; j < ipcs_count(vm_at(c, i)); j++)
                 used |= vm_at(c, i)->ipcs[j].shmem_id == s;

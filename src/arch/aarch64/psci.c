@@ -3,7 +3,7 @@
 #include "smccc.h"
 #include "vm.h"
 
-#ifndef BAOHU_HOST /* host unit tests have no SMC; they provide their own */
+#ifndef BAOHU_HOST /* host unit tests and fuzzers have no SMC; they bring a fake firmware */
 void smccc_smc(struct smccc_regs *r)
 {
     uint64_t a0 = r->x[0], a1 = r->x[1], a2 = r->x[2], a3 = r->x[3];

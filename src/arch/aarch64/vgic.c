@@ -477,7 +477,8 @@ static __attribute__((noinline)) void flush_changes(struct vcpu *vcpu)
     /* Cleared last: what this flush did itself (an interrupt released to
      * wait here, say) must not leave it marked, or the next change from
      * another CPU would take it for told and post nothing. Every change is
-     * made under the lock, so none can slip in before this store. */
+     * made under the lock, so none can slip in before this store (found by
+     * test_vgic_cross and by tests/fuzz's vGIC delivery check). */
     __atomic_store_n(&c->dirty, false, __ATOMIC_RELAXED);
     spin_unlock(&d->lock);
     maintenance_set(vcpu, maint);
@@ -698,6 +699,7 @@ static void vcpu_state_reset(struct vcpu *vcpu)
     c->waiting_count = 0;
     c->req_priv = 0;
     c->rwp = false;
+    c->rd_sleep = false;
     c->dirty = true;
 }
 

@@ -64,6 +64,7 @@ struct vgic_cpu {
     uint32_t req_priv;              /* private INTIDs (not in an LR) with a request */
     bool dirty;                     /* something changed for it since its last flush */
     bool rwp;                       /* a disable waits for its flush (GICD/GICR_CTLR.RWP) */
+    bool rd_sleep;                  /* GICv3 GICR_WAKER.ProcessorSleep; reset with the vCPU */
     uint8_t maint;                  /* maintenance conditions armed (vgic_lr.h) */
     struct vgic_cpu_stats stats;
 };

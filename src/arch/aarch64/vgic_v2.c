@@ -118,7 +118,8 @@ static void dist_sgir(struct vcpu *vcpu, uint32_t value)
  * of the accessing CPU interface, bit k = pending from CPU k. Byte or word
  * accesses. Bits of CPU interfaces the VM does not have are RAZ/WI, as for
  * GICD_ITARGETSR (§4.3.12): a guest must not make an SGI pending from a CPU
- * that does not exist (its GICC_IAR would name a sender nobody can answer).
+ * that does not exist (its GICC_IAR would name a sender nobody can answer;
+ * found by the hostile guest and by tests/fuzz/fuzz_vgic_v2.c).
  */
 static void dist_sgi_sources(struct vcpu *vcpu, uint32_t off, struct mmio_access *acc)
 {

@@ -40,11 +40,12 @@
 
 #define INTID_LIMIT 1020
 
-/* GICR_WAKER.ProcessorSleep of each vCPU's redistributor. A vCPU is pinned
- * to one pCPU and a pCPU runs one vCPU, so the pCPU index names it. Starts
- * awake: a guest that never wakes it up loses nothing, one that does ends
- * its wait loop at once. */
-static bool rd_sleep[PLATFORM_MAX_CPUS];
+/* GICR_WAKER.ProcessorSleep of each vCPU's redistributor is the vCPU's
+ * (vgic_cpu.rd_sleep), so that a VM reset clears it with the rest of the
+ * vCPU's interrupt state: a file-wide array indexed by pCPU kept the last
+ * run's value (found by tests/fuzz/fuzz_vgic_v3.c). Starts awake: a guest
+ * that never wakes it up loses nothing, one that does ends its wait loop
+ * at once. */
 
 static uint32_t dist_typer(const struct vm *vm)
 {
@@ -77,8 +78,11 @@ static void dist_irouter(struct vcpu *vcpu, uint32_t off, struct mmio_access *ac
     if (high)
         return; /* Aff3 is always 0 here */
     uint64_t v = acc->value;
-    /* A route naming no vCPU of this VM is ignored: keep the last valid one. */
-    if ((v & 0xffff00ull) == 0 && (acc->size == 4 || (v >> 32) == 0) &&
+    /* A route naming no vCPU of this VM is ignored: keep the last valid one.
+     * Only Aff3..Aff1 decide that: bits [63:40] are RES0, ignored on a
+     * write (IHI 0069 §12.9.22; a write with one set was dropped before,
+     * found by tests/fuzz/fuzz_vgic_v3.c's model), and IRM is not kept. */
+    if ((v & 0xffff00ull) == 0 && (acc->size == 4 || ((v >> 32) & 0xff) == 0) &&
         (v & 0xff) < vm->vcpu_count)
         vgic_irq_set_target(vm, intid, (uint32_t)(v & 0xff));
 }
@@ -145,7 +149,7 @@ static bool rd_access(struct vm *vm, uint32_t k, uint32_t off, struct mmio_acces
     }
     if (acc->size != 4)
         return true; /* RAZ/WI */
-    cpuid_t cpu = vm->vcpus[k].cpu;
+    bool *sleep = &vm->vcpus[k].arch.vgic.rd_sleep;
     switch (off) {
     case GICR_IIDR:
         if (!acc->write)
@@ -155,11 +159,9 @@ static bool rd_access(struct vm *vm, uint32_t k, uint32_t off, struct mmio_acces
         /* ChildrenAsleep follows ProcessorSleep at once: the guest's
          * wake-up (and sleep) wait loops end on their first read. */
         if (acc->write)
-            rd_sleep[cpu] = acc->value & GICR_WAKER_PROCESSOR_SLEEP;
+            *sleep = acc->value & GICR_WAKER_PROCESSOR_SLEEP;
         else
-            acc->value = rd_sleep[cpu]
-                             ? GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP
-                             : 0;
+            acc->value = *sleep ? GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP : 0;
         break;
     case GICR_CTLR:
         /* No LPIs (EnableLPIs RAZ/WI); RWP (§12.11.2) for a disable of one

@@ -70,10 +70,16 @@ static bool vsbi_harts(const struct vm *vm, uint64_t mask, uint64_t base, uint64
         *vcpus = all;
         return true;
     }
-    if (mask != 0 && (base >= vm->vcpu_count || (mask << base) >> base != mask ||
-                      ((mask << base) & ~all)))
+    /* An empty mask names no hart whatever the base; it is tested first
+     * so that no shift by a base of 64 or more (undefined in C) is made
+     * (found by tests/fuzz/fuzz_sbi.c). */
+    if (mask == 0) {
+        *vcpus = 0;
+        return true;
+    }
+    if (base >= vm->vcpu_count || (mask << base) >> base != mask || ((mask << base) & ~all))
         return false;
-    *vcpus = mask ? mask << base : 0; /* an empty mask may come with any base */
+    *vcpus = mask << base;
     return true;
 }
 
