@@ -18,7 +18,8 @@ ROOT=$PWD
 OUT=build/check
 mkdir -p "$OUT"
 JOBS=${CHECK_JOBS:-2}
-PLATFORMS=(qemu-aarch64-virt qemu-aarch64-virt-gicv2 zcu102 qemu-riscv64-virt qemu-riscv64-virt-aia)
+PLATFORMS=(qemu-aarch64-virt qemu-aarch64-virt-gicv2 zcu102 qemu-riscv64-virt qemu-riscv64-virt-aia
+           qemu-aarch64-virt-smp8 qemu-riscv64-virt-aia-smp8)
 STEPS=${CHECK_STEPS:-cppcheck misra clang-tidy unit-asan coverage fuzz mutation}
 
 if ! scripts/ensure-tools.sh check; then

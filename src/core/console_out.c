@@ -205,8 +205,10 @@ void console_out_drain(void)
         if (__atomic_exchange_n(&draining, 1, __ATOMIC_ACQUIRE))
             return; /* the drainer sends our lines too */
         char chunk[CONSOLE_CHUNK];
-        size_t n;
-        while (budget && (n = queue_take(chunk, budget < CONSOLE_CHUNK ? budget : CONSOLE_CHUNK))) {
+        while (budget) {
+            size_t n = queue_take(chunk, budget < CONSOLE_CHUNK ? budget : CONSOLE_CHUNK);
+            if (n == 0)
+                break;
             for (size_t i = 0; i < n; i++)
                 drain_byte(chunk[i]);
             budget -= (uint32_t)n;

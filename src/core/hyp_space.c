@@ -77,8 +77,13 @@ void hyp_space_check(cpuid_t cpu)
 {
     struct hyp_space_walk w;
 
-    w.s.image = w.s.tables = w.s.stack = w.s.devices = 0;
-    w.s.foreign = w.s.foreign_alias = w.s.foreign_first = 0;
+    w.s.image = 0;
+    w.s.tables = 0;
+    w.s.stack = 0;
+    w.s.devices = 0;
+    w.s.foreign = 0;
+    w.s.foreign_alias = 0;
+    w.s.foreign_first = 0;
     w.s.leaves = 0;
     w.wx = 0;
     arch_hyp_walk(hyp_space_visit, &w);

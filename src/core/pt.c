@@ -143,7 +143,8 @@ enum pt_table_state {
 static void entry_replace(const struct pt *pt, enum pt_table_state state, uint64_t *entry,
                           unsigned depth, uint64_t desc, uint64_t in, uint64_t size)
 {
-    uint64_t old = *entry;
+    /* `entry` is NULL only in the dry run, which never calls this. */
+    uint64_t old = *entry; /* NOLINT(clang-analyzer-core.NullDereference) */
     bool old_table = desc_is_table(pt, old, depth);
 
     if (old == desc)
@@ -390,6 +391,8 @@ bool pt_lookup(const struct pt *pt, uint64_t in, uint64_t *out, uint64_t *attrs)
 static bool walk_table(const struct pt *pt, const uint64_t *table, unsigned depth, uint64_t in_base,
                        uint64_t lo, uint64_t hi, pt_visit_fn visit, void *ctx)
 {
+    if (depth >= pt->levels)
+        return true; /* no format has tables below its last level */
     uint64_t esize = depth_size(pt, depth);
     size_t first = lo > in_base ? (size_t)((lo - in_base) / esize) : 0;
 
@@ -420,6 +423,8 @@ static bool walk_table(const struct pt *pt, const uint64_t *table, unsigned dept
 
 bool pt_walk_range(const struct pt *pt, uint64_t in, uint64_t size, pt_visit_fn visit, void *ctx)
 {
+    if (pt->levels == 0)
+        return true; /* not initialised: nothing mapped */
     uint64_t limit = 1ull << pt->va_bits;
     uint64_t hi = in < limit && size <= limit - in ? in + size : limit;
 

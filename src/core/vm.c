@@ -37,7 +37,8 @@ bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size)
     return false;
 }
 
-size_t vm_free_pages(void)
+/* Free pages left in the RAM pool (the reset line reports it). */
+static size_t vm_free_pages(void)
 {
     spin_lock(&hyp_pool_lock);
     size_t n = hyp_page_pool.free_count;
@@ -202,7 +203,8 @@ static bool vm_load_coloured(struct vm *vm, const struct vm_mem_region *r,
     l.st = st;
     l.colours = vm->config->colours;
     l.colour_count = vm_llc_colours();
-    l.next_ipa = l.run_ipa = r->ipa;
+    l.next_ipa = r->ipa;
+    l.run_ipa = r->ipa;
     l.run_len = 0;
     l.run_pa = pa_init(0);
     l.reused = reused;
@@ -473,7 +475,7 @@ noreturn void vm_reset(struct vm *vm, struct vcpu *caller, const char *why)
     arch_vm_irqchip_init(vm);
     spin_lock(&vm->lock);
     const char *stop = !loaded ? "reload failed" : vm->stop_after_reset;
-    vm->state = stop ? VM_STOPPED : VM_RUNNING;
+    vm->state = stop != NULL ? VM_STOPPED : VM_RUNNING;
     spin_unlock(&vm->lock);
     if (stop) {
         /* Every vCPU is OFF already: nothing to halt. */

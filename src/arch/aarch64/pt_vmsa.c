@@ -38,9 +38,9 @@ static bool vmsa_is_leaf(uint64_t desc, bool last_level)
  * input addresses are at most 48 bits too (Arm ARM D8.1.9). */
 #define VMSA_FORMAT(fmt_name, extra)                        \
     {                                                       \
-        .name = fmt_name,                                   \
+        .name = (fmt_name),                                 \
         .max_levels = 4,                                    \
-        .root_extra_bits = extra,                           \
+        .root_extra_bits = (extra),                         \
         .min_va_bits = 1,                                   \
         .max_va_bits = 48,                                  \
         .max_block_shift = 30,                              \

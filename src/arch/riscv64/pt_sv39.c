@@ -43,11 +43,11 @@ static bool sv39_attrs_ok(uint64_t attrs)
  * their own. */
 #define SV39_FORMAT(fmt_name, extra, bits)                  \
     {                                                       \
-        .name = fmt_name,                                   \
+        .name = (fmt_name),                                 \
         .max_levels = PT_SV39_LEVELS,                       \
-        .root_extra_bits = extra,                           \
-        .min_va_bits = bits,                                \
-        .max_va_bits = bits,                                \
+        .root_extra_bits = (extra),                         \
+        .min_va_bits = (bits),                              \
+        .max_va_bits = (bits),                              \
         .max_block_shift = 30,                              \
         .oa_limit = 1ull << 56,                             \
         .attr_mask = 0x3ffull & ~PTE_V,                     \

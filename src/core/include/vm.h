@@ -136,8 +136,6 @@ static inline void vm_fault_summary_check(struct vm *vm)
 /* Is [ipa, ipa+size) inside one of the VM's RAM regions? */
 bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size);
 
-/* Free pages left in Baohu's page pool. */
-size_t vm_free_pages(void);
 
 /* LLC colours of the platform (0: colouring unavailable). */
 unsigned vm_llc_colours(void);
