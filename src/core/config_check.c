@@ -29,6 +29,25 @@
 #define CC_PLIC_SIZE 0x4000000ull
 #define CC_APLIC_SIZE 0x8000ull
 
+/* The platform's interrupt controller, as its specification names it, and
+ * what it calls the interrupts devices raise (GIC: SPIs, IHI 0069 §2.2;
+ * PLIC / APLIC: interrupt sources, AIA §4). */
+static const char *irqchip_name(const struct platform *p)
+{
+    switch (p->irqchip.kind) {
+    case IRQCHIP_GICV2: return "GICv2";
+    case IRQCHIP_GICV3: return "GICv3";
+    case IRQCHIP_PLIC: return "PLIC";
+    case IRQCHIP_AIA: return "APLIC";
+    }
+    return "interrupt controller";
+}
+
+static const char *irqchip_device_irqs(const struct platform *p)
+{
+    return p->irqchip.kind == IRQCHIP_PLIC || p->irqchip.kind == IRQCHIP_AIA ? "sources" : "SPIs";
+}
+
 /* The lowest interrupt id a device may be given. */
 static uint32_t first_passthrough_irq(const struct platform *p)
 {
@@ -187,7 +206,7 @@ static uint64_t imsic_size(const struct platform *p)
     return end;
 }
 
-static size_t gic_windows(const struct platform *p, bool physical, struct cc_window w[4])
+static size_t irqchip_windows(const struct platform *p, bool physical, struct cc_window w[4])
 {
     size_t n = 0;
 
@@ -335,8 +354,8 @@ static void check_devs(struct cc *c, size_t i)
 {
     const struct vm_config *vm = vm_at(c, i);
     const struct platform *p = c->plat;
-    struct cc_window gic[4];
-    size_t gic_count = gic_windows(p, true, gic);
+    struct cc_window chip[4];
+    size_t chip_count = irqchip_windows(p, true, chip);
 
     if (!vm->devs && vm->devs_count)
         error(c, i, "devs: devs_count is %zu but devs is NULL", vm->devs_count);
@@ -360,10 +379,10 @@ static void check_devs(struct cc *c, size_t i)
                   RANGE_ARGS(d->pa, d->size));
         /* The physical interrupt controller stays Baohu's (guests get the
          * emulated one). */
-        for (size_t w = 0; w < gic_count; w++) {
-            if (overlaps(d->pa, d->size, gic[w].base, gic[w].size))
+        for (size_t w = 0; w < chip_count; w++) {
+            if (overlaps(d->pa, d->size, chip[w].base, chip[w].size))
                 error(c, i, "devs[%zu]: pa " RANGE " overlaps the physical %s " RANGE, j,
-                      RANGE_ARGS(d->pa, d->size), gic[w].name, RANGE_ARGS(gic[w].base, gic[w].size));
+                      RANGE_ARGS(d->pa, d->size), chip[w].name, RANGE_ARGS(chip[w].base, chip[w].size));
         }
         if (overlaps(d->pa, d->size, p->console.base, CC_CONSOLE_SIZE))
             error(c, i, "devs[%zu]: pa " RANGE " overlaps the console UART " RANGE ", which Baohu owns: give the VM a virtual UART (vuart) instead",
@@ -530,8 +549,8 @@ static void check_ipa_space(struct cc *c, size_t i)
 {
     const struct vm_config *vm = vm_at(c, i);
     size_t total = mem_count(vm) + devs_count(vm) + 2 * ipcs_count(vm) + 1; /* + vuart */
-    struct cc_window gic[4];
-    size_t gic_count = gic_windows(c->plat, false, gic);
+    struct cc_window chip[4];
+    size_t chip_count = irqchip_windows(c->plat, false, chip);
 
     for (size_t n = 0; n < total; n++) {
         const char *what, *what2;
@@ -547,10 +566,10 @@ static void check_ipa_space(struct cc *c, size_t i)
                 error(c, i, "%s[%zu]: ipa " RANGE " overlaps %s[%zu] ipa " RANGE, what, j,
                       RANGE_ARGS(ipa, size), what2, j2, RANGE_ARGS(ipa2, size2));
         }
-        for (size_t w = 0; w < gic_count; w++) {
-            if (overlaps(ipa, size, gic[w].base, gic[w].size))
+        for (size_t w = 0; w < chip_count; w++) {
+            if (overlaps(ipa, size, chip[w].base, chip[w].size))
                 error(c, i, "%s[%zu]: ipa " RANGE " overlaps the emulated %s " RANGE, what, j,
-                      RANGE_ARGS(ipa, size), gic[w].name, RANGE_ARGS(gic[w].base, gic[w].size));
+                      RANGE_ARGS(ipa, size), chip[w].name, RANGE_ARGS(chip[w].base, chip[w].size));
         }
     }
 }
@@ -842,8 +861,9 @@ static void check_ipcs(struct cc *c, size_t i)
         if (!irq)
             continue;
         if (irq < first_passthrough_irq(c->plat) || irq >= c->plat->irqchip.irq_count)
-            error(c, i, "ipcs[%zu].doorbell_irq: interrupt %" PRIu32 " is not an SPI of this platform (%" PRIu32 "..%" PRIu32 ")",
-                  j, irq, first_passthrough_irq(c->plat), c->plat->irqchip.irq_count - 1);
+            error(c, i, "ipcs[%zu].doorbell_irq: interrupt %" PRIu32 " is not a device interrupt of this platform's %s (%s %" PRIu32 "..%" PRIu32 ")",
+                  j, irq, irqchip_name(c->plat), irqchip_device_irqs(c->plat),
+                  first_passthrough_irq(c->plat), c->plat->irqchip.irq_count - 1);
         for (size_t d = 0; d < devs_count(vm); d++)
             for (size_t k = 0; k < irqs_count(&vm->devs[d]); k++)
                 if (vm->devs[d].irqs[k] == irq)

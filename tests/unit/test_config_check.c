@@ -750,7 +750,7 @@ static void ipc_doorbell_irq_not_an_spi(void **state)
     (void)state;
     add_ipc();
     ipcs[1][0].doorbell_irq = 27;
-    expect_error("VM 'app' (#1) ipcs[0].doorbell_irq", "not an SPI");
+    expect_error("VM 'app' (#1) ipcs[0].doorbell_irq", "is not a device interrupt of this platform's GICv3 (SPIs 32..287)");
 }
 
 static void ipc_object_unused_is_a_warning(void **state)
@@ -923,7 +923,7 @@ static void ipc_doorbell_irq_upper_bound(void **state)
     ipcs[1][0].doorbell_irq = plat.irqchip.irq_count - 1;
     expect_clean();
     ipcs[1][0].doorbell_irq = plat.irqchip.irq_count;
-    expect_error("VM 'app' (#1) ipcs[0].doorbell_irq", "not an SPI of this platform");
+    expect_error("VM 'app' (#1) ipcs[0].doorbell_irq", "is not a device interrupt of this platform's GICv3 (SPIs 32..287)");
 }
 
 static void shmem_at_most_16_objects(void **state)
