@@ -342,12 +342,14 @@ static void attack_calls(void)
 	reportf("hc-notify-event-32", "ret %ld", hvc_call(BAOHU_HC_IPC_NOTIFY, 0, 32, 0));
 	reportf("hc-events-unshared", "ret %ld", hvc_call(BAOHU_HC_IPC_EVENTS, 1, 0, 0));
 	reportf("hc-events-huge", "ret %ld", hvc_call(BAOHU_HC_IPC_EVENTS, ~0ul, 0, 0));
-	reportf("hc-unknown-4", "ret %ld", hvc_call(BAOHU_HC_ID(4), 0, 0, 0));
+	/* Exits of the caller's own vCPU only, whatever the arguments. */
+	reportf("hc-vcpu-exits-args", "%s", hvc_call(BAOHU_HC_VCPU_EXITS, ~0ul, 1, 2) > 0 ? "own count" : "error");
+	reportf("hc-unknown-5", "ret %ld", hvc_call(BAOHU_HC_ID(5), 0, 0, 0));
 	reportf("hc-unknown-ffff", "ret %ld", hvc_call(BAOHU_HC_ID(0xffff), 0, 0, 0));
 	reportf("hc-smc32-form", "ret %ld", hvc_call(0x86000000u, 0, 0, 0));
 	reportf("hc-upper-bits", "ret %ld", hvc_call(0x1C6000000ul, 0, 0, 0));
 	for (i = 0, odd = 0; i < 64; i++)
-		if (hvc_call(BAOHU_HC_ID(4 + rnd() % 0xfffb), rnd(), rnd(), rnd()) != BAOHU_HC_ERR_NOT_SUPPORTED)
+		if (hvc_call(BAOHU_HC_ID(5 + rnd() % 0xfffa), rnd(), rnd(), rnd()) != BAOHU_HC_ERR_NOT_SUPPORTED)
 			odd++;
 	reportf("hc-random", odd ? "%u not -1" : "all -1", odd);
 	reportf("hc-via-smc", "ret 0x%lx", smc_call(BAOHU_HC_VERSION, 0, 0, 0));

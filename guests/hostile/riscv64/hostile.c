@@ -417,9 +417,11 @@ static void attack_sbi(void)
 	call("hc-notify-unshared", BAOHU_SBI_EXT, 2, 1, 0, 0);
 	call("hc-notify-huge", BAOHU_SBI_EXT, 2, ~0ul, ~0ul, 0);
 	call("hc-events-unshared", BAOHU_SBI_EXT, 3, 1, 0, 0);
-	call("hc-unknown-4", BAOHU_SBI_EXT, 4, 0, 0, 0);
+	r = sbi_call(BAOHU_SBI_EXT, 4, ~0ul, 1, 2, 0); /* the caller's own exits only */
+	reportf("hc-vcpu-exits-args", "%s", r.error == 0 && r.value > 0 ? "own count" : "error");
+	call("hc-unknown-5", BAOHU_SBI_EXT, 5, 0, 0, 0);
 	for (i = 0, odd = 0; i < 64; i++)
-		odd += sbi_call(BAOHU_SBI_EXT, 4 + rnd(), rnd(), rnd(), rnd(), rnd()).error != -2;
+		odd += sbi_call(BAOHU_SBI_EXT, 5 + rnd() % 0xfffa, rnd(), rnd(), rnd(), rnd()).error != -2;
 	reportf("hc-random", odd ? "%u not -2" : "all -2", odd);
 }
 
