@@ -39,8 +39,8 @@ static const char *irqchip_name(const struct platform *p)
     case IRQCHIP_GICV3: return "GICv3";
     case IRQCHIP_PLIC: return "PLIC";
     case IRQCHIP_AIA: return "APLIC";
+    default: return "interrupt controller";
     }
-    return "interrupt controller";
 }
 
 static const char *irqchip_device_irqs(const struct platform *p)

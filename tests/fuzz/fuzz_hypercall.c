@@ -145,6 +145,7 @@ static void op_hypercall(struct fuzz_in *in)
             model_events[caller->id][s] = 0;
         break;
     }
+    case BAOHU_HC_VCPU_EXITS: want = (int64_t)caller->vcpus[0].exits; break; /* its own */
     default: want = BAOHU_HC_ERR_NOT_SUPPORTED; break;
     }
     int64_t got = hypercall_handle(&caller->vcpus[0], fid, args);

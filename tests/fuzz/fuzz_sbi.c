@@ -108,6 +108,25 @@ int64_t hypercall_handle(struct vcpu *v, uint64_t fid, const uint64_t args[HYPER
     rec.hc_fid = fid;
     return rec.hc_ret;
 }
+/* Baohu's windows onto guest RAM (hyp_space.c): host memory is always
+ * there; each window must be one page of this VM's RAM, and closed. */
+static int windows_open;
+bool hyp_window_open(paddr_t pa, uint64_t size, enum hyp_window_use use)
+{
+    uint64_t a = pa_addr(pa);
+    FUZZ_ASSERT(size == PAGE_SIZE && (a & (PAGE_SIZE - 1)) == 0 && use == HYP_WINDOW_READ,
+                "a console window is one page, read only");
+    FUZZ_ASSERT(a + PAGE_SIZE > (uint64_t)(uintptr_t)ram && a < (uint64_t)(uintptr_t)ram + RAM_SIZE,
+                "a window on no page of the caller's RAM");
+    windows_open++;
+    return true;
+}
+void hyp_window_close(paddr_t pa, uint64_t size, enum hyp_window_use use)
+{
+    (void)pa, (void)size, (void)use;
+    FUZZ_ASSERT(windows_open > 0, "a window closed twice");
+    windows_open--;
+}
 bool arch_vm_translate(struct vm *m, ipa_t ipa, paddr_t *pa)
 {
     uint64_t a = ipa_addr(ipa);
@@ -298,7 +317,12 @@ static void one_call(struct fuzz_in *in)
         }
         break;
     case SBI_EXT_HSM:
-        if (fid == SBI_HSM_HART_START)
+        /* An odd start address of an existing hart is refused before any
+         * start (SBI §9.1 INVALID_ADDRESS: a hart fetches 2-byte aligned at least). */
+        if (fid == SBI_HSM_HART_START && (a[1] & 1) && a[0] < VCPUS)
+            FUZZ_ASSERT(rec.starts == 0 && err == SBI_ERR_INVALID_ADDRESS,
+                        "hart_start at an odd address: %lld", (long long)err);
+        else if (fid == SBI_HSM_HART_START)
             FUZZ_ASSERT(rec.starts == 1 && rec.start_args[0] == a[0] && rec.start_args[1] == a[1] &&
                             rec.start_args[2] == a[2],
                         "hart_start arguments");
