@@ -435,3 +435,85 @@ bool pt_walk(const struct pt *pt, pt_visit_fn visit, void *ctx)
 {
     return pt_walk_range(pt, 0, 1ull << pt->va_bits, visit, ctx);
 }
+
+/* The last-level table entries for [in, in + size), if they exist and lie
+ * in one table. */
+static uint64_t *last_entries(const struct pt *pt, uint64_t in, uint64_t size)
+{
+    uint64_t span = depth_size(pt, pt->levels - 1) * PT_ENTRIES;
+    uint64_t *table;
+
+    if (size == 0 || !IS_ALIGNED(in | size, PAGE_SIZE) || size > span - (in & (span - 1)))
+        return NULL;
+    table = last_table(pt, in);
+    return table == NULL ? NULL : &table[depth_index(pt, in, pt->levels - 1)];
+}
+
+bool pt_prepare_last_table(struct pt *pt, uint64_t in)
+{
+    if (last_entries(pt, in, PAGE_SIZE) != NULL)
+        return true;
+    /* Map one page there (creating the tables on the way), then clear it. */
+    if (!in_range_ok(pt, in, PAGE_SIZE) || !op_run(pt, true, 0, in, 0, PAGE_SIZE))
+        return false;
+    uint64_t *entry = last_entries(pt, in, PAGE_SIZE);
+    if (entry == NULL)
+        return false;
+    desc_write(entry, 0);
+    pt_arch_invalidate(pt, in, PAGE_SIZE);
+    return true;
+}
+
+/*
+ * Page descriptors of consecutive output pages with the same attributes
+ * differ by page_step (both trees), so inside a run each page costs a
+ * compare and an add; the format is consulted once per run. The window's
+ * entries are invalid, so writing them needs no break-before-make.
+ */
+bool pt_map_mirror(struct pt *pt, uint64_t in, const struct pt *src, uint64_t src_in, uint64_t size,
+                   uint64_t leaf_attrs, pt_run_fn run, void *ctx)
+{
+    uint64_t *dst = last_entries(pt, in, size);
+    const uint64_t *from = last_entries(src, src_in, size);
+    size_t pages = (size_t)(size >> PAGE_SHIFT), start = 0;
+    uint64_t attrs = leaf_attrs & pt->fmt->attr_mask;
+    uint64_t expect = 0, desc = 0, run_out = 0;
+
+    if (dst == NULL || from == NULL)
+        return false;
+    if (pt->fmt->attrs_ok != NULL && !pt->fmt->attrs_ok(attrs))
+        return false;
+    for (size_t i = 0; i < pages; i++) {
+        uint64_t s = from[i];
+        if (i == 0 || s != expect) {
+            if (!desc_valid(s) || !src->fmt->is_leaf(s, true) ||
+                (i != 0 && !run(src_in + ((uint64_t)start << PAGE_SHIFT), run_out,
+                                (uint64_t)(i - start) << PAGE_SHIFT, ctx))) {
+                pt_clear_mirror(pt, in, (uint64_t)i << PAGE_SHIFT);
+                return false;
+            }
+            start = i;
+            run_out = src->fmt->out_addr(s);
+            desc = leaf_desc(pt, run_out, attrs, pt->levels - 1);
+        }
+        desc_write(&dst[i], desc);
+        expect = s + src->fmt->page_step;
+        desc += pt->fmt->page_step;
+    }
+    if (!run(src_in + ((uint64_t)start << PAGE_SHIFT), run_out,
+             (uint64_t)(pages - start) << PAGE_SHIFT, ctx)) {
+        pt_clear_mirror(pt, in, size);
+        return false;
+    }
+    return true;
+}
+
+void pt_clear_mirror(struct pt *pt, uint64_t in, uint64_t size)
+{
+    uint64_t *entry = last_entries(pt, in, size);
+
+    if (entry == NULL)
+        return;
+    for (size_t i = 0; i < (size_t)(size >> PAGE_SHIFT); i++)
+        desc_write(&entry[i], 0);
+}

@@ -5,6 +5,7 @@
 #include "csr.h"
 #include "platform.h"
 #include "pt_sv39.h"
+#include "vm.h"
 
 extern char __image_start[], __text_end[], __rodata_end[], __stacks_start[], __image_end[];
 
@@ -85,6 +86,9 @@ void mmu_build(void)
             if (!pt_unmap(pt, slot, other == cpu ? STACK_GUARD : STACK_SLOT))
                 mmu_halt();
         }
+        /* The VM window's table, empty until a coloured VM is loaded. */
+        if (!pt_prepare_last_table(pt, HYP_VM_WINDOW_VA))
+            mmu_halt();
     }
 }
 
@@ -106,6 +110,27 @@ void arch_hyp_unmap_ram(paddr_t pa, uint64_t size, enum hyp_window_use use)
 {
     (void)use;
     pt_unmap(&hyp_pt[arch_cpu_id()], pa_addr(pa), size);
+}
+
+void *arch_vm_window_open(struct vm *vm, ipa_t ipa, uint64_t size, enum hyp_window_use use,
+                          pt_run_fn run, void *ctx)
+{
+    uint64_t off = ipa_addr(ipa) & (HYP_VM_WINDOW_SIZE - 1);
+
+    if (!pt_map_mirror(&hyp_pt[arch_cpu_id()], HYP_VM_WINDOW_VA + off, &vm->arch.gstage,
+                       ipa_addr(ipa), size, use == HYP_WINDOW_READ ? HYP_RO : HYP_RW, run, ctx))
+        return NULL;
+    /* Invalid entries are not cached, but a hart may still cache their
+     * invalidity (priv. §4.2.1): fence before the first access. */
+    sfence_vma_all();
+    return (void *)(uintptr_t)(HYP_VM_WINDOW_VA + off);
+}
+
+void arch_vm_window_close(ipa_t ipa, uint64_t size)
+{
+    pt_clear_mirror(&hyp_pt[arch_cpu_id()], HYP_VM_WINDOW_VA + (ipa_addr(ipa) & (HYP_VM_WINDOW_SIZE - 1)),
+                    size);
+    sfence_vma_all();
 }
 
 bool arch_hyp_walk(pt_visit_fn visit, void *ctx)

@@ -73,6 +73,24 @@ bool pt_walk(const struct pt *pt, pt_visit_fn visit, void *ctx);
 bool pt_walk_range(const struct pt *pt, uint64_t in, uint64_t size, pt_visit_fn visit, void *ctx);
 
 /*
+ * Windows onto pages another tree maps (Baohu's view of a coloured VM's
+ * RAM, one last-level table at a time). `run` is told each physically
+ * contiguous run of output pages in input order.
+ */
+typedef bool (*pt_run_fn)(uint64_t in, uint64_t out, uint64_t size, void *ctx);
+/* A last-level table exists for `in`, so pt_map_mirror can write there. */
+bool pt_prepare_last_table(struct pt *pt, uint64_t in);
+/* Map [in, in + size) of `pt`, page by page, to the pages `src` maps at
+ * [src_in, src_in + size): each range inside one last-level table, the
+ * entries of `pt` there invalid, every page of `src` a page leaf. False,
+ * with `pt` unchanged, otherwise or when run() says false. */
+bool pt_map_mirror(struct pt *pt, uint64_t in, const struct pt *src, uint64_t src_in, uint64_t size,
+                   uint64_t leaf_attrs, pt_run_fn run, void *ctx);
+/* Clear what pt_map_mirror mapped, keeping the table; the caller does the
+ * TLB maintenance (one invalidation for the whole window). */
+void pt_clear_mirror(struct pt *pt, uint64_t in, uint64_t size);
+
+/*
  * Implemented by the architecture (unit tests provide a host stub). Called
  * right after pt.c wrote 0 to a valid entry of a live table covering
  * [in, in + size), before it writes the replacement or frees the tables
