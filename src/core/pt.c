@@ -478,6 +478,8 @@ bool pt_map_mirror(struct pt *pt, uint64_t in, const struct pt *src, uint64_t sr
     size_t pages = (size_t)(size >> PAGE_SHIFT), start = 0;
     uint64_t attrs = leaf_attrs & pt->fmt->attr_mask;
     uint64_t expect = 0, desc = 0, run_out = 0;
+    /* In locals: the stores below could alias the formats' fields. */
+    uint64_t src_step = src->fmt->page_step, dst_step = pt->fmt->page_step;
 
     if (dst == NULL || from == NULL)
         return false;
@@ -497,8 +499,8 @@ bool pt_map_mirror(struct pt *pt, uint64_t in, const struct pt *src, uint64_t sr
             desc = leaf_desc(pt, run_out, attrs, pt->levels - 1);
         }
         desc_write(&dst[i], desc);
-        expect = s + src->fmt->page_step;
-        desc += pt->fmt->page_step;
+        expect = s + src_step;
+        desc += dst_step;
     }
     if (!run(src_in + ((uint64_t)start << PAGE_SHIFT), run_out,
              (uint64_t)(pages - start) << PAGE_SHIFT, ctx)) {
@@ -516,4 +518,35 @@ void pt_clear_mirror(struct pt *pt, uint64_t in, uint64_t size)
         return;
     for (size_t i = 0; i < (size_t)(size >> PAGE_SHIFT); i++)
         desc_write(&entry[i], 0);
+}
+
+bool pt_map_runs(struct pt *pt, uint64_t in, uint64_t size, uint64_t leaf_attrs,
+                 pt_next_run_fn next, void *ctx)
+{
+    uint64_t attrs = leaf_attrs & pt->fmt->attr_mask;
+    uint64_t step = pt->fmt->page_step, limit = pt->fmt->oa_limit;
+    unsigned last = pt->levels - 1;
+    uint64_t *entry;
+
+    if (pt->fmt->attrs_ok != NULL && !pt->fmt->attrs_ok(attrs))
+        return false;
+    if (!pt_prepare_last_table(pt, in))
+        return false;
+    entry = last_entries(pt, in, size);
+    if (entry == NULL)
+        return false;
+    while (size != 0) {
+        uint64_t out, got;
+        if (!next(size, &out, &got, ctx) || got == 0 || got > size || !IS_ALIGNED(out | got, PAGE_SIZE) ||
+            out >= limit || got > limit - out)
+            return false;
+        uint64_t desc = leaf_desc(pt, out, attrs, last);
+        for (uint64_t off = 0; off < got; off += PAGE_SIZE, entry++, desc += step) {
+            if (desc_valid(*entry))
+                return false;
+            desc_write(entry, desc);
+        }
+        size -= got;
+    }
+    return true;
 }

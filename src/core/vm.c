@@ -53,24 +53,52 @@ unsigned vm_llc_colours(void)
     return platform.llc.size / (platform.llc.ways * (uint32_t)PAGE_SIZE);
 }
 
+/* Where a coloured region's pages come from: the next free pages of the
+ * VM's colours after `cursor`. */
+struct vm_colour_alloc {
+    uint64_t colours;
+    unsigned colour_count;
+    size_t *cursor;
+};
+
+/* pt_next_run_fn: the longest run of physically consecutive free pages of
+ * the colours the allocator has next, up to `max`. */
+static bool vm_colour_next_run(uint64_t max, uint64_t *out, uint64_t *size, void *ctx)
+{
+    struct vm_colour_alloc *a = ctx;
+    paddr_t pa;
+    size_t got = 0;
+
+    if (!page_alloc_coloured_run(&hyp_page_pool, a->colours, a->colour_count, a->cursor,
+                                 (size_t)(max >> PAGE_SHIFT), &pa, &got))
+        return false;
+    *out = pa_addr(pa);
+    *size = (uint64_t)got << PAGE_SHIFT;
+    return true;
+}
+
 /* A coloured region is built from runs of consecutive pages of the VM's
- * colours (stage 2 maps them with 4 KiB pages: the cost of colouring; a
- * run is mapped, and later filled, in one call). Caller holds hyp_pool_lock. */
+ * colours (stage 2 maps them with 4 KiB pages: the cost of colouring),
+ * written into stage 2 one last-level table (HYP_VM_WINDOW_SIZE of IPA) at
+ * a time. Caller holds hyp_pool_lock. */
 static bool vm_map_coloured(struct vm *vm, const struct vm_mem_region *r, size_t *cursor)
 {
-    unsigned n = vm_llc_colours();
-    for (uint64_t off = 0; off < r->size;) {
-        paddr_t pa;
-        size_t got = 0;
-        bool ok = page_alloc_coloured_run(&hyp_page_pool, vm->config->colours, n, cursor,
-                                          (size_t)((r->size - off) >> PAGE_SHIFT), &pa, &got);
-        if (!ok || !arch_vm_map(vm, ipa_init(r->ipa + off), pa, (uint64_t)got << PAGE_SHIFT,
-                                VM_MAP_RAM)) {
+    struct vm_colour_alloc a;
+    uint64_t ipa = r->ipa, end = r->ipa + r->size;
+
+    a.colours = vm->config->colours;
+    a.colour_count = vm_llc_colours();
+    a.cursor = cursor;
+    while (ipa < end) {
+        uint64_t len = HYP_VM_WINDOW_SIZE - (ipa & (HYP_VM_WINDOW_SIZE - 1));
+        if (len > end - ipa)
+            len = end - ipa;
+        if (!arch_vm_map_runs(vm, ipa_init(ipa), len, vm_colour_next_run, &a)) {
             console_log("VM '%s': no page of colours 0x%lx left for IPA 0x%lx", vm->name,
-                        (unsigned long)vm->config->colours, (unsigned long)(r->ipa + off));
+                        (unsigned long)vm->config->colours, (unsigned long)ipa);
             return false;
         }
-        off += (uint64_t)got << PAGE_SHIFT;
+        ipa += len;
     }
     return true;
 }
@@ -182,24 +210,42 @@ struct vm_colour_check {
     unsigned colour_count;
 };
 
+/* Bits [first, first + len) of a mask, len < 64. */
+static uint64_t bit_span(unsigned first, unsigned len)
+{
+    return ((1ull << len) - 1) << first;
+}
+
 /* pt_run_fn: every page stage 2 maps must be of the VM's colours (the
  * isolation claim), read from the tables the MMU uses. Consecutive pages
- * have consecutive colours, so a run needs at most colour_count tests. */
+ * have consecutive colours, so a run is one mask test: its colours are a
+ * span from the first page's, wrapping at colour_count (at most 64). */
 static bool vm_colour_run(uint64_t ipa, uint64_t pa, uint64_t size, void *ctx)
 {
     struct vm_colour_check *c = ctx;
     uint64_t pages = size >> PAGE_SHIFT;
-    unsigned colour = page_colour(pa_init(pa), c->colour_count);
+    unsigned n = c->colour_count, first = page_colour(pa_init(pa), n);
+    uint64_t all = n == 64 ? ~0ull : (1ull << n) - 1, need;
 
     c->st->coloured_pages += pages;
-    if (pages > c->colour_count)
-        pages = c->colour_count;
-    for (uint64_t i = 0; c->st->colour_ok && i < pages; i++) {
-        if (!((c->colours >> colour) & 1)) {
-            c->st->colour_ok = false;
+    if (!c->st->colour_ok)
+        return true;
+    if (pages >= n)
+        need = all;
+    else if (first + pages <= n)
+        need = bit_span(first, (unsigned)pages);
+    else
+        need = bit_span(first, n - first) | bit_span(0, (unsigned)(first + pages - n));
+    if ((need & ~c->colours) == 0)
+        return true;
+    /* Rare: find the first page off the colours, for the report. */
+    c->st->colour_ok = false;
+    for (uint64_t i = 0; i < pages; i++) {
+        if (!((c->colours >> first) & 1)) {
             c->st->bad_ipa = ipa + (i << PAGE_SHIFT);
+            break;
         }
-        colour = colour + 1 == c->colour_count ? 0 : colour + 1;
+        first = first + 1 == n ? 0 : first + 1;
     }
     return true;
 }

@@ -73,6 +73,9 @@ bool arch_hyp_leaf_device(uint64_t attrs);
 bool arch_vm_init(struct vm *vm, struct page_pool *pool);
 bool arch_vm_map(struct vm *vm, ipa_t ipa, paddr_t pa, uint64_t size, enum vm_map_kind kind);
 bool arch_vm_translate(struct vm *vm, ipa_t ipa, paddr_t *pa);
+/* RAM at [ipa, ipa + size), inside one HYP_VM_WINDOW_SIZE block of IPA not
+ * mapped yet, page by page from the runs next() hands out (pt_map_runs). */
+bool arch_vm_map_runs(struct vm *vm, ipa_t ipa, uint64_t size, pt_next_run_fn next, void *ctx);
 /* The VM's stage-2 / G-stage leaves overlapping [ipa, ipa + size), in order. */
 bool arch_vm_walk(struct vm *vm, ipa_t ipa, uint64_t size, pt_visit_fn visit, void *ctx);
 

@@ -86,6 +86,16 @@ bool pt_prepare_last_table(struct pt *pt, uint64_t in);
  * with `pt` unchanged, otherwise or when run() says false. */
 bool pt_map_mirror(struct pt *pt, uint64_t in, const struct pt *src, uint64_t src_in, uint64_t size,
                    uint64_t leaf_attrs, pt_run_fn run, void *ctx);
+/* Hands out the next run of output pages, of at most `max` bytes: false
+ * when there is none. */
+typedef bool (*pt_next_run_fn)(uint64_t max, uint64_t *out, uint64_t *size, void *ctx);
+/* Map [in, in + size), inside one last-level table whose entries there are
+ * invalid (a tree being built), page by page to the runs next() hands out,
+ * in order. False when next() ran dry, a table could not be taken or an
+ * entry was in use; the entries written so far stay (the caller drops the
+ * tree). */
+bool pt_map_runs(struct pt *pt, uint64_t in, uint64_t size, uint64_t leaf_attrs,
+                 pt_next_run_fn next, void *ctx);
 /* Clear what pt_map_mirror mapped, keeping the table; the caller does the
  * TLB maintenance (one invalidation for the whole window). */
 void pt_clear_mirror(struct pt *pt, uint64_t in, uint64_t size);
