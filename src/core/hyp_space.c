@@ -71,9 +71,9 @@ static bool hyp_space_visit(const struct pt_leaf *leaf, void *ctx)
     uint64_t in_image = overlap(leaf->out, leaf->size, image, image_size);
     uint64_t own = overlap(leaf->out, leaf->size, reserved, reserved_size);
 
-    w->s.leaves++;
+    w->s.leaves += leaf->count;
     if (arch_hyp_leaf_wx(leaf->attrs))
-        w->wx++;
+        w->wx += leaf->count;
     w->s.stack += stack;
     w->s.image += in_image - stack;
     w->s.tables += own - in_image;

@@ -216,6 +216,27 @@ static void walk_range_visits_overlapping_leaves(void **state)
     assert_int_equal(leaf_count, 0);
 }
 
+/* pt_walk_runs: leaves that continue each other come as one, with their count. */
+static void walk_runs_joins_continuing_leaves(void **state)
+{
+    (void)state;
+    assert_true(pt_map(&pt, MiB(2), MiB(32), MiB(2), fc->ram));                  /* a block */
+    assert_true(pt_map(&pt, MiB(4), MiB(34), 3 * PAGE_SIZE, fc->ram));           /* continues it */
+    assert_true(pt_map(&pt, MiB(4) + 3 * PAGE_SIZE, MiB(40), 2 * PAGE_SIZE, fc->ram)); /* out jumps */
+    assert_true(pt_map(&pt, MiB(4) + 5 * PAGE_SIZE, MiB(40) + 2 * PAGE_SIZE, PAGE_SIZE, fc->dev));
+    leaf_count = 0;
+    assert_true(pt_walk_runs(&pt, collect, NULL));
+    assert_int_equal(leaf_count, 3);
+    assert_leaf(0, MiB(2), MiB(32), MiB(2) + 3 * PAGE_SIZE, fc->ram);
+    assert_int_equal(leaves[0].count, 4);
+    assert_leaf(1, MiB(4) + 3 * PAGE_SIZE, MiB(40), 2 * PAGE_SIZE, fc->ram);
+    assert_int_equal(leaves[1].count, 2);
+    assert_leaf(2, MiB(4) + 5 * PAGE_SIZE, MiB(40) + 2 * PAGE_SIZE, PAGE_SIZE, fc->dev);
+    assert_int_equal(leaves[2].count, 1);
+    assert_int_equal(walk_all(), 7); /* pt_walk: every leaf on its own */
+    assert_int_equal(leaves[1].count, 1);
+}
+
 /* ---- pt_map_runs / pt_map_mirror: a coloured VM's stage 2 and Baohu's window onto it */
 struct run_list {
     uint64_t out[4], size[4];
@@ -353,6 +374,7 @@ int main(void)
         ALL_FORMATS(out_of_table_memory_changes_nothing),
         ALL_FORMATS(rejects_bad_ranges),
         ALL_FORMATS(walk_range_visits_overlapping_leaves),
+        ALL_FORMATS(walk_runs_joins_continuing_leaves),
         ALL_FORMATS(map_runs_writes_pages_in_order),
         ALL_FORMATS(mirror_shows_pages_at_consecutive_addresses),
         ALL_FORMATS(mirror_refuses_holes_blocks_and_run_vetoes),

@@ -105,8 +105,6 @@ void mmu_build(void)
             uint64_t slot = (uintptr_t)__stacks_start + other * STACK_SLOT;
             mmu_check(pt_unmap(pt, slot, other == cpu ? STACK_GUARD : STACK_SLOT));
         }
-        /* The VM window's table, empty until a coloured VM is loaded. */
-        mmu_check(pt_prepare_last_table(pt, HYP_VM_WINDOW_VA));
     }
 }
 
@@ -149,7 +147,10 @@ void *arch_vm_window_open(struct vm *vm, ipa_t ipa, uint64_t size, enum hyp_wind
     uint64_t off = ipa_addr(ipa) & (HYP_VM_WINDOW_SIZE - 1);
     uint64_t attrs = use == HYP_WINDOW_FILL_FRESH ? HYP_RW_NC : use == HYP_WINDOW_READ ? HYP_RO : HYP_RW;
 
-    if (!pt_map_mirror(&hyp_pt[arch_cpu_id()], HYP_VM_WINDOW_VA + off, &vm->arch.stage2,
+    /* The window's table is made on first use (only CPUs of coloured VMs
+     * need one) and kept. */
+    if (!pt_prepare_last_table(&hyp_pt[arch_cpu_id()], HYP_VM_WINDOW_VA) ||
+        !pt_map_mirror(&hyp_pt[arch_cpu_id()], HYP_VM_WINDOW_VA + off, &vm->arch.stage2,
                        ipa_addr(ipa), size, attrs, run, ctx))
         return NULL;
     /* The entries were invalid, so no TLB holds them (Arm ARM D8.16.1):
@@ -172,7 +173,7 @@ void arch_vm_window_close(ipa_t ipa, uint64_t size)
 
 bool arch_hyp_walk(pt_visit_fn visit, void *ctx)
 {
-    return pt_walk(&hyp_pt[arch_cpu_id()], visit, ctx);
+    return pt_walk_runs(&hyp_pt[arch_cpu_id()], visit, ctx);
 }
 
 /* Stage 1 at EL2 (Arm ARM D8.4.1): writable unless AP[2]; executable unless XN. */

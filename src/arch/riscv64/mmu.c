@@ -86,9 +86,6 @@ void mmu_build(void)
             if (!pt_unmap(pt, slot, other == cpu ? STACK_GUARD : STACK_SLOT))
                 mmu_halt();
         }
-        /* The VM window's table, empty until a coloured VM is loaded. */
-        if (!pt_prepare_last_table(pt, HYP_VM_WINDOW_VA))
-            mmu_halt();
     }
 }
 
@@ -117,7 +114,10 @@ void *arch_vm_window_open(struct vm *vm, ipa_t ipa, uint64_t size, enum hyp_wind
 {
     uint64_t off = ipa_addr(ipa) & (HYP_VM_WINDOW_SIZE - 1);
 
-    if (!pt_map_mirror(&hyp_pt[arch_cpu_id()], HYP_VM_WINDOW_VA + off, &vm->arch.gstage,
+    /* The window's table is made on first use (only CPUs of coloured VMs
+     * need one) and kept. */
+    if (!pt_prepare_last_table(&hyp_pt[arch_cpu_id()], HYP_VM_WINDOW_VA) ||
+        !pt_map_mirror(&hyp_pt[arch_cpu_id()], HYP_VM_WINDOW_VA + off, &vm->arch.gstage,
                        ipa_addr(ipa), size, use == HYP_WINDOW_READ ? HYP_RO : HYP_RW, run, ctx))
         return NULL;
     /* Invalid entries are not cached, but a hart may still cache their
@@ -135,7 +135,7 @@ void arch_vm_window_close(ipa_t ipa, uint64_t size)
 
 bool arch_hyp_walk(pt_visit_fn visit, void *ctx)
 {
-    return pt_walk(&hyp_pt[arch_cpu_id()], visit, ctx);
+    return pt_walk_runs(&hyp_pt[arch_cpu_id()], visit, ctx);
 }
 
 bool arch_hyp_leaf_wx(uint64_t attrs)

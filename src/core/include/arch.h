@@ -64,7 +64,7 @@ void arch_hyp_unmap_ram(paddr_t pa, uint64_t size, enum hyp_window_use use);
 void *arch_vm_window_open(struct vm *vm, ipa_t ipa, uint64_t size, enum hyp_window_use use,
                           pt_run_fn run, void *ctx);
 void arch_vm_window_close(ipa_t ipa, uint64_t size);
-/* Each leaf of the current CPU's own tables; what a leaf's bits mean. */
+/* The current CPU's own tables, run by run (pt_walk_runs); what a leaf's bits mean. */
 bool arch_hyp_walk(pt_visit_fn visit, void *ctx);
 bool arch_hyp_leaf_wx(uint64_t attrs);
 bool arch_hyp_leaf_device(uint64_t attrs);

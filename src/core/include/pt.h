@@ -66,11 +66,16 @@ bool pt_lookup(const struct pt *pt, uint64_t in, uint64_t *out, uint64_t *attrs)
  * (colouring, isolation self-checks). Stops as soon as visit() says false. */
 struct pt_leaf {
     uint64_t in, out, size, attrs;
+    unsigned count; /* leaves it stands for: 1, or a run's (pt_walk_runs) */
 };
 typedef bool (*pt_visit_fn)(const struct pt_leaf *leaf, void *ctx);
 bool pt_walk(const struct pt *pt, pt_visit_fn visit, void *ctx);
 /* The same for the leaves that overlap [in, in + size) only. */
 bool pt_walk_range(const struct pt *pt, uint64_t in, uint64_t size, pt_visit_fn visit, void *ctx);
+/* The same, with each run of leaves that continue each other (input and
+ * output consecutive, same attributes) handed to visit() as one: a summary
+ * of a whole tree (the boot self-check) at a compare per page. */
+bool pt_walk_runs(const struct pt *pt, pt_visit_fn visit, void *ctx);
 
 /*
  * Windows onto pages another tree maps (Baohu's view of a coloured VM's
