@@ -9,12 +9,13 @@
 
 #define MAX_VMS PLATFORM_MAX_CPUS
 
-static struct vm vms[MAX_VMS];
+/* The VMs' run-time state (not `vms`: that is the config's table, and gdb would see two). */
+static struct vm vm_table[MAX_VMS];
 static size_t vms_created;
 
 struct vm *vm_by_id(vmid_t id)
 {
-    return id < baohu_config.vms_count ? &vms[id] : NULL;
+    return id < baohu_config.vms_count ? &vm_table[id] : NULL;
 }
 
 size_t vm_count(void)
@@ -438,7 +439,7 @@ noreturn void vcpu_power_off(struct vcpu *v)
 static void vm_all_stopped_check(void)
 {
     for (vmid_t i = 0; i < vm_count(); i++)
-        if (vms[i].state != VM_STOPPED)
+        if (vm_table[i].state != VM_STOPPED)
             return;
     console_log("every VM has stopped: powering off");
     arch_system_off();
