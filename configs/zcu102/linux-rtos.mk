@@ -1,0 +1,2 @@
+# See configs/common/aarch64/linux-rtos-initramfs.mk.
+include configs/common/aarch64/linux-rtos-initramfs.mk
