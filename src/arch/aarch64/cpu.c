@@ -18,7 +18,6 @@ void core_start_cpus(void);
 noreturn void core_cpu_main(cpuid_t cpu);
 void mmu_build(void);
 noreturn void mmu_enable(cpuid_t cpu, void (*next)(cpuid_t));
-noreturn void arch_boot_cpu_mapped(cpuid_t cpu);
 void el2_init(void);
 void secondary_entry(void);
 void irq_handle_parked(irqid_t intid);
@@ -96,27 +95,8 @@ noreturn void arch_system_off(void)
         __asm__ volatile("wfi");
 }
 
-/* The first C code on every CPU, with a stack but no MMU yet. The boot
- * CPU prepares memory and every CPU's tables, and (when Baohu is coloured)
- * copies the image to its coloured pages as its last step before its MMU
- * goes on; the others only turn their MMU on. What the CPU writes to the
- * image before that switch (its stack, c->id) is lost on a coloured Baohu,
- * so arch_boot_cpu_mapped sets it again. */
-noreturn void arch_boot_cpu(cpuid_t cpu)
-{
-    struct cpu *c = cpu_by_id(cpu);
-    c->id = cpu;
-    sysreg_write(tpidr_el2, (uint64_t)(uintptr_t)c);
-    if (cpu == 0) {
-        core_memory_init();
-        mmu_build();
-        hyp_colour_copy();
-    }
-    mmu_enable(cpu, arch_boot_cpu_mapped);
-}
-
 /* The rest of each CPU's start, with its own tables live (mmu_enable). */
-noreturn void arch_boot_cpu_mapped(cpuid_t cpu)
+static noreturn void arch_boot_cpu_mapped(cpuid_t cpu)
 {
     cpu_by_id(cpu)->id = cpu;
     el2_init();
@@ -134,4 +114,23 @@ noreturn void arch_boot_cpu_mapped(cpuid_t cpu)
     if (cpu == 0)
         core_start_cpus();
     core_cpu_main(cpu);
+}
+
+/* The first C code on every CPU, with a stack but no MMU yet. The boot
+ * CPU prepares memory and every CPU's tables, and (when Baohu is coloured)
+ * copies the image to its coloured pages as its last step before its MMU
+ * goes on; the others only turn their MMU on. What the CPU writes to the
+ * image before that switch (its stack, c->id) is lost on a coloured Baohu,
+ * so arch_boot_cpu_mapped sets it again. */
+noreturn void arch_boot_cpu(cpuid_t cpu)
+{
+    struct cpu *c = cpu_by_id(cpu);
+    c->id = cpu;
+    sysreg_write(tpidr_el2, (uint64_t)(uintptr_t)c);
+    if (cpu == 0) {
+        core_memory_init();
+        mmu_build();
+        hyp_colour_copy();
+    }
+    mmu_enable(cpu, arch_boot_cpu_mapped);
 }
