@@ -90,6 +90,10 @@ static void check_valid(const struct platform *p, const struct baohu_config *c)
     for (size_t i = 0; i < c->vms_count; i++) {
         const struct vm_config *vm = &c->vms[i];
         FUZZ_ASSERT(vm->name && vm->name[0], "VM #%zu unnamed", i);
+        /* A coloured Baohu shares no colour with a VM unless the config says so. */
+        FUZZ_ASSERT(!c->hyp_colours || c->hyp_colours_shared || (vm->colours && !(vm->colours & c->hyp_colours)),
+                    "VM %s colours %#llx beside Baohu's %#llx", vm->name ? vm->name : "?",
+                    (unsigned long long)vm->colours, (unsigned long long)c->hyp_colours);
         for (size_t k = 0; k < i; k++)
             FUZZ_ASSERT(strcmp(vm->name, c->vms[k].name), "two VMs named %s", vm->name);
         FUZZ_ASSERT(vm->cpus && !(vm->cpus >> p->cpu_count) && !(vm->cpus & cpus),
