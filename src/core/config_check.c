@@ -910,6 +910,39 @@ static bool has_aligned_quad(uint64_t colours, uint32_t n)
     return false;
 }
 
+/* Memory no colouring applies to (a fixed-pa region, shared memory: docs/config.md,
+ * "Cache colouring") has pages of every colour, Baohu's among them. */
+static void uncoloured_memory(struct cc *c, bool shared, const char *what, uint64_t hyp)
+{
+    if (shared)
+        warning(c, CC_NO_VM, "config hyp_colours: %s is uncoloured, its pages of Baohu's colours 0x%" PRIx64
+                " too, as hyp_colours_shared allows", what, hyp);
+    else
+        error(c, CC_NO_VM, "config hyp_colours: %s is uncoloured, its pages of Baohu's colours 0x%" PRIx64
+              " too (set hyp_colours_shared to allow it)", what, hyp);
+}
+
+static void check_hyp_colours_uncoloured_memory(struct cc *c, uint64_t hyp, bool shared)
+{
+    char what[96];
+
+    for (size_t i = 0; i < c->cfg->vms_count; i++) {
+        const struct vm_config *vm = vm_at(c, i);
+        for (size_t j = 0; j < mem_count(vm); j++) {
+            if (!vm->mem[j].pa)
+                continue;
+            (void)snprintf(what, sizeof what, "VM '%s' (#%zu) mem[%zu] at fixed pa 0x%" PRIx64, vm_name(c, i), i, j,
+                           vm->mem[j].pa);
+            uncoloured_memory(c, shared, what, hyp);
+        }
+    }
+    for (size_t k = 0; c->cfg->shmem && k < c->cfg->shmem_count; k++) {
+        const char *name = c->cfg->shmem[k].name;
+        (void)snprintf(what, sizeof what, "shmem[%zu] '%s'", k, name ? name : "(unnamed)");
+        uncoloured_memory(c, shared, what, hyp);
+    }
+}
+
 static void check_hyp_colours(struct cc *c)
 {
     const struct platform *p = c->plat;
@@ -951,6 +984,7 @@ static void check_hyp_colours(struct cc *c)
                   vm_name(c, i), i, vm ? "shares Baohu's colours" : "is uncoloured, its pages of any colour, Baohu's",
                   vm ? vm & hyp : hyp);
     }
+    check_hyp_colours_uncoloured_memory(c, hyp, shared);
 }
 
 /* ---- firmware calls forwarded (Arm SMCCC, DEN 0028 §2.5) */

@@ -795,9 +795,39 @@ static void colours_without_llc_geometry(void **state)
 
 /* ---- colouring Baohu itself */
 
+/* The baseline without app's fixed-pa region (uncoloured memory, below). */
+static void no_fixed_pa(void)
+{
+    vms[1].mem_count = 1;
+}
+
+static void hyp_colours_with_fixed_pa_or_shared_memory(void **state)
+{
+    (void)state;
+    cfg.hyp_colours = 0x000f;
+    vms[0].colours = 0x00f0;
+    vms[1].colours = 0xff00;
+    expect_error("config hyp_colours: VM 'app' (#1) mem[1] at fixed pa 0x60000000",
+                 "is uncoloured, its pages of Baohu's colours 0xf too");
+    no_fixed_pa();
+    shm[0] = (struct shmem_config){.name = "ring", .size = 0x1000};
+    ipcs[0][0] = (struct vm_ipc){.shmem_id = 0, .ipa = 0x50000000, .writable = true};
+    ipcs[1][0] = (struct vm_ipc){.shmem_id = 0, .ipa = 0x50000000, .writable = true};
+    vms[0].ipcs = ipcs[0];
+    vms[0].ipcs_count = 1;
+    vms[1].ipcs = ipcs[1];
+    vms[1].ipcs_count = 1;
+    cfg.shmem = shm;
+    cfg.shmem_count = 1;
+    expect_error("config hyp_colours: shmem[0] 'ring'", "is uncoloured");
+    cfg.hyp_colours_shared = true;
+    expect_one_issue(false, "config hyp_colours: shmem[0] 'ring'", "as hyp_colours_shared allows");
+}
+
 static void hyp_colours_valid(void **state)
 {
     (void)state;
+    no_fixed_pa();
     cfg.hyp_colours = 0x000f;
     vms[0].colours = 0x00f0;
     vms[1].colours = 0xff00;
@@ -807,6 +837,7 @@ static void hyp_colours_valid(void **state)
 static void hyp_colours_shared_with_a_vm(void **state)
 {
     (void)state;
+    no_fixed_pa();
     cfg.hyp_colours = 0x000f;
     vms[0].colours = 0x0018;
     vms[1].colours = 0xff00;
@@ -816,6 +847,7 @@ static void hyp_colours_shared_with_a_vm(void **state)
 static void hyp_colours_shared_when_allowed_is_a_warning(void **state)
 {
     (void)state;
+    no_fixed_pa();
     cfg.hyp_colours = 0x000f;
     cfg.hyp_colours_shared = true;
     vms[0].colours = 0x00f0;
@@ -826,6 +858,7 @@ static void hyp_colours_shared_when_allowed_is_a_warning(void **state)
 static void hyp_colours_with_an_uncoloured_vm(void **state)
 {
     (void)state;
+    no_fixed_pa();
     cfg.hyp_colours = 0x000f;
     vms[1].colours = 0xff00;
     expect_error("config hyp_colours: VM 'rtos' (#0)", "is uncoloured, its pages of any colour, Baohu's 0xf");
@@ -836,6 +869,7 @@ static void hyp_colours_with_an_uncoloured_vm(void **state)
 static void hyp_colours_beyond_platform(void **state)
 {
     (void)state;
+    no_fixed_pa();
     cfg.hyp_colours = 0x1000f; /* colour 16 of 16 (0..15) */
     vms[0].colours = 0x00f0;
     vms[1].colours = 0xff00;
@@ -845,6 +879,7 @@ static void hyp_colours_beyond_platform(void **state)
 static void hyp_colours_need_aligned_quad_with_an_smmu(void **state)
 {
     (void)state;
+    no_fixed_pa();
     /* Colours 2-5: four, but no 16 KiB aligned block of them for the stream table. */
     cfg.hyp_colours = 0x003c;
     vms[0].colours = 0x00c0;
@@ -1165,6 +1200,7 @@ int main(void)
         cmocka_unit_test_setup(hyp_colours_need_aligned_quad_with_an_smmu, setup),
         cmocka_unit_test_setup(hyp_colours_without_llc_geometry, setup),
         cmocka_unit_test_setup(hyp_colours_shared_without_hyp_colours, setup),
+        cmocka_unit_test_setup(hyp_colours_with_fixed_pa_or_shared_memory, setup),
         cmocka_unit_test_setup(smc_forward_valid, setup),
         cmocka_unit_test_setup(smc_forward_yielding_call, setup),
         cmocka_unit_test_setup(smc_forward_not_sip_or_oem, setup),
