@@ -34,6 +34,9 @@ static const struct vm_config vms[] = {
     {
         .name = "dma",
         .cpus = 1 << 1,
+#ifdef DMA_VM_COLOURS
+        .colours = DMA_VM_COLOURS,
+#endif
         CONFIG_LIST(mem, dma_mem),
         CONFIG_LIST(devs, dma_devs),
         .image = VM_IMAGE_EMBEDDED_AT(dma_image, 0x50000000),
@@ -41,4 +44,8 @@ static const struct vm_config vms[] = {
     },
 };
 
-const struct baohu_config baohu_config = {CONFIG_LIST(vms, vms)};
+/* dma-colour.c: the same with Baohu coloured (its stream table and contexts in pages of its colours). */
+#ifndef DMA_BAOHU_COLOURING
+#define DMA_BAOHU_COLOURING .hyp_colours = 0
+#endif
+const struct baohu_config baohu_config = {CONFIG_LIST(vms, vms), DMA_BAOHU_COLOURING};

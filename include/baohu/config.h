@@ -171,6 +171,12 @@ struct baohu_config {
     size_t vms_count;
     const struct shmem_config *shmem;
     size_t shmem_count;
+    /* LLC colours Baohu's own image, data and table pool come from (bit n =
+     * colour n, as a VM's `colours`); 0 = uncoloured (docs/config.md,
+     * "Colouring Baohu itself"). No VM may share them, nor be uncoloured,
+     * unless hyp_colours_shared says so (then the build warns). */
+    uint64_t hyp_colours;
+    bool hyp_colours_shared;
 };
 
 extern const struct baohu_config baohu_config;

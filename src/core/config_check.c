@@ -897,6 +897,96 @@ static void check_colours(struct cc *c, size_t i)
     }
 }
 
+/* ---- colouring Baohu itself (docs/config.md, "Colouring Baohu itself") */
+
+/* Whether the colours include an aligned group of 4, 4k..4k+3: the naturally
+ * aligned 16 KiB blocks of Baohu's table pool (hyp_colour.h) exist only
+ * then. */
+static bool has_aligned_quad(uint64_t colours, uint32_t n)
+{
+    for (uint32_t k = 0; k + 4u <= n && k < 64u; k += 4u)
+        if (((colours >> k) & 0xfu) == 0xfu)
+            return true;
+    return false;
+}
+
+/* Memory no colouring applies to (a fixed-pa region, shared memory: docs/config.md,
+ * "Cache colouring") has pages of every colour, Baohu's among them. */
+static void uncoloured_memory(struct cc *c, bool shared, const char *what, uint64_t hyp)
+{
+    if (shared)
+        warning(c, CC_NO_VM, "config hyp_colours: %s is uncoloured, its pages of Baohu's colours 0x%" PRIx64
+                " too, as hyp_colours_shared allows", what, hyp);
+    else
+        error(c, CC_NO_VM, "config hyp_colours: %s is uncoloured, its pages of Baohu's colours 0x%" PRIx64
+              " too (set hyp_colours_shared to allow it)", what, hyp);
+}
+
+static void check_hyp_colours_uncoloured_memory(struct cc *c, uint64_t hyp, bool shared)
+{
+    char what[96];
+
+    for (size_t i = 0; i < c->cfg->vms_count; i++) {
+        const struct vm_config *vm = vm_at(c, i);
+        for (size_t j = 0; j < mem_count(vm); j++) {
+            if (!vm->mem[j].pa)
+                continue;
+            (void)snprintf(what, sizeof what, "VM '%s' (#%zu) mem[%zu] at fixed pa 0x%" PRIx64, vm_name(c, i), i, j,
+                           vm->mem[j].pa);
+            uncoloured_memory(c, shared, what, hyp);
+        }
+    }
+    for (size_t k = 0; c->cfg->shmem && k < c->cfg->shmem_count; k++) {
+        const char *name = c->cfg->shmem[k].name;
+        (void)snprintf(what, sizeof what, "shmem[%zu] '%s'", k, name ? name : "(unnamed)");
+        uncoloured_memory(c, shared, what, hyp);
+    }
+}
+
+static void check_hyp_colours(struct cc *c)
+{
+    const struct platform *p = c->plat;
+    uint64_t hyp = c->cfg->hyp_colours;
+    bool shared = c->cfg->hyp_colours_shared;
+    uint32_t n = p->llc.size && p->llc.ways ? p->llc.size / (p->llc.ways * 0x1000u) : 0;
+
+    if (!hyp) {
+        if (shared)
+            warning(c, CC_NO_VM, "config hyp_colours: hyp_colours_shared set, but Baohu is uncoloured (hyp_colours 0)");
+        return;
+    }
+    if (n == 0) {
+        error(c, CC_NO_VM, "config hyp_colours: 0x%" PRIx64 " given, but platform '%s' declares no LLC geometry",
+              hyp, p->name);
+        return;
+    }
+    if (n < 64 && (hyp >> n)) {
+        error(c, CC_NO_VM, "config hyp_colours: 0x%" PRIx64 " names colours beyond the platform's %" PRIu32
+              " (0..%" PRIu32 ")", hyp, n, n - 1);
+        return;
+    }
+    /* A G-stage root (Sv39x4, priv. §9.5.1) and the SMMU's stream table
+     * (IHI 0070 §6.3.23) are 16 KiB blocks aligned to their size. */
+    bool riscv = p->irqchip.kind == IRQCHIP_PLIC || p->irqchip.kind == IRQCHIP_AIA;
+    if ((riscv || p->iommu.base) && !has_aligned_quad(hyp, n))
+        error(c, CC_NO_VM, "config hyp_colours: 0x%" PRIx64 " has no 4 adjacent colours 4k..4k+3, which %s needs "
+              "(16 KiB aligned tables)", hyp, riscv ? "a G-stage root" : "the SMMU stream table");
+    for (size_t i = 0; i < c->cfg->vms_count; i++) {
+        uint64_t vm = vm_at(c, i)->colours;
+        if (vm && !(vm & hyp))
+            continue;
+        if (shared)
+            warning(c, CC_NO_VM, "config hyp_colours: VM '%s' (#%zu) %s 0x%" PRIx64 ", as hyp_colours_shared allows: "
+                    "their LLC lines can evict each other", vm_name(c, i), i,
+                    vm ? "shares Baohu's colours" : "is uncoloured, its pages of any colour, Baohu's", vm ? vm & hyp : hyp);
+        else
+            error(c, CC_NO_VM, "config hyp_colours: VM '%s' (#%zu) %s 0x%" PRIx64 " (set hyp_colours_shared to allow it)",
+                  vm_name(c, i), i, vm ? "shares Baohu's colours" : "is uncoloured, its pages of any colour, Baohu's",
+                  vm ? vm & hyp : hyp);
+    }
+    check_hyp_colours_uncoloured_memory(c, hyp, shared);
+}
+
 /* ---- firmware calls forwarded (Arm SMCCC, DEN 0028 §2.5) */
 
 static void check_smc_forward(struct cc *c, size_t i)
@@ -970,5 +1060,6 @@ size_t config_check(const struct platform *plat, const struct baohu_config *cfg,
     }
     check_shmem(&c);
     check_memory_total(&c);
+    check_hyp_colours(&c);
     return c.count;
 }

@@ -1,6 +1,7 @@
 /* Baohu's per-CPU address space: the windows onto VM RAM, and the boot self-check of what each CPU's own tables map. */
 #include "arch.h"
 #include "console.h"
+#include "hyp_colour.h"
 #include "hyp_mem.h"
 #include "platform.h"
 
@@ -41,6 +42,9 @@ void hyp_vm_window_close(ipa_t ipa, uint64_t size)
 struct hyp_space_walk {
     struct hyp_space_summary s;
     unsigned wx; /* leaves both writable and executable */
+    /* Colouring on: the pages of Baohu's own (its reserved range) mapped,
+     * and the first one of another colour. */
+    uint64_t own_pages, bad_pages, bad_va, bad_pa;
 };
 
 static uint64_t overlap(uint64_t a, uint64_t asize, uint64_t b, uint64_t bsize)
@@ -58,18 +62,42 @@ static bool in_ram(uint64_t pa, uint64_t size)
     return false;
 }
 
-/* Sorted by output address: Baohu's stacks (inside its image), the rest of
- * its image, the table pool (the rest of its reserved range), devices, and
- * any other RAM, which must not be there once the CPU's VM is built. */
+/* The colour of every page of Baohu's own a leaf maps (hyp_colour.h). */
+static void colour_visit(struct hyp_space_walk *w, const struct pt_leaf *leaf)
+{
+    uint64_t reserved = platform.hyp_reserved.base, reserved_end = reserved + platform.hyp_reserved.size;
+    uint64_t pa = leaf->out > reserved ? leaf->out : reserved;
+    uint64_t end = leaf->out + leaf->size < reserved_end ? leaf->out + leaf->size : reserved_end;
+
+    while (pa < end) {
+        w->own_pages++;
+        if (!hyp_colour_plan_owns(&hyp_colouring.plan, pa)) {
+            if (w->bad_pages == 0) {
+                w->bad_pa = pa;
+                w->bad_va = leaf->in + (pa - leaf->out);
+            }
+            w->bad_pages++;
+        }
+        pa += PAGE_SIZE;
+    }
+}
+
+/* Baohu's stacks and the rest of its image by virtual address (a coloured
+ * image runs from other pages of its reserved range); by output address
+ * the table pool (the rest of the reserved range), devices, and any other
+ * RAM, which must not be there once the CPU's VM is built. */
 static bool hyp_space_visit(const struct pt_leaf *leaf, void *ctx)
 {
     struct hyp_space_walk *w = ctx;
     uint64_t image = (uintptr_t)__image_start, image_size = (uintptr_t)__image_end - image;
     uint64_t stacks = (uintptr_t)__stacks_start, stacks_size = (uintptr_t)__stacks_end - stacks;
     uint64_t reserved = platform.hyp_reserved.base, reserved_size = platform.hyp_reserved.size;
-    uint64_t stack = overlap(leaf->out, leaf->size, stacks, stacks_size);
-    uint64_t in_image = overlap(leaf->out, leaf->size, image, image_size);
+    uint64_t stack = overlap(leaf->in, leaf->size, stacks, stacks_size);
+    uint64_t in_image = overlap(leaf->in, leaf->size, image, image_size);
     uint64_t own = overlap(leaf->out, leaf->size, reserved, reserved_size);
+
+    if (hyp_colouring.on && own != 0)
+        colour_visit(w, leaf);
 
     w->s.leaves += leaf->count;
     if (arch_hyp_leaf_wx(leaf->attrs))
@@ -102,6 +130,10 @@ void hyp_space_check(cpuid_t cpu)
     w.s.foreign_first = 0;
     w.s.leaves = 0;
     w.wx = 0;
+    w.own_pages = 0;
+    w.bad_pages = 0;
+    w.bad_va = 0;
+    w.bad_pa = 0;
     arch_hyp_walk(hyp_space_visit, &w);
     console_log("CPU %u address space: %u leaves; image %lu KiB, stack %lu KiB (own), table pool %lu KiB, "
                 "devices %lu KiB; writable+executable: %u; RAM outside Baohu: %s",
@@ -112,4 +144,15 @@ void hyp_space_check(cpuid_t cpu)
         console_log("CPU %u address space: %lu KiB of RAM outside Baohu mapped from 0x%lx "
                     "(%lu KiB of it through aliases)", cpu, (unsigned long)(w.s.foreign >> 10),
                     (unsigned long)w.s.foreign_first, (unsigned long)(w.s.foreign_alias >> 10));
+    if (!hyp_colouring.on)
+        return;
+    if (w.bad_pages == 0)
+        console_log("Baohu colouring self-check: %lu pages, all of colours 0x%lx (CPU %u's tables)",
+                    (unsigned long)w.own_pages, (unsigned long)hyp_colouring.plan.colours, cpu);
+    else
+        console_log("Baohu colouring self-check FAILED on CPU %u: %lu of %lu pages are not of colours 0x%lx, "
+                    "the first at 0x%lx (colour %u) mapped at 0x%lx", cpu, (unsigned long)w.bad_pages,
+                    (unsigned long)w.own_pages, (unsigned long)hyp_colouring.plan.colours,
+                    (unsigned long)w.bad_pa, page_colour(pa_init(w.bad_pa), hyp_colouring.plan.colour_count),
+                    (unsigned long)w.bad_va);
 }

@@ -2,6 +2,7 @@
 #include "arch.h"
 #include "console.h"
 #include "cpu.h"
+#include "hyp_colour.h"
 #include "hyp_mem.h"
 #include "ipc.h"
 #include "vm.h"
@@ -41,7 +42,8 @@ static bool vm_owner_of(cpuid_t cpu, vmid_t *vmid, uint32_t *vcpu_id)
 
 /* Page pool over the first RAM bank, minus Baohu's own reservation and any
  * guest image the loader placed in RAM (so nothing is allocated over it
- * before it is copied); table pool over the reservation after the image.
+ * before it is copied); table pool over the reservation after the image
+ * (of Baohu's colours only when it is coloured).
  * Runs with the MMU off: shared memory is zeroed here, where no window
  * has to be opened for it. */
 void core_memory_init(void)
@@ -55,6 +57,9 @@ void core_memory_init(void)
     page_pool_init(&hyp_table_pool, pa_init(hyp_base), hyp_pages, hyp_table_bitmap);
     page_pool_reserve(&hyp_table_pool, pa_init(hyp_base),
                       (ALIGN_UP((uint64_t)(uintptr_t)__image_end, PAGE_SIZE) - hyp_base) >> PAGE_SHIFT);
+    /* A coloured Baohu: its tables only from pages of its colours (a plan
+     * that does not fit leaves it uncoloured, reported at boot). */
+    (void)hyp_colour_init(baohu_config.hyp_colours, vm_llc_colours());
     if (pages > MAX_RAM_PAGES)
         pages = MAX_RAM_PAGES;
     page_pool_init(&hyp_page_pool, pa_init(ram->base), pages, hyp_page_bitmap);
@@ -96,6 +101,7 @@ void core_start_cpus(void)
     console_log("Baohu on %s: %lu CPUs, %lu VM(s), %lu MiB free RAM", platform.name,
                 (unsigned long)platform.cpu_count, (unsigned long)baohu_config.vms_count,
                 (unsigned long)(hyp_page_pool.free_count >> (20 - PAGE_SHIFT)));
+    hyp_colour_report();
     if (!ipc_ok)
         console_log("shared memory could not be set up: VMs that use it will not start");
     uint64_t started = 0;

@@ -36,11 +36,23 @@
 
 #include "hyp_mem.h" /* vm_create holds hyp_pool_lock around iommu_vm_attach */
 
-/* The stream table must be aligned to its size (§6.3.23), queues to theirs. */
-static uint64_t strtab[SMMU_STREAMS * STE_DWORDS] __attribute__((aligned(SMMU_STREAMS * 64)));
-static uint64_t cmdq[(1u << CMDQ_LOG2) * 2] __attribute__((aligned((1u << CMDQ_LOG2) * 16)));
-static uint64_t evtq[(1u << EVTQ_LOG2) * EVT_DWORDS] __attribute__((aligned((1u << EVTQ_LOG2) * 32)));
-static uint64_t cds[SMMU_MAX_VMS][CD_DWORDS] __attribute__((aligned(64)));
+/*
+ * The stream table must be aligned to its size (§6.3.23), queues to theirs.
+ * All of them are pages of Baohu's table pool, which every CPU maps at VA
+ * == PA (so a pointer is the address the SMMU is given) and which has only
+ * pages of Baohu's colours when it is coloured (hyp_colour.h); the image
+ * may run from pages that are not contiguous.
+ */
+#define STRTAB_BYTES (SMMU_STREAMS * STE_DWORDS * 8u)
+#define CMDQ_BYTES ((1u << CMDQ_LOG2) * 2u * 8u)
+#define EVTQ_BYTES ((1u << EVTQ_LOG2) * EVT_DWORDS * 8u)
+#define CDS_BYTES (SMMU_MAX_VMS * CD_DWORDS * 8u)
+_Static_assert(CMDQ_BYTES <= PAGE_SIZE && EVTQ_BYTES <= PAGE_SIZE && CDS_BYTES <= PAGE_SIZE,
+               "one page each");
+static uint64_t *strtab;
+static uint64_t *cmdq;
+static uint64_t *evtq;
+static uint64_t (*cds)[CD_DWORDS];
 static struct pt dma_pt[SMMU_MAX_VMS];
 static uint8_t stream_owner[SMMU_STREAMS];
 
@@ -164,6 +176,22 @@ static void smmu_fail(const char *why)
                 (unsigned long)platform.iommu.base, why);
 }
 
+/* `pages` zeroed pages of the table pool, aligned to their size; NULL if none. */
+static void *smmu_pages(size_t pages)
+{
+    paddr_t pa;
+
+    spin_lock(&hyp_pool_lock);
+    bool ok = page_alloc(&hyp_table_pool, pages, pages, &pa);
+    spin_unlock(&hyp_pool_lock);
+    if (!ok)
+        return NULL;
+    uint64_t *p = (uint64_t *)(uintptr_t)pa_addr(pa);
+    for (size_t i = 0; i < pages * PAGE_SIZE / sizeof *p; i++)
+        p[i] = 0;
+    return p;
+}
+
 void iommu_init(void)
 {
     if (!platform.iommu.base)
@@ -189,9 +217,17 @@ void iommu_init(void)
         smmu_fail("unsupported (needs S1P or S2P, AArch64 tables, 4 KiB granule)");
         return;
     }
+    strtab = smmu_pages(STRTAB_BYTES / PAGE_SIZE);
+    cmdq = smmu_pages(1);
+    evtq = smmu_pages(1);
+    cds = smmu_pages(1);
+    if (!strtab || !cmdq || !evtq || !cds) {
+        smmu_fail("no table pool pages for its stream table and queues");
+        return;
+    }
     for (unsigned i = 0; i < SMMU_STREAMS; i++)
         smmu_ste_abort(&strtab[i * STE_DWORDS]);
-    publish(strtab, sizeof strtab);
+    publish(strtab, STRTAB_BYTES);
 
     wr(SMMU_CR1, smmu_cr1(smmu.coherent));
     wr(SMMU_CR2, SMMU_CR2_RECINVSID | SMMU_CR2_PTM);
@@ -403,7 +439,7 @@ static void events_drain(void)
             break;
         const uint64_t *e = &evtq[(cons & ((1u << EVTQ_LOG2) - 1)) * EVT_DWORDS];
         if (!smmu.coherent)
-            arch_cache_clean(e, 32); /* clean+invalidate: drop a stale line */
+            arch_cache_clean_inval(e, 32); /* drop a stale line */
         __asm__ volatile("dsb sy" ::: "memory");
         uint64_t copy[EVT_DWORDS] = {e[0], e[1], e[2], e[3]};
         cons = smmu_queue_next(cons, EVTQ_LOG2);

@@ -141,4 +141,9 @@ void gen_config(struct fuzz_in *in, const struct platform *p, struct gen *g)
     g->cfg.vms_count = vms;
     g->cfg.shmem = shmem ? g->shmem : NULL;
     g->cfg.shmem_count = shmem;
+    /* Baohu's own colours from what is left (older inputs end before it:
+     * they stay uncoloured, as they were generated). */
+    uint8_t h = fuzz_u8(in);
+    g->cfg.hyp_colours = (h & 1) ? ((h & 4) ? 0xfull << (4 * ((h >> 3) % 8)) : fuzz_edgy64(in)) : 0;
+    g->cfg.hyp_colours_shared = (h & 2) != 0;
 }

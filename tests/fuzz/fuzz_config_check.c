@@ -87,9 +87,17 @@ static void check_valid(const struct platform *p, const struct baohu_config *c)
     struct range ic_phys[4], ic_virt[4];
     size_t nphys = ic_ranges(p, true, ic_phys), nvirt = ic_ranges(p, false, ic_virt);
 
+    FUZZ_ASSERT(!c->hyp_colours || c->hyp_colours_shared || !c->shmem_count,
+                "shared memory beside a coloured Baohu");
     for (size_t i = 0; i < c->vms_count; i++) {
         const struct vm_config *vm = &c->vms[i];
         FUZZ_ASSERT(vm->name && vm->name[0], "VM #%zu unnamed", i);
+        /* A coloured Baohu shares no colour with a VM unless the config says so. */
+        FUZZ_ASSERT(!c->hyp_colours || c->hyp_colours_shared || (vm->colours && !(vm->colours & c->hyp_colours)),
+                    "VM %s colours %#llx beside Baohu's %#llx", vm->name ? vm->name : "?",
+                    (unsigned long long)vm->colours, (unsigned long long)c->hyp_colours);
+        for (size_t j = 0; c->hyp_colours && !c->hyp_colours_shared && j < vm->mem_count; j++)
+            FUZZ_ASSERT(!vm->mem[j].pa, "VM %s mem[%zu] at fixed pa beside a coloured Baohu", vm->name, j);
         for (size_t k = 0; k < i; k++)
             FUZZ_ASSERT(strcmp(vm->name, c->vms[k].name), "two VMs named %s", vm->name);
         FUZZ_ASSERT(vm->cpus && !(vm->cpus >> p->cpu_count) && !(vm->cpus & cpus),

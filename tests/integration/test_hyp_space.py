@@ -38,6 +38,8 @@ def test_each_cpu_maps_no_vm_ram_and_only_its_own_stack(machine, platform):
     # Built through windows that are closed again, both VMs run.
     m.expect(r"\[rtos\] vcpu0 tick \d+\r*\n")
     m.expect(r"\[app\] vcpu0 tick \d+\r*\n")
+    # An uncoloured Baohu (hyp_colours 0) says nothing about colours.
+    assert "Baohu colour" not in m.output()
 
 
 @pytest.mark.parametrize("platform", ["qemu-aarch64-virt", "qemu-riscv64-virt"])
@@ -64,3 +66,58 @@ def test_self_check_reports_a_window_left_open(platform):
         assert leaked == {0: 16 << 10, 1: 64 << 10}
     finally:
         child.close(force=True)
+
+
+# Colouring Baohu itself (docs/design.md, "Colouring Baohu"): configs/common/*/colour.c give
+# Baohu colours 0-3 and its VMs others.
+COLOURED = re.compile(r"\[baohu\] Baohu coloured: image of (\d+) pages relocated to colours 0xf, "
+                      r"(\d+) table pages\r*\n")
+COLOUR_CHECK = re.compile(r"\[baohu\] Baohu colouring self-check: (\d+) pages, all of colours 0xf "
+                          r"\(CPU (\d)'s tables\)\r*\n")
+# Stack slots (8, arch_layout.h) not mapped on a CPU: the 7 others' (5 pages each) and the
+# guard page below its own.
+UNMAPPED_STACK_PAGES = 7 * 5 + 1
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_coloured_baohu_runs_from_pages_of_its_colours(machine, platform):
+    """Each CPU's tables map Baohu's image, its stack and its table pool from pages of
+    Baohu's colours only: every leaf's output address is walked."""
+    m = machine("colour", platform=platform, timeout=120)
+    g = m.expect(COLOURED.pattern, timeout=120)
+    image, tables = int(g.group(1)), int(g.group(2))
+    assert image > 0 and tables > 0
+    checked = {}
+    while len(checked) < 4:
+        c = m.expect(COLOUR_CHECK.pattern, timeout=120)
+        checked[int(c.group(2))] = int(c.group(1))
+    # The image without the other CPUs' stacks, and every table pool page of the colours.
+    assert set(checked.values()) == {image - UNMAPPED_STACK_PAGES + tables}, checked
+    out = m.output()
+    assert "FAILED" not in out
+    spaces = [g for g in SPACE.finditer(out)]
+    assert sorted(int(s.group(1)) for s in spaces) == [0, 1, 2, 3]
+    for s in spaces:
+        assert s.group(8) == "none" and s.group(7) == "0", s.group(0)
+        assert int(s.group(4)) == 16
+    # Running from the copies, both VMs' guests work.
+    m.expect(r"\[rtos\] vcpu0 tick \d+\r*\n")
+    m.expect(r"\[app\] vcpu0 tick \d+\r*\n")
+
+
+@pytest.mark.parametrize("platform", ["qemu-aarch64-virt", "qemu-riscv64-virt"])
+def test_colouring_self_check_names_a_page_of_another_colour(machine, platform):
+    """A build of its own (BAOHU_TEST_UNCOLOURED_PAGE) maps one page of another colour into
+    every CPU's tables: the self-check must fail on each CPU and name it."""
+    m = machine("colour", platform=platform, timeout=120,
+                make_vars={"BAOHU_TEST_CFLAGS": "-DBAOHU_TEST_UNCOLOURED_PAGE"})
+    failed = {}
+    while len(failed) < 4:
+        g = m.expect(r"\[baohu\] Baohu colouring self-check FAILED on CPU (\d): 1 of (\d+) pages are not "
+                     r"of colours 0xf, the first at 0x([0-9a-f]+) \(colour (\d+)\) mapped at 0x([0-9a-f]+)\r*\n",
+                     timeout=120)
+        failed[int(g.group(1))] = (int(g.group(3), 16), int(g.group(4)))
+        assert int(g.group(4)) not in (0, 1, 2, 3)
+    # The same page on every CPU.
+    assert len(set(failed.values())) == 1, failed
+    assert "Baohu colouring self-check: " not in m.output()

@@ -76,13 +76,19 @@ def test_linux_demo_passes_with_confined_dma():
     assert "warning" not in res.stderr and "2 VMs OK" in res.stdout, res.stdout + res.stderr
 
 
-def test_dma_confined_to_own_vm(machine):
+@pytest.mark.parametrize("config", ["dma", "dma-colour"])
+def test_dma_confined_to_own_vm(machine, config):
     """A guest drives virtio-blk-pci behind the SMMU: a read into its own RAM
     arrives; a read aimed at the victim VM's physical RAM is blocked, Baohu
     reports the DMA fault for the VM and stream, and the victim's memory
-    checksum does not change."""
-    m = machine("dma", timeout=90)
+    checksum does not change. dma-colour: the same with Baohu coloured (the
+    SMMU's stream table and contexts in its coloured table pool) and the DMA
+    VM's RAM coloured."""
+    m = machine(config, timeout=90)
     m.seen(r"SMMUv3 at 0x9050000: S1P no S2P, coherent, 256 streams, every stream aborting")
+    if config == "dma-colour":
+        m.seen(r"Baohu coloured: image of \d+ pages relocated to colours 0xf")
+        m.seen(r"VM 'dma' colouring self-check: 4096 RAM pages, all of colours 0xff00 \(of 16\)")
     m.seen(r"VM 'dma': 256 DMA stream\(s\) translated through its memory map")
     before = m.seen(r"\[victim\] victim checksum (0x[0-9a-f]+)").group(1)
     m.seen(r"\[dma\] dma: virtio-blk-pci at 00:1\.0 \(stream 0x8\), setup 0")
@@ -108,3 +114,6 @@ def test_dma_confined_to_own_vm(machine):
     # Baohu survived the write aimed at its image: both VMs still tick.
     m.expect(r"\[dma\] vcpu0 tick \d+", timeout=20)
     m.expect(r"\[victim\] vcpu0 tick \d+", timeout=20)
+    if config == "dma-colour":
+        assert "Baohu colouring self-check FAILED" not in m.output()
+        assert len(re.findall(r"Baohu colouring self-check: \d+ pages, all of colours 0xf", m.output())) == 4

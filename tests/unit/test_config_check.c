@@ -793,6 +793,123 @@ static void colours_without_llc_geometry(void **state)
     expect_error("VM 'app' (#1) colours", "declares no LLC geometry");
 }
 
+/* ---- colouring Baohu itself */
+
+/* The baseline without app's fixed-pa region (uncoloured memory, below). */
+static void no_fixed_pa(void)
+{
+    vms[1].mem_count = 1;
+}
+
+static void hyp_colours_with_fixed_pa_or_shared_memory(void **state)
+{
+    (void)state;
+    cfg.hyp_colours = 0x000f;
+    vms[0].colours = 0x00f0;
+    vms[1].colours = 0xff00;
+    expect_error("config hyp_colours: VM 'app' (#1) mem[1] at fixed pa 0x60000000",
+                 "is uncoloured, its pages of Baohu's colours 0xf too");
+    no_fixed_pa();
+    shm[0] = (struct shmem_config){.name = "ring", .size = 0x1000};
+    ipcs[0][0] = (struct vm_ipc){.shmem_id = 0, .ipa = 0x50000000, .writable = true};
+    ipcs[1][0] = (struct vm_ipc){.shmem_id = 0, .ipa = 0x50000000, .writable = true};
+    vms[0].ipcs = ipcs[0];
+    vms[0].ipcs_count = 1;
+    vms[1].ipcs = ipcs[1];
+    vms[1].ipcs_count = 1;
+    cfg.shmem = shm;
+    cfg.shmem_count = 1;
+    expect_error("config hyp_colours: shmem[0] 'ring'", "is uncoloured");
+    cfg.hyp_colours_shared = true;
+    expect_one_issue(false, "config hyp_colours: shmem[0] 'ring'", "as hyp_colours_shared allows");
+}
+
+static void hyp_colours_valid(void **state)
+{
+    (void)state;
+    no_fixed_pa();
+    cfg.hyp_colours = 0x000f;
+    vms[0].colours = 0x00f0;
+    vms[1].colours = 0xff00;
+    expect_clean();
+}
+
+static void hyp_colours_shared_with_a_vm(void **state)
+{
+    (void)state;
+    no_fixed_pa();
+    cfg.hyp_colours = 0x000f;
+    vms[0].colours = 0x0018;
+    vms[1].colours = 0xff00;
+    expect_error("config hyp_colours: VM 'rtos' (#0)", "shares Baohu's colours 0x8");
+}
+
+static void hyp_colours_shared_when_allowed_is_a_warning(void **state)
+{
+    (void)state;
+    no_fixed_pa();
+    cfg.hyp_colours = 0x000f;
+    cfg.hyp_colours_shared = true;
+    vms[0].colours = 0x00f0;
+    vms[1].colours = 0xff0c;
+    expect_one_issue(false, "config hyp_colours: VM 'app' (#1)", "shares Baohu's colours 0xc, as hyp_colours_shared allows");
+}
+
+static void hyp_colours_with_an_uncoloured_vm(void **state)
+{
+    (void)state;
+    no_fixed_pa();
+    cfg.hyp_colours = 0x000f;
+    vms[1].colours = 0xff00;
+    expect_error("config hyp_colours: VM 'rtos' (#0)", "is uncoloured, its pages of any colour, Baohu's 0xf");
+    cfg.hyp_colours_shared = true;
+    expect_one_issue(false, "config hyp_colours: VM 'rtos' (#0)", "is uncoloured");
+}
+
+static void hyp_colours_beyond_platform(void **state)
+{
+    (void)state;
+    no_fixed_pa();
+    cfg.hyp_colours = 0x1000f; /* colour 16 of 16 (0..15) */
+    vms[0].colours = 0x00f0;
+    vms[1].colours = 0xff00;
+    expect_error("config hyp_colours: 0x1000f", "beyond the platform's 16");
+}
+
+static void hyp_colours_need_aligned_quad_with_an_smmu(void **state)
+{
+    (void)state;
+    no_fixed_pa();
+    /* Colours 2-5: four, but no 16 KiB aligned block of them for the stream table. */
+    cfg.hyp_colours = 0x003c;
+    vms[0].colours = 0x00c0;
+    vms[1].colours = 0xff00;
+    expect_error("config hyp_colours: 0x3c", "no 4 adjacent colours 4k..4k+3, which the SMMU stream table needs");
+    cfg.hyp_colours = 0x00f0;
+    vms[0].colours = 0x000f;
+    expect_clean();
+    /* Without an SMMU (and not RISC-V), any colours do. */
+    plat.iommu.base = 0;
+    cfg.hyp_colours = 0x0003;
+    vms[0].colours = 0x00f0;
+    expect_clean();
+}
+
+static void hyp_colours_without_llc_geometry(void **state)
+{
+    (void)state;
+    plat.llc.size = 0;
+    cfg.hyp_colours = 0x000f;
+    expect_error("config hyp_colours: 0xf", "declares no LLC geometry");
+}
+
+static void hyp_colours_shared_without_hyp_colours(void **state)
+{
+    (void)state;
+    cfg.hyp_colours_shared = true;
+    expect_one_issue(false, "config hyp_colours:", "hyp_colours_shared set, but Baohu is uncoloured");
+}
+
 /* ---- SMCCC forwarding allow-list */
 
 static uint32_t fids[4];
@@ -1075,6 +1192,15 @@ int main(void)
         cmocka_unit_test_setup(colours_beyond_platform, setup),
         cmocka_unit_test_setup(colours_shared_is_a_warning, setup),
         cmocka_unit_test_setup(colours_without_llc_geometry, setup),
+        cmocka_unit_test_setup(hyp_colours_valid, setup),
+        cmocka_unit_test_setup(hyp_colours_shared_with_a_vm, setup),
+        cmocka_unit_test_setup(hyp_colours_shared_when_allowed_is_a_warning, setup),
+        cmocka_unit_test_setup(hyp_colours_with_an_uncoloured_vm, setup),
+        cmocka_unit_test_setup(hyp_colours_beyond_platform, setup),
+        cmocka_unit_test_setup(hyp_colours_need_aligned_quad_with_an_smmu, setup),
+        cmocka_unit_test_setup(hyp_colours_without_llc_geometry, setup),
+        cmocka_unit_test_setup(hyp_colours_shared_without_hyp_colours, setup),
+        cmocka_unit_test_setup(hyp_colours_with_fixed_pa_or_shared_memory, setup),
         cmocka_unit_test_setup(smc_forward_valid, setup),
         cmocka_unit_test_setup(smc_forward_yielding_call, setup),
         cmocka_unit_test_setup(smc_forward_not_sip_or_oem, setup),

@@ -314,6 +314,22 @@ static void counters_not_on_arm(void **state)
     assert_true(found);
 }
 
+/* ---- colouring Baohu (config_check.c): a G-stage root is a 16 KiB aligned block */
+
+static void hyp_colours_need_an_aligned_quad_for_gstage_roots(void **state)
+{
+    (void)state;
+    struct baohu_config coloured = cfg;
+    vm.colours = 0xffffff00;
+    coloured.hyp_colours = 0x3c; /* colours 2-5 of 32 */
+    assert_int_equal(config_check(&platform, &coloured, issues, 4), 1);
+    assert_true(issues[0].error);
+    assert_non_null(strstr(issues[0].msg, "config hyp_colours: 0x3c has no 4 adjacent colours 4k..4k+3, "
+                                          "which a G-stage root needs"));
+    coloured.hyp_colours = 0xf0;
+    assert_int_equal(config_check(&platform, &coloured, issues, 4), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -328,6 +344,7 @@ int main(void)
         cmocka_unit_test_setup(counters_valid, vm_setup),
         cmocka_unit_test_setup(counters_unknown_bits, vm_setup),
         cmocka_unit_test_setup(counters_not_on_arm, vm_setup),
+        cmocka_unit_test_setup(hyp_colours_need_an_aligned_quad_for_gstage_roots, vm_setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

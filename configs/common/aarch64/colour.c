@@ -1,4 +1,4 @@
-/* Cache colouring: "rtos" gets LLC colours 0-3, "app" colours 4-15 (16 colours on this platform). */
+/* Cache colouring: Baohu itself runs from LLC colours 0-3, "rtos" gets colours 4-7, "app" colours 8-15 (16 colours on these platforms). */
 #include <baohu/config.h>
 
 BAOHU_INCBIN(rtos_image, GUEST_DIR "/rtos.bin");
@@ -18,7 +18,7 @@ static const struct vm_config vms[] = {
         .cpus = 1 << 0,
         CONFIG_LIST(mem, rtos_mem),
         .image = VM_IMAGE_EMBEDDED_AT(rtos_image, 0x40000000),
-        .colours = 0x000f,
+        .colours = 0x00f0,
         .entry = 0x40000000,
     },
     {
@@ -26,9 +26,12 @@ static const struct vm_config vms[] = {
         .cpus = (1 << 1) | (1 << 2) | (1 << 3),
         CONFIG_LIST(mem, app_mem),
         .image = VM_IMAGE_EMBEDDED_AT(app_image, 0x40000000),
-        .colours = 0xfff0,
+        .colours = 0xff00,
         .entry = 0x40000000,
     },
 };
 
-const struct baohu_config baohu_config = {CONFIG_LIST(vms, vms)};
+/* Baohu's image, data and table pool (docs/config.md, "Colouring Baohu
+ * itself"): four adjacent colours, so its tables can have the naturally
+ * aligned 16 KiB blocks the SMMU's stream table needs. */
+const struct baohu_config baohu_config = {CONFIG_LIST(vms, vms), .hyp_colours = 0x000f};

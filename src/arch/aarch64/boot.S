@@ -69,6 +69,34 @@ cpu_entry_common:
 3:  wfe
     b       3b
 
+/*
+ * noreturn void mmu_on_and_continue(ttbr0 x0, sctlr x1, sp x2, next x3, cpu x4)
+ * (mmu.c, mmu_enable). The tables are complete in memory (written with the
+ * MMU off); no TLB entry of an earlier regime may survive (Arm ARM D8.16:
+ * TLBI ALLE2 after the TTBR write, DSB, ISB), then SCTLR_EL2.M. The next
+ * fetch goes through the new tables: the same instructions at the same
+ * address, from the image's copies when Baohu is coloured. No instruction
+ * cache line of the loaded image may be taken for them (IC IALLU, D7.5.9),
+ * and the stack starts afresh: the copies hold it as it was at the copy.
+ */
+.global mmu_on_and_continue
+mmu_on_and_continue:
+    msr     ttbr0_el2, x0
+    dsb     sy
+    tlbi    alle2
+    dsb     sy
+    isb
+    msr     sctlr_el2, x1
+    isb
+    ic      iallu
+    dsb     nsh
+    isb
+    mov     sp, x2
+    mov     x0, x4
+    blr     x3
+6:  wfe
+    b       6b
+
 /* noreturn void arch_cpu_park(void): drop the current stack, run cpu_idle. */
 .global arch_cpu_park
 arch_cpu_park:

@@ -5,6 +5,7 @@
 #include "console.h"
 #include "cpu.h"
 #include "gic.h"
+#include "hyp_colour.h"
 #include "platform.h"
 #include "psci.h"
 #include "smccc.h"
@@ -16,7 +17,7 @@ void core_memory_init(void);
 void core_start_cpus(void);
 noreturn void core_cpu_main(cpuid_t cpu);
 void mmu_build(void);
-void mmu_enable(void);
+noreturn void mmu_enable(cpuid_t cpu, void (*next)(cpuid_t));
 void el2_init(void);
 void secondary_entry(void);
 void irq_handle_parked(irqid_t intid);
@@ -72,6 +73,15 @@ void arch_cache_clean(const void *va, uint64_t size)
     dsb(sy);
 }
 
+void arch_cache_clean_inval(const void *va, uint64_t size)
+{
+    uint64_t line = 4ull << ((sysreg_read(ctr_el0) >> 16) & 0xf);
+    uintptr_t end = (uintptr_t)va + size;
+    for (uintptr_t p = (uintptr_t)va & ~(line - 1); p < end; p += line)
+        __asm__ volatile("dc civac, %0" ::"r"(p) : "memory");
+    dsb(sy);
+}
+
 uint64_t arch_time_ns(void)
 {
     uint64_t f = sysreg_read(cntfrq_el0), c = sysreg_read(cntpct_el0);
@@ -85,17 +95,10 @@ noreturn void arch_system_off(void)
         __asm__ volatile("wfi");
 }
 
-/* The first C code on every CPU, with a stack but no MMU yet. */
-noreturn void arch_boot_cpu(cpuid_t cpu)
+/* The rest of each CPU's start, with its own tables live (mmu_enable). */
+static noreturn void arch_boot_cpu_mapped(cpuid_t cpu)
 {
-    struct cpu *c = cpu_by_id(cpu);
-    c->id = cpu;
-    sysreg_write(tpidr_el2, (uint64_t)(uintptr_t)c);
-    if (cpu == 0) {
-        core_memory_init();
-        mmu_build();
-    }
-    mmu_enable();
+    cpu_by_id(cpu)->id = cpu;
     el2_init();
     if (cpu == 0) {
         console_init();
@@ -111,4 +114,23 @@ noreturn void arch_boot_cpu(cpuid_t cpu)
     if (cpu == 0)
         core_start_cpus();
     core_cpu_main(cpu);
+}
+
+/* The first C code on every CPU, with a stack but no MMU yet. The boot
+ * CPU prepares memory and every CPU's tables, and (when Baohu is coloured)
+ * copies the image to its coloured pages as its last step before its MMU
+ * goes on; the others only turn their MMU on. What the CPU writes to the
+ * image before that switch (its stack, c->id) is lost on a coloured Baohu,
+ * so arch_boot_cpu_mapped sets it again. */
+noreturn void arch_boot_cpu(cpuid_t cpu)
+{
+    struct cpu *c = cpu_by_id(cpu);
+    c->id = cpu;
+    sysreg_write(tpidr_el2, (uint64_t)(uintptr_t)c);
+    if (cpu == 0) {
+        core_memory_init();
+        mmu_build();
+        hyp_colour_copy();
+    }
+    mmu_enable(cpu, arch_boot_cpu_mapped);
 }

@@ -1,13 +1,14 @@
 /* Baohu's own EL2 stage-1 translation, one tree per CPU: W^X image, its own pages, the devices it drives, and a VM's RAM only while the CPU builds or resets that VM. */
 #include "arch.h"
 #include "arch_layout.h"
+#include "hyp_colour.h"
 #include "hyp_mem.h"
 #include "platform.h"
 #include "pt_vmsa.h"
 #include "sysreg.h"
 #include "vm.h"
 
-extern char __image_start[], __text_end[], __rodata_end[], __stacks_start[], __image_end[];
+extern char __stacks_start[];
 
 /* One table tree per CPU (docs/design.md, "Baohu's address space"): the same
  * image, table pool and devices in each; its own stack only; and RAM outside
@@ -85,26 +86,23 @@ static void mmu_map_devices(struct pt *pt)
 }
 
 /* Runs once on the boot CPU with the MMU off, after core_memory_init: the
- * tables come from the table pool, which every tree maps. */
+ * tables come from the table pool, which every tree maps. Baohu's image
+ * (from its coloured pages when it is coloured, hyp_colour.h): code RX,
+ * read-only data R, the rest RW and never executable; of the stack slots
+ * only this CPU's, without the guard page below it, so an overflow faults
+ * instead of spilling over. */
 void mmu_build(void)
 {
-    uint64_t reserved = platform.hyp_reserved.base;
+    static const struct hyp_image_attrs image = {
+        .rx = HYP_RX, .ro = HYP_RO, .rw = HYP_RW,
+        .stack_slot = STACK_SLOT, .stack_guard = STACK_GUARD, .stack_slots = MAX_CPUS,
+    };
 
     for (unsigned cpu = 0; cpu < platform.cpu_count && cpu < MAX_CPUS; cpu++) {
         struct pt *pt = &hyp_pt[cpu];
         mmu_check(pt_init(pt, &hyp_table_pool, &pt_vmsa_s1, 3, 39));
         mmu_map_devices(pt);
-        /* Image and table pool: Baohu's reserved range, then the image's
-         * code and read-only data narrowed down. */
-        mmu_map(pt, reserved, reserved + platform.hyp_reserved.size, HYP_RW);
-        mmu_map(pt, (uintptr_t)__image_start, (uintptr_t)__text_end, HYP_RX);
-        mmu_map(pt, (uintptr_t)__text_end, (uintptr_t)__rodata_end, HYP_RO);
-        /* Every stack slot but this CPU's is unmapped, and so is the guard
-         * page below its own: an overflow faults instead of spilling over. */
-        for (unsigned other = 0; other < MAX_CPUS; other++) {
-            uint64_t slot = (uintptr_t)__stacks_start + other * STACK_SLOT;
-            mmu_check(pt_unmap(pt, slot, other == cpu ? STACK_GUARD : STACK_SLOT));
-        }
+        mmu_check(hyp_image_map(pt, cpu, &image));
     }
 }
 
@@ -187,17 +185,25 @@ bool arch_hyp_leaf_device(uint64_t attrs)
     return (attrs & PTE_S1_ATTRIDX(7)) == PTE_S1_ATTRIDX(MAIR_DEVICE);
 }
 
-void mmu_enable(void)
+/* boot.S: install the tables, then go on in `next` on a fresh stack. */
+noreturn void mmu_on_and_continue(uint64_t ttbr0, uint64_t sctlr, uint64_t sp, void (*next)(cpuid_t),
+                                  cpuid_t cpu);
+
+/*
+ * Turn this CPU's MMU on and continue in `next` (on every CPU, from
+ * arch_boot_cpu, still on the stack the loader's image gave it). Once the
+ * tables are live the image's addresses reach the pages Baohu runs from,
+ * coloured copies when it is coloured: the instructions after the switch
+ * are the same there, but the stack and data written since the copy are
+ * not, so boot.S starts `next` on a fresh stack (hyp_colour.h).
+ */
+noreturn void mmu_enable(cpuid_t cpu, void (*next)(cpuid_t))
 {
+    uint64_t sp = (uint64_t)(uintptr_t)__stacks_start + (cpu + 1ull) * STACK_SLOT - FRAME_SIZE;
+
     sysreg_write(mair_el2, MAIR_VALUE);
     sysreg_write(tcr_el2, TCR_EL2_VALUE | mmu_pa_size() << 16);
-    sysreg_write(ttbr0_el2, pa_addr(hyp_pt[arch_cpu_id()].root));
-    dsb(sy);
-    __asm__ volatile("tlbi alle2" ::: "memory");
-    dsb(sy);
-    isb();
-    sysreg_write(sctlr_el2, SCTLR_EL2_VALUE);
-    isb();
+    mmu_on_and_continue(pa_addr(hyp_pt[cpu].root), SCTLR_EL2_VALUE, sp, next, cpu);
 }
 
 /* Break-before-make for a live table (Arm ARM D8.16.1): the old entry is

@@ -61,6 +61,28 @@ cpu_entry_common:
 4:  wfi
     j       4b
 
+/*
+ * noreturn void mmu_on_and_continue(satp a0, sp a1, next a2, cpu a3)
+ * (mmu.c, mmu_enable). The tables are complete in memory; FENCE.I so this
+ * hart fetches the code Baohu just copied (unpriv. Zifencei), the satp
+ * write, then SFENCE.VMA (priv. §4.2.1) so no translation of before
+ * survives. The next fetch goes through the new tables: the same
+ * instructions at the same address, from the image's copies when Baohu is
+ * coloured; the stack starts afresh (the copies hold it as it was at the
+ * copy).
+ */
+.global mmu_on_and_continue
+mmu_on_and_continue:
+    fence   rw, rw
+    fence.i
+    csrw    satp, a0
+    sfence.vma
+    mv      sp, a1
+    mv      a0, a3
+    jalr    a2
+6:  wfi
+    j       6b
+
 /* noreturn void arch_cpu_park(void): drop the current stack, run cpu_idle. */
 .global arch_cpu_park
 arch_cpu_park:

@@ -5,6 +5,7 @@
 #include "console.h"
 #include "cpu.h"
 #include "csr.h"
+#include "hyp_colour.h"
 #include "platform.h"
 #include "sbi.h"
 #include "test_hs_fault.h"
@@ -14,7 +15,7 @@ void core_memory_init(void);
 void core_start_cpus(void);
 noreturn void core_cpu_main(cpuid_t cpu);
 void mmu_build(void);
-void mmu_enable(void);
+noreturn void mmu_enable(cpuid_t cpu, void (*next)(cpuid_t));
 void hs_init(void);
 void irqchip_init(void);
 void irqchip_console_init(void);
@@ -120,19 +121,10 @@ bool arch_boot_entry(uint64_t hartid, cpuid_t cpu, uint64_t dtb)
 /* Baohu's console works (traps.c reports through the firmware before). */
 bool arch_console_up;
 
-/* The first C code on every CPU, with a stack but no MMU yet. */
-noreturn void arch_boot_cpu(cpuid_t cpu)
+/* The rest of each hart's start, with its own tables live (mmu_enable). */
+static noreturn void arch_boot_cpu_mapped(cpuid_t cpu)
 {
-    struct cpu *c = cpu_by_id(cpu);
-    c->id = cpu;
-    __asm__ volatile("mv tp, %0" ::"r"(c));
-    if (cpu == 0) {
-        /* With translation still off: the tree may lie anywhere in RAM. */
-        hs_probe((const void *)(uintptr_t)boot_dtb);
-        core_memory_init();
-        mmu_build();
-    }
-    mmu_enable();
+    cpu_by_id(cpu)->id = cpu;
     hs_init();
 #ifdef BAOHU_TEST_EARLY_TRAP
     if (cpu == 0) /* an M-mode CSR: an illegal instruction in HS-mode */
@@ -153,4 +145,25 @@ noreturn void arch_boot_cpu(cpuid_t cpu)
         core_start_cpus();
     }
     core_cpu_main(cpu);
+}
+
+/* The first C code on every CPU, with a stack but no MMU yet. The boot
+ * hart prepares memory and every hart's tables, and (when Baohu is
+ * coloured) copies the image to its coloured pages as its last step before
+ * translation goes on; the others only turn it on. What the hart writes to
+ * the image before that switch (its stack, c->id) is lost on a coloured
+ * Baohu, so arch_boot_cpu_mapped sets it again. */
+noreturn void arch_boot_cpu(cpuid_t cpu)
+{
+    struct cpu *c = cpu_by_id(cpu);
+    c->id = cpu;
+    __asm__ volatile("mv tp, %0" ::"r"(c));
+    if (cpu == 0) {
+        /* With translation still off: the tree may lie anywhere in RAM. */
+        hs_probe((const void *)(uintptr_t)boot_dtb);
+        core_memory_init();
+        mmu_build();
+        hyp_colour_copy();
+    }
+    mmu_enable(cpu, arch_boot_cpu_mapped);
 }

@@ -1,13 +1,14 @@
 /* Baohu's own Sv39 translation in HS-mode, one tree per hart: W^X image, its own pages, the devices it drives, and a VM's RAM only while the hart builds or resets that VM. */
 #include "arch.h"
 #include "arch_layout.h"
+#include "hyp_colour.h"
 #include "hyp_mem.h"
 #include "csr.h"
 #include "platform.h"
 #include "pt_sv39.h"
 #include "vm.h"
 
-extern char __image_start[], __text_end[], __rodata_end[], __stacks_start[], __image_end[];
+extern char __stacks_start[];
 
 /* One tree per hart (docs/design.md, "Baohu's address space"): the same
  * image, table pool and devices in each; its own stack only; and RAM outside
@@ -65,35 +66,44 @@ static void mmu_map_devices(struct pt *pt)
 }
 
 /* Runs once on the boot hart with translation off, after core_memory_init:
- * the tables come from the table pool, which every tree maps. No page is
- * both writable and executable. */
+ * the tables come from the table pool, which every tree maps. Baohu's
+ * image (from its coloured pages when it is coloured, hyp_colour.h): code
+ * RX, read-only data R, the rest RW; no page is both writable and
+ * executable. Of the stack slots only this hart's, without the guard page
+ * below it, so an overflow faults instead of spilling over. */
 void mmu_build(void)
 {
-    uint64_t reserved = platform.hyp_reserved.base;
+    static const struct hyp_image_attrs image = {
+        .rx = HYP_RX, .ro = HYP_RO, .rw = HYP_RW,
+        .stack_slot = STACK_SLOT, .stack_guard = STACK_GUARD, .stack_slots = MAX_CPUS,
+    };
 
     for (unsigned cpu = 0; cpu < platform.cpu_count && cpu < MAX_CPUS; cpu++) {
         struct pt *pt = &hyp_pt[cpu];
         if (!pt_init(pt, &hyp_table_pool, &pt_sv39, PT_SV39_LEVELS, 39))
             mmu_halt();
         mmu_map_devices(pt);
-        mmu_map(pt, reserved, reserved + platform.hyp_reserved.size, HYP_RW);
-        mmu_map(pt, (uintptr_t)__image_start, (uintptr_t)__text_end, HYP_RX);
-        mmu_map(pt, (uintptr_t)__text_end, (uintptr_t)__rodata_end, HYP_RO);
-        /* Every stack slot but this hart's is unmapped, and so is the guard
-         * page below its own: an overflow faults instead of spilling over. */
-        for (unsigned other = 0; other < MAX_CPUS; other++) {
-            uint64_t slot = (uintptr_t)__stacks_start + other * STACK_SLOT;
-            if (!pt_unmap(pt, slot, other == cpu ? STACK_GUARD : STACK_SLOT))
-                mmu_halt();
-        }
+        if (!hyp_image_map(pt, cpu, &image))
+            mmu_halt();
     }
 }
 
-void mmu_enable(void)
+/* boot.S: install the tables, then go on in `next` on a fresh stack. */
+noreturn void mmu_on_and_continue(uint64_t satp, uint64_t sp, void (*next)(cpuid_t), cpuid_t cpu);
+
+/*
+ * Turn this hart's translation on and continue in `next` (on every hart,
+ * from arch_boot_cpu, still on the stack the loader's image gave it). Once
+ * satp is set the image's addresses reach the pages Baohu runs from,
+ * coloured copies when it is coloured: the instructions after the switch
+ * are the same there, but the stack and data written since the copy are
+ * not, so boot.S starts `next` on a fresh stack (hyp_colour.h).
+ */
+noreturn void mmu_enable(cpuid_t cpu, void (*next)(cpuid_t))
 {
-    __asm__ volatile("fence rw, rw" ::: "memory");
-    csr_write(satp, SATP_MODE_SV39 | (pa_addr(hyp_pt[arch_cpu_id()].root) >> PAGE_SHIFT));
-    sfence_vma_all();
+    uint64_t sp = (uint64_t)(uintptr_t)__stacks_start + (cpu + 1ull) * STACK_SLOT - FRAME_SIZE;
+
+    mmu_on_and_continue(SATP_MODE_SV39 | (pa_addr(hyp_pt[cpu].root) >> PAGE_SHIFT), sp, next, cpu);
 }
 
 /* A window in the current hart's tables; pt.c flushes each cleared leaf. */
@@ -170,6 +180,16 @@ void arch_cache_clean(const void *va, uint64_t size)
     /* Harts without Zicbom (QEMU's rv64) have no cache maintenance to do:
      * caches are coherent with memory for every access. The fence orders
      * the stores before whatever starts the guest. */
+    (void)va;
+    (void)size;
+    __asm__ volatile("fence rw, rw" ::: "memory");
+}
+
+/* The same: without Zicbom nothing is cached apart from memory's view; the
+ * fence completes Baohu's stores before what follows (hyp_colour.c: the
+ * switch to the copies, whose code boot.S fetches after a FENCE.I). */
+void arch_cache_clean_inval(const void *va, uint64_t size)
+{
     (void)va;
     (void)size;
     __asm__ volatile("fence rw, rw" ::: "memory");

@@ -88,6 +88,10 @@ void arch_vm_irqchip_stop(struct vm *vm);
 /* Write back [va, va+size) of RAM Baohu just filled to the point of
  * coherency: a guest starts with its caches off and reads memory directly. */
 void arch_cache_clean(const void *va, uint64_t size);
+/* Clean and invalidate [va, va+size) to the point of coherency, so no
+ * cache keeps a line of it: Baohu just wrote it with its MMU off and maps
+ * it cacheable next (hyp_colour.c). Complete, with its barrier, on return. */
+void arch_cache_clean_inval(const void *va, uint64_t size);
 
 /* Fill [pa, pa+size) of a VM's RAM before its guest runs, so that the guest
  * reads exactly these bytes whatever its cache settings, and nothing of the
