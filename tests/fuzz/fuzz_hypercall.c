@@ -3,6 +3,7 @@
 
 #include "arch.h"
 #include "fuzz_input.h"
+#include "hyp_mem.h"
 #include "hypercall.h"
 #include "ipc.h"
 #include "vm.h"
@@ -15,7 +16,8 @@
  * a VM only ever notifies peers of objects it shares, never itself, never
  * a stopped VM; a doorbell rings once per 0->1 of the peer's events, with
  * the peer's own configured interrupt; IPC_EVENTS returns exactly what
- * peers raised; console bytes go to the caller's own line.
+ * peers raised; console bytes go to the caller's own line; the management
+ * calls are DENIED to every VM (none is the manager).
  */
 
 #define VMS 4
@@ -75,6 +77,47 @@ bool page_pool_reserve(struct page_pool *pool, paddr_t pa, size_t pages)
     (void)pool, (void)pa, (void)pages;
     return false;
 }
+
+/* No VM here is the manager or has a watchdog: the management calls must
+ * be DENIED before they reach a VM, a window or the clock. */
+enum vm_request_result vm_request_stop(struct vm *vm, const char *why)
+{
+    FUZZ_ASSERT(false, "VM %s stopped %s (%s) with no manager", caller->name, vm->name, why);
+    return VM_REQUEST_OK;
+}
+enum vm_request_result vm_request_reload(struct vm *vm, enum vm_state from, const char *why)
+{
+    (void)from;
+    FUZZ_ASSERT(false, "VM %s reloaded %s (%s) with no manager", caller->name, vm->name, why);
+    return VM_REQUEST_OK;
+}
+bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size)
+{
+    (void)ipa, (void)size;
+    FUZZ_ASSERT(false, "VM %s: a management buffer was looked at", vm->name);
+    return false;
+}
+bool arch_vm_translate(struct vm *vm, ipa_t ipa, paddr_t *pa)
+{
+    (void)vm, (void)ipa, (void)pa;
+    return false;
+}
+bool hyp_window_open(paddr_t pa, uint64_t size, enum hyp_window_use use)
+{
+    (void)pa, (void)size, (void)use;
+    return false;
+}
+void hyp_window_close(paddr_t pa, uint64_t size, enum hyp_window_use use)
+{
+    (void)pa, (void)size, (void)use;
+}
+void arch_ram_copy(paddr_t pa, const void *src, uint64_t size, bool reused)
+{
+    (void)pa, (void)src, (void)size, (void)reused;
+}
+uint64_t arch_time_ns(void) { return 0; }
+cpuid_t arch_cpu_id(void) { return 0; }
+void arch_hyp_timer_arm(uint64_t delay_ns) { (void)delay_ns; }
 
 static int slot_of(const struct vm_config *c, uint64_t id)
 {
@@ -146,7 +189,12 @@ static void op_hypercall(struct fuzz_in *in)
         break;
     }
     case BAOHU_HC_VCPU_EXITS: want = (int64_t)caller->vcpus[0].exits; break; /* its own */
-    default: want = BAOHU_HC_ERR_NOT_SUPPORTED; break;
+    case BAOHU_HC_VM_INFO:
+    case BAOHU_HC_VM_STOP:
+    case BAOHU_HC_VM_START:
+    case BAOHU_HC_VM_RESTART:
+    case BAOHU_HC_VM_STATS: want = BAOHU_HC_ERR_DENIED; break; /* nobody is the manager */
+    default: want = BAOHU_HC_ERR_NOT_SUPPORTED; break; /* WATCHDOG_KICK too: none has one */
     }
     int64_t got = hypercall_handle(&caller->vcpus[0], fid, args);
     FUZZ_ASSERT(got == want, "VM %s fid %#llx (%#llx, %#llx): %lld, want %lld", caller->name,

@@ -222,8 +222,10 @@ static void ipi_sync(struct vcpu *v)
         ipi_poll(false);
         /* The exchange acquires every stalled sender's count. */
         (void)__atomic_exchange_n(&c->ipi, 0, __ATOMIC_ACQ_REL);
-        if (__atomic_load_n(&c->ipi_sent, __ATOMIC_RELAXED) != c->ipi_mark)
+        if (__atomic_load_n(&c->ipi_sent, __ATOMIC_RELAXED) != c->ipi_mark) {
             csr_set(hvip, 1u << IRQ_VSSI);
+            v->irqs_injected++;
+        }
         return;
     }
     if (!__atomic_load_n(&c->ipi, __ATOMIC_ACQUIRE))
@@ -236,6 +238,7 @@ static void ipi_sync(struct vcpu *v)
     }
     (void)__atomic_exchange_n(&c->ipi, 0, __ATOMIC_ACQ_REL);
     csr_set(hvip, 1u << IRQ_VSSI);
+    v->irqs_injected++;
 }
 
 static void ipi_reset(struct vcpu *v)
@@ -317,10 +320,12 @@ void arch_vcpu_quiesce(struct vcpu *v)
 
 void virq_line_set(bool on)
 {
-    if (on)
+    if (on) {
         csr_set(hvip, 1u << IRQ_VSEI);
-    else
+        cpu_current()->vcpu->irqs_injected++; /* called on its 0 -> 1 only (vplic.c) */
+    } else {
         csr_clear(hvip, 1u << IRQ_VSEI);
+    }
 }
 
 /* On the way into the guest (entry and every trap exit). */

@@ -26,8 +26,10 @@ void vtimer_set(struct vcpu *v, uint64_t deadline)
 void vtimer_expired(struct vcpu *v)
 {
     csr_clear(sie, 1u << IRQ_STI);
-    if (v && v->state == VCPU_ON)
+    if (v && v->state == VCPU_ON) {
         csr_set(hvip, 1u << IRQ_VSTI);
+        v->irqs_injected++;
+    }
 }
 
 void vtimer_reset(struct vcpu *v)
