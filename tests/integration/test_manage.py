@@ -142,7 +142,7 @@ def test_stats_of_the_rtos(linux):
     irq, call, mmio, sysreg, wfi, other, total, injected, faults, resets, expiries = map(int, got.groups())
     # Its 200 ms timer and its console hypercalls, since Baohu started.
     assert irq > 10 and call > 10 and total == irq + call + mmio + sysreg + wfi + other, got.group(0)
-    assert injected >= irq // 2, got.group(0)
+    assert injected > 5, got.group(0)  # at least its timer's ticks since the restart
     assert (faults, resets, expiries) == (0, 1, 0), got.group(0)
 
 
