@@ -1,7 +1,7 @@
 """Operating the VMs (issue 13): the manager VM's `baohu-ctl` from Linux's shell lists, restarts, stops
 and starts the RTOS while Linux runs on (configs/qemu-aarch64-virt/linux-rtos.c); a VM that is not
 the manager is denied every management call; per-VM watchdogs reset or stop a VM that stops kicking
-(configs/qemu-aarch64-virt/watchdog.c). docs/hypercalls.md, "Management"; README, "Operating the VMs"."""
+(configs/common/aarch64/watchdog.c, on every Arm platform). docs/hypercalls.md, "Management"; README, "Operating the VMs"."""
 import re
 import time
 
@@ -13,8 +13,9 @@ from test_linux import Console, shell_ready
 DENIED = -3
 
 
-def test_watchdog_resets_or_stops_a_vm_that_stops_kicking_and_denies_it_management(machine):
-    m = machine("watchdog", timeout=120)
+@pytest.mark.parametrize("platform", ["qemu-aarch64-virt", "qemu-aarch64-virt-gicv2", "zcu102"])
+def test_watchdog_resets_or_stops_a_vm_that_stops_kicking_and_denies_it_management(machine, platform):
+    m = machine("watchdog", platform=platform, timeout=120)
     # Each watchdog VM's first run: the management calls of a VM that is not the manager are
     # denied, with any id; three kicks, then none.
     for vm in ("wdreset", "wdstop"):
