@@ -435,12 +435,13 @@ enum vm_request_result vm_request_stop(struct vm *vm, const char *why)
 {
     spin_lock(&vm->lock);
     enum vm_state was = vm->state;
-    if (was == VM_RUNNING) {
+    bool built = vm->built;
+    if (was == VM_RUNNING && built) {
         vm->state = VM_STOPPED;
         vm_halt_vcpus(vm, NULL);
     }
     spin_unlock(&vm->lock);
-    if (was != VM_RUNNING)
+    if (was != VM_RUNNING || !built) /* not built yet: still being created */
         return was == VM_STOPPED ? VM_REQUEST_STOPPED : VM_REQUEST_BUSY;
     vm_stopped(vm, why);
     vm_all_stopped_check();
@@ -465,7 +466,9 @@ enum vm_request_result vm_reset_claim(struct vm *vm, struct vcpu *caller, enum v
 {
     enum vm_request_result res = VM_REQUEST_OK;
     spin_lock(&vm->lock);
-    if (vm->state == VM_RESETTING)
+    /* A VM whose vCPU 0's CPU is still building it (state not yet set)
+     * is as busy as one being reset. */
+    if (vm->state == VM_RESETTING || (!vm->built && vm->state != VM_STOPPED))
         res = VM_REQUEST_BUSY;
     else if (vm->state != from)
         res = vm->state == VM_STOPPED ? VM_REQUEST_STOPPED : VM_REQUEST_RUNNING;

@@ -64,25 +64,35 @@ static uint32_t vm_manage_state(enum vm_state s)
     }
 }
 
-static int64_t vm_manage_info(struct vm *caller, const struct vm *vm, uint64_t ipa, uint64_t size)
+/* From the static config: a VM still being built has no vm->config yet. */
+static uint32_t vm_manage_vcpus(const struct vm_config *c)
 {
-    struct baohu_vm_info info = {.vcpus = vm->vcpu_count};
+    uint32_t n = 0;
+    for (cpuid_t cpu = 0; cpu < PLATFORM_MAX_CPUS; cpu++)
+        n += (uint32_t)((c->cpus >> cpu) & 1u);
+    return n;
+}
+
+static int64_t vm_manage_info(struct vm *caller, const struct vm *vm, const struct vm_config *c,
+                              uint64_t ipa, uint64_t size)
+{
+    struct baohu_vm_info info = {.vcpus = vm_manage_vcpus(c)};
     size_t n = 0;
-    while (n + 1 < sizeof info.name && vm->name && vm->name[n] != '\0') {
-        info.name[n] = vm->name[n];
+    while (n + 1 < sizeof info.name && c->name && c->name[n] != '\0') {
+        info.name[n] = c->name[n];
         n++;
     }
     enum vm_state state = vm->state;
-    info.state = vm_manage_state(state);
-    if (state == VM_RUNNING) {
+    /* Not built yet: its state is not set yet either. */
+    info.state = vm->built || state == VM_STOPPED ? vm_manage_state(state) : BAOHU_VM_RESETTING;
+    if (state == VM_RUNNING && vm->built) {
         uint64_t now = arch_time_ns(), start = vm->run_started_ns;
         info.uptime_ns = now > start ? now - start : 0;
     }
     info.resets = vm->resets;
     info.faults = __atomic_load_n(&vm->faults.total, __ATOMIC_RELAXED);
-    info.flags = (vm->config->manager ? BAOHU_VM_MANAGER : 0u) |
-                 (vm->config->watchdog_ms ? BAOHU_VM_WATCHDOG : 0u);
-    info.watchdog_ms = vm->config->watchdog_ms;
+    info.flags = (c->manager ? BAOHU_VM_MANAGER : 0u) | (c->watchdog_ms ? BAOHU_VM_WATCHDOG : 0u);
+    info.watchdog_ms = c->watchdog_ms;
     int64_t r = vm_manage_copy_out(caller, ipa, size, &info, sizeof info);
     return r < 0 ? r : (int64_t)vm_count();
 }
@@ -114,7 +124,7 @@ int64_t vm_manage_call(struct vcpu *caller, uint64_t fid, const uint64_t args[HY
     bool is_self = vm == self;
     switch (fid) {
     case BAOHU_HC_VM_INFO:
-        return vm_manage_info(self, vm, args[1], args[2]);
+        return vm_manage_info(self, vm, &baohu_config.vms[args[0]], args[1], args[2]);
     case BAOHU_HC_VM_STATS:
         return vm_manage_stats(self, vm, args[1], args[2]);
     case BAOHU_HC_VM_STOP:

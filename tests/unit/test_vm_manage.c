@@ -142,6 +142,7 @@ static int setup(void **state)
             vms[i].vcpus[k].cpu = (cpuid_t)(i + k);
         }
         vms[i].state = VM_RUNNING;
+        vms[i].built = true;
     }
     memset(ram, 0xee, sizeof ram);
     now_ns = 5000000000ull;
@@ -232,6 +233,22 @@ static void info_lists_every_vm_into_the_callers_ram(void **state)
     assert_int_equal(info.uptime_ns, 0);
     assert_int_equal(windows_open, 0); /* every window closed again */
     assert_int_equal(windows_opened, 3);
+}
+
+/* Its vCPU 0's CPU has not built it yet: nothing of it is set but what the
+ * static config says (vm->config, vm->name are still NULL). */
+static void info_of_a_vm_still_being_built(void **state)
+{
+    (void)state;
+    memset(&vms[2], 0, sizeof vms[2]);
+    struct baohu_vm_info info;
+    assert_int_equal(call(1, BAOHU_HC_VM_INFO, 2, RAM_IPA, sizeof info), 3);
+    memcpy(&info, ram, sizeof info);
+    assert_string_equal(info.name, "app-with-a-name-longer-than-31-");
+    assert_int_equal(info.state, BAOHU_VM_RESETTING);
+    assert_int_equal(info.vcpus, 1);
+    assert_int_equal(info.uptime_ns, 0);
+    assert_int_equal(info.flags, BAOHU_VM_WATCHDOG);
 }
 
 static void info_buffer_must_be_the_callers_ram_in_one_page(void **state)
@@ -395,6 +412,7 @@ int main(void)
         cmocka_unit_test_setup(non_managers_are_denied_whatever_the_arguments, setup),
         cmocka_unit_test_setup(unknown_ids_are_invalid, setup),
         cmocka_unit_test_setup(info_lists_every_vm_into_the_callers_ram, setup),
+        cmocka_unit_test_setup(info_of_a_vm_still_being_built, setup),
         cmocka_unit_test_setup(info_buffer_must_be_the_callers_ram_in_one_page, setup),
         cmocka_unit_test_setup(stop_start_restart_follow_the_vm_state, setup),
         cmocka_unit_test_setup(the_manager_may_not_stop_or_restart_itself, setup),
