@@ -314,10 +314,12 @@ bool vm_create(struct vm *vm, vmid_t id, const struct vm_config *c)
     }
     vuart_reset(vm);
     arch_vm_irqchip_init(vm);
-    vm->built = true;
     vm->run_started_ns = arch_time_ns();
     watchdog_vm_start(vm);
     vm->state = VM_RUNNING;
+    /* Last, with release: a manager on another CPU that sees it built
+     * (acquire, vm_reset_claim / vm_request_stop) sees all of the above. */
+    __atomic_store_n(&vm->built, true, __ATOMIC_RELEASE);
     __atomic_add_fetch(&vms_created, 1, __ATOMIC_RELEASE);
     console_log("VM '%s' (#%u): %u vCPU(s), entry 0x%lx, built in %lu us", vm->name, id,
                 vm->vcpu_count, (unsigned long)c->entry,
@@ -435,7 +437,7 @@ enum vm_request_result vm_request_stop(struct vm *vm, const char *why)
 {
     spin_lock(&vm->lock);
     enum vm_state was = vm->state;
-    bool built = vm->built;
+    bool built = __atomic_load_n(&vm->built, __ATOMIC_ACQUIRE);
     if (was == VM_RUNNING && built) {
         vm->state = VM_STOPPED;
         vm_halt_vcpus(vm, NULL);
@@ -468,11 +470,12 @@ enum vm_request_result vm_reset_claim(struct vm *vm, struct vcpu *caller, enum v
     spin_lock(&vm->lock);
     /* A VM whose vCPU 0's CPU is still building it (state not yet set)
      * is as busy as one being reset. */
-    if (vm->state == VM_RESETTING || (!vm->built && vm->state != VM_STOPPED))
+    bool built = __atomic_load_n(&vm->built, __ATOMIC_ACQUIRE);
+    if (vm->state == VM_RESETTING || (!built && vm->state != VM_STOPPED))
         res = VM_REQUEST_BUSY;
     else if (vm->state != from)
         res = vm->state == VM_STOPPED ? VM_REQUEST_STOPPED : VM_REQUEST_RUNNING;
-    else if (!vm->built)
+    else if (!built)
         res = VM_REQUEST_UNBUILT;
     if (res == VM_REQUEST_OK) {
         vm->state = VM_RESETTING;

@@ -82,10 +82,11 @@ static int64_t vm_manage_info(struct vm *caller, const struct vm *vm, const stru
         info.name[n] = c->name[n];
         n++;
     }
+    bool built = __atomic_load_n(&vm->built, __ATOMIC_ACQUIRE);
     enum vm_state state = vm->state;
     /* Not built yet: its state is not set yet either. */
-    info.state = vm->built || state == VM_STOPPED ? vm_manage_state(state) : BAOHU_VM_RESETTING;
-    if (state == VM_RUNNING && vm->built) {
+    info.state = built || state == VM_STOPPED ? vm_manage_state(state) : BAOHU_VM_RESETTING;
+    if (state == VM_RUNNING && built) {
         uint64_t now = arch_time_ns(), start = vm->run_started_ns;
         info.uptime_ns = now > start ? now - start : 0;
     }
