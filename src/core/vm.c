@@ -384,14 +384,16 @@ static void vm_all_stopped_check(void)
     arch_system_off();
 }
 
-/* Mark every vCPU stopped and tell the other CPUs; their exit path or idle
- * loop takes them out of the guest. */
-static void vm_halt_vcpus(struct vm *vm, struct vcpu *caller)
+/* Mark every vCPU stopped and tell the other CPUs (all of them when the
+ * caller is outside the VM: NULL); their exit path or idle loop takes them
+ * out of the guest. */
+static void vm_halt_vcpus(struct vm *vm, const struct vcpu *caller)
 {
+    uint32_t own = caller != NULL ? caller->id : UINT32_MAX;
     for (uint32_t i = 0; i < vm->vcpu_count; i++) {
         struct vcpu *v = &vm->vcpus[i];
         v->state = VCPU_STOPPED;
-        if (v != caller)
+        if (i != own)
             cpu_msg_send(v->cpu, CPU_MSG_VCPU_STATE);
     }
 }
