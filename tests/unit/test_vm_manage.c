@@ -366,7 +366,11 @@ static void timer_rearms_until_a_deadline_passes_then_applies_the_policy(void **
     watchdog_timer(&vm->vcpus[0]);
     assert_int_equal(timer_armed, 60000000ull);
     assert_int_equal(requests, 0);
-    now_ns += 60000000ull; /* no kick since */
+    now_ns += 59999000ull; /* 1 us before the deadline: not yet */
+    watchdog_timer(&vm->vcpus[0]);
+    assert_int_equal(timer_armed, 1000u);
+    assert_int_equal(requests, 0);
+    now_ns += 1000u; /* the deadline, no kick since */
     watchdog_timer(&vm->vcpus[0]);
     assert_int_equal(requests, 1);
     assert_ptr_equal(last_target, vm);
