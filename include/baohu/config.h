@@ -169,7 +169,7 @@ struct vm_config {
     bool manager;
     /* A watchdog (docs/config.md, "Watchdog"): a run that goes this many
      * milliseconds without BAOHU_HC_WATCHDOG_KICK is stopped, or reset
-     * under fault_policy VM_FAULT_RESET. 0: none. Arm platforms only. */
+     * under fault_policy VM_FAULT_RESET. 0: none. */
     uint32_t watchdog_ms;
 };
 

@@ -965,15 +965,9 @@ static void check_manager(struct cc *c, size_t i)
 static void check_watchdog(struct cc *c, size_t i)
 {
     const struct vm_config *vm = vm_at(c, i);
-    const struct platform *p = c->plat;
-    if (!vm->watchdog_ms)
-        return;
-    if (vm->watchdog_ms < WATCHDOG_MS_MIN || vm->watchdog_ms > WATCHDOG_MS_MAX)
+    if (vm->watchdog_ms && (vm->watchdog_ms < WATCHDOG_MS_MIN || vm->watchdog_ms > WATCHDOG_MS_MAX))
         error(c, i, "watchdog_ms: %" PRIu32 " is outside %u..%u", vm->watchdog_ms, WATCHDOG_MS_MIN,
               WATCHDOG_MS_MAX);
-    else if (p->irqchip.kind == IRQCHIP_PLIC || p->irqchip.kind == IRQCHIP_AIA)
-        error(c, i, "watchdog_ms: %" PRIu32 " given, but platform '%s' is RISC-V (watchdogs need the Arm EL2 timer)",
-              vm->watchdog_ms, p->name);
 }
 
 size_t config_check(const struct platform *plat, const struct baohu_config *cfg, struct config_issue *out,

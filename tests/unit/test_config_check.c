@@ -890,13 +890,6 @@ static void watchdog_period_out_of_range(void **state)
     expect_error("VM 'rtos' (#0) watchdog_ms", "3600001 is outside 10..3600000");
 }
 
-static void watchdog_on_riscv(void **state)
-{
-    (void)state;
-    plat.irqchip.kind = IRQCHIP_AIA;
-    vms[1].watchdog_ms = 500;
-    expect_error("VM 'app' (#1) watchdog_ms", "platform 'qemu-aarch64-virt' is RISC-V");
-}
 
 /* Is there an issue of kind `error` whose message contains `what`? */
 static bool has_issue(bool error, const char *what)
@@ -1121,7 +1114,6 @@ int main(void)
         cmocka_unit_test_setup(one_manager_and_watchdogs_are_valid, setup),
         cmocka_unit_test_setup(second_manager, setup),
         cmocka_unit_test_setup(watchdog_period_out_of_range, setup),
-        cmocka_unit_test_setup(watchdog_on_riscv, setup),
     };
 
     return cmocka_run_group_tests_name("config_check", tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include "isa.h"
 #include "platform.h"
 #include "vm.h"
+#include "hs_timer.h"
 #include "vtimer.h"
 
 extern char __stacks_start[];
@@ -191,7 +192,7 @@ static void vcpu_fp_clear(void)
  * with it, and `ipi` stays set ("stalled") so that no sender posts again,
  * however many IPIs a storm sends, until the guest takes it. The guest
  * clears VSSIP without a trap (it is its sip.SSIP); the target notices on
- * its next exit or, with Sstc (Baohu's own stimecmp is free then), within
+ * its next exit or, with Sstc (Baohu's own stimecmp, hs_timer.c), within
  * IPI_POLL_TICKS. Then `ipi` is cleared, and if anything was sent during the
  * stall VSSIP is set once more: a send after the guest's take is never lost,
  * at the price of at most one spurious software interrupt per stall.
@@ -201,13 +202,7 @@ static void vcpu_fp_clear(void)
 
 static void ipi_poll(bool on)
 {
-    if (on) {
-        csr_write(CSR_STIMECMP, csr_read(time) + IPI_POLL_TICKS);
-        csr_set(sie, 1u << IRQ_STI);
-    } else {
-        csr_clear(sie, 1u << IRQ_STI);
-        csr_write(CSR_STIMECMP, ~0ull);
-    }
+    hs_timer_set(HS_TIMER_IPI_POLL, on ? csr_read(time) + IPI_POLL_TICKS : HS_TIMER_OFF);
 }
 
 static void ipi_sync(struct vcpu *v)
@@ -349,7 +344,7 @@ void arch_vcpu_virq_sync(struct vcpu *v)
     ipi_sync(v);
 }
 
-/* Baohu's supervisor timer with Sstc: only the IPI stall poll uses it. */
+/* Baohu's supervisor timer with Sstc, for the IPI stall poll (hs_timer.c). */
 void vcpu_ipi_poll(struct vcpu *v)
 {
     ipi_poll(false);
