@@ -195,3 +195,30 @@ def test_stop_then_start_rtos(linux):
     assert vm_row(ctl_list(c, 4), "rtos")[1:2] == ("running",)
     trouble = [l for l in c.raw.splitlines() if "[baohu] FAULT" in l or "every VM has stopped" in l]
     assert not trouble, trouble[:5]
+
+
+def test_restarts_racing_each_other_reset_once_each_and_the_rest_are_busy(linux):
+    """Four restarts at once: each that is taken resets rtos exactly once; one that finds a reset
+    under way answers busy and changes nothing."""
+    c = linux
+    shell_ready(c)
+    before = c.raw.count("VM 'rtos' resetting: restart requested by the manager")
+    got = c.shell("(for i in 1 2 3 4; do baohu-ctl restart rtos & done; wait) > /tmp/race 2>&1; "
+                  "grep -c 'restart rtos: ok' /tmp/race; grep -c 'restart rtos: busy' /tmp/race; "
+                  "echo race-$((40+2))", r"\n(\d+)\r*\n(\d+)\r*\nrace-42\r*\n")
+    ok, busy = int(got.group(1)), int(got.group(2))
+    print(f"racing restarts: {ok} taken, {busy} busy")
+    assert ok >= 1 and ok + busy == 4, (ok, busy)
+    resets = wait_count(c, r"(?m)^\[baohu\] VM 'rtos' resetting: restart requested by the manager "
+                           r"\(reset \d+, \d+ pages free\)\r*\n", before + ok, 60)
+    # The last run taken comes up and ticks (an earlier one may have been cut short).
+    deadline = time.time() + 60
+    while not re.compile(RTOS_UP).search(c.raw, resets.end()):
+        if time.time() > deadline:
+            pytest.fail("rtos did not come up after its last reset:\n" + c.raw[-3000:])
+        c._pump(deadline)
+    up = re.compile(RTOS_UP).search(c.raw, resets.end())
+    rtos_ticks_after(c, up.end(), 3)
+    # No reset more than the requests taken.
+    assert c.raw.count("VM 'rtos' resetting: restart requested by the manager") == before + ok
+    c.shell("echo alive-$((6*7))", r"\nalive-42\r*\n")
