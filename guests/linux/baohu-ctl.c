@@ -70,10 +70,11 @@ static int list(void)
 			fprintf(stderr, "baohu-ctl: list: %s (%lld)\n", error_name(n), n);
 			return 1;
 		}
-		printf("%-3lld %-16s %-10s %5u %12.3f %7llu %7llu  %s%s\n", id, info.name,
+		printf("%-3lld %-16s %-10s %5u %12.3f %7llu %7llu  %s%s%s\n", id, info.name,
 		       state_name(info.state), info.vcpus, (double)info.uptime_ns / 1e9,
 		       (unsigned long long)info.resets, (unsigned long long)info.faults,
 		       (info.flags & BAOHU_VM_MANAGER) ? "manager" : "",
+		       (info.flags & BAOHU_VM_MANAGER) && (info.flags & BAOHU_VM_WATCHDOG) ? "," : "",
 		       (info.flags & BAOHU_VM_WATCHDOG) ? "watchdog" : "");
 	}
 	return 0;
