@@ -61,6 +61,9 @@ GUEST_DEFS_irqreset := -DGUEST_NAME='\"app\"' -DGUEST_ALARM_ROLE=2 -DGUEST_ALARM
 GUEST_DEFS_irqreset-acked := -DGUEST_NAME='\"app\"' -DGUEST_ALARM_ROLE=2 -DGUEST_ALARM_MODE=1 $(ALARM_DEFS_$(PLATFORM))
 GUEST_DEFS_irqreset-vcpu1 := -DGUEST_NAME='\"app\"' -DGUEST_ALARM_ROLE=2 -DGUEST_ALARM_MODE=0 -DGUEST_ALARM_VCPU=1 $(ALARM_DEFS_$(PLATFORM))
 endif
+# configs/*/watchdog.c: three watchdog kicks, then none; its management calls are denied.
+GUEST_VARIANTS += watchdog
+GUEST_DEFS_watchdog := -DGUEST_NAME='\"wdog\"' -DGUEST_WATCHDOG_KICKS=3
 # A VM whose console lines try to pass for Baohu's or rtos's (configs/*/console-forge.c).
 GUEST_VARIANTS += forger
 GUEST_DEFS_forger := -DGUEST_NAME='\"app\"' -DGUEST_FORGE=1

@@ -35,7 +35,7 @@ host_tools() {
 }
 
 # The arm64 packages, downloaded once: the newest 6.1 kernel ABI Debian offers
-# (what linux-image-arm64 depends on), its headers (to build baohu_uio.ko;
+# (what linux-image-arm64 depends on), its headers (to build baohu_uio.ko and baohu_ctl.ko;
 # kbuild's host tools come in the build machine's own architecture), and
 # busybox-static.
 fetch() {
@@ -120,6 +120,9 @@ rootfs() {
     build_modules
     aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -o "$stage/bin/baohu-ipc" "$SRC/baohu-ipc.c"
     aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -o "$stage/bin/baohu-perf" "$SRC/baohu-perf.c"
+    # The manager's tool (README, "Operating the VMs"): Baohu's ABI header and the module's ioctl.
+    aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -Iinclude -I"$SRC" -o "$stage/bin/baohu-ctl" \
+        "$SRC/baohu-ctl.c"
     local name params
     : > "$stage/lib/modules/params"
     while read -r name params; do

@@ -1,4 +1,4 @@
-/* Debian's arm64 Linux (2 vCPUs, virtual PL011, PCIe virtio-blk behind the SMMU) beside the bare-metal RTOS, sharing one IPC channel. */
+/* Debian's arm64 Linux (2 vCPUs, virtual PL011, PCIe virtio-blk behind the SMMU, the manager) beside the bare-metal RTOS, sharing one IPC channel. */
 #include <baohu/config.h>
 
 BAOHU_INCBIN(rtos_image, GUEST_DIR "/rtos-linux.bin");
@@ -60,6 +60,9 @@ static const struct vm_config vms[] = {
         .image = VM_IMAGE_PRELOADED_AT(0x70000000, 64 << 20, 0x60000000),
         .entry = 0x60200000,
         .dtb_ipa = 0x60000000,
+        /* Its `baohu-ctl` lists, stops, starts and restarts rtos (README,
+         * "Operating the VMs"). */
+        .manager = true,
     },
 };
 

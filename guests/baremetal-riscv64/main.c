@@ -29,6 +29,18 @@ static void after_tick(uint32_t n)
 		print("srst reboot returned %ld\n",
 		      sbi_call(SBI_EXT_SRST, 0, SBI_SRST_COLD_REBOOT, 0, 0, 0).error);
 	}
+#ifdef GUEST_WATCHDOG_KICKS
+	/* configs/<platform>/watchdog.c: kicks on the first ticks only; no manager, so denied. */
+	if (n == 1)
+		print("manage calls: info %ld stop %ld start %ld restart %ld stats %ld\n",
+		      sbi_call(BAOHU_SBI_EXT, 5, 0, 0x80000000ul, 4096, 0).error,
+		      sbi_call(BAOHU_SBI_EXT, 6, 0, 0, 0, 0).error, sbi_call(BAOHU_SBI_EXT, 7, 0, 0, 0, 0).error,
+		      sbi_call(BAOHU_SBI_EXT, 8, 99, 0, 0, 0).error,
+		      sbi_call(BAOHU_SBI_EXT, 9, 1, 0x80000000ul, 4096, 0).error);
+	if (n <= GUEST_WATCHDOG_KICKS)
+		print("watchdog kick %u = %ld%s\n", n, sbi_call(BAOHU_SBI_EXT, 10, 0, 0, 0, 0).error,
+		      n == GUEST_WATCHDOG_KICKS ? ", the last" : "");
+#endif
 }
 
 /*

@@ -69,3 +69,6 @@ GUEST_DEFS_claims-plic := -DGUEST_NAME='\"thresh\"' -DGUEST_CLAIMS=2
 GUEST_DEFS_claims-shmx := -DGUEST_NAME='\"shmx\"' -DGUEST_CLAIMS=3 -DGUEST_CLAIMS_SHM=0xa0000000UL
 GUEST_VARIANTS += claims-hlvx
 GUEST_DEFS_claims-hlvx := -DGUEST_NAME='\"hlvx\"' -DGUEST_CLAIMS=4 -DGUEST_CLAIMS_IRQC=$(FAULT_IRQC_$(PLATFORM))
+# configs/<platform>/watchdog.c: three watchdog kicks, then none; its management calls are denied.
+GUEST_VARIANTS += watchdog
+GUEST_DEFS_watchdog := -DGUEST_NAME='\"wdog\"' -DGUEST_WATCHDOG_KICKS=3

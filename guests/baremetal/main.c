@@ -94,6 +94,17 @@ static void after_tick(uint32_t n)
 #if GUEST_FLOOD_ROLE == FLOOD_ROLE_PEER
 	flood_peer_tick(n);
 #endif
+#ifdef GUEST_WATCHDOG_KICKS
+	/* configs/<platform>/watchdog.c: kicks on the first ticks only; no manager, so denied. */
+	if (n == 1)
+		print("manage calls: info %ld stop %ld start %ld restart %ld stats %ld\n",
+		      hvc_call(BAOHU_HC_VM_INFO, 0, 0x40000000, 4096), hvc_call(BAOHU_HC_VM_STOP, 0, 0, 0),
+		      hvc_call(BAOHU_HC_VM_START, 0, 0, 0), hvc_call(BAOHU_HC_VM_RESTART, 99, 0, 0),
+		      hvc_call(BAOHU_HC_VM_STATS, 1, 0x40000000, 4096));
+	if (n <= GUEST_WATCHDOG_KICKS)
+		print("watchdog kick %u = %ld%s\n", n, hvc_call(BAOHU_HC_WATCHDOG_KICK, 0, 0, 0),
+		      n == GUEST_WATCHDOG_KICKS ? ", the last" : "");
+#endif
 }
 
 /*

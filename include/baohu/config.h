@@ -164,6 +164,13 @@ struct vm_config {
     /* VM_COUNTER_* the guest may read without a trap (RISC-V); 0 = time only. */
     uint32_t counters;
     struct vm_vuart vuart;
+    /* May list, stop, start and restart the other VMs and read their
+     * statistics (include/baohu/hypercall.h, "Management"). At most one. */
+    bool manager;
+    /* A watchdog (docs/config.md, "Watchdog"): a run that goes this many
+     * milliseconds without BAOHU_HC_WATCHDOG_KICK is stopped, or reset
+     * under fault_policy VM_FAULT_RESET. 0: none. */
+    uint32_t watchdog_ms;
 };
 
 struct baohu_config {

@@ -1033,6 +1033,33 @@ static void check_counters(struct cc *c, size_t i)
               p->name);
 }
 
+/* ---- management and watchdog */
+
+/* The watchdog's period: at least 10 ms (well above Baohu's timer
+ * resolution and a guest's tick), at most an hour. */
+#define WATCHDOG_MS_MIN 10u
+#define WATCHDOG_MS_MAX 3600000u
+
+static void check_manager(struct cc *c, size_t i)
+{
+    if (!vm_at(c, i)->manager)
+        return;
+    for (size_t j = 0; j < i; j++)
+        if (vm_at(c, j)->manager) {
+            error(c, i, "manager: VM '%s' (#%zu) is the manager already; at most one VM may be", vm_name(c, j),
+                  j);
+            return;
+        }
+}
+
+static void check_watchdog(struct cc *c, size_t i)
+{
+    const struct vm_config *vm = vm_at(c, i);
+    if (vm->watchdog_ms && (vm->watchdog_ms < WATCHDOG_MS_MIN || vm->watchdog_ms > WATCHDOG_MS_MAX))
+        error(c, i, "watchdog_ms: %" PRIu32 " is outside %u..%u", vm->watchdog_ms, WATCHDOG_MS_MIN,
+              WATCHDOG_MS_MAX);
+}
+
 size_t config_check(const struct platform *plat, const struct baohu_config *cfg, struct config_issue *out,
                     size_t max)
 {
@@ -1057,6 +1084,8 @@ size_t config_check(const struct platform *plat, const struct baohu_config *cfg,
         check_colours(&c, i);
         check_smc_forward(&c, i);
         check_counters(&c, i);
+        check_manager(&c, i);
+        check_watchdog(&c, i);
     }
     check_shmem(&c);
     check_memory_total(&c);

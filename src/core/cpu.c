@@ -38,7 +38,8 @@ void cpu_msg_handle(void)
     if (!v)
         return;
     /* CPU_MSG_VCPU_STATE: the new state is in v->state; the trap exit path
-     * and the idle loop act on it. */
+     * and the idle loop act on it. CPU_MSG_VM_CONTROL: the reload is in
+     * vm->reload_pending; the idle loop runs it once the vCPU is out. */
     if ((bits & (1u << CPU_MSG_VIRQ)) && v->state == VCPU_ON)
         arch_vcpu_virq_sync(v);
 }

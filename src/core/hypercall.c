@@ -3,6 +3,8 @@
 #include "hypercall.h"
 #include "ipc.h"
 #include "vm.h"
+#include "vm_manage.h"
+#include "watchdog.h"
 
 bool hypercall_is_baohu(uint64_t fid)
 {
@@ -25,7 +27,11 @@ int64_t hypercall_handle(struct vcpu *vcpu, uint64_t fid, const uint64_t args[HY
         return ipc_events_take(vcpu->vm, args[0]);
     case BAOHU_HC_VCPU_EXITS:
         return (int64_t)vcpu->exits;
+    case BAOHU_HC_WATCHDOG_KICK:
+        return watchdog_kick(vcpu->vm);
     default:
+        if (vm_manage_is_call(fid))
+            return vm_manage_call(vcpu, fid, args);
         return BAOHU_HC_ERR_NOT_SUPPORTED;
     }
 }

@@ -6,6 +6,7 @@
 #include "ipc.h"
 #include "vm.h"
 #include "iommu.h"
+#include "watchdog.h"
 
 #define MAX_VMS PLATFORM_MAX_CPUS
 
@@ -380,7 +381,12 @@ bool vm_create(struct vm *vm, vmid_t id, const struct vm_config *c)
     }
     vuart_reset(vm);
     arch_vm_irqchip_init(vm);
+    vm->run_started_ns = arch_time_ns();
+    watchdog_vm_start(vm);
     vm->state = VM_RUNNING;
+    /* Last, with release: a manager on another CPU that sees it built
+     * (acquire, vm_reset_claim / vm_request_stop) sees all of the above. */
+    __atomic_store_n(&vm->built, true, __ATOMIC_RELEASE);
     __atomic_add_fetch(&vms_created, 1, __ATOMIC_RELEASE);
     console_log("VM '%s' (#%u): %u vCPU(s), entry 0x%lx, built in %lu us", vm->name, id,
                 vm->vcpu_count, (unsigned long)c->entry,
@@ -445,14 +451,16 @@ static void vm_all_stopped_check(void)
     arch_system_off();
 }
 
-/* Mark every vCPU stopped and tell the other CPUs; their exit path or idle
- * loop takes them out of the guest. */
-static void vm_halt_vcpus(struct vm *vm, struct vcpu *caller)
+/* Mark every vCPU stopped and tell the other CPUs (all of them when the
+ * caller is outside the VM: NULL); their exit path or idle loop takes them
+ * out of the guest. */
+static void vm_halt_vcpus(struct vm *vm, const struct vcpu *caller)
 {
+    uint32_t own = caller != NULL ? caller->id : UINT32_MAX;
     for (uint32_t i = 0; i < vm->vcpu_count; i++) {
         struct vcpu *v = &vm->vcpus[i];
         v->state = VCPU_STOPPED;
-        if (v != caller)
+        if (i != own)
             cpu_msg_send(v->cpu, CPU_MSG_VCPU_STATE);
     }
 }
@@ -470,9 +478,9 @@ void vm_stop(struct vm *vm, struct vcpu *caller, const char *why)
     spin_lock(&vm->lock);
     enum vm_state was = vm->state;
     if (was == VM_RESETTING) {
-        /* A reset owns the VM (vm_reset): it has stopped every vCPU but
-         * its own and is reloading memory. The stop is applied when the
-         * reload is done, in place of the restart; the caller, already
+        /* A reset owns the VM (vm_reset_claim): it has stopped every vCPU
+         * but its own and is reloading memory. The stop is applied when
+         * the reload is done, in place of the restart; the caller, already
          * marked STOPPED by the owner, parks. */
         if (!vm->stop_after_reset)
             vm->stop_after_reset = why;
@@ -492,38 +500,78 @@ void vm_stop(struct vm *vm, struct vcpu *caller, const char *why)
         arch_cpu_park();
 }
 
-/*
- * A reset has one owner: the first caller to find the VM running (under
- * vm->lock) moves it to VM_RESETTING and marks every other vCPU STOPPED.
- * Every later caller, a sibling's SYSTEM_RESET / SRST or a fault under the
- * "reset" policy, finds it resetting (or stopped) and parks: the owner
- * already counts it among the vCPUs to wait for, its idle loop takes it
- * out of the guest and marks it OFF, and it stays there, in WFI, until the
- * new run starts it (PSCI CPU_ON / HSM hart_start). Only the owner waits,
- * and only for CPUs that are on their way out of the guest (the IPI reaches
- * them whatever the guest does). While VM_RESETTING, vm_vcpu_start refuses.
- */
-noreturn void vm_reset(struct vm *vm, struct vcpu *caller, const char *why)
+/* Unlike vm_stop, a request from outside is refused while a reset owns the
+ * VM: the caller learns that its stop did not happen (BUSY). */
+enum vm_request_result vm_request_stop(struct vm *vm, const char *why)
 {
     spin_lock(&vm->lock);
-    if (vm->state != VM_RUNNING) {
-        spin_unlock(&vm->lock);
-        arch_cpu_park();
+    enum vm_state was = vm->state;
+    bool built = __atomic_load_n(&vm->built, __ATOMIC_ACQUIRE);
+    if (was == VM_RUNNING && built) {
+        vm->state = VM_STOPPED;
+        vm_halt_vcpus(vm, NULL);
     }
-    vm->state = VM_RESETTING;
-    vm->stop_after_reset = NULL;
-    vm_halt_vcpus(vm, caller);
     spin_unlock(&vm->lock);
+    if (was != VM_RUNNING || !built) /* not built yet: still being created */
+        return was == VM_STOPPED ? VM_REQUEST_STOPPED : VM_REQUEST_BUSY;
+    vm_stopped(vm, why);
+    vm_all_stopped_check();
+    return VM_REQUEST_OK;
+}
+
+/*
+ * A reset has one owner: the first caller to find the VM in the state it
+ * expects (under vm->lock) moves it to VM_RESETTING and marks every other
+ * vCPU STOPPED. Every later caller, a sibling's SYSTEM_RESET / SRST, a
+ * fault under the "reset" policy or a manager's request, finds it
+ * resetting (or stopped) and is refused: a vCPU of the VM parks (the owner
+ * already counts it among the vCPUs to wait for, its idle loop takes it
+ * out of the guest and marks it OFF, and it stays there, in WFI, until the
+ * new run starts it with PSCI CPU_ON / HSM hart_start); a request from
+ * outside gets BUSY. Only the owner waits, and only for CPUs that are on
+ * their way out of the guest (the IPI reaches them whatever the guest
+ * does). While VM_RESETTING, vm_vcpu_start refuses.
+ */
+enum vm_request_result vm_reset_claim(struct vm *vm, struct vcpu *caller, enum vm_state from,
+                                      const char *why)
+{
+    enum vm_request_result res = VM_REQUEST_OK;
+    spin_lock(&vm->lock);
+    /* A VM whose vCPU 0's CPU is still building it (state not yet set)
+     * is as busy as one being reset. */
+    bool built = __atomic_load_n(&vm->built, __ATOMIC_ACQUIRE);
+    if (vm->state == VM_RESETTING || (!built && vm->state != VM_STOPPED))
+        res = VM_REQUEST_BUSY;
+    else if (vm->state != from)
+        res = vm->state == VM_STOPPED ? VM_REQUEST_STOPPED : VM_REQUEST_RUNNING;
+    else if (!built)
+        res = VM_REQUEST_UNBUILT;
+    if (res == VM_REQUEST_OK) {
+        vm->state = VM_RESETTING;
+        vm->stop_after_reset = NULL;
+        vm->reload_why = why;
+        /* From VM_STOPPED every vCPU is STOPPED already; marking them again
+         * and telling their CPUs has them move to OFF (cpu_idle). */
+        vm_halt_vcpus(vm, caller);
+    }
+    spin_unlock(&vm->lock);
+    return res;
+}
+
+noreturn void vm_reset_run(struct vm *vm, struct vcpu *caller)
+{
     vm->resets++;
     vm_fault_summary(vm, true);
     fault_log_new_run(&vm->faults);
     /* The pool's free count: a reset takes and gives back no page, so it is
      * the same after every reset (tests/integration/test_lifecycle.py). */
-    console_log("VM '%s' resetting: %s (reset %lu, %lu pages free)", vm->name, why,
+    console_log("VM '%s' resetting: %s (reset %lu, %lu pages free)", vm->name, vm->reload_why,
                 (unsigned long)vm->resets, (unsigned long)vm_free_pages());
-    arch_vcpu_quiesce(caller);
-    caller->entered = false;
-    caller->state = VCPU_OFF;
+    if (caller) {
+        arch_vcpu_quiesce(caller);
+        caller->entered = false;
+        caller->state = VCPU_OFF;
+    }
     /* Every other vCPU must have left the guest before its memory is
      * rewritten under it: their idle loops mark them OFF. */
     for (uint32_t i = 0; i < vm->vcpu_count; i++)
@@ -540,6 +588,8 @@ noreturn void vm_reset(struct vm *vm, struct vcpu *caller, const char *why)
         arch_vm_code_sync(vm);
     vuart_reset(vm);
     arch_vm_irqchip_init(vm);
+    vm->run_started_ns = arch_time_ns();
+    watchdog_vm_start(vm);
     spin_lock(&vm->lock);
     const char *stop = !loaded ? "reload failed" : vm->stop_after_reset;
     vm->state = stop != NULL ? VM_STOPPED : VM_RUNNING;
@@ -552,6 +602,26 @@ noreturn void vm_reset(struct vm *vm, struct vcpu *caller, const char *why)
     }
     vm_vcpu_start(vm, 0, vm->config->entry, vm->config->dtb_ipa);
     arch_cpu_park();
+}
+
+noreturn void vm_reset(struct vm *vm, struct vcpu *caller, const char *why)
+{
+    if (vm_reset_claim(vm, caller, VM_RUNNING, why) != VM_REQUEST_OK)
+        arch_cpu_park();
+    vm_reset_run(vm, caller);
+}
+
+/* The reload needs the VM's own CPUs (its windows, its vCPUs' state): the
+ * claim is made here, and vCPU 0's CPU, once its vCPU is OFF, runs it from
+ * its idle loop. */
+enum vm_request_result vm_request_reload(struct vm *vm, enum vm_state from, const char *why)
+{
+    enum vm_request_result res = vm_reset_claim(vm, NULL, from, why);
+    if (res == VM_REQUEST_OK) {
+        __atomic_store_n(&vm->reload_pending, true, __ATOMIC_RELEASE);
+        cpu_msg_send(vm->vcpus[0].cpu, CPU_MSG_VM_CONTROL);
+    }
+    return res;
 }
 
 noreturn void cpu_idle(void)
@@ -569,6 +639,15 @@ noreturn void cpu_idle(void)
             if (v->vm->state == VM_RESETTING)
                 __atomic_compare_exchange_n(&v->state, &stopped, VCPU_OFF, false,
                                             __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+            /* A reload claimed from outside the VM (vm_request_reload):
+             * vCPU 0's CPU owns it once its own vCPU is out. */
+            if (v->id == 0 && v->state == VCPU_OFF &&
+                __atomic_load_n(&v->vm->reload_pending, __ATOMIC_ACQUIRE)) {
+                /* Only this CPU clears it, and no other claim can be made
+                 * before the run ends VM_RESETTING. */
+                v->vm->reload_pending = false;
+                vm_reset_run(v->vm, NULL);
+            }
             enum vcpu_state pending = VCPU_ON_PENDING;
             if (__atomic_compare_exchange_n(&v->state, &pending, VCPU_ON, false,
                                             __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {

@@ -3,6 +3,7 @@
 
 #include "arch.h"
 #include "fuzz_input.h"
+#include "hyp_mem.h"
 #include "hypercall.h"
 #include "ipc.h"
 #include "vm.h"
@@ -15,7 +16,9 @@
  * a VM only ever notifies peers of objects it shares, never itself, never
  * a stopped VM; a doorbell rings once per 0->1 of the peer's events, with
  * the peer's own configured interrupt; IPC_EVENTS returns exactly what
- * peers raised; console bytes go to the caller's own line.
+ * peers raised; console bytes go to the caller's own line; the management
+ * calls are DENIED to every VM but linux, the manager, whose calls follow a
+ * model of the VMs' states and write records only inside its own buffer.
  */
 
 #define VMS 4
@@ -32,7 +35,7 @@ static const struct vm_ipc linux_ipcs[] = {
 static const struct vm_config cfgs[VMS] = {
     {.name = "rtos", .cpus = 1, CONFIG_LIST(ipcs, rtos_ipcs)},
     {.name = "app", .cpus = 2, CONFIG_LIST(ipcs, app_ipcs)},
-    {.name = "linux", .cpus = 4, CONFIG_LIST(ipcs, linux_ipcs)},
+    {.name = "linux", .cpus = 4, CONFIG_LIST(ipcs, linux_ipcs), .manager = true},
     {.name = "intruder", .cpus = 8},
 };
 const struct baohu_config baohu_config = {CONFIG_LIST(vms, cfgs), CONFIG_LIST(shmem, shmem)};
@@ -74,6 +77,112 @@ bool page_pool_reserve(struct page_pool *pool, paddr_t pa, size_t pages)
 {
     (void)pool, (void)pa, (void)pages;
     return false;
+}
+
+/*
+ * linux is the manager. vm.c's requests are modelled by their contract
+ * (vm.h): a stop of a running VM stops it, a reload of a VM in the state
+ * it names runs it again at once with its events cleared (as vm_reset_run
+ * does), anything else is refused by the state. Management buffers are
+ * linux's RAM, [MGR_RAM, +MGR_RAM_SIZE), backed by `mgr_ram`: Baohu may
+ * write only there, through a window onto the one page it opened, and
+ * only for a buffer the checks accept.
+ */
+#define MGR_RAM 0x80000000ull
+#define MGR_RAM_SIZE 0x4000ull
+static uint8_t mgr_ram[MGR_RAM_SIZE] __attribute__((aligned(4096)));
+static uint64_t window_pa;       /* the page open, 0: none */
+static uint64_t written_lo, written_hi; /* what the last call wrote into mgr_ram */
+static int requests;
+
+enum vm_request_result vm_request_stop(struct vm *vm, const char *why)
+{
+    (void)why;
+    FUZZ_ASSERT(caller->config->manager, "VM %s stopped %s", caller->name, vm->name);
+    requests++;
+    if (vm->state != VM_RUNNING)
+        return VM_REQUEST_STOPPED;
+    vm->state = VM_STOPPED;
+    return VM_REQUEST_OK;
+}
+enum vm_request_result vm_request_reload(struct vm *vm, enum vm_state from, const char *why)
+{
+    (void)why;
+    FUZZ_ASSERT(caller->config->manager, "VM %s reloaded %s", caller->name, vm->name);
+    requests++;
+    if (vm->state != from)
+        return vm->state == VM_STOPPED ? VM_REQUEST_STOPPED : VM_REQUEST_RUNNING;
+    vm->state = VM_RUNNING;
+    memset(vm->ipc_events, 0, sizeof vm->ipc_events);
+    return VM_REQUEST_OK;
+}
+bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size)
+{
+    FUZZ_ASSERT(vm == caller && vm->config->manager, "VM %s: a buffer of %s looked at",
+                caller->name, vm->name);
+    return ipa >= MGR_RAM && size <= MGR_RAM_SIZE && ipa - MGR_RAM <= MGR_RAM_SIZE - size;
+}
+bool arch_vm_translate(struct vm *vm, ipa_t ipa, paddr_t *pa)
+{
+    FUZZ_ASSERT(ipa_addr(ipa) - MGR_RAM < MGR_RAM_SIZE, "VM %s: %#llx translated", vm->name,
+                (unsigned long long)ipa_addr(ipa));
+    *pa = pa_init((uint64_t)(uintptr_t)mgr_ram + (ipa_addr(ipa) - MGR_RAM));
+    return true;
+}
+bool hyp_window_open(paddr_t pa, uint64_t size, enum hyp_window_use use)
+{
+    (void)use;
+    FUZZ_ASSERT(!window_pa && size == 0x1000 && (pa_addr(pa) & 0xfff) == 0, "window %#llx+%#llx",
+                (unsigned long long)pa_addr(pa), (unsigned long long)size);
+    window_pa = pa_addr(pa);
+    return true;
+}
+void hyp_window_close(paddr_t pa, uint64_t size, enum hyp_window_use use)
+{
+    (void)size, (void)use;
+    FUZZ_ASSERT(window_pa == pa_addr(pa), "closed a window not open");
+    window_pa = 0;
+}
+void arch_ram_copy(paddr_t pa, const void *src, uint64_t size, bool reused)
+{
+    (void)reused;
+    uint64_t a = pa_addr(pa);
+    FUZZ_ASSERT(window_pa && a >= window_pa && size <= 0x1000 && a - window_pa <= 0x1000 - size,
+                "wrote %#llx+%#llx outside the window %#llx", (unsigned long long)a,
+                (unsigned long long)size, (unsigned long long)window_pa);
+    memcpy((void *)(uintptr_t)a, src, size);
+    written_lo = a - (uint64_t)(uintptr_t)mgr_ram;
+    written_hi = written_lo + size;
+}
+uint64_t arch_time_ns(void) { return 0; }
+cpuid_t arch_cpu_id(void) { return 0; }
+void arch_hyp_timer_arm(uint64_t delay_ns) { (void)delay_ns; }
+
+/* What a management call must return; `len` is its record's size (0: none). */
+static int64_t model_manage(uint64_t fid, const uint64_t args[HYPERCALL_ARGS], uint64_t len)
+{
+    if (!caller->config->manager)
+        return BAOHU_HC_ERR_DENIED;
+    if (args[0] >= VMS)
+        return BAOHU_HC_ERR_INVALID_PARAM;
+    struct vm *vm = &vms[args[0]];
+    if (len) {
+        uint64_t ipa = args[1], size = args[2];
+        bool ok = size >= len && (ipa & 7) == 0 && (ipa & 0xfff) + len <= 0x1000 &&
+                  ipa >= MGR_RAM && ipa - MGR_RAM <= MGR_RAM_SIZE - len;
+        if (!ok)
+            return BAOHU_HC_ERR_INVALID_PARAM;
+        return fid == BAOHU_HC_VM_INFO ? VMS : BAOHU_HC_OK;
+    }
+    bool self = vm == caller;
+    switch (fid) {
+    case BAOHU_HC_VM_STOP:
+        return self ? BAOHU_HC_ERR_SELF : vm->state == VM_RUNNING ? BAOHU_HC_OK : BAOHU_HC_ERR_ALREADY_STOPPED;
+    case BAOHU_HC_VM_START:
+        return vm->state == VM_STOPPED ? BAOHU_HC_OK : BAOHU_HC_ERR_ALREADY_RUNNING;
+    default: /* VM_RESTART */
+        return self ? BAOHU_HC_ERR_SELF : vm->state == VM_RUNNING ? BAOHU_HC_OK : BAOHU_HC_ERR_ALREADY_STOPPED;
+    }
 }
 
 static int slot_of(const struct vm_config *c, uint64_t id)
@@ -124,6 +233,12 @@ static void op_hypercall(struct fuzz_in *in)
     uint64_t args[HYPERCALL_ARGS];
     for (int i = 0; i < HYPERCALL_ARGS; i++)
         args[i] = (pick & 0x40) ? fuzz_edgy64(in) : (i < 2 ? fuzz_u8(in) % 40 : 0);
+    if ((pick & 0x20) && caller->config->manager) {
+        /* A management buffer around the manager's RAM: its edges, unaligned, across pages. */
+        args[0] = fuzz_u8(in) % (VMS + 2);
+        args[1] = MGR_RAM - 0x40 + fuzz_u16(in) % (MGR_RAM_SIZE + 0x80);
+        args[2] = fuzz_u16(in) % 0x200;
+    }
 
     bool is = hypercall_is_baohu(fid);
     FUZZ_ASSERT(is == ((fid >> 16) == (BAOHU_HC_BASE >> 16)), "fid %#llx: is_baohu %d",
@@ -146,9 +261,41 @@ static void op_hypercall(struct fuzz_in *in)
         break;
     }
     case BAOHU_HC_VCPU_EXITS: want = (int64_t)caller->vcpus[0].exits; break; /* its own */
-    default: want = BAOHU_HC_ERR_NOT_SUPPORTED; break;
+    case BAOHU_HC_VM_INFO: want = model_manage(fid, args, sizeof(struct baohu_vm_info)); break;
+    case BAOHU_HC_VM_STATS: want = model_manage(fid, args, sizeof(struct baohu_vm_stats)); break;
+    case BAOHU_HC_VM_STOP:
+    case BAOHU_HC_VM_START:
+    case BAOHU_HC_VM_RESTART: want = model_manage(fid, args, 0); break;
+    default: want = BAOHU_HC_ERR_NOT_SUPPORTED; break; /* WATCHDOG_KICK too: none has one */
     }
+    /* What a taken reload does to the model: the target's events start again. */
+    bool reload = want == BAOHU_HC_OK && (fid == BAOHU_HC_VM_START || fid == BAOHU_HC_VM_RESTART);
+    vmid_t target = (vmid_t)args[0];
+    int requests_before = requests;
+    written_lo = written_hi = 0;
     int64_t got = hypercall_handle(&caller->vcpus[0], fid, args);
+    if (reload)
+        memset(model_events[target], 0, sizeof model_events[target]);
+    bool records = fid == BAOHU_HC_VM_INFO || fid == BAOHU_HC_VM_STATS;
+    FUZZ_ASSERT(!window_pa, "fid %#llx left a window open", (unsigned long long)fid);
+    /* A record is written exactly where the buffer is, and only when the call succeeds. */
+    FUZZ_ASSERT(records && got >= 0 ? written_lo == args[1] - MGR_RAM &&
+                                          written_hi - written_lo <= args[2]
+                                    : written_hi == 0,
+                "fid %#llx (%#llx, %#llx) -> %lld wrote [%#llx, %#llx)", (unsigned long long)fid,
+                (unsigned long long)args[1], (unsigned long long)args[2], (long long)got,
+                (unsigned long long)written_lo, (unsigned long long)written_hi);
+    if (fid == BAOHU_HC_VM_INFO && got >= 0) {
+        const struct baohu_vm_info *info = (const void *)(mgr_ram + written_lo);
+        FUZZ_ASSERT(strcmp(info->name, cfgs[target].name) == 0, "VM_INFO %u named %.31s",
+                    (unsigned)target, info->name);
+    }
+    /* Only the manager's stop/start/restart of a valid id reaches vm.c. */
+    FUZZ_ASSERT(requests - requests_before ==
+                    (caller->config->manager && args[0] < VMS && !records &&
+                     !((fid == BAOHU_HC_VM_STOP || fid == BAOHU_HC_VM_RESTART) && target == caller->id) &&
+                     (fid == BAOHU_HC_VM_STOP || fid == BAOHU_HC_VM_START || fid == BAOHU_HC_VM_RESTART)),
+                "fid %#llx: %d requests", (unsigned long long)fid, requests - requests_before);
     FUZZ_ASSERT(got == want, "VM %s fid %#llx (%#llx, %#llx): %lld, want %lld", caller->name,
                 (unsigned long long)fid, (unsigned long long)args[0],
                 (unsigned long long)args[1], (long long)got, (long long)want);

@@ -979,6 +979,35 @@ static void smc_forward_on_riscv(void **state)
     expect_error("VM 'rtos' (#0) smc_forward", "Arm platforms only");
 }
 
+/* ---- manager and watchdog */
+
+static void one_manager_and_watchdogs_are_valid(void **state)
+{
+    (void)state;
+    vms[1].manager = true;
+    vms[0].watchdog_ms = 10;
+    vms[1].watchdog_ms = 3600000;
+    expect_clean();
+}
+
+static void second_manager(void **state)
+{
+    (void)state;
+    vms[0].manager = true;
+    vms[1].manager = true;
+    expect_error("VM 'app' (#1) manager", "VM 'rtos' (#0) is the manager already; at most one VM may be");
+}
+
+static void watchdog_period_out_of_range(void **state)
+{
+    (void)state;
+    vms[0].watchdog_ms = 9;
+    expect_error("VM 'rtos' (#0) watchdog_ms", "9 is outside 10..3600000");
+    vms[0].watchdog_ms = 3600001;
+    expect_error("VM 'rtos' (#0) watchdog_ms", "3600001 is outside 10..3600000");
+}
+
+
 /* Is there an issue of kind `error` whose message contains `what`? */
 static bool has_issue(bool error, const char *what)
 {
@@ -1208,6 +1237,9 @@ int main(void)
         cmocka_unit_test_setup(smc_forward_duplicate, setup),
         cmocka_unit_test_setup(smc_forward_missing_array, setup),
         cmocka_unit_test_setup(smc_forward_on_riscv, setup),
+        cmocka_unit_test_setup(one_manager_and_watchdogs_are_valid, setup),
+        cmocka_unit_test_setup(second_manager, setup),
+        cmocka_unit_test_setup(watchdog_period_out_of_range, setup),
     };
 
     return cmocka_run_group_tests_name("config_check", tests, NULL, NULL);

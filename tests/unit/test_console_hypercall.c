@@ -11,8 +11,22 @@
 #include "ipc.h"
 #include "platform.h"
 #include "vm.h"
+#include "vm_manage.h"
+#include "watchdog.h"
 
 /* ---- fakes: the UART and what hypercall.c calls besides the console */
+
+/* The management and watchdog calls have their own tests (test_vm_manage.c). */
+int64_t vm_manage_call(struct vcpu *caller, uint64_t fid, const uint64_t args[HYPERCALL_ARGS])
+{
+    (void)caller, (void)fid, (void)args;
+    return BAOHU_HC_ERR_DENIED;
+}
+int64_t watchdog_kick(struct vm *vm)
+{
+    (void)vm;
+    return BAOHU_HC_ERR_NOT_SUPPORTED;
+}
 
 const struct platform platform = {.name = "fake", .cpu_count = 1};
 

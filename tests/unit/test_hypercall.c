@@ -10,6 +10,8 @@
 #include "hypercall.h"
 #include "ipc.h"
 #include "vm.h"
+#include "vm_manage.h"
+#include "watchdog.h"
 
 /* ---- fakes of what hypercall.c and ipc.c call */
 
@@ -47,6 +49,18 @@ bool page_pool_reserve(struct page_pool *pool, paddr_t pa, size_t pages)
 {
     (void)pool, (void)pa, (void)pages;
     return false;
+}
+
+/* The management and watchdog calls have their own tests (test_vm_manage.c). */
+int64_t vm_manage_call(struct vcpu *caller, uint64_t fid, const uint64_t args[HYPERCALL_ARGS])
+{
+    (void)caller, (void)fid, (void)args;
+    return BAOHU_HC_ERR_DENIED;
+}
+int64_t watchdog_kick(struct vm *vm)
+{
+    (void)vm;
+    return BAOHU_HC_ERR_NOT_SUPPORTED;
 }
 
 /* ---- a config: rtos and app share object 0, intruder shares nothing */

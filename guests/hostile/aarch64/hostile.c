@@ -344,12 +344,23 @@ static void attack_calls(void)
 	reportf("hc-events-huge", "ret %ld", hvc_call(BAOHU_HC_IPC_EVENTS, ~0ul, 0, 0));
 	/* Exits of the caller's own vCPU only, whatever the arguments. */
 	reportf("hc-vcpu-exits-args", "%s", hvc_call(BAOHU_HC_VCPU_EXITS, ~0ul, 1, 2) > 0 ? "own count" : "error");
-	reportf("hc-unknown-5", "ret %ld", hvc_call(BAOHU_HC_ID(5), 0, 0, 0));
+	/* Management (5..9) is the manager's only: this VM is not, whatever it names. */
+	reportf("hc-vm-info-own-ram", "ret %ld", hvc_call(BAOHU_HC_VM_INFO, 0, 0x40000000, 4096));
+	reportf("hc-vm-stop-victim", "ret %ld", hvc_call(BAOHU_HC_VM_STOP, 0, 0, 0));
+	reportf("hc-vm-restart-victim", "ret %ld", hvc_call(BAOHU_HC_VM_RESTART, 0, 0, 0));
+	reportf("hc-vm-start-self", "ret %ld", hvc_call(BAOHU_HC_VM_START, 1, 0, 0));
+	reportf("hc-vm-stats-outside", "ret %ld", hvc_call(BAOHU_HC_VM_STATS, 0, HOSTILE_OUTSIDE, 4096));
+	for (i = 0, odd = 0; i < 64; i++)
+		if (hvc_call(BAOHU_HC_ID(5 + i % 5), rnd(), rnd(), rnd()) != BAOHU_HC_ERR_DENIED)
+			odd++;
+	reportf("hc-manage-random", odd ? "%u not -3" : "all -3", odd);
+	reportf("hc-watchdog-none", "ret %ld", hvc_call(BAOHU_HC_WATCHDOG_KICK, 0, 0, 0));
+	reportf("hc-unknown-11", "ret %ld", hvc_call(BAOHU_HC_ID(11), 0, 0, 0));
 	reportf("hc-unknown-ffff", "ret %ld", hvc_call(BAOHU_HC_ID(0xffff), 0, 0, 0));
 	reportf("hc-smc32-form", "ret %ld", hvc_call(0x86000000u, 0, 0, 0));
 	reportf("hc-upper-bits", "ret %ld", hvc_call(0x1C6000000ul, 0, 0, 0));
 	for (i = 0, odd = 0; i < 64; i++)
-		if (hvc_call(BAOHU_HC_ID(5 + rnd() % 0xfffa), rnd(), rnd(), rnd()) != BAOHU_HC_ERR_NOT_SUPPORTED)
+		if (hvc_call(BAOHU_HC_ID(11 + rnd() % 0xfff4), rnd(), rnd(), rnd()) != BAOHU_HC_ERR_NOT_SUPPORTED)
 			odd++;
 	reportf("hc-random", odd ? "%u not -1" : "all -1", odd);
 	reportf("hc-via-smc", "ret 0x%lx", smc_call(BAOHU_HC_VERSION, 0, 0, 0));

@@ -419,9 +419,19 @@ static void attack_sbi(void)
 	call("hc-events-unshared", BAOHU_SBI_EXT, 3, 1, 0, 0);
 	r = sbi_call(BAOHU_SBI_EXT, 4, ~0ul, 1, 2, 0); /* the caller's own exits only */
 	reportf("hc-vcpu-exits-args", "%s", r.error == 0 && r.value > 0 ? "own count" : "error");
-	call("hc-unknown-5", BAOHU_SBI_EXT, 5, 0, 0, 0);
+	/* Management (5..9) is the manager's only: this VM is not, whatever it names. */
+	call("hc-vm-info-own-ram", BAOHU_SBI_EXT, 5, 0, 0x80000000ul, 4096);
+	call("hc-vm-stop-victim", BAOHU_SBI_EXT, 6, 0, 0, 0);
+	call("hc-vm-restart-victim", BAOHU_SBI_EXT, 8, 0, 0, 0);
+	call("hc-vm-start-self", BAOHU_SBI_EXT, 7, 1, 0, 0);
+	call("hc-vm-stats-outside", BAOHU_SBI_EXT, 9, 0, OUTSIDE, 4096);
 	for (i = 0, odd = 0; i < 64; i++)
-		odd += sbi_call(BAOHU_SBI_EXT, 5 + rnd() % 0xfffa, rnd(), rnd(), rnd(), rnd()).error != -2;
+		odd += sbi_call(BAOHU_SBI_EXT, 5 + i % 5, rnd(), rnd(), rnd(), rnd()).error != -4;
+	reportf("hc-manage-random", odd ? "%u not -4" : "all -4", odd);
+	call("hc-watchdog-none", BAOHU_SBI_EXT, 10, 0, 0, 0);
+	call("hc-unknown-11", BAOHU_SBI_EXT, 11, 0, 0, 0);
+	for (i = 0, odd = 0; i < 64; i++)
+		odd += sbi_call(BAOHU_SBI_EXT, 11 + rnd() % 0xfff4, rnd(), rnd(), rnd(), rnd()).error != -2;
 	reportf("hc-random", odd ? "%u not -2" : "all -2", odd);
 }
 

@@ -82,6 +82,19 @@ void arch_cache_clean_inval(const void *va, uint64_t size)
     dsb(sy);
 }
 
+/* CNTHP_CVAL_EL2 / CNTHP_CTL_EL2 (Arm ARM D13.8.x): the EL2 physical
+ * timer, which no guest can reach (it fires PPI 26, GIC_PPI_HYPTIMER). The
+ * delay is cut to microseconds first so the product cannot overflow for
+ * any delay up to the watchdog's hour. */
+void arch_hyp_timer_arm(uint64_t delay_ns)
+{
+    uint64_t f = sysreg_read(cntfrq_el0);
+    uint64_t ticks = delay_ns / 1000u * f / 1000000u;
+    sysreg_write(cnthp_cval_el2, sysreg_read(cntpct_el0) + ticks);
+    sysreg_write(cnthp_ctl_el2, 1); /* ENABLE, IMASK clear */
+    isb();
+}
+
 uint64_t arch_time_ns(void)
 {
     uint64_t f = sysreg_read(cntfrq_el0), c = sysreg_read(cntpct_el0);

@@ -8,15 +8,17 @@
 #define GIC_SGI_IPI 0        /* Baohu's cross-CPU message doorbell */
 #define GIC_PPI_PMU 23 /* the PMU overflow interrupt, forwarded like the timers */
 #define GIC_PPI_MAINTENANCE 25
+#define GIC_PPI_HYPTIMER 26  /* the EL2 physical timer CNTHP: Baohu's own (watchdogs) */
 #define GIC_PPI_VTIMER 27
 #define GIC_PPI_PTIMER 30
 #define GIC_SPURIOUS 1023
 
-/* The SGI/PPIs each CPU enables: Baohu's IPI and maintenance interrupt, and
+/* The SGI/PPIs each CPU enables: Baohu's IPI, maintenance interrupt and timer, and
  * the timers and the PMU (where there is one) it forwards to the vCPU. */
 static inline uint32_t gic_private_irqs_enabled(void)
 {
-    return (1u << GIC_SGI_IPI) | (1u << GIC_PPI_MAINTENANCE) | (1u << GIC_PPI_VTIMER) |
+    return (1u << GIC_SGI_IPI) | (1u << GIC_PPI_MAINTENANCE) | (1u << GIC_PPI_HYPTIMER) |
+           (1u << GIC_PPI_VTIMER) |
            (1u << GIC_PPI_PTIMER) | (pmu_present() ? 1u << GIC_PPI_PMU : 0);
 }
 

@@ -6,6 +6,8 @@
 #include "vm.h"
 #include "iommu.h"
 #include "platform.h"
+#include "sysreg.h"
+#include "watchdog.h"
 
 void trap_exit(struct vcpu *v);
 
@@ -48,6 +50,14 @@ __attribute__((noinline)) static enum irq_outcome irq_dispatch_rest(struct vcpu 
             return IRQ_FORWARDED;
         }
         gic_deactivate(intid);
+        return IRQ_HANDLED;
+    }
+    if (intid == GIC_PPI_HYPTIMER) {
+        /* Baohu's own timer (arch_hyp_timer_arm): disarmed, and armed
+         * again by the watchdog if it still has a deadline to watch. */
+        sysreg_write(cnthp_ctl_el2, 0);
+        gic_deactivate(intid);
+        watchdog_timer(v);
         return IRQ_HANDLED;
     }
     if (intid == GIC_PPI_MAINTENANCE) {
@@ -102,6 +112,7 @@ void guest_trap_irq(struct trap_frame *f)
     (void)f;
     struct vcpu *v = cpu_current()->vcpu;
     v->exits++;
+    v->exit_causes[BAOHU_EXIT_IRQ]++;
     irqid_t intid = gic_ack();
     if (intid < GIC_SPURIOUS && irq_dispatch(v, intid) == IRQ_IN_LR && v->state == VCPU_ON)
         return; /* LRs the guest finished with wait for the next flush */

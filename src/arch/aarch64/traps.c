@@ -261,30 +261,37 @@ void guest_trap_sync(struct trap_frame *f)
     unsigned ec = (unsigned)(esr >> 26) & 0x3f;
     switch (ec) {
     case EC_WFX:
+        v->exit_causes[BAOHU_EXIT_WFI]++;
         trap_skip(f, esr);
         break;
     case EC_HVC64:
+        v->exit_causes[BAOHU_EXIT_CALL]++;
         vm_fault_progress(v);
         trap_smccc(v, f, (uint32_t)(esr & 0xffff));
         break;
     case EC_SMC64:
         /* A trapped SMC returns to the SMC itself (D1.19.1): step over it. */
+        v->exit_causes[BAOHU_EXIT_CALL]++;
         vm_fault_progress(v);
         trap_smccc(v, f, (uint32_t)(esr & 0xffff));
         f->elr += 4;
         break;
     case EC_SYSREG:
+        v->exit_causes[BAOHU_EXIT_SYSREG]++;
         trap_sysreg(v, f, esr);
         break;
     case EC_DABT_LOW:
+        v->exit_causes[BAOHU_EXIT_MMIO]++;
         trap_dabt(v, f, esr);
         break;
     case EC_IABT_LOW:
         /* Nothing is emulated at an instruction fetch: outside the VM's
          * RAM (or from a never-executable device or shared page). */
+        v->exit_causes[BAOHU_EXIT_OTHER]++;
         trap_abort(v, f, "stage-2 instruction abort", esr, trap_fault_ipa(), true);
         break;
     default:
+        v->exit_causes[BAOHU_EXIT_OTHER]++;
         /* Anything else EL2's trap controls route here (a feature trapped
          * by CPTR_EL2 or HCR_EL2, an AArch32 coprocessor access): the guest
          * sees what a core without the feature would do, UNDEFINED. */
@@ -296,6 +303,7 @@ void guest_trap_sync(struct trap_frame *f)
 void guest_trap_serror(struct trap_frame *f)
 {
     struct vcpu *v = trap_vcpu();
+    v->exit_causes[BAOHU_EXIT_OTHER]++;
     /* A physical SError taken while the guest ran (HCR_EL2.AMO) is
      * attributed to it: the guest gets a virtual one. */
     trap_fault(v, f, "SError", sysreg_read(esr_el2), 0, "virtual SError injected");

@@ -171,6 +171,7 @@ static inline void lr_put(struct vcpu *vcpu, uint32_t idx, struct virq *v, struc
 {
     struct vgic_cpu *c = &vcpu->arch.vgic;
     c->stats.delivered++;
+    vcpu->irqs_injected++;
     if (is_sgi(v) && v->sgi_sources) {
         v->lr_source = lowest_bit(v->sgi_sources);
         v->sgi_sources &= (uint8_t)~(1u << v->lr_source);
@@ -620,6 +621,7 @@ static bool inject_ppi_fast(struct vcpu *vcpu, irqid_t intid)
         c->lr_intid[idx] = intid;
         c->lr_used |= 1u << idx;
         c->stats.delivered++;
+        vcpu->irqs_injected++;
         vgic_lr_write_hw_pending(idx, intid, v->priority, group1);
         done = true;
     }

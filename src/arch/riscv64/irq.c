@@ -1,10 +1,12 @@
-/* Interrupts taken in HS-mode: Baohu's IPI, its timer (no Sstc), and external interrupts. */
+/* Interrupts taken in HS-mode: Baohu's IPI, its timer (hs_timer.c), and external interrupts. */
 #include "arch.h"
 #include "cpu.h"
 #include "csr.h"
+#include "hs_timer.h"
 #include "virqchip.h"
 #include "vm.h"
 #include "vtimer.h"
+#include "watchdog.h"
 
 void irqchip_handle(struct vcpu *v);
 
@@ -16,14 +18,19 @@ void irq_handle(struct vcpu *v, uint64_t code)
         csr_clear(sip, 1u << IRQ_SSI);
         cpu_msg_handle();
         break;
-    case IRQ_STI:
-        /* With Sstc the guest's timer is its vstimecmp: Baohu's own timer
-         * is then only the IPI stall poll. */
-        if (vcpu_sstc())
-            vcpu_ipi_poll(v);
-        else
+    case IRQ_STI: {
+        /* Baohu's own timer, shared (hs_timer.c): the guest's set_timer
+         * without Sstc (with it the guest's timer is its vstimecmp), the
+         * IPI stall poll with Sstc, and the VM's watchdog. */
+        uint32_t due = hs_timer_take_expired();
+        if (due & (1u << HS_TIMER_GUEST))
             vtimer_expired(v);
+        if (due & (1u << HS_TIMER_IPI_POLL))
+            vcpu_ipi_poll(v);
+        if (due & (1u << HS_TIMER_WATCHDOG))
+            watchdog_timer(v);
         break;
+    }
     case IRQ_SEI:
         irqchip_handle(v);
         break;

@@ -63,6 +63,9 @@
 #define SBI_ERR_DENIED (-4)
 #define SBI_ERR_INVALID_ADDRESS (-5)
 #define SBI_ERR_ALREADY_AVAILABLE (-6)
+#define SBI_ERR_ALREADY_STARTED (-7)
+#define SBI_ERR_ALREADY_STOPPED (-8)
+#define SBI_ERR_INVALID_STATE (-10) /* SBI v3.0 §3.2 */
 
 struct sbiret {
     int64_t error;

@@ -151,22 +151,26 @@ void guest_trap(struct trap_frame *f)
     v->exits++;
 
     if (cause & SCAUSE_IRQ) {
+        v->exit_causes[BAOHU_EXIT_IRQ]++;
         irq_handle(v, cause & ~SCAUSE_IRQ);
         trap_exit(v);
         return;
     }
     switch (cause) {
     case EXC_ECALL_VS:
+        v->exit_causes[BAOHU_EXIT_CALL]++;
         f->sepc += 4; /* ecall is never compressed */
         vm_fault_progress(v);
         vsbi_call(v, f);
         break;
     case EXC_LOAD_GUEST_PAGE:
     case EXC_STORE_GUEST_PAGE:
+        v->exit_causes[BAOHU_EXIT_MMIO]++;
         trap_guest_page(v, f, cause);
         break;
     case EXC_INSN_GUEST_PAGE:
         /* Nothing is emulated at an instruction fetch. */
+        v->exit_causes[BAOHU_EXIT_OTHER]++;
         trap_access_fault(v, f, "G-stage instruction guest-page fault", cause,
                           (csr_read(htval) << 2) | (csr_read(stval) & 3), EXC_INSN_ACCESS);
         break;
@@ -175,6 +179,7 @@ void guest_trap(struct trap_frame *f)
     case EXC_STORE_ACCESS:
         /* A mapped page with nothing (or something refusing) behind it, or
          * a PMP check: the guest gets the same access fault. */
+        v->exit_causes[BAOHU_EXIT_OTHER]++;
         trap_access_fault(v, f, "access fault", cause, csr_read(htval) << 2, cause);
         break;
     case EXC_VIRTUAL_INSN:
@@ -183,12 +188,14 @@ void guest_trap(struct trap_frame *f)
          * stimecmp without Sstc, §9.6.1): Baohu emulates none of them, so
          * the guest sees the illegal instruction it would see on a hart
          * without that feature; stval keeps the instruction bits. */
+        v->exit_causes[BAOHU_EXIT_SYSREG]++;
         trap_fault(v, f, "virtual instruction (not emulated)", cause, 0,
                    "illegal instruction injected");
         trap_reflect(f, EXC_ILLEGAL, csr_read(stval));
         break;
     default: {
         /* A cause Baohu neither delegates nor expects. */
+        v->exit_causes[BAOHU_EXIT_OTHER]++;
         struct vm_fault info = {
             .what = "unexpected trap", .syndrome = cause, .addr = csr_read(stval), .pc = f->sepc,
         };

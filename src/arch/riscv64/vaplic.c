@@ -110,8 +110,10 @@ static void msi_drain(struct vcpu *v)
     for (uint32_t w = 0; w < VIRQ_MSI_WORDS; w++) {
         uint64_t m = c->msi[w];
         c->msi[w] = 0;
-        for (; m; m &= m - 1)
+        for (; m; m &= m - 1) {
             imsic_guest_send(v->cpu, 64 * w + lowest_bit64(m));
+            v->irqs_injected++;
+        }
     }
 }
 

@@ -8,6 +8,7 @@
 #include "isa.h"
 #include "platform.h"
 #include "vm.h"
+#include "hs_timer.h"
 #include "vtimer.h"
 
 extern char __stacks_start[];
@@ -191,7 +192,7 @@ static void vcpu_fp_clear(void)
  * with it, and `ipi` stays set ("stalled") so that no sender posts again,
  * however many IPIs a storm sends, until the guest takes it. The guest
  * clears VSSIP without a trap (it is its sip.SSIP); the target notices on
- * its next exit or, with Sstc (Baohu's own stimecmp is free then), within
+ * its next exit or, with Sstc (Baohu's own stimecmp, hs_timer.c), within
  * IPI_POLL_TICKS. Then `ipi` is cleared, and if anything was sent during the
  * stall VSSIP is set once more: a send after the guest's take is never lost,
  * at the price of at most one spurious software interrupt per stall.
@@ -201,13 +202,7 @@ static void vcpu_fp_clear(void)
 
 static void ipi_poll(bool on)
 {
-    if (on) {
-        csr_write(CSR_STIMECMP, csr_read(time) + IPI_POLL_TICKS);
-        csr_set(sie, 1u << IRQ_STI);
-    } else {
-        csr_clear(sie, 1u << IRQ_STI);
-        csr_write(CSR_STIMECMP, ~0ull);
-    }
+    hs_timer_set(HS_TIMER_IPI_POLL, on ? csr_read(time) + IPI_POLL_TICKS : HS_TIMER_OFF);
 }
 
 static void ipi_sync(struct vcpu *v)
@@ -222,8 +217,10 @@ static void ipi_sync(struct vcpu *v)
         ipi_poll(false);
         /* The exchange acquires every stalled sender's count. */
         (void)__atomic_exchange_n(&c->ipi, 0, __ATOMIC_ACQ_REL);
-        if (__atomic_load_n(&c->ipi_sent, __ATOMIC_RELAXED) != c->ipi_mark)
+        if (__atomic_load_n(&c->ipi_sent, __ATOMIC_RELAXED) != c->ipi_mark) {
             csr_set(hvip, 1u << IRQ_VSSI);
+            v->irqs_injected++;
+        }
         return;
     }
     if (!__atomic_load_n(&c->ipi, __ATOMIC_ACQUIRE))
@@ -236,6 +233,7 @@ static void ipi_sync(struct vcpu *v)
     }
     (void)__atomic_exchange_n(&c->ipi, 0, __ATOMIC_ACQ_REL);
     csr_set(hvip, 1u << IRQ_VSSI);
+    v->irqs_injected++;
 }
 
 static void ipi_reset(struct vcpu *v)
@@ -317,10 +315,12 @@ void arch_vcpu_quiesce(struct vcpu *v)
 
 void virq_line_set(bool on)
 {
-    if (on)
+    if (on) {
         csr_set(hvip, 1u << IRQ_VSEI);
-    else
+        cpu_current()->vcpu->irqs_injected++; /* called on its 0 -> 1 only (vplic.c) */
+    } else {
         csr_clear(hvip, 1u << IRQ_VSEI);
+    }
 }
 
 /* On the way into the guest (entry and every trap exit). */
@@ -344,7 +344,7 @@ void arch_vcpu_virq_sync(struct vcpu *v)
     ipi_sync(v);
 }
 
-/* Baohu's supervisor timer with Sstc: only the IPI stall poll uses it. */
+/* Baohu's supervisor timer with Sstc, for the IPI stall poll (hs_timer.c). */
 void vcpu_ipi_poll(struct vcpu *v)
 {
     ipi_poll(false);

@@ -95,6 +95,7 @@ static struct sbiret vsbi_ipi(struct vcpu *v, uint64_t mask, uint64_t base)
         struct vcpu *t = &v->vm->vcpus[i];
         if (t == v) {
             csr_set(hvip, 1u << IRQ_VSSI);
+            v->irqs_injected++;
             continue;
         }
         /* One request per 0->1 of the target's `ipi`, which stays set while
@@ -268,6 +269,9 @@ static int64_t vsbi_error(int64_t baohu_error)
     case BAOHU_HC_ERR_NOT_SUPPORTED: return SBI_ERR_NOT_SUPPORTED;
     case BAOHU_HC_ERR_INVALID_PARAM: return SBI_ERR_INVALID_PARAM;
     case BAOHU_HC_ERR_DENIED: return SBI_ERR_DENIED;
+    case BAOHU_HC_ERR_ALREADY_RUNNING: return SBI_ERR_ALREADY_STARTED;
+    case BAOHU_HC_ERR_ALREADY_STOPPED: return SBI_ERR_ALREADY_STOPPED;
+    case BAOHU_HC_ERR_BUSY: return SBI_ERR_INVALID_STATE;
     default: return SBI_ERR_FAILED;
     }
 }

@@ -34,6 +34,9 @@ void arch_cpu_idle_wait(void);
 noreturn void arch_cpu_park(void);
 /* A monotonic clock in nanoseconds (for reports and benchmarks). */
 uint64_t arch_time_ns(void);
+/* Baohu's own timer on this CPU, which no guest sees: interrupt in
+ * `delay_ns` (then watchdog_timer runs). Arm: the EL2 physical timer. */
+void arch_hyp_timer_arm(uint64_t delay_ns);
 /* Switch the whole machine off (the last VM stopped). */
 noreturn void arch_system_off(void);
 

@@ -4,6 +4,7 @@
 
 #include <stdnoreturn.h>
 #include <baohu/config.h>
+#include <baohu/hypercall.h>
 #include "arch_vm.h"
 #include "console.h"
 #include "fault_log.h"
@@ -43,6 +44,10 @@ struct vcpu {
      * Baohu started; own CPU only. Read by the guest with BAOHU_HC_VCPU_EXITS
      * (make bench: traps per second of a compute-bound guest). */
     uint64_t exits;
+    /* The same exits by cause (BAOHU_EXIT_*), and the virtual interrupts
+     * made pending to the vCPU; own CPU only, read by BAOHU_HC_VM_STATS. */
+    uint64_t exit_causes[BAOHU_EXIT_CAUSES];
+    uint64_t irqs_injected;
     struct vcpu_arch arch;
 };
 
@@ -60,6 +65,14 @@ struct vm {
     uint64_t resets;                 /* completed or owned resets, for the report line */
     const char *stop_after_reset;    /* a stop that came during a reset (vm_stop) */
     spinlock_t lock;                 /* vm->state, the vCPUs' OFF state (vm_vcpu_start) */
+    bool built;                      /* vm_create succeeded: a start may reload it */
+    /* A reload (start, restart, watchdog) claimed by a CPU outside the VM,
+     * carried out by its vCPU 0's CPU (vm_request_reload, cpu_idle). */
+    volatile bool reload_pending;
+    const char *reload_why;
+    uint64_t run_started_ns;         /* arch_time_ns() when its current run began */
+    volatile uint64_t watchdog_deadline_ns; /* config->watchdog_ms: kick before this */
+    uint64_t watchdog_expiries;
     struct vm_arch arch;
 };
 
@@ -86,8 +99,37 @@ enum vcpu_start_result vm_vcpu_start(struct vm *vm, uint64_t vcpu_id, uint64_t e
 noreturn void vcpu_power_off(struct vcpu *vcpu);
 /* Stop every vCPU of the VM; if the caller is one of them it does not return. */
 void vm_stop(struct vm *vm, struct vcpu *caller, const char *why);
-/* Restart the VM from its image (PSCI SYSTEM_RESET, fault policy "reset"). */
+/* Restart the VM from its image (PSCI SYSTEM_RESET, fault policy "reset"):
+ * vm_reset_claim, then vm_reset_run on the caller's CPU. */
 noreturn void vm_reset(struct vm *vm, struct vcpu *caller, const char *why);
+
+/* A request about a VM made from outside it (vm_manage.c, the watchdog). */
+enum vm_request_result {
+    VM_REQUEST_OK,
+    VM_REQUEST_BUSY,    /* a reset of the VM is under way */
+    VM_REQUEST_RUNNING, /* a start of a VM that is not stopped */
+    VM_REQUEST_STOPPED, /* a stop or restart of a stopped VM */
+    VM_REQUEST_UNBUILT, /* a start of a VM whose creation failed */
+};
+/*
+ * Become the owner of a reset of `vm` if it is in state `from` (VM_RUNNING
+ * for a reset or restart, VM_STOPPED for a start): under vm->lock it moves
+ * to VM_RESETTING and every vCPU but `caller` (NULL: none) is marked
+ * STOPPED and told. Only the owner then calls vm_reset_run.
+ */
+enum vm_request_result vm_reset_claim(struct vm *vm, struct vcpu *caller, enum vm_state from,
+                                      const char *why);
+/* The owner's part: wait for every vCPU to be OFF, reload the VM and start
+ * its vCPU 0 (or stop it, if a stop came meanwhile). `caller` is the
+ * owner's own vCPU, or NULL when the owner is vCPU 0's CPU in its idle
+ * loop. Parks. */
+noreturn void vm_reset_run(struct vm *vm, struct vcpu *caller);
+/* Stop a running VM from outside it; its CPUs take their vCPUs out. */
+enum vm_request_result vm_request_stop(struct vm *vm, const char *why);
+/* Reload a VM in state `from` (VM_RUNNING: restart, VM_STOPPED: start)
+ * from outside it: the claim is made here, the reload is done by its
+ * vCPU 0's CPU (CPU_MSG_VM_CONTROL). */
+enum vm_request_result vm_request_reload(struct vm *vm, enum vm_state from, const char *why);
 /*
  * More than this many faults in a row inside the guest's own exception
  * vector (VBAR_EL1's table / the first bytes at vstvec), with nothing else
