@@ -5,6 +5,7 @@ import pytest
 
 from conftest import Machine
 from test_linux import Console, shell_ready
+from test_manage import ctl_list, vm_row
 
 @pytest.mark.parametrize("platform", ["qemu-aarch64-virt-gicv2", "zcu102"])
 def test_linux_boots_to_its_shell_beside_the_rtos(platform):
@@ -30,10 +31,15 @@ def test_linux_boots_to_its_shell_beside_the_rtos(platform):
         # Linux's GICv2 driver ("GIC-0") took the virtual CPU interface Baohu maps at GICC's
         # address: its timer ticks there.
         c.shell("grep arch_timer /proc/interrupts", r"\d+\s+\d+\s+GIC-0\s+27 Level\s+arch_timer")
+        # The Linux VM is the manager here too (docs/hypercalls.md).
+        text = ctl_list(c, 7)
+        assert vm_row(text, "rtos")[:3] == (0, "running", 1)
+        assert vm_row(text, "linux")[:3] == (1, "running", 2)
+        assert vm_row(text, "linux")[6] == "manager"
         ticks = c.rtos_ticks()
         c.wait_raw(r"\[rtos\] vcpu0 tick \d+\r*\n", 30)
         c.wait_raw(r"\[rtos\] vcpu0 tick \d+\r*\n", 30)
         assert c.rtos_ticks() > ticks
-        assert "FAULT" not in c.raw, c.raw[-4000:]
+        assert "[baohu] FAULT " not in c.raw, c.raw[-4000:]
     finally:
         m.close()

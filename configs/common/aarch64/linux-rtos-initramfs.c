@@ -46,6 +46,8 @@ static const struct vm_config vms[] = {
         .image = VM_IMAGE_PRELOADED_AT(0x70000000, 64 << 20, 0x60000000),
         .entry = 0x60200000,
         .dtb_ipa = 0x60000000,
+        /* It may list, stop, start and restart the RTOS (baohu-ctl). */
+        .manager = true,
     },
 };
 
