@@ -488,6 +488,11 @@ static bool walk(const struct pt *pt, uint64_t in, uint64_t size, bool merge, pt
     w.merge = merge;
     w.pending = false;
     w.next_desc = 0;
+    w.run.in = 0;
+    w.run.out = 0;
+    w.run.size = 0;
+    w.run.attrs = 0;
+    w.run.count = 0;
     return walk_table(&w, table_ptr(pa_addr(pt->root)), 0, 0, in, hi) && walker_flush(&w);
 }
 

@@ -152,7 +152,7 @@ struct vm_fill_target {
     uint8_t *va; /* NULL: use pa */
 };
 
-static void vm_fill_zero(const struct vm_fill_target *t, uint64_t off, uint64_t len, bool reused)
+static void vm_fill_zero(struct vm_fill_target *t, uint64_t off, uint64_t len, bool reused)
 {
     if (t->va != NULL)
         arch_ram_zero_at(t->va + off, len, reused);
@@ -160,7 +160,7 @@ static void vm_fill_zero(const struct vm_fill_target *t, uint64_t off, uint64_t 
         arch_ram_zero(pa_add(t->pa, off), len, reused);
 }
 
-static void vm_fill_copy(const struct vm_fill_target *t, uint64_t off, const uint8_t *src,
+static void vm_fill_copy(struct vm_fill_target *t, uint64_t off, const uint8_t *src,
                          uint64_t len, bool reused)
 {
     if (t->va != NULL)
@@ -172,7 +172,7 @@ static void vm_fill_copy(const struct vm_fill_target *t, uint64_t off, const uin
 /* Fill [ipa, ipa+len) at `t`, mapped: the part the image covers is copied,
  * the rest zeroed; each byte written once. */
 static void vm_fill_window(const struct vm_image_span *img, uint64_t ipa,
-                           const struct vm_fill_target *t, uint64_t len, bool reused)
+                           struct vm_fill_target *t, uint64_t len, bool reused)
 {
     uint64_t end = ipa + len;
     uint64_t lo = img->ipa > ipa ? img->ipa : ipa;
