@@ -345,7 +345,7 @@ enum vcpu_start_result vm_vcpu_start(struct vm *vm, uint64_t vcpu_id, uint64_t e
     enum vcpu_state s = __atomic_load_n(&v->state, __ATOMIC_ACQUIRE);
     if (vm->state != VM_RUNNING) {
         res = VCPU_START_VM_RESETTING;
-    } else if (s == VCPU_ON_PENDING) {
+    } else if (s == VCPU_START_PENDING) {
         res = VCPU_START_ALREADY_PENDING;
     } else if (s != VCPU_OFF) {
         res = VCPU_START_ALREADY_ON;
@@ -353,7 +353,7 @@ enum vcpu_start_result vm_vcpu_start(struct vm *vm, uint64_t vcpu_id, uint64_t e
         v->boot_entry = entry;
         v->boot_arg = arg;
         /* Release: its CPU's acquire CAS to ON (cpu_idle) reads these after. */
-        __atomic_store_n(&v->state, VCPU_ON_PENDING, __ATOMIC_RELEASE);
+        __atomic_store_n(&v->state, VCPU_START_PENDING, __ATOMIC_RELEASE);
     }
     spin_unlock(&vm->lock);
     if (res == VCPU_START_OK)
@@ -502,7 +502,7 @@ noreturn void cpu_idle(void)
             if (v->vm->state == VM_RESETTING)
                 __atomic_compare_exchange_n(&v->state, &stopped, VCPU_OFF, false,
                                             __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-            enum vcpu_state pending = VCPU_ON_PENDING;
+            enum vcpu_state pending = VCPU_START_PENDING;
             if (__atomic_compare_exchange_n(&v->state, &pending, VCPU_ON, false,
                                             __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
                 v->vector_faults = 0;
