@@ -20,6 +20,16 @@ static inline void dsb(void) { __asm__ __volatile__("dsb sy" : : : "memory"); }
 static inline void cpu_relax(void) { __asm__ __volatile__("yield" : : : "memory"); }
 static inline void wfi(void) { __asm__ __volatile__("dsb sy\n\twfi" : : : "memory"); }
 
+/* Vector entries, as exc_handler's vec = offset / 0x80 (Arm ARM D1.10.2):
+ * current EL with SP_EL0, current EL with SP_ELx, lower EL (AArch64). */
+#define VEC_SP0_SYNC 0
+#define VEC_SPX_SYNC 4
+#define VEC_SPX_IRQ 5
+#define VEC_LOWER_SYNC 8
+
+/* ESR_ELx.EC, the exception class (Arm ARM D17.2.37: bits [31:26]). */
+#define ESR_EC(esr) ((unsigned)((esr) >> 26) & 0x3fu)
+
 static inline void irq_mask(void) { __asm__ __volatile__("msr daifset, #2" : : : "memory"); }
 /* The ISB makes a pending IRQ be taken here, not some instructions later. */
 static inline void irq_unmask(void)
