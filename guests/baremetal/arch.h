@@ -16,6 +16,8 @@ static inline void isb(void) { __asm__ __volatile__("isb" : : : "memory"); }
 /* Full-system barriers: with the MMU off all data is Device memory (Arm ARM B2.7). */
 static inline void dmb(void) { __asm__ __volatile__("dmb sy" : : : "memory"); }
 static inline void dsb(void) { __asm__ __volatile__("dsb sy" : : : "memory"); }
+/* The barrier guests/common's code orders shared memory and doorbells with. */
+static inline void mb(void) { dsb(); }
 /* Every spin loop yields: QEMU's single-threaded modes can otherwise starve peers. */
 static inline void cpu_relax(void) { __asm__ __volatile__("yield" : : : "memory"); }
 static inline void wfi(void) { __asm__ __volatile__("dsb sy\n\twfi" : : : "memory"); }

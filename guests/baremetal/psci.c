@@ -32,6 +32,12 @@ int64_t smc_call(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
 	return CONDUIT("smc #0", x0, x1, x2, x3);
 }
 
+/* Baohu's calls (include/baohu/hypercall.h): through hvc #0, result in x0. */
+int64_t baohu_hc(uint64_t id, uint64_t a0, uint64_t a1)
+{
+	return hvc_call(id, a0, a1, 0);
+}
+
 /* PSCI results are 32-bit signed, also for SMC64 calls (DEN0022, "Return error codes"). */
 int32_t psci(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 {

@@ -53,7 +53,7 @@ BIN := $(O)/$(NAME).bin
 
 # Rebuild a variant when its flags or sources change (e.g. new DEFS under the same NAME).
 FLAGS_FILE := $(OBJ_DIR)/flags
-FLAGS_NOW := $(GUEST_CC) $(GUEST_ALL_CFLAGS) $(GUEST_LD) $(GUEST_LDFLAGS) $(SRCS)
+FLAGS_NOW := $(GUEST_CC) $(GUEST_ALL_CFLAGS) $(GUEST_LD) $(GUEST_LDFLAGS) $(GUEST_SRC_DIRS) $(SRCS)
 FLAGS_OLD := $(shell cat $(FLAGS_FILE) 2>/dev/null)
 
 .PHONY: all clean FORCE
@@ -88,4 +88,9 @@ clean:
 
 FORCE:
 
+# The compiler's dependency lists, while they still describe this build: after a change of
+# flags or sources everything is rebuilt anyway, and a list from before could name a source
+# that has moved to another directory (make would stop at "No rule to make target").
+ifeq ($(strip $(FLAGS_OLD)),$(strip $(FLAGS_NOW)))
 -include $(OBJS:.o=.d)
+endif
