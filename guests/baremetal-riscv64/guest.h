@@ -69,6 +69,13 @@
 #define GUEST_FAULT_IRQC 0xc000000UL /* the emulated interrupt controller: PLIC (or APLIC) */
 #endif
 
+/* The lifecycle races' words (guests/common/lifecycle.c), SBI HSM's. */
+#define LC_START "hart_start"
+#define LC_START_CALL "hsm hart_start"
+#define LC_OFF "hart_stop"
+#define LC_CTX "opaque"
+#define LC_FP "fp"
+
 /* Interrupt identities in the AIA variant: MSI IPI, and wired or virtual
  * sources under their source id (RTC, IPC doorbell; both below 64). */
 #define EIID_IPI 1u

@@ -103,6 +103,13 @@ extern struct latency latency;
 #define GUEST_FAULT_UART 0x09000000UL /* the console UART: Baohu's, never the VM's */
 #endif
 
+/* The lifecycle races' words (guests/common/lifecycle.c), PSCI's. */
+#define LC_START "cpu_on"
+#define LC_START_CALL "psci cpu_on"
+#define LC_OFF "cpu_off"
+#define LC_CTX "ctx"
+#define LC_FP "fpsimd"
+
 /* Interrupt IDs used by the guest. */
 #define INTID_SGI_PING 3      /* vCPU 0 -> secondaries, once they are online */
 #define INTID_BURST_FIRST 8   /* SGIs 8..15: the priority-order burst */
