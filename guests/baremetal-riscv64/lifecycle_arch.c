@@ -41,11 +41,6 @@ __asm__(".text\n"
 	__asm__ __volatile__("mv t0, %0\n\t"                                           \
 			     ".word 0xf2000053 | (" #n " << 7) | (5 << 15)"            \
 			     : : "r"(v) : "t0")
-#define LC_FP_EACH(op, a) op(0, a); op(1, a); op(2, a); op(3, a); op(4, a); op(5, a);     \
-	op(6, a); op(7, a); op(8, a); op(9, a); op(10, a); op(11, a); op(12, a); op(13, a); \
-	op(14, a); op(15, a); op(16, a); op(17, a); op(18, a); op(19, a); op(20, a);        \
-	op(21, a); op(22, a); op(23, a); op(24, a); op(25, a); op(26, a); op(27, a);        \
-	op(28, a); op(29, a); op(30, a); op(31, a)
 
 /* Non-zero if any f register or fcsr holds something at entry. */
 uint64_t lc_fp_state(void)

@@ -23,6 +23,14 @@ extern volatile uint32_t lc_entry_b_seen;
 /* Non-zero if this vCPU's FP (and SIMD) state holds anything; lc_fp_dirty
  * sets all of it to a pattern of vCPU k's. */
 uint64_t lc_fp_state(void);
+/* op(n, a) for each of the 32 FP registers n (both architectures have 32),
+ * the register number a literal, as an instruction encoding needs it. */
+#define LC_FP_EACH(op, a) op(0, a); op(1, a); op(2, a); op(3, a); op(4, a); op(5, a);     \
+	op(6, a); op(7, a); op(8, a); op(9, a); op(10, a); op(11, a); op(12, a); op(13, a); \
+	op(14, a); op(15, a); op(16, a); op(17, a); op(18, a); op(19, a); op(20, a);        \
+	op(21, a); op(22, a); op(23, a); op(24, a); op(25, a); op(26, a); op(27, a);        \
+	op(28, a); op(29, a); op(30, a); op(31, a)
+
 void lc_fp_dirty(unsigned k);
 /* Other per-vCPU state a reset must clear (the RV64 AIA guest's interrupt
  * file), with the words it adds to the run line ("" if none). */
