@@ -70,8 +70,8 @@
 #endif
 
 /* The lifecycle races' words (guests/common/lifecycle.c), SBI HSM's. */
-#define LC_START "hart_start"
-#define LC_START_CALL "hsm hart_start"
+#define CPU_START "hart_start"
+#define CPU_START_CALL "hsm hart_start"
 #define LC_OFF "hart_stop"
 #define LC_CTX "opaque"
 #define LC_FP "fp"

@@ -127,11 +127,6 @@ void lc_code_patch(void)
 	__asm__ __volatile__("fence rw, rw\n\t.word 0x0000100f" : : : "memory");
 }
 
-int64_t lc_cpu_start(unsigned k, const void *entry, uint64_t ctx)
-{
-	return sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, k, (uintptr_t)entry, ctx, 0).error;
-}
-
 /* A hart_start of a hart another hart_start has just started (SBI §9.1). */
 int lc_start_lost(int64_t r)
 {

@@ -29,6 +29,13 @@ void sbi_putchar(char c)
 	__asm__ __volatile__("ecall" : "+r"(r0) : "r"(r7) : "a1", "memory");
 }
 
+/* guests/common's CPU start: SBI HSM hart_start of hart k (SBI §9.1), its
+ * opaque arriving in a1. */
+int64_t cpu_start(unsigned k, const void *entry, uint64_t ctx)
+{
+	return sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, k, (uintptr_t)entry, ctx, 0).error;
+}
+
 /* Baohu's calls through SBI (include/baohu/hypercall.h, RISC-V part): a6 is
  * the n of BAOHU_HC_ID(n); the error is SBI's (-3 INVALID_PARAM, -4 DENIED
  * where Arm returns -2, -3). */

@@ -104,8 +104,8 @@ extern struct latency latency;
 #endif
 
 /* The lifecycle races' words (guests/common/lifecycle.c), PSCI's. */
-#define LC_START "cpu_on"
-#define LC_START_CALL "psci cpu_on"
+#define CPU_START "cpu_on"
+#define CPU_START_CALL "psci cpu_on"
 #define LC_OFF "cpu_off"
 #define LC_CTX "ctx"
 #define LC_FP "fpsimd"

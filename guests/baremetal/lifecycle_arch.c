@@ -93,11 +93,6 @@ const char *lc_other_word(int bad)
 	return "";
 }
 
-int64_t lc_cpu_start(unsigned k, const void *entry, uint64_t ctx)
-{
-	return psci(PSCI_CPU_ON, k, (uintptr_t)entry, ctx);
-}
-
 /* A CPU_ON of a vCPU another CPU_ON has just started: ALREADY_ON, or
  * ON_PENDING while it is on its way (DEN0022 §5.6.2). */
 int lc_start_lost(int64_t r)

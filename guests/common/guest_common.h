@@ -100,8 +100,12 @@ uint64_t timer_ms(unsigned ms);
 void timer_start(unsigned k);
 void timer_irq(unsigned k);
 
-/* smp.c */
+/* smp.c (each guest's): vCPU 0 starts the others and checks them. It
+ * starts them with smp_start.c's smp_start_all: vCPUs 1, 2, ... below
+ * `limit` until a start fails, then waits (bounded) until each started vCPU
+ * this image has a stack for is online; returns how many those are. */
 void smp_boot(void);
+unsigned smp_start_all(unsigned limit);
 
 /* start.S and the C functions it calls: vCPU 0's entry, and a secondary's
  * (k = its vCPU number, ctx = the start request's context id / opaque). */
@@ -119,10 +123,14 @@ void secondary_main(unsigned k, uint64_t ctx) __attribute__((noreturn));
  *    arguments; a negative error, else its value.
  *  - ipc_doorbell_enable: the VM's doorbell interrupt `irq` enabled at its
  *    controller, towards vCPU 0.
+ *  - cpu_start (psci.c, sbi.c): start vCPU k at `entry` with context `ctx`;
+ *    0 or the call's error. Its names in guest.h: CPU_START ("cpu_on",
+ *    "hart_start") and CPU_START_CALL ("psci cpu_on", "hsm hart_start").
  *  - mb (the guest's arch header): a full barrier between the VM's vCPUs
  *    and Baohu, for shared memory and the MMIO it signals with.
  *  - cpu_id, cpu_relax, irq_unmask, mmio_r32, mmio_w32 (the same).
  */
+int64_t cpu_start(unsigned k, const void *entry, uint64_t ctx);
 struct guest_lock;
 void lock_take(struct guest_lock *l, unsigned me);
 void lock_give(struct guest_lock *l, unsigned me);

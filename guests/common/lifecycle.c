@@ -62,9 +62,9 @@ static void __attribute__((noreturn)) lc_reset_race(void)
 	uint32_t code = lc_code();
 
 	for (k = 1; k < GUEST_LC_VCPUS; k++) {
-		int64_t r = lc_cpu_start(k, secondary_entry, k);
+		int64_t r = cpu_start(k, secondary_entry, k);
 		if (r != 0)
-			print(LC_START_CALL "(%u) = %ld\n", k, r);
+			print(CPU_START_CALL "(%u) = %ld\n", k, r);
 	}
 	for (k = 1; k < GUEST_LC_VCPUS; k++)
 		if (lc_wait(&lc_ready[k], LC_WAIT_MS)) {
@@ -117,14 +117,14 @@ static void __attribute__((noreturn)) lc_cpu_on_race(void)
 
 	lc_phase = 1;
 	mb();
-	r0 = lc_cpu_start(1, secondary_entry, 1);
+	r0 = cpu_start(1, secondary_entry, 1);
 	if (r0 != 0 || !lc_wait(&lc_ready[1], LC_WAIT_MS)) {
-		print(LC_START "(1) = %ld, vcpu1 %s\n", r0, lc_ready[1] ? "up" : "never came up");
+		print(CPU_START "(1) = %ld, vcpu1 %s\n", r0, lc_ready[1] ? "up" : "never came up");
 		lc_reset();
 	}
 	lc_go = 1;
 	mb();
-	r0 = lc_cpu_start(2, secondary_entry, LC_CTX_A);
+	r0 = cpu_start(2, secondary_entry, LC_CTX_A);
 	lc_wait(&lc_ret_b_done, LC_WAIT_MS);
 	r1 = lc_ret_b;
 	{
@@ -135,7 +135,7 @@ static void __attribute__((noreturn)) lc_cpu_on_race(void)
 	winner = r0 == 0 ? 0 : 1;
 	ok = (r0 == 0) != (r1 == 0) && lc_start_lost(winner ? r0 : r1) &&
 	     lc_seen_ctx == (winner ? LC_CTX_B : LC_CTX_A) && lc_seen_entry_b == winner;
-	print(LC_START " race: vcpu0 got %ld, vcpu1 got %ld; vcpu2 ran " LC_CTX " 0x%lx from entry %s: %s\n",
+	print(CPU_START " race: vcpu0 got %ld, vcpu1 got %ld; vcpu2 ran " LC_CTX " 0x%lx from entry %s: %s\n",
 	      r0, r1, lc_seen_ctx, lc_seen_entry_b ? "b" : "a", ok ? "ok" : "BAD");
 	/* Phase 2 once vCPU 2 is off again: it stays on until both racing
 	 * calls have returned, so the loser cannot find it off. */
@@ -151,7 +151,7 @@ static void __attribute__((noreturn)) lc_cpu_on_race(void)
 	lc_go_reset = 1;
 	mb();
 	for (;;)
-		(void)lc_cpu_start(2, secondary_entry, LC_CTX_STORM);
+		(void)cpu_start(2, secondary_entry, LC_CTX_STORM);
 }
 
 static void __attribute__((noreturn)) lc_cpu_on_race_secondary(unsigned k, uint64_t ctx)
@@ -160,7 +160,7 @@ static void __attribute__((noreturn)) lc_cpu_on_race_secondary(unsigned k, uint6
 		lc_ready[1] = 1;
 		while (!lc_go)
 			cpu_relax();
-		lc_ret_b = lc_cpu_start(2, lc_entry_b, LC_CTX_B);
+		lc_ret_b = cpu_start(2, lc_entry_b, LC_CTX_B);
 		mb();
 		lc_ret_b_done = 1;
 		while (!lc_go_reset)

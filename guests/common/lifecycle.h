@@ -2,7 +2,7 @@
  * What lifecycle.c (the lifecycle races, both bare-metal guests) needs of its guest's
  * lifecycle_arch.c: code a reset must reload, the state a reset must clear, and the
  * architecture's calls to start, stop and reset vCPUs. The words the races print in the
- * architecture's own terms (LC_START, LC_FP, ...) are in each guest's guest.h.
+ * architecture's own terms (CPU_START, LC_FP, ...) are in each guest's guest.h.
  */
 #ifndef LIFECYCLE_H
 #define LIFECYCLE_H
@@ -38,8 +38,6 @@ uint64_t lc_other_state(void);
 void lc_other_dirty(void);
 const char *lc_other_word(int bad);
 
-/* Start vCPU k at `entry` with context `ctx`: 0 or the call's error. */
-int64_t lc_cpu_start(unsigned k, const void *entry, uint64_t ctx);
 /* Is `r` what the loser of two racing starts of one vCPU must get? */
 int lc_start_lost(int64_t r);
 /* Is vCPU k off (powered off / stopped)? */
