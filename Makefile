@@ -103,9 +103,12 @@ endif
 run: $(ELF)
 	$(QEMU) $(QEMU_ARGS) $(RUN_ARGS)
 
+# QEMU halted before Baohu's first instruction, its gdb stub on GDB_PORT (tests/integration/test_debug.py).
+GDB_PORT ?= 1234
 debug: $(ELF)
-	@echo "Attach with: gdb-multiarch -ex 'target remote :1234' $(abspath $(ELF))"
-	$(QEMU) $(QEMU_ARGS) $(RUN_ARGS) -S -gdb tcp::1234
+	@scripts/ensure-tools.sh debug
+	@echo "Attach with: gdb-multiarch -ex 'target remote :$(GDB_PORT)' $(abspath $(ELF))"
+	$(QEMU) $(QEMU_ARGS) $(RUN_ARGS) -S -gdb tcp:127.0.0.1:$(GDB_PORT)
 
 test:
 	@scripts/test.sh

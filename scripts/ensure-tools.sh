@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a target needs (as root), or prints the apt-get line to run.
-# usage: ensure-tools.sh build|test|bench|check
+# usage: ensure-tools.sh build|test|bench|check|debug
 set -euo pipefail
 want=(clang lld make qemu-system-arm device-tree-compiler gcc libc6-dev)
 # RISC-V platforms run on qemu-system-riscv64 (qemu-system-misc) over Debian's OpenSBI.
@@ -10,7 +10,11 @@ esac
 if [ "${1:-build}" = test ]; then
     # The tests cover every platform, and check the GCC build of each arch.
     want+=(libcmocka-dev python3-pytest python3-pexpect gcc-aarch64-linux-gnu
-           qemu-system-misc opensbi gcc-riscv64-linux-gnu)
+           qemu-system-misc opensbi gcc-riscv64-linux-gnu gdb-multiarch)
+fi
+# make debug: gdb for every architecture Baohu runs on.
+if [ "${1:-build}" = debug ]; then
+    want+=(gdb-multiarch)
 fi
 # make bench counts source lines (cloc), plots latency distributions (gnuplot)
 # and builds both toolchains' images for the size table.

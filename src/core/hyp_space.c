@@ -22,6 +22,22 @@ void hyp_window_close(paddr_t pa, uint64_t size, enum hyp_window_use use)
     spin_unlock(&hyp_pool_lock);
 }
 
+void *hyp_vm_window_open(struct vm *vm, ipa_t ipa, uint64_t size, enum hyp_window_use use,
+                         pt_run_fn run, void *ctx)
+{
+    spin_lock(&hyp_pool_lock);
+    void *va = arch_vm_window_open(vm, ipa, size, use, run, ctx);
+    spin_unlock(&hyp_pool_lock);
+    return va;
+}
+
+void hyp_vm_window_close(ipa_t ipa, uint64_t size)
+{
+    spin_lock(&hyp_pool_lock);
+    arch_vm_window_close(ipa, size);
+    spin_unlock(&hyp_pool_lock);
+}
+
 struct hyp_space_walk {
     struct hyp_space_summary s;
     unsigned wx; /* leaves both writable and executable */
@@ -55,9 +71,9 @@ static bool hyp_space_visit(const struct pt_leaf *leaf, void *ctx)
     uint64_t in_image = overlap(leaf->out, leaf->size, image, image_size);
     uint64_t own = overlap(leaf->out, leaf->size, reserved, reserved_size);
 
-    w->s.leaves++;
+    w->s.leaves += leaf->count;
     if (arch_hyp_leaf_wx(leaf->attrs))
-        w->wx++;
+        w->wx += leaf->count;
     w->s.stack += stack;
     w->s.image += in_image - stack;
     w->s.tables += own - in_image;

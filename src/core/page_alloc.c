@@ -259,13 +259,32 @@ static bool alloc_coloured_run_locked(struct page_pool *pool, uint64_t colours,
 {
     if (max_pages == 0 || !alloc_coloured_locked(pool, colours, colour_count, cursor, out))
         return false;
-    size_t i = *cursor, n = 1;
-    uint64_t base_pfn = pa_addr(pool->base) >> PAGE_SHIFT;
-    while (n < max_pages && i < pool->page_count && !bit_get(pool, i) &&
-           ((colours >> ((base_pfn + i) % colour_count)) & 1)) {
-        bit_set(pool, i);
-        i++;
-        n++;
+    size_t i = *cursor, n = 1, want = 0;
+    /* How far the colours go on from the page after the first (each page's
+     * colour follows on: no division per page), then how many of those
+     * pages are free, a bitmap word at a time. */
+    unsigned colour = (unsigned)(((pa_addr(pool->base) >> PAGE_SHIFT) + i) % colour_count);
+    size_t limit = max_pages - 1 < pool->page_count - i ? max_pages - 1 : pool->page_count - i;
+    while (want < limit && ((colours >> colour) & 1)) {
+        want++;
+        colour = colour + 1 == colour_count ? 0 : colour + 1;
+    }
+    while (want != 0) {
+        size_t bit = i % BITS_PER_WORD;
+        size_t take = BITS_PER_WORD - bit < want ? BITS_PER_WORD - bit : want;
+        uint64_t mask = (take == BITS_PER_WORD ? ~0ull : (1ull << take) - 1) << bit;
+        uint64_t *word = &pool->bitmap[i / BITS_PER_WORD];
+        uint64_t used = *word & mask;
+        if (used != 0) {
+            /* Up to the first page in use. */
+            take = lowest_bit(used) - bit;
+            mask = take == 0 ? 0 : ((1ull << take) - 1) << bit;
+            want = take;
+        }
+        *word |= mask;
+        i += take;
+        n += take;
+        want -= take;
     }
     pool->free_count -= n - 1;
     *cursor = i;

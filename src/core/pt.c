@@ -386,52 +386,237 @@ bool pt_lookup(const struct pt *pt, uint64_t in, uint64_t *out, uint64_t *attrs)
     return false;
 }
 
-/* The leaves of `table` (at `depth`, translating from in_base) that
- * overlap [lo, hi), in address order. */
-static bool walk_table(const struct pt *pt, const uint64_t *table, unsigned depth, uint64_t in_base,
-                       uint64_t lo, uint64_t hi, pt_visit_fn visit, void *ctx)
+/* A walk in progress: with `merge`, leaves that continue the pending one
+ * (input and output consecutive, same attributes) join it, and visit()
+ * sees the run once. */
+struct pt_walker {
+    const struct pt *pt;
+    pt_visit_fn visit;
+    void *ctx;
+    bool merge, pending;
+    struct pt_leaf run;
+    uint64_t next_desc; /* a last-level descriptor that would continue the run */
+};
+
+static bool walker_flush(struct pt_walker *w)
 {
+    if (!w->pending)
+        return true;
+    w->pending = false;
+    return w->visit(&w->run, w->ctx);
+}
+
+static bool walker_leaf(struct pt_walker *w, uint64_t in, uint64_t desc, uint64_t esize)
+{
+    uint64_t out = w->pt->fmt->out_addr(desc), attrs = desc & w->pt->fmt->attr_mask;
+
+    if (w->pending && w->merge && w->run.in + w->run.size == in && w->run.out + w->run.size == out &&
+        w->run.attrs == attrs) {
+        w->run.size += esize;
+        w->run.count++;
+        return true;
+    }
+    if (!walker_flush(w))
+        return false;
+    w->run.in = in;
+    w->run.out = out;
+    w->run.size = esize;
+    w->run.attrs = attrs;
+    w->run.count = 1;
+    w->pending = true;
+    return w->merge || walker_flush(w);
+}
+
+/* The leaves of `table` (at `depth`, translating from in_base) that
+ * overlap [lo, hi), in address order. At the last level a page that
+ * continues the run (its descriptor the last one plus page_step) costs a
+ * compare: the format is asked only where a run starts. */
+static bool walk_table(struct pt_walker *w, const uint64_t *table, unsigned depth, uint64_t in_base,
+                       uint64_t lo, uint64_t hi)
+{
+    const struct pt *pt = w->pt;
     if (depth >= pt->levels)
         return true; /* no format has tables below its last level */
     uint64_t esize = depth_size(pt, depth);
     size_t first = lo > in_base ? (size_t)((lo - in_base) / esize) : 0;
+    size_t end = entries_at(pt, depth);
+    bool last = depth_is_last(pt, depth);
 
-    for (size_t i = first; i < entries_at(pt, depth); i++) {
+    /* Entries from `first` up to the last one starting below hi. */
+    if (hi <= in_base)
+        return true;
+    if ((hi - in_base - 1) / esize + 1 < end)
+        end = (size_t)((hi - in_base - 1) / esize + 1);
+    for (size_t i = first; i < end; i++) {
         uint64_t desc = table[i];
-        uint64_t in = in_base + i * esize;
 
-        if (in >= hi)
-            break;
         if (!desc_valid(desc))
-            continue; /* most entries: no format call for them */
+            continue; /* most entries: a load and a test each */
+        uint64_t in = in_base + i * esize;
+        if (last && w->merge && w->pending && desc == w->next_desc &&
+            w->run.in + w->run.size == in) {
+            w->run.size += esize;
+            w->run.count++;
+            w->next_desc += pt->fmt->page_step;
+            continue;
+        }
         if (desc_is_table(pt, desc, depth)) {
-            if (!walk_table(pt, desc_next_table(pt, desc), depth + 1, in, lo, hi, visit, ctx))
+            if (!walk_table(w, desc_next_table(pt, desc), depth + 1, in, lo, hi))
                 return false;
         } else if (desc_is_leaf(pt, desc, depth)) {
-            struct pt_leaf leaf;
-
-            leaf.in = in;
-            leaf.out = pt->fmt->out_addr(desc);
-            leaf.size = esize;
-            leaf.attrs = desc & pt->fmt->attr_mask;
-            if (!visit(&leaf, ctx))
+            if (!walker_leaf(w, in, desc, esize))
                 return false;
+            w->next_desc = desc + pt->fmt->page_step;
         }
     }
     return true;
 }
 
-bool pt_walk_range(const struct pt *pt, uint64_t in, uint64_t size, pt_visit_fn visit, void *ctx)
+static bool walk(const struct pt *pt, uint64_t in, uint64_t size, bool merge, pt_visit_fn visit,
+                 void *ctx)
 {
+    struct pt_walker w;
+
     if (pt->levels == 0)
         return true; /* not initialised: nothing mapped */
     uint64_t limit = 1ull << pt->va_bits;
     uint64_t hi = in < limit && size <= limit - in ? in + size : limit;
 
-    return walk_table(pt, table_ptr(pa_addr(pt->root)), 0, 0, in, hi, visit, ctx);
+    w.pt = pt;
+    w.visit = visit;
+    w.ctx = ctx;
+    w.merge = merge;
+    w.pending = false;
+    w.next_desc = 0;
+    return walk_table(&w, table_ptr(pa_addr(pt->root)), 0, 0, in, hi) && walker_flush(&w);
+}
+
+bool pt_walk_range(const struct pt *pt, uint64_t in, uint64_t size, pt_visit_fn visit, void *ctx)
+{
+    return walk(pt, in, size, false, visit, ctx);
 }
 
 bool pt_walk(const struct pt *pt, pt_visit_fn visit, void *ctx)
 {
-    return pt_walk_range(pt, 0, 1ull << pt->va_bits, visit, ctx);
+    return walk(pt, 0, 1ull << pt->va_bits, false, visit, ctx);
+}
+
+bool pt_walk_runs(const struct pt *pt, pt_visit_fn visit, void *ctx)
+{
+    return walk(pt, 0, 1ull << pt->va_bits, true, visit, ctx);
+}
+
+/* The last-level table entries for [in, in + size), if they exist and lie
+ * in one table. */
+static uint64_t *last_entries(const struct pt *pt, uint64_t in, uint64_t size)
+{
+    uint64_t span = depth_size(pt, pt->levels - 1) * PT_ENTRIES;
+    uint64_t *table;
+
+    if (size == 0 || !IS_ALIGNED(in | size, PAGE_SIZE) || size > span - (in & (span - 1)))
+        return NULL;
+    table = last_table(pt, in);
+    return table == NULL ? NULL : &table[depth_index(pt, in, pt->levels - 1)];
+}
+
+bool pt_prepare_last_table(struct pt *pt, uint64_t in)
+{
+    if (last_entries(pt, in, PAGE_SIZE) != NULL)
+        return true;
+    /* Map one page there (creating the tables on the way), then clear it. */
+    if (!in_range_ok(pt, in, PAGE_SIZE) || !op_run(pt, true, 0, in, 0, PAGE_SIZE))
+        return false;
+    uint64_t *entry = last_entries(pt, in, PAGE_SIZE);
+    if (entry == NULL)
+        return false;
+    desc_write(entry, 0);
+    pt_arch_invalidate(pt, in, PAGE_SIZE);
+    return true;
+}
+
+/*
+ * Page descriptors of consecutive output pages with the same attributes
+ * differ by page_step (both trees), so inside a run each page costs a
+ * compare and an add; the format is consulted once per run. The window's
+ * entries are invalid, so writing them needs no break-before-make.
+ */
+bool pt_map_mirror(struct pt *pt, uint64_t in, const struct pt *src, uint64_t src_in, uint64_t size,
+                   uint64_t leaf_attrs, pt_run_fn run, void *ctx)
+{
+    uint64_t *dst = last_entries(pt, in, size);
+    const uint64_t *from = last_entries(src, src_in, size);
+    size_t pages = (size_t)(size >> PAGE_SHIFT), start = 0;
+    uint64_t attrs = leaf_attrs & pt->fmt->attr_mask;
+    uint64_t expect = 0, desc = 0, run_out = 0;
+    /* In locals: the stores below could alias the formats' fields. */
+    uint64_t src_step = src->fmt->page_step, dst_step = pt->fmt->page_step;
+
+    if (dst == NULL || from == NULL)
+        return false;
+    if (pt->fmt->attrs_ok != NULL && !pt->fmt->attrs_ok(attrs))
+        return false;
+    for (size_t i = 0; i < pages; i++) {
+        uint64_t s = from[i];
+        if (i == 0 || s != expect) {
+            if (!desc_valid(s) || !src->fmt->is_leaf(s, true) ||
+                (i != 0 && !run(src_in + ((uint64_t)start << PAGE_SHIFT), run_out,
+                                (uint64_t)(i - start) << PAGE_SHIFT, ctx))) {
+                pt_clear_mirror(pt, in, (uint64_t)i << PAGE_SHIFT);
+                return false;
+            }
+            start = i;
+            run_out = src->fmt->out_addr(s);
+            desc = leaf_desc(pt, run_out, attrs, pt->levels - 1);
+        }
+        desc_write(&dst[i], desc);
+        expect = s + src_step;
+        desc += dst_step;
+    }
+    if (!run(src_in + ((uint64_t)start << PAGE_SHIFT), run_out,
+             (uint64_t)(pages - start) << PAGE_SHIFT, ctx)) {
+        pt_clear_mirror(pt, in, size);
+        return false;
+    }
+    return true;
+}
+
+void pt_clear_mirror(struct pt *pt, uint64_t in, uint64_t size)
+{
+    uint64_t *entry = last_entries(pt, in, size);
+
+    if (entry == NULL)
+        return;
+    for (size_t i = 0; i < (size_t)(size >> PAGE_SHIFT); i++)
+        desc_write(&entry[i], 0);
+}
+
+bool pt_map_runs(struct pt *pt, uint64_t in, uint64_t size, uint64_t leaf_attrs,
+                 pt_next_run_fn next, void *ctx)
+{
+    uint64_t attrs = leaf_attrs & pt->fmt->attr_mask;
+    uint64_t step = pt->fmt->page_step, limit = pt->fmt->oa_limit;
+    unsigned last = pt->levels - 1;
+    uint64_t *entry;
+
+    if (pt->fmt->attrs_ok != NULL && !pt->fmt->attrs_ok(attrs))
+        return false;
+    if (!pt_prepare_last_table(pt, in))
+        return false;
+    entry = last_entries(pt, in, size);
+    if (entry == NULL)
+        return false;
+    while (size != 0) {
+        uint64_t out, got;
+        if (!next(size, &out, &got, ctx) || got == 0 || got > size || !IS_ALIGNED(out | got, PAGE_SIZE) ||
+            out >= limit || got > limit - out)
+            return false;
+        uint64_t desc = leaf_desc(pt, out, attrs, last);
+        for (uint64_t off = 0; off < got; off += PAGE_SIZE, entry++, desc += step) {
+            if (desc_valid(*entry))
+                return false;
+            desc_write(entry, desc);
+        }
+        size -= got;
+    }
+    return true;
 }

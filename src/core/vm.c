@@ -9,12 +9,13 @@
 
 #define MAX_VMS PLATFORM_MAX_CPUS
 
-static struct vm vms[MAX_VMS];
+/* The VMs' run-time state (not `vms`: that is the config's table, and gdb would see two). */
+static struct vm vm_table[MAX_VMS];
 static size_t vms_created;
 
 struct vm *vm_by_id(vmid_t id)
 {
-    return id < baohu_config.vms_count ? &vms[id] : NULL;
+    return id < baohu_config.vms_count ? &vm_table[id] : NULL;
 }
 
 size_t vm_count(void)
@@ -53,24 +54,52 @@ unsigned vm_llc_colours(void)
     return platform.llc.size / (platform.llc.ways * (uint32_t)PAGE_SIZE);
 }
 
+/* Where a coloured region's pages come from: the next free pages of the
+ * VM's colours after `cursor`. */
+struct vm_colour_alloc {
+    uint64_t colours;
+    unsigned colour_count;
+    size_t *cursor;
+};
+
+/* pt_next_run_fn: the longest run of physically consecutive free pages of
+ * the colours the allocator has next, up to `max`. */
+static bool vm_colour_next_run(uint64_t max, uint64_t *out, uint64_t *size, void *ctx)
+{
+    struct vm_colour_alloc *a = ctx;
+    paddr_t pa;
+    size_t got = 0;
+
+    if (!page_alloc_coloured_run(&hyp_page_pool, a->colours, a->colour_count, a->cursor,
+                                 (size_t)(max >> PAGE_SHIFT), &pa, &got))
+        return false;
+    *out = pa_addr(pa);
+    *size = (uint64_t)got << PAGE_SHIFT;
+    return true;
+}
+
 /* A coloured region is built from runs of consecutive pages of the VM's
- * colours (stage 2 maps them with 4 KiB pages: the cost of colouring; a
- * run is mapped, and later filled, in one call). Caller holds hyp_pool_lock. */
+ * colours (stage 2 maps them with 4 KiB pages: the cost of colouring),
+ * written into stage 2 one last-level table (HYP_VM_WINDOW_SIZE of IPA) at
+ * a time. Caller holds hyp_pool_lock. */
 static bool vm_map_coloured(struct vm *vm, const struct vm_mem_region *r, size_t *cursor)
 {
-    unsigned n = vm_llc_colours();
-    for (uint64_t off = 0; off < r->size;) {
-        paddr_t pa;
-        size_t got = 0;
-        bool ok = page_alloc_coloured_run(&hyp_page_pool, vm->config->colours, n, cursor,
-                                          (size_t)((r->size - off) >> PAGE_SHIFT), &pa, &got);
-        if (!ok || !arch_vm_map(vm, ipa_init(r->ipa + off), pa, (uint64_t)got << PAGE_SHIFT,
-                                VM_MAP_RAM)) {
+    struct vm_colour_alloc a;
+    uint64_t ipa = r->ipa, end = r->ipa + r->size;
+
+    a.colours = vm->config->colours;
+    a.colour_count = vm_llc_colours();
+    a.cursor = cursor;
+    while (ipa < end) {
+        uint64_t len = HYP_VM_WINDOW_SIZE - (ipa & (HYP_VM_WINDOW_SIZE - 1));
+        if (len > end - ipa)
+            len = end - ipa;
+        if (!arch_vm_map_runs(vm, ipa_init(ipa), len, vm_colour_next_run, &a)) {
             console_log("VM '%s': no page of colours 0x%lx left for IPA 0x%lx", vm->name,
-                        (unsigned long)vm->config->colours, (unsigned long)(r->ipa + off));
+                        (unsigned long)vm->config->colours, (unsigned long)ipa);
             return false;
         }
-        off += (uint64_t)got << PAGE_SHIFT;
+        ipa += len;
     }
     return true;
 }
@@ -114,105 +143,143 @@ struct vm_load_stats {
     bool colour_ok;
 };
 
-static void vm_fill_window(const struct vm_image_span *img, uint64_t ipa, paddr_t pa,
-                           uint64_t len, bool reused);
+/* Where a piece of RAM is written from: its physical address, through the
+ * arch's own view of it (an uncoloured region, one physical range), or an
+ * address in the CPU's VM window (a coloured one, page by page). */
+struct vm_fill_target {
+    paddr_t pa;
+    uint8_t *va; /* NULL: use pa */
+};
+
+static void vm_fill_zero(const struct vm_fill_target *t, uint64_t off, uint64_t len, bool reused)
+{
+    if (t->va != NULL)
+        arch_ram_zero_at(t->va + off, len, reused);
+    else
+        arch_ram_zero(pa_add(t->pa, off), len, reused);
+}
+
+static void vm_fill_copy(const struct vm_fill_target *t, uint64_t off, const uint8_t *src,
+                         uint64_t len, bool reused)
+{
+    if (t->va != NULL)
+        arch_ram_copy_at(t->va + off, src, len, reused);
+    else
+        arch_ram_copy(pa_add(t->pa, off), src, len, reused);
+}
+
+/* Fill [ipa, ipa+len) at `t`, mapped: the part the image covers is copied,
+ * the rest zeroed; each byte written once. */
+static void vm_fill_window(const struct vm_image_span *img, uint64_t ipa,
+                           const struct vm_fill_target *t, uint64_t len, bool reused)
+{
+    uint64_t end = ipa + len;
+    uint64_t lo = img->ipa > ipa ? img->ipa : ipa;
+    uint64_t hi = img->ipa + img->size < end ? img->ipa + img->size : end;
+    if (lo >= hi) {
+        vm_fill_zero(t, 0, len, reused);
+        return;
+    }
+    if (lo > ipa)
+        vm_fill_zero(t, 0, lo - ipa, reused);
+    vm_fill_copy(t, lo - ipa, img->src + (lo - img->ipa), hi - lo, reused);
+    if (end > hi)
+        vm_fill_zero(t, hi - ipa, end - hi, reused);
+}
 
 /* One physically contiguous piece [ipa, ipa+len) at pa, in a window. */
 static bool vm_fill_extent(const struct vm_image_span *img, uint64_t ipa, paddr_t pa,
                            uint64_t len, bool reused)
 {
     enum hyp_window_use use = reused ? HYP_WINDOW_FILL : HYP_WINDOW_FILL_FRESH;
+    struct vm_fill_target t;
     if (!hyp_window_open(pa, len, use))
         return false;
-    vm_fill_window(img, ipa, pa, len, reused);
+    t.pa = pa;
+    t.va = NULL;
+    vm_fill_window(img, ipa, &t, len, reused);
 #ifndef BAOHU_TEST_KEEP_WINDOW /* tests/integration/test_hyp_space.py: the self-check must see it */
     hyp_window_close(pa, len, use);
 #endif
     return true;
 }
-/* Fill [ipa, ipa+len) at pa, mapped: the part the image covers is copied,
- * the rest zeroed; each byte written once. */
-static void vm_fill_window(const struct vm_image_span *img, uint64_t ipa, paddr_t pa,
-                           uint64_t len, bool reused)
-{
-    uint64_t end = ipa + len;
-    uint64_t lo = img->ipa > ipa ? img->ipa : ipa;
-    uint64_t hi = img->ipa + img->size < end ? img->ipa + img->size : end;
-    if (lo >= hi) {
-        arch_ram_zero(pa, len, reused);
-        return;
-    }
-    if (lo > ipa)
-        arch_ram_zero(pa, lo - ipa, reused);
-    arch_ram_copy(pa_add(pa, lo - ipa), img->src + (lo - img->ipa), hi - lo, reused);
-    if (end > hi)
-        arch_ram_zero(pa_add(pa, hi - ipa), end - hi, reused);
-}
 
-/* A coloured region being loaded: the run of physically consecutive pages
- * not filled yet, and where the walk should be next. */
-struct vm_colour_load {
-    const struct vm_image_span *img;
+/* What each window of a coloured region is checked against. */
+struct vm_colour_check {
     struct vm_load_stats *st;
-    uint64_t colours, next_ipa, run_ipa, run_len;
-    paddr_t run_pa;
+    uint64_t colours;
     unsigned colour_count;
-    bool reused, ok;
 };
 
-static bool vm_colour_load_leaf(const struct pt_leaf *leaf, void *ctx)
+/* Bits [first, first + len) of a mask, len < 64. */
+static uint64_t bit_span(unsigned first, unsigned len)
 {
-    struct vm_colour_load *l = ctx;
+    return ((1ull << len) - 1) << first;
+}
 
-    /* Coloured RAM is mapped page by page, with no hole. */
-    if (leaf->in != l->next_ipa || leaf->size != PAGE_SIZE) {
-        l->ok = false;
-        return false;
-    }
-    l->next_ipa += PAGE_SIZE;
-    l->st->coloured_pages++;
-    if (l->st->colour_ok && !((l->colours >> page_colour(pa_init(leaf->out), l->colour_count)) & 1)) {
-        l->st->colour_ok = false;
-        l->st->bad_ipa = leaf->in;
-    }
-    if (l->run_len && leaf->out == pa_addr(l->run_pa) + l->run_len) {
-        l->run_len += PAGE_SIZE;
+/* pt_run_fn: every page stage 2 maps must be of the VM's colours (the
+ * isolation claim), read from the tables the MMU uses. Consecutive pages
+ * have consecutive colours, so a run is one mask test: its colours are a
+ * span from the first page's, wrapping at colour_count (at most 64). */
+static bool vm_colour_run(uint64_t ipa, uint64_t pa, uint64_t size, void *ctx)
+{
+    struct vm_colour_check *c = ctx;
+    uint64_t pages = size >> PAGE_SHIFT;
+    unsigned n = c->colour_count, first = page_colour(pa_init(pa), n);
+    uint64_t all = n == 64 ? ~0ull : (1ull << n) - 1, need;
+
+    c->st->coloured_pages += pages;
+    if (!c->st->colour_ok)
         return true;
+    if (pages >= n)
+        need = all;
+    else if (first + pages <= n)
+        need = bit_span(first, (unsigned)pages);
+    else
+        need = bit_span(first, n - first) | bit_span(0, (unsigned)(first + pages - n));
+    if ((need & ~c->colours) == 0)
+        return true;
+    /* Rare: find the first page off the colours, for the report. */
+    c->st->colour_ok = false;
+    for (uint64_t i = 0; i < pages; i++) {
+        if (!((c->colours >> first) & 1)) {
+            c->st->bad_ipa = ipa + (i << PAGE_SHIFT);
+            break;
+        }
+        first = first + 1 == n ? 0 : first + 1;
     }
-    if (l->run_len && !vm_fill_extent(l->img, l->run_ipa, l->run_pa, l->run_len, l->reused)) {
-        l->ok = false;
-        return false;
-    }
-    l->run_ipa = leaf->in;
-    l->run_pa = pa_init(leaf->out);
-    l->run_len = PAGE_SIZE;
     return true;
 }
 
 /* A coloured region, through its stage-2 translation (the tables the MMU
- * uses, walked in IPA order): runs of physically consecutive pages are
- * filled in one go, and every page's colour is checked on the way (the
- * isolation claim). */
+ * uses): a window of up to HYP_VM_WINDOW_SIZE at a time shows its pages
+ * at consecutive addresses, which are then filled in one go; every page's
+ * colour is checked on the way. */
 static bool vm_load_coloured(struct vm *vm, const struct vm_mem_region *r,
                              const struct vm_image_span *img, bool reused,
                              struct vm_load_stats *st)
 {
-    struct vm_colour_load l;
+    enum hyp_window_use use = reused ? HYP_WINDOW_FILL : HYP_WINDOW_FILL_FRESH;
+    struct vm_colour_check c;
+    uint64_t ipa = r->ipa, end = r->ipa + r->size;
 
-    l.img = img;
-    l.st = st;
-    l.colours = vm->config->colours;
-    l.colour_count = vm_llc_colours();
-    l.next_ipa = r->ipa;
-    l.run_ipa = r->ipa;
-    l.run_len = 0;
-    l.run_pa = pa_init(0);
-    l.reused = reused;
-    l.ok = true;
-    arch_vm_walk(vm, ipa_init(r->ipa), r->size, vm_colour_load_leaf, &l);
-    if (!l.ok || l.next_ipa != r->ipa + r->size)
-        return false;
-    return !l.run_len || vm_fill_extent(img, l.run_ipa, l.run_pa, l.run_len, reused);
+    c.st = st;
+    c.colours = vm->config->colours;
+    c.colour_count = vm_llc_colours();
+    while (ipa < end) {
+        uint64_t len = HYP_VM_WINDOW_SIZE - (ipa & (HYP_VM_WINDOW_SIZE - 1));
+        struct vm_fill_target t;
+        if (len > end - ipa)
+            len = end - ipa;
+        t.pa = pa_init(0);
+        t.va = hyp_vm_window_open(vm, ipa_init(ipa), len, use, vm_colour_run, &c);
+        if (t.va == NULL)
+            return false;
+        vm_fill_window(img, ipa, &t, len, reused);
+        hyp_vm_window_close(ipa_init(ipa), len);
+        ipa += len;
+    }
+    return true;
 }
 
 /* Zero the VM's RAM and copy its image in: the state a fresh boot and a
@@ -372,7 +439,7 @@ noreturn void vcpu_power_off(struct vcpu *v)
 static void vm_all_stopped_check(void)
 {
     for (vmid_t i = 0; i < vm_count(); i++)
-        if (vms[i].state != VM_STOPPED)
+        if (vm_table[i].state != VM_STOPPED)
             return;
     console_log("every VM has stopped: powering off");
     arch_system_off();

@@ -13,8 +13,16 @@ static const struct vm_mem_region rtos_mem[] = {
     {.ipa = 0x80000000, .size = 16 << 20},
 };
 
+#ifndef LIFE_MEM_SIZE
+#define LIFE_MEM_SIZE (2 << 20)
+#endif
+/* lifecycle-reset-colour.c colours 'life' (LIFE_COLOURS). */
+#ifndef LIFE_COLOURS
+#define LIFE_COLOURS 0
+#endif
+
 static const struct vm_mem_region life_mem[] = {
-    {.ipa = 0x80000000, .size = 2 << 20},
+    {.ipa = 0x80000000, .size = LIFE_MEM_SIZE},
 };
 
 static const struct vm_config vms[] = {
@@ -29,6 +37,7 @@ static const struct vm_config vms[] = {
         .name = "life",
         .cpus = (1 << 1) | (1 << 2) | (1 << 3),
         CONFIG_LIST(mem, life_mem),
+        .colours = LIFE_COLOURS,
         .image = VM_IMAGE_EMBEDDED_AT(life_image, 0x80000000),
         .entry = 0x80000000,
     },

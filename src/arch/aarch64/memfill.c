@@ -169,7 +169,7 @@ static void clean_inval_range(const uint8_t *p, uint64_t n)
 static uint8_t *ram_va(paddr_t pa, uint64_t size, bool reused, bool *nc)
 {
     uint64_t a = pa_addr(pa);
-    *nc = !reused && a + size <= HYP_NC_ALIAS && a + size >= a;
+    *nc = !reused && a + size <= HYP_NC_ALIAS_LIMIT && a + size >= a;
     return (uint8_t *)(uintptr_t)(*nc ? a + HYP_NC_ALIAS : a);
 }
 
@@ -192,6 +192,23 @@ __attribute__((noinline)) void arch_ram_copy(paddr_t pa, const void *src, uint64
     copy_range(p, src, size);
     if (!nc)
         clean_inval_range(p, size);
+    dsb(sy);
+}
+
+/* The VM window maps fresh pages Non-cacheable (mmu.c), like the alias. */
+__attribute__((noinline)) void arch_ram_zero_at(void *va, uint64_t size, bool reused)
+{
+    zero_range(va, size);
+    if (reused)
+        clean_inval_range(va, size);
+    dsb(sy);
+}
+
+__attribute__((noinline)) void arch_ram_copy_at(void *va, const void *src, uint64_t size, bool reused)
+{
+    copy_range(va, src, size);
+    if (reused)
+        clean_inval_range(va, size);
     dsb(sy);
 }
 

@@ -5,6 +5,7 @@
 #include "platform.h"
 #include "pt_vmsa.h"
 #include "sysreg.h"
+#include "vm.h"
 
 extern char __image_start[], __text_end[], __rodata_end[], __stacks_start[], __image_end[];
 
@@ -112,7 +113,7 @@ void mmu_build(void)
  * RAM through (below HYP_NC_ALIAS; the same test as memfill_target). */
 static bool window_is_nc(uint64_t a, uint64_t size, enum hyp_window_use use)
 {
-    return use == HYP_WINDOW_FILL_FRESH && a + size <= HYP_NC_ALIAS && a + size >= a;
+    return use == HYP_WINDOW_FILL_FRESH && a + size <= HYP_NC_ALIAS_LIMIT && a + size >= a;
 }
 
 bool arch_hyp_map_ram(paddr_t pa, uint64_t size, enum hyp_window_use use)
@@ -139,9 +140,40 @@ void arch_hyp_unmap_ram(paddr_t pa, uint64_t size, enum hyp_window_use use)
     isb();
 }
 
+/* Fresh pages through Normal Non-cacheable leaves, like the alias above. */
+void *arch_vm_window_open(struct vm *vm, ipa_t ipa, uint64_t size, enum hyp_window_use use,
+                          pt_run_fn run, void *ctx)
+{
+    uint64_t off = ipa_addr(ipa) & (HYP_VM_WINDOW_SIZE - 1);
+    uint64_t attrs = use == HYP_WINDOW_FILL_FRESH ? HYP_RW_NC : use == HYP_WINDOW_READ ? HYP_RO : HYP_RW;
+
+    /* The window's table is made on first use (only CPUs of coloured VMs
+     * need one) and kept. */
+    if (!pt_prepare_last_table(&hyp_pt[arch_cpu_id()], HYP_VM_WINDOW_VA) ||
+        !pt_map_mirror(&hyp_pt[arch_cpu_id()], HYP_VM_WINDOW_VA + off, &vm->arch.stage2,
+                       ipa_addr(ipa), size, attrs, run, ctx))
+        return NULL;
+    /* The entries were invalid, so no TLB holds them (Arm ARM D8.16.1):
+     * they only have to be visible to this CPU's walks. */
+    dsb(nshst);
+    isb();
+    return (void *)(uintptr_t)(HYP_VM_WINDOW_VA + off);
+}
+
+void arch_vm_window_close(ipa_t ipa, uint64_t size)
+{
+    uint64_t off = ipa_addr(ipa) & (HYP_VM_WINDOW_SIZE - 1);
+
+    pt_clear_mirror(&hyp_pt[arch_cpu_id()], HYP_VM_WINDOW_VA + off, size);
+    dsb(nshst);
+    __asm__ volatile("tlbi alle2" ::: "memory");
+    dsb(nsh);
+    isb();
+}
+
 bool arch_hyp_walk(pt_visit_fn visit, void *ctx)
 {
-    return pt_walk(&hyp_pt[arch_cpu_id()], visit, ctx);
+    return pt_walk_runs(&hyp_pt[arch_cpu_id()], visit, ctx);
 }
 
 /* Stage 1 at EL2 (Arm ARM D8.4.1): writable unless AP[2]; executable unless XN. */

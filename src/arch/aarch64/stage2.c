@@ -36,6 +36,11 @@ bool arch_vm_init(struct vm *vm, struct page_pool *pool)
                       PTE_S2_S2AP_R | PTE_S2_XN)
 #define S2_SHARED_RW (S2_SHARED_RO | PTE_S2_S2AP_W)
 
+bool arch_vm_map_runs(struct vm *vm, ipa_t ipa, uint64_t size, pt_next_run_fn next, void *ctx)
+{
+    return pt_map_runs(&vm->arch.stage2, ipa_addr(ipa), size, S2_RAM, next, ctx);
+}
+
 bool arch_vm_map(struct vm *vm, ipa_t ipa, paddr_t pa, uint64_t size, enum vm_map_kind kind)
 {
     static const uint64_t attrs[] = {

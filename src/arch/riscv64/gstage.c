@@ -22,6 +22,11 @@ bool arch_vm_init(struct vm *vm, struct page_pool *pool)
     return true;
 }
 
+bool arch_vm_map_runs(struct vm *vm, ipa_t ipa, uint64_t size, pt_next_run_fn next, void *ctx)
+{
+    return pt_map_runs(&vm->arch.gstage, ipa_addr(ipa), size, G_RAM, next, ctx);
+}
+
 bool arch_vm_map(struct vm *vm, ipa_t ipa, paddr_t pa, uint64_t size, enum vm_map_kind kind)
 {
     uint64_t attrs;

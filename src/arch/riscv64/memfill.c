@@ -35,10 +35,10 @@ static void zero_bytes(uint8_t *p, uint64_t n)
 
 /* Not inlined (LTO would put the unrolled loops at every call site): one
  * call per extent is nothing beside the bytes it fills. */
-__attribute__((noinline)) void arch_ram_zero(paddr_t pa, uint64_t size, bool reused)
+__attribute__((noinline)) void arch_ram_zero_at(void *va, uint64_t size, bool reused)
 {
     (void)reused;
-    uint8_t *p = (uint8_t *)(uintptr_t)pa_addr(pa);
+    uint8_t *p = va;
     uint64_t head = (uint64_t)(-(uintptr_t)p & 7);
     if (head > size)
         head = size;
@@ -65,10 +65,10 @@ __attribute__((noinline)) void arch_ram_zero(paddr_t pa, uint64_t size, bool reu
     __asm__ volatile("fence rw, rw" ::: "memory");
 }
 
-__attribute__((noinline)) void arch_ram_copy(paddr_t pa, const void *src, uint64_t size, bool reused)
+__attribute__((noinline)) void arch_ram_copy_at(void *va, const void *src, uint64_t size, bool reused)
 {
     (void)reused;
-    uint8_t *d = (uint8_t *)(uintptr_t)pa_addr(pa);
+    uint8_t *d = va;
     const uint8_t *s = src;
     if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {
         /* 256 bytes per loop: eight rounds of four loads and four stores. */
@@ -91,6 +91,17 @@ __attribute__((noinline)) void arch_ram_copy(paddr_t pa, const void *src, uint64
     for (uint64_t i = 0; i < size; i++)
         ((volatile uint8_t *)d)[i] = s[i];
     __asm__ volatile("fence rw, rw" ::: "memory");
+}
+
+/* RAM is mapped at VA == PA (windows, mmu.c). */
+void arch_ram_zero(paddr_t pa, uint64_t size, bool reused)
+{
+    arch_ram_zero_at((void *)(uintptr_t)pa_addr(pa), size, reused);
+}
+
+void arch_ram_copy(paddr_t pa, const void *src, uint64_t size, bool reused)
+{
+    arch_ram_copy_at((void *)(uintptr_t)pa_addr(pa), src, size, reused);
 }
 
 /*

@@ -5,6 +5,7 @@
 #include "csr.h"
 #include "platform.h"
 #include "pt_sv39.h"
+#include "vm.h"
 
 extern char __image_start[], __text_end[], __rodata_end[], __stacks_start[], __image_end[];
 
@@ -108,9 +109,33 @@ void arch_hyp_unmap_ram(paddr_t pa, uint64_t size, enum hyp_window_use use)
     pt_unmap(&hyp_pt[arch_cpu_id()], pa_addr(pa), size);
 }
 
+void *arch_vm_window_open(struct vm *vm, ipa_t ipa, uint64_t size, enum hyp_window_use use,
+                          pt_run_fn run, void *ctx)
+{
+    uint64_t off = ipa_addr(ipa) & (HYP_VM_WINDOW_SIZE - 1);
+
+    /* The window's table is made on first use (only CPUs of coloured VMs
+     * need one) and kept. */
+    if (!pt_prepare_last_table(&hyp_pt[arch_cpu_id()], HYP_VM_WINDOW_VA) ||
+        !pt_map_mirror(&hyp_pt[arch_cpu_id()], HYP_VM_WINDOW_VA + off, &vm->arch.gstage,
+                       ipa_addr(ipa), size, use == HYP_WINDOW_READ ? HYP_RO : HYP_RW, run, ctx))
+        return NULL;
+    /* Invalid entries are not cached, but a hart may still cache their
+     * invalidity (priv. §4.2.1): fence before the first access. */
+    sfence_vma_all();
+    return (void *)(uintptr_t)(HYP_VM_WINDOW_VA + off);
+}
+
+void arch_vm_window_close(ipa_t ipa, uint64_t size)
+{
+    pt_clear_mirror(&hyp_pt[arch_cpu_id()], HYP_VM_WINDOW_VA + (ipa_addr(ipa) & (HYP_VM_WINDOW_SIZE - 1)),
+                    size);
+    sfence_vma_all();
+}
+
 bool arch_hyp_walk(pt_visit_fn visit, void *ctx)
 {
-    return pt_walk(&hyp_pt[arch_cpu_id()], visit, ctx);
+    return pt_walk_runs(&hyp_pt[arch_cpu_id()], visit, ctx);
 }
 
 bool arch_hyp_leaf_wx(uint64_t attrs)

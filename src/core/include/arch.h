@@ -51,7 +51,20 @@ enum hyp_window_use {
 };
 bool arch_hyp_map_ram(paddr_t pa, uint64_t size, enum hyp_window_use use);
 void arch_hyp_unmap_ram(paddr_t pa, uint64_t size, enum hyp_window_use use);
-/* Each leaf of the current CPU's own tables; what a leaf's bits mean. */
+/*
+ * The current CPU's window onto a coloured VM's RAM: [ipa, ipa + size),
+ * inside one naturally aligned HYP_VM_WINDOW_SIZE block of IPA, mapped at
+ * consecutive addresses page by page as the VM's stage 2 maps it (run() is
+ * told each physically contiguous run, pt.h). Returns the address of `ipa`
+ * in the window, or NULL (nothing mapped) when stage 2 does not map every
+ * page there with a page or run() refused one. One window per CPU, closed
+ * before the next is opened. Caller holds hyp_pool_lock.
+ */
+#define HYP_VM_WINDOW_SIZE (2ull << 20) /* the span of one last-level table, every format */
+void *arch_vm_window_open(struct vm *vm, ipa_t ipa, uint64_t size, enum hyp_window_use use,
+                          pt_run_fn run, void *ctx);
+void arch_vm_window_close(ipa_t ipa, uint64_t size);
+/* The current CPU's own tables, run by run (pt_walk_runs); what a leaf's bits mean. */
 bool arch_hyp_walk(pt_visit_fn visit, void *ctx);
 bool arch_hyp_leaf_wx(uint64_t attrs);
 bool arch_hyp_leaf_device(uint64_t attrs);
@@ -60,6 +73,9 @@ bool arch_hyp_leaf_device(uint64_t attrs);
 bool arch_vm_init(struct vm *vm, struct page_pool *pool);
 bool arch_vm_map(struct vm *vm, ipa_t ipa, paddr_t pa, uint64_t size, enum vm_map_kind kind);
 bool arch_vm_translate(struct vm *vm, ipa_t ipa, paddr_t *pa);
+/* RAM at [ipa, ipa + size), inside one HYP_VM_WINDOW_SIZE block of IPA not
+ * mapped yet, page by page from the runs next() hands out (pt_map_runs). */
+bool arch_vm_map_runs(struct vm *vm, ipa_t ipa, uint64_t size, pt_next_run_fn next, void *ctx);
 /* The VM's stage-2 / G-stage leaves overlapping [ipa, ipa + size), in order. */
 bool arch_vm_walk(struct vm *vm, ipa_t ipa, uint64_t size, pt_visit_fn visit, void *ctx);
 
@@ -82,6 +98,9 @@ void arch_cache_clean(const void *va, uint64_t size);
  * architecture allows (memfill.c). */
 void arch_ram_zero(paddr_t pa, uint64_t size, bool reused);
 void arch_ram_copy(paddr_t pa, const void *src, uint64_t size, bool reused);
+/* The same through the window above (va from arch_vm_window_open). */
+void arch_ram_zero_at(void *va, uint64_t size, bool reused);
+void arch_ram_copy_at(void *va, const void *src, uint64_t size, bool reused);
 
 /* The VM's RAM was just (re)loaded (arch_ram_zero/copy): no instruction
  * cache may keep a line of its earlier content, on any CPU. The vCPUs of

@@ -24,6 +24,12 @@ extern spinlock_t hyp_pool_lock;
 bool hyp_window_open(paddr_t pa, uint64_t size, enum hyp_window_use use);
 void hyp_window_close(paddr_t pa, uint64_t size, enum hyp_window_use use);
 
+/* The same for a coloured VM's RAM, through the CPU's VM window
+ * (arch_vm_window_open): one window at a time. */
+void *hyp_vm_window_open(struct vm *vm, ipa_t ipa, uint64_t size, enum hyp_window_use use,
+                         pt_run_fn run, void *ctx);
+void hyp_vm_window_close(ipa_t ipa, uint64_t size);
+
 /* What the boot self-check found in one CPU's tables. */
 struct hyp_space_summary {
     uint64_t image, tables, stack, devices; /* bytes mapped of each kind */

@@ -66,11 +66,44 @@ bool pt_lookup(const struct pt *pt, uint64_t in, uint64_t *out, uint64_t *attrs)
  * (colouring, isolation self-checks). Stops as soon as visit() says false. */
 struct pt_leaf {
     uint64_t in, out, size, attrs;
+    unsigned count; /* leaves it stands for: 1, or a run's (pt_walk_runs) */
 };
 typedef bool (*pt_visit_fn)(const struct pt_leaf *leaf, void *ctx);
 bool pt_walk(const struct pt *pt, pt_visit_fn visit, void *ctx);
 /* The same for the leaves that overlap [in, in + size) only. */
 bool pt_walk_range(const struct pt *pt, uint64_t in, uint64_t size, pt_visit_fn visit, void *ctx);
+/* The same, with each run of leaves that continue each other (input and
+ * output consecutive, same attributes) handed to visit() as one: a summary
+ * of a whole tree (the boot self-check) at a compare per page. */
+bool pt_walk_runs(const struct pt *pt, pt_visit_fn visit, void *ctx);
+
+/*
+ * Windows onto pages another tree maps (Baohu's view of a coloured VM's
+ * RAM, one last-level table at a time). `run` is told each physically
+ * contiguous run of output pages in input order.
+ */
+typedef bool (*pt_run_fn)(uint64_t in, uint64_t out, uint64_t size, void *ctx);
+/* A last-level table exists for `in`, so pt_map_mirror can write there. */
+bool pt_prepare_last_table(struct pt *pt, uint64_t in);
+/* Map [in, in + size) of `pt`, page by page, to the pages `src` maps at
+ * [src_in, src_in + size): each range inside one last-level table, the
+ * entries of `pt` there invalid, every page of `src` a page leaf. False,
+ * with `pt` unchanged, otherwise or when run() says false. */
+bool pt_map_mirror(struct pt *pt, uint64_t in, const struct pt *src, uint64_t src_in, uint64_t size,
+                   uint64_t leaf_attrs, pt_run_fn run, void *ctx);
+/* Hands out the next run of output pages, of at most `max` bytes: false
+ * when there is none. */
+typedef bool (*pt_next_run_fn)(uint64_t max, uint64_t *out, uint64_t *size, void *ctx);
+/* Map [in, in + size), inside one last-level table whose entries there are
+ * invalid (a tree being built), page by page to the runs next() hands out,
+ * in order. False when next() ran dry, a table could not be taken or an
+ * entry was in use; the entries written so far stay (the caller drops the
+ * tree). */
+bool pt_map_runs(struct pt *pt, uint64_t in, uint64_t size, uint64_t leaf_attrs,
+                 pt_next_run_fn next, void *ctx);
+/* Clear what pt_map_mirror mapped, keeping the table; the caller does the
+ * TLB maintenance (one invalidation for the whole window). */
+void pt_clear_mirror(struct pt *pt, uint64_t in, uint64_t size);
 
 /*
  * Implemented by the architecture (unit tests provide a host stub). Called

@@ -7,6 +7,11 @@
 #define STACK_SLOT (STACK_SIZE + STACK_GUARD)
 #define MAX_CPUS 8             /* PLATFORM_MAX_CPUS */
 
+/* Each hart's window onto a coloured VM's RAM (mmu.c, arch_vm_window_open):
+ * the top 2 MiB of Sv39's lower half, above any RAM a board has (Baohu maps
+ * RAM at VA == PA). */
+#define HYP_VM_WINDOW_VA ((1ull << 38) - 0x200000ull)
+
 /* struct platform: cpu_count and cpu_affinity[], read by boot.S (checked in cpu.c). */
 #define PLATFORM_CPU_COUNT 8
 #define PLATFORM_CPU_AFFINITY 16
