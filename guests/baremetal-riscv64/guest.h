@@ -1,35 +1,13 @@
-/* Test-variant options (-D defaults), shared per-vCPU state and prototypes of the RV64 guest. */
+/* Test-variant options (-D defaults), shared per-vCPU state and prototypes of the RV64 guest (with guests/common/guest_common.h). */
 #ifndef GUEST_H
 #define GUEST_H
 
 #include <stdarg.h>
 #include <stdint.h>
 #include "config.h"
+#include "guest_common.h"
+#include "riscv.h"
 
-#ifndef GUEST_NAME
-#define GUEST_NAME "baremetal"
-#endif
-#ifndef TICK_MS
-#define TICK_MS 200
-#endif
-#ifndef GUEST_SMP
-#define GUEST_SMP 0
-#endif
-#ifndef GUEST_HOSTILE_AFTER
-#define GUEST_HOSTILE_AFTER 0
-#endif
-#ifndef GUEST_HOSTILE_ADDR
-#define GUEST_HOSTILE_ADDR 0x7f000000UL
-#endif
-#ifndef GUEST_SYSOFF_AFTER
-#define GUEST_SYSOFF_AFTER 0
-#endif
-#ifndef GUEST_RESET_AFTER
-#define GUEST_RESET_AFTER 0
-#endif
-#ifndef GUEST_BADCALL
-#define GUEST_BADCALL 0
-#endif
 /* Take the goldfish RTC's alarm (PLIC source 11) through the interrupt controller. */
 #ifndef GUEST_RTC_IRQ
 #define GUEST_RTC_IRQ 0
@@ -71,25 +49,11 @@
 #define GUEST_UART16550 0
 #endif
 
-/* Victim mode (guests/common/checksum.c): ticks carry a checksum of the guest's own memory. */
-#ifndef GUEST_CHECKSUM
-#define GUEST_CHECKSUM 0
-#endif
-void checksum_init(void);
-void checksum_tick(unsigned k, uint32_t n);
-
 /* Use the AIA (interrupt files, APLIC) instead of SBI IPIs and the PLIC. */
 #ifndef GUEST_AIA
 #define GUEST_AIA 0
 #endif
-/* IPC (configs/<platform>/ipc.c): 1 = ping, 2 = pong, 3 = intruder (has no object).
- * The doorbell is an interrupt source of the VM's (virtual) PLIC or APLIC. */
-#ifndef GUEST_IPC_ROLE
-#define GUEST_IPC_ROLE 0
-#endif
-#ifndef GUEST_IPC_ROUNDS
-#define GUEST_IPC_ROUNDS 100
-#endif
+/* IPC (guests/common/ipc.c): the object, the doorbell source and page. */
 #ifndef GUEST_IPC_SHM
 #define GUEST_IPC_SHM 0x90000000UL
 #endif
@@ -100,35 +64,17 @@ void checksum_tick(unsigned k, uint32_t n);
 #define GUEST_IPC_DOORBELL 0x90100000UL
 #endif
 
-/*
- * Fault probes (faults.c, configs/<platform>/guest-faults.c): 1 = for each
- * fault class, check the exception the guest receives, then 1000 faults in a
- * row; 2 = fault with stvec outside the partition (the VM must be stopped).
- */
-#define FAULT_ROLE_PROBE 1
-#define FAULT_ROLE_VECTOR 2
-#ifndef GUEST_FAULT_ROLE
-#define GUEST_FAULT_ROLE 0
-#endif
+/* Fault probes (faults.c): the controller they must not reach. */
 #ifndef GUEST_FAULT_IRQC
 #define GUEST_FAULT_IRQC 0xc000000UL /* the emulated interrupt controller: PLIC (or APLIC) */
 #endif
 
-/*
- * Lifecycle races (lifecycle.c, configs/<platform>/lifecycle-*.c): 1 = every
- * hart resets the VM at once, each run checking FP and code state; 2 =
- * hart_start racing hart_start, then hart_start racing a reboot (harts 0-2).
- */
-#define LC_MODE_RESET_RACE 1
-#define LC_MODE_CPU_ON_RACE 2
-#ifndef GUEST_LIFECYCLE
-#define GUEST_LIFECYCLE 0
-#endif
-#ifndef GUEST_LC_VCPUS
-#define GUEST_LC_VCPUS 3 /* mode 1: harts that reboot at once */
-#endif
-void lifecycle_main(void) __attribute__((noreturn));
-void lifecycle_secondary(unsigned k, uint64_t ctx) __attribute__((noreturn));
+/* The lifecycle races' words (guests/common/lifecycle.c), SBI HSM's. */
+#define CPU_START "hart_start"
+#define CPU_START_CALL "hsm hart_start"
+#define LC_OFF "hart_stop"
+#define LC_CTX "opaque"
+#define LC_FP "fp"
 
 /* Interrupt identities in the AIA variant: MSI IPI, and wired or virtual
  * sources under their source id (RTC, IPC doorbell; both below 64). */
@@ -156,30 +102,15 @@ static inline unsigned cpu_id(void)
 	return (unsigned)id;
 }
 
-/* fmt.c */
-unsigned vfmt(char *buf, unsigned size, const char *fmt, va_list ap);
-unsigned sfmt(char *buf, unsigned size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* lock.c */
-struct ticket_lock {
+/* lock.c: the guest lock is a ticket lock (RAM takes AMOs with translation off). */
+struct guest_lock {
 	volatile uint32_t next, owner;
 };
-void lock_take(struct ticket_lock *l);
-void lock_give(struct ticket_lock *l);
-
-/* console.c */
-void print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* timer.c */
 extern volatile uint32_t sstc_missing;
-uint64_t timer_now(void);
-uint64_t timer_ms(unsigned ms);
-void timer_start(unsigned k);
-void timer_irq(unsigned k);
 
-/* smp.c, rtc.c, imsic.c, irqc.c */
-void smp_boot(void);
+/* rtc.c, imsic.c, irqc.c */
 void rtc_test(void);
 void rtc_event(unsigned k);
 uint64_t rtc_time(void);
@@ -220,23 +151,13 @@ void ticker_tick(uint32_t n);
 void tick_loop(unsigned k) __attribute__((noreturn));
 
 /* faults.c: the probe's trap hook (1: taken; frame[0] is where to return). */
-void fault_main(void);
 int fault_probe_trap(uint64_t *frame, uint64_t cause);
 
 /* features.c: the probes, and the trap hook (1: taken; frame[0] is where to return). */
 void features_main(void);
 int feature_probe_trap(uint64_t *frame, uint64_t cause);
 
-/* ipc.c */
-void ipc_init(void);
-void ipc_irq(void);
-void ipc_ping(void);
-void ipc_intrude(void);
-
-/* start.S, vectors.S and the C functions they call */
-extern char secondary_entry[];
-void boot_main(void) __attribute__((noreturn));
-void secondary_main(unsigned k, uint64_t opaque) __attribute__((noreturn));
+/* vectors.S and the C function it calls */
 void trap_handler(uint64_t *frame);
 
 #endif

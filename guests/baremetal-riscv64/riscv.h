@@ -22,6 +22,8 @@
 #define EXC_ILLEGAL 2
 
 static inline void fence(void) { __asm__ __volatile__("fence rw, rw" : : : "memory"); }
+/* The barrier guests/common's code orders shared memory and doorbells with. */
+static inline void mb(void) { fence(); }
 /* PAUSE (Zihintpause; a FENCE hint elsewhere): every spin loop has one. */
 static inline void cpu_relax(void)
 {

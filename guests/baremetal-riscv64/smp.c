@@ -6,28 +6,14 @@
 /* vCPU 0: start harts 1, 2, ... until hart_start fails (SBI §9.1). */
 void smp_boot(void)
 {
-	unsigned k, started = 0;
-	uint64_t deadline;
+	unsigned k, started;
 	struct sbiret r;
 
 	csr_set(sie, 1u << IRQ_SSI);
-	for (k = 1; k < 64; k++) {
-		/* opaque = k arrives in a1. */
-		r = sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, k, (uintptr_t)secondary_entry, k, 0);
-		print("hsm hart_start(%u) = %ld\n", k, r.error);
-		if (r.error != SBI_SUCCESS)
-			break;
-		if (k < MAX_VCPUS)
-			started++;
-		else
-			print("vcpu%u parked: image supports %u vcpus\n", k, MAX_VCPUS);
-	}
+	/* Harts 1 to 63; opaque = k arrives in a1. */
+	started = smp_start_all(64);
 
-	/* Wait (bounded) for each secondary to report, then check the HSM state. */
-	deadline = timer_now() + timer_ms(2000);
-	for (k = 1; k <= started; k++)
-		while (!vcpus[k].online && timer_now() < deadline)
-			cpu_relax();
+	/* Then the HSM state. */
 	print("hsm hart_start(1) again = %ld\n",
 	      sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, 1, (uintptr_t)secondary_entry, 1, 0).error);
 	r = sbi_call(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, 1, 0, 0, 0);

@@ -16,9 +16,21 @@ static inline void isb(void) { __asm__ __volatile__("isb" : : : "memory"); }
 /* Full-system barriers: with the MMU off all data is Device memory (Arm ARM B2.7). */
 static inline void dmb(void) { __asm__ __volatile__("dmb sy" : : : "memory"); }
 static inline void dsb(void) { __asm__ __volatile__("dsb sy" : : : "memory"); }
+/* The barrier guests/common's code orders shared memory and doorbells with. */
+static inline void mb(void) { dsb(); }
 /* Every spin loop yields: QEMU's single-threaded modes can otherwise starve peers. */
 static inline void cpu_relax(void) { __asm__ __volatile__("yield" : : : "memory"); }
 static inline void wfi(void) { __asm__ __volatile__("dsb sy\n\twfi" : : : "memory"); }
+
+/* Vector entries, as exc_handler's vec = offset / 0x80 (Arm ARM D1.10.2):
+ * current EL with SP_EL0, current EL with SP_ELx, lower EL (AArch64). */
+#define VEC_SP0_SYNC 0
+#define VEC_SPX_SYNC 4
+#define VEC_SPX_IRQ 5
+#define VEC_LOWER_SYNC 8
+
+/* ESR_ELx.EC, the exception class (Arm ARM D17.2.37: bits [31:26]). */
+#define ESR_EC(esr) ((unsigned)((esr) >> 26) & 0x3fu)
 
 static inline void irq_mask(void) { __asm__ __volatile__("msr daifset, #2" : : : "memory"); }
 /* The ISB makes a pending IRQ be taken here, not some instructions later. */

@@ -9,11 +9,6 @@ struct frame {
 	uint64_t elr, spsr, pad;
 };
 
-/* Vector offsets / 0x80 (Arm ARM D1.10.2): current EL with SP_ELx. */
-#define VEC_SPX_SYNC 4
-#define VEC_SPX_IRQ 5
-
-#define ESR_EC(esr) (((esr) >> 26) & 0x3f)
 #define EC_UNKNOWN 0x00
 #define INSN_HVC0 0xd4000002u
 #define INSN_SMC0 0xd4000003u

@@ -35,10 +35,6 @@
 #define ESR_IABT_EL1 0x86000010ul
 #define ESR_UNDEF 0x02000000ul
 
-/* Vector entries (exc_handler's vec = offset / 0x80). */
-#define VEC_SP0_SYNC 0
-#define VEC_SPX_SYNC 4
-#define VEC_LOWER_SYNC 8
 /* SPSR M[3:0]: EL0t, EL1t, EL1h; with D, A, I, F masked as the probe runs. */
 #define SPSR_EL0T_MASKED 0x3c0ul
 #define SPSR_EL1T_MASKED 0x3c4ul
@@ -375,8 +371,6 @@ static void probe_features(void)
  * (HCR_EL2.TERR; QEMU 7.2 models no other error-record register), without
  * an exception to the guest.
  */
-#define ESR_EC(esr) ((esr) >> 26)
-
 static void probe_id_registers(void)
 {
 	uint64_t pfr0 = sysreg_read(id_aa64pfr0_el1), pfr1 = sysreg_read(id_aa64pfr1_el1);

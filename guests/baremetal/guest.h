@@ -1,37 +1,15 @@
-/* Test-variant options (-D defaults), shared per-vCPU state and prototypes of the guest. */
+/* Test-variant options (-D defaults), shared per-vCPU state and prototypes of the Arm guest (with guests/common/guest_common.h). */
 #ifndef GUEST_H
 #define GUEST_H
 
 #include <stdarg.h>
 #include <stdint.h>
+#include "arch.h"
 #include "config.h"
+#include "guest_common.h"
 
-#ifndef GUEST_NAME
-#define GUEST_NAME "baremetal"
-#endif
-#ifndef TICK_MS
-#define TICK_MS 200
-#endif
-#ifndef GUEST_SMP
-#define GUEST_SMP 0
-#endif
 #ifndef GUEST_BURST
 #define GUEST_BURST 0
-#endif
-#ifndef GUEST_HOSTILE_AFTER
-#define GUEST_HOSTILE_AFTER 0
-#endif
-#ifndef GUEST_HOSTILE_ADDR
-#define GUEST_HOSTILE_ADDR 0x7f000000UL
-#endif
-#ifndef GUEST_SYSOFF_AFTER
-#define GUEST_SYSOFF_AFTER 0
-#endif
-#ifndef GUEST_RESET_AFTER
-#define GUEST_RESET_AFTER 0
-#endif
-#ifndef GUEST_BADCALL
-#define GUEST_BADCALL 0
 #endif
 #ifndef GUEST_BADMMIO_AFTER
 #define GUEST_BADMMIO_AFTER 0
@@ -52,13 +30,7 @@
 void dma_main(void);
 void dma_victim_init(void);
 void dma_victim_tick(void);
-/* IPC: 1 = ping, 2 = pong, 3 = intruder (has no object). */
-#ifndef GUEST_IPC_ROLE
-#define GUEST_IPC_ROLE 0
-#endif
-#ifndef GUEST_IPC_ROUNDS
-#define GUEST_IPC_ROUNDS 100
-#endif
+/* IPC (guests/common/ipc.c): the object, the doorbell SPI and page. */
 #ifndef GUEST_IPC_SHM
 #define GUEST_IPC_SHM 0x50000000UL
 #endif
@@ -126,42 +98,17 @@ extern struct latency latency;
 #define GUEST_BOOTLOG_SHM 0x50000000UL /* RESET: a shared-memory word outliving VM resets */
 #endif
 
-/*
- * Fault probes (faults.c, configs/<platform>/guest-faults.c): 1 = for each
- * fault class, check the exception Baohu injects, then 1000 faults in a row;
- * 2 = fault with VBAR_EL1 outside the partition (the VM must be stopped).
- */
-#define FAULT_ROLE_PROBE 1
-#define FAULT_ROLE_VECTOR 2
-#ifndef GUEST_FAULT_ROLE
-#define GUEST_FAULT_ROLE 0
-#endif
+/* Fault probes (faults.c): the UART they must not reach. */
 #ifndef GUEST_FAULT_UART
 #define GUEST_FAULT_UART 0x09000000UL /* the console UART: Baohu's, never the VM's */
 #endif
 
-/* Victim mode (checksum.c): ticks carry a checksum of the guest's own memory. */
-#ifndef GUEST_CHECKSUM
-#define GUEST_CHECKSUM 0
-#endif
-void checksum_init(void);
-void checksum_tick(unsigned k, uint32_t n);
-
-/*
- * Lifecycle races (lifecycle.c, configs/<platform>/lifecycle-*.c): 1 = every
- * vCPU resets the VM at once, each run checking FP/SIMD and code state;
- * 2 = CPU_ON racing CPU_ON, then CPU_ON racing a reset (vCPUs 0-2).
- */
-#define LC_MODE_RESET_RACE 1
-#define LC_MODE_CPU_ON_RACE 2
-#ifndef GUEST_LIFECYCLE
-#define GUEST_LIFECYCLE 0
-#endif
-#ifndef GUEST_LC_VCPUS
-#define GUEST_LC_VCPUS 3 /* mode 1: vCPUs that reset at once */
-#endif
-void lifecycle_main(void) __attribute__((noreturn));
-void lifecycle_secondary(unsigned k, uint64_t ctx) __attribute__((noreturn));
+/* The lifecycle races' words (guests/common/lifecycle.c), PSCI's. */
+#define CPU_START "cpu_on"
+#define CPU_START_CALL "psci cpu_on"
+#define LC_OFF "cpu_off"
+#define LC_CTX "ctx"
+#define LC_FP "fpsimd"
 
 /* Interrupt IDs used by the guest. */
 #define INTID_SGI_PING 3      /* vCPU 0 -> secondaries, once they are online */
@@ -176,11 +123,6 @@ extern volatile uint32_t uart_rx_lines;
 extern char uart_rx_line[64];
 void uart_rx_init(void);
 void uart_rx_irq(void);
-/* ipc.c */
-void ipc_init(void);
-void ipc_irq(void);
-void ipc_ping(void);
-void ipc_intrude(void);
 /* gic.c: enable an SPI, delivered to this VM's vCPU 0 (the reset routing). */
 void gic_spi_enable(unsigned intid, uint8_t prio);
 /* gic.c: deliver an SPI to vCPU `vcpu` (GICD_IROUTER / GICD_ITARGETSR). */
@@ -196,7 +138,6 @@ void flood_peer_timer(uint64_t now);
 void flood_peer_tick(uint32_t n);
 void flood_peer_doorbell(void);
 /* faults.c: the probe's exception hook (1: taken, return to *elr with *spsr). */
-void fault_main(void);
 void fault_pmu_irq(void);
 int fault_probe_exception(uint64_t *elr, uint64_t *spsr, unsigned vec, uint64_t esr);
 /* alarm.c */
@@ -222,21 +163,11 @@ static inline unsigned cpu_id(void)
 	return (unsigned)(mpidr & 0xff); /* MPIDR_EL1.Aff0 = vCPU number */
 }
 
-/* fmt.c */
-unsigned vfmt(char *buf, unsigned size, const char *fmt, va_list ap);
-unsigned sfmt(char *buf, unsigned size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* lock.c */
-struct bakery {
+/* lock.c: the guest lock is a bakery lock (plain loads and stores). */
+struct guest_lock {
 	volatile uint32_t choosing[MAX_VCPUS];
 	volatile uint32_t number[MAX_VCPUS];
 };
-void bakery_lock(struct bakery *b, unsigned me);
-void bakery_unlock(struct bakery *b, unsigned me);
-
-/* console.c */
-void print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* psci.c */
 extern volatile uint32_t smc_undefined;
@@ -254,22 +185,12 @@ void gic_send_sgi(unsigned target, unsigned intid);
 uint32_t gic_ack(void);
 void gic_eoi(uint32_t intid);
 
-/* timer.c */
-uint64_t timer_now(void);
-uint64_t timer_ms(unsigned ms);
-void timer_start(unsigned k);
-void timer_irq(unsigned k);
-
-/* smp.c, burst.c */
-void smp_boot(void);
+/* burst.c */
 void burst_run(void);
 void burst_record(unsigned intid);
 
-/* start.S, vectors.S and the C functions they call */
-extern char secondary_entry[];
+/* vectors.S and the C function it calls */
 extern char vectors[];
-void boot_main(void) __attribute__((noreturn));
-void secondary_main(unsigned k, uint64_t ctx) __attribute__((noreturn));
 struct frame;
 void exc_handler(struct frame *f, uint64_t vec);
 

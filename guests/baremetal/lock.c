@@ -1,4 +1,4 @@
-/* Lamport's bakery lock: mutual exclusion between vCPUs from plain loads and stores. */
+/* The guest lock (guests/common/guest_common.h): Lamport's bakery, mutual exclusion between vCPUs from plain loads and stores. */
 #include "arch.h"
 #include "guest.h"
 
@@ -8,7 +8,7 @@
  * no atomics are used. A DMB after each shared store keeps the accesses in
  * program order as seen by the other vCPUs, which is all the bakery needs.
  */
-void bakery_lock(struct bakery *b, unsigned me)
+void lock_take(struct guest_lock *b, unsigned me)
 {
 	uint32_t max = 0, mine;
 	unsigned j;
@@ -41,7 +41,7 @@ void bakery_lock(struct bakery *b, unsigned me)
 	dmb();
 }
 
-void bakery_unlock(struct bakery *b, unsigned me)
+void lock_give(struct guest_lock *b, unsigned me)
 {
 	dmb(); /* the critical section's accesses complete before the release */
 	b->number[me] = 0;

@@ -8,6 +8,12 @@
 #endif
 #include "claims.h"
 
+/* guests/common/ipc.c: the doorbell SPI, to vCPU 0 (the reset routing). */
+void ipc_doorbell_enable(unsigned irq)
+{
+	gic_spi_enable(irq, 0x80);
+}
+
 static void cpu_setup(unsigned k)
 {
 	sysreg_write(vbar_el1, (uintptr_t)vectors);
@@ -218,13 +224,7 @@ void boot_main(void)
 	if (GUEST_BURST)
 		burst_run();
 #if GUEST_IPC_ROLE
-	if (GUEST_IPC_ROLE != 3)
-		ipc_init();
-	irq_unmask();
-	if (GUEST_IPC_ROLE == 1)
-		ipc_ping();
-	if (GUEST_IPC_ROLE == 3)
-		ipc_intrude();
+	ipc_run();
 #endif
 	tick_loop(0);
 }

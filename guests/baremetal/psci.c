@@ -1,5 +1,6 @@
 /* Firmware/hypervisor call conduits (hvc #0, smc #0) and the PSCI wrapper. */
 #include "guest.h"
+#include "psci.h"
 
 /* Set by the exception handler when `smc #0` was UNDEFINED (no EL3, no trap). */
 volatile uint32_t smc_undefined;
@@ -30,6 +31,19 @@ int64_t hvc_call(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
 int64_t smc_call(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
 {
 	return CONDUIT("smc #0", x0, x1, x2, x3);
+}
+
+/* Baohu's calls (include/baohu/hypercall.h): through hvc #0, result in x0. */
+int64_t baohu_hc(uint64_t id, uint64_t a0, uint64_t a1)
+{
+	return hvc_call(id, a0, a1, 0);
+}
+
+/* guests/common's CPU start: PSCI CPU_ON of the vCPU whose MPIDR Aff0 is k
+ * (target = affinity fields only), its context id arriving in x0. */
+int64_t cpu_start(unsigned k, const void *entry, uint64_t ctx)
+{
+	return psci(PSCI_CPU_ON, k, (uintptr_t)entry, ctx);
 }
 
 /* PSCI results are 32-bit signed, also for SMC64 calls (DEN0022, "Return error codes"). */

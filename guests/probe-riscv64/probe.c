@@ -21,6 +21,7 @@
  */
 #include <stdarg.h>
 #include "hw.h"
+#include "probe_out.h"
 
 #ifndef PROBE_SAMPLES
 #define PROBE_SAMPLES 200
@@ -51,57 +52,7 @@ static int under_hypervisor;
 
 /* --- console (SBI legacy putchar: OpenSBI 1.1 and Baohu both have it) --- */
 
-static void put(char c) { sbi(SBI_EXT_LEGACY_PUTCHAR, 0, (uint8_t)c, 0, 0); }
-
-static void put_num(uint64_t v)
-{
-	char buf[24];
-	int n = 0;
-
-	do {
-		buf[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n)
-		put(buf[--n]);
-}
-
-/* %u unsigned, %U uint64_t, %d int, %s string */
-static void say(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	for (; *fmt; fmt++) {
-		if (*fmt != '%' || !fmt[1]) {
-			put(*fmt);
-			continue;
-		}
-		switch (*++fmt) {
-		case 'u':
-			put_num(va_arg(ap, unsigned));
-			break;
-		case 'U':
-			put_num(va_arg(ap, uint64_t));
-			break;
-		case 'd': {
-			int v = va_arg(ap, int);
-			if (v < 0)
-				put('-');
-			put_num(v < 0 ? (uint64_t)-(int64_t)v : (uint64_t)v);
-			break;
-		}
-		case 's':
-			for (const char *s = va_arg(ap, const char *); *s; s++)
-				put(*s);
-			break;
-		default:
-			put('%');
-			put(*fmt);
-		}
-	}
-	va_end(ap);
-}
+void say_putc(char c) { sbi(SBI_EXT_LEGACY_PUTCHAR, 0, (uint8_t)c, 0, 0); }
 
 /* --- timer --- */
 
@@ -182,35 +133,6 @@ uint64_t probe_trap(uint64_t at, uint64_t cause, uint64_t epc)
 
 /* --- probes --- */
 
-static void report(const char *name, const uint64_t *v, unsigned n)
-{
-	uint64_t sum = 0;
-
-	for (unsigned i = 0; i < n; i++) {
-		uint64_t x = v[i] * 25 / 4; /* time ticks -> instructions */
-		unsigned j = i;
-
-		sum += x;
-		for (; j > 0 && scratch[j - 1] > x; j--)
-			scratch[j] = scratch[j - 1];
-		scratch[j] = x;
-	}
-	say("probe %s: n=%u min=%U median=%U max=%U mean=%U\n", name, n, scratch[0],
-	    scratch[n / 2], scratch[n - 1], sum / n);
-	/* The distribution as value:count pairs, eight a line (make bench plots it). */
-	for (unsigned i = 0, k = 0; i < n; k++) {
-		unsigned j = i;
-
-		while (j < n && scratch[j] == scratch[i])
-			j++;
-		if (k % 8 == 0)
-			say("%sprobe hist %s:", k ? "\n" : "", name);
-		say(" %U:%u", scratch[i], j - i);
-		i = j;
-	}
-	say("\n");
-}
-
 static void timer_probe(void)
 {
 	probing_sstc = 1;
@@ -235,7 +157,7 @@ static void timer_probe(void)
 	irqs_off();
 	CSR_CLR(sie, 1u << IRQ_STI);
 	say("probe: timer via %s\n", has_sstc ? "stimecmp (Sstc)" : "SBI set_timer");
-	report("timer", timer_lat, PROBE_SAMPLES);
+	probe_report("timer", timer_lat, PROBE_SAMPLES, 25, 4, scratch); /* time ticks -> instructions */
 }
 
 static uint64_t send_sbi_timed(void)
@@ -290,7 +212,7 @@ static void ipi_probe(const char *name, uint64_t (*send)(void))
 	}
 	for (unsigned i = 0; i < PROBE_SAMPLES; i++)
 		got[i] -= sent[i];
-	report(name, got, PROBE_SAMPLES);
+	probe_report(name, got, PROBE_SAMPLES, 25, 4, scratch);
 }
 
 void probe_secondary(uint64_t hart)

@@ -1,9 +1,9 @@
 /*
  * Console of the probe: Baohu's putc hypercall when EL2 exists (the probe then
  * runs in a VM), the PL011 of QEMU virt otherwise (bare metal at EL1). One
- * image serves both runs. Only CPU 0 prints in normal operation.
+ * image serves both runs. Only CPU 0 prints in normal operation. The formatter
+ * (say) is guests/common/probe_out.c.
  */
-#include <stdarg.h>
 #include <baohu/hypercall.h>
 #include "hw.h"
 #include "probe.h"
@@ -33,81 +33,17 @@ void console_init(void)
 
 int console_hypervisor(void) { return under_hypervisor; }
 
-static void put(char c)
+void say_putc(char c)
 {
 	if (under_hypervisor) {
 		hvc(BAOHU_HC_CONSOLE_PUTC, (uint8_t)c, 0, 0);
 		return;
 	}
 	if (c == '\n')
-		put('\r');
+		say_putc('\r');
 	while (rd32(PL011 + PL011_FR) & PL011_FR_TXFF)
 		;
 	wr32(PL011 + PL011_DR, (uint8_t)c);
-}
-
-static void put_str(const char *s)
-{
-	while (*s)
-		put(*s++);
-}
-
-static void put_num(uint64_t v, unsigned base)
-{
-	char buf[24];
-	int n = 0;
-
-	do {
-		unsigned d = (unsigned)(v % base);
-		buf[n++] = (char)(d < 10 ? '0' + d : 'a' + d - 10);
-		v /= base;
-	} while (v);
-	while (n)
-		put(buf[--n]);
-}
-
-void say(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	for (; *fmt; fmt++) {
-		if (*fmt != '%' || !fmt[1]) {
-			put(*fmt);
-			continue;
-		}
-		switch (*++fmt) {
-		case 'u':
-			put_num(va_arg(ap, unsigned), 10);
-			break;
-		case 'x':
-			put_num(va_arg(ap, unsigned), 16);
-			break;
-		case 'U':
-			put_num(va_arg(ap, uint64_t), 10);
-			break;
-		case 'X':
-			put_num(va_arg(ap, uint64_t), 16);
-			break;
-		case 'd': {
-			int v = va_arg(ap, int);
-			if (v < 0) {
-				put('-');
-				put_num((uint64_t)-(int64_t)v, 10);
-			} else {
-				put_num((uint64_t)v, 10);
-			}
-			break;
-		}
-		case 's':
-			put_str(va_arg(ap, const char *));
-			break;
-		default:
-			put('%');
-			put(*fmt);
-		}
-	}
-	va_end(ap);
 }
 
 /* SMCCC call through `hvc #0` (Baohu's hypercalls and PSCI; bare QEMU virt

@@ -80,35 +80,6 @@ void probe_fatal(uint64_t vec, uint64_t esr, uint64_t elr)
 		__asm__ __volatile__("wfi");
 }
 
-static void report(const char *name, const uint64_t *v, unsigned n)
-{
-	uint64_t sum = 0;
-
-	for (unsigned i = 0; i < n; i++) {
-		uint64_t x = v[i];
-		unsigned j = i;
-
-		sum += x;
-		for (; j > 0 && scratch[j - 1] > x; j--)
-			scratch[j] = scratch[j - 1];
-		scratch[j] = x;
-	}
-	say("probe %s: n=%u min=%U median=%U max=%U mean=%U\n", name, n, scratch[0],
-	    scratch[n / 2], scratch[n - 1], sum / n);
-	/* The distribution as value:count pairs, eight a line (make bench plots it). */
-	for (unsigned i = 0, k = 0; i < n; k++) {
-		unsigned j = i;
-
-		while (j < n && scratch[j] == scratch[i])
-			j++;
-		if (k % 8 == 0)
-			say("%sprobe hist %s:", k ? "\n" : "", name);
-		say(" %U:%u", scratch[i], j - i);
-		i = j;
-	}
-	say("\n");
-}
-
 static void timer_probe(void)
 {
 	gic_enable(0, INTID_VTIMER);
@@ -126,7 +97,7 @@ static void timer_probe(void)
 		}
 	}
 	irqs_off();
-	report("timer", timer_lat, PROBE_SAMPLES);
+	probe_report("timer", timer_lat, PROBE_SAMPLES, 1, 1, scratch);
 }
 
 static void ipi_probe(void)
@@ -155,7 +126,7 @@ static void ipi_probe(void)
 	ipi_done = 1;
 	for (unsigned i = 0; i < PROBE_SAMPLES; i++)
 		ipi_got[i] -= ipi_sent[i];
-	report("ipi", ipi_got, PROBE_SAMPLES);
+	probe_report("ipi", ipi_got, PROBE_SAMPLES, 1, 1, scratch);
 }
 
 void probe_secondary(unsigned cpu)

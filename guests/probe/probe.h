@@ -3,6 +3,7 @@
 #define PROBE_H
 
 #include <stdint.h>
+#include "probe_out.h"
 
 #define INTID_SGI_PROBE 1u
 #define INTID_VTIMER 27u
@@ -23,8 +24,6 @@ const char *gic_name(void);
 /* console.c */
 void console_init(void);
 int console_hypervisor(void); /* 1: EL2 is implemented (we run under a hypervisor) */
-/* %u unsigned, %d int, %x unsigned hex, %U uint64_t, %X uint64_t hex, %s string */
-void say(const char *fmt, ...);
 
 /* psci.c */
 int64_t hvc(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3);

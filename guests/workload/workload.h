@@ -3,6 +3,7 @@
 #define WORKLOAD_H
 
 #include <stdint.h>
+#include "probe_out.h"
 
 /* Largest inputs (static arrays in .bss). */
 #define BITCOUNT_MAX 20000u
@@ -25,8 +26,7 @@ void arch_tick_stop(void);
 uint64_t arch_exits(void);        /* Baohu's exit count of this vCPU (0 bare) */
 void arch_relax(void);            /* hand QEMU's thread to the next CPU (yield / wfi) */
 void arch_off(void);              /* power off (bare) / stop the VM */
-/* %u unsigned, %d int, %x hex, %U uint64_t, %X uint64_t hex, %s string */
-void say(const char *fmt, ...);
+/* say (guests/common/probe_out.c, the probes' formatter; arch.c gives say_putc) */
 extern volatile uint64_t tick_count;
 
 /* main.c: entered from start.S on the first CPU only. */

@@ -40,7 +40,7 @@ struct vm_dev_region {
     uint64_t pa;
     uint64_t ipa;
     uint64_t size;
-    const uint32_t *irqs; /* physical INTIDs, delivered with the same virtual INTID */
+    const uint32_t *irqs; /* physical interrupt ids (GIC INTIDs, PLIC / APLIC sources), delivered with the same virtual id */
     size_t irqs_count;
     /*
      * DMA (docs/config.md, "DMA"). A device that masters memory (a DMA
@@ -90,7 +90,7 @@ struct vm_ipc {
     uint32_t shmem_id;     /* index into baohu_config.shmem */
     uint64_t ipa;          /* where this VM sees the object */
     bool writable;         /* false: mapped read-only */
-    uint32_t doorbell_irq; /* virtual INTID raised when a peer notifies; 0 = none */
+    uint32_t doorbell_irq; /* virtual interrupt (SPI INTID, PLIC / APLIC source) raised when a peer notifies; 0 = none */
     /* Emulated doorbell page (4 KiB) for guest user space (e.g. Linux UIO):
      * a 32-bit write of an event number at offset 0 notifies the peers; a
      * 32-bit read at offset 4 returns and clears the events peers raised

@@ -145,7 +145,7 @@ noreturn void core_cpu_main(cpuid_t cpu)
     struct vm *vm = vm_by_id(vmid);
     if (vcpu_id == 0) {
         if (vm_create(vm, vmid, &baohu_config.vms[vmid]))
-            vm->vcpus[0].state = VCPU_ON_PENDING;
+            vm->vcpus[0].state = VCPU_START_PENDING;
         vm->vcpus[0].boot_entry = vm->config->entry;
         vm->vcpus[0].boot_arg = vm->config->dtb_ipa;
         __atomic_store_n(&vm_ready[vmid], true, __ATOMIC_RELEASE);

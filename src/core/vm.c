@@ -418,7 +418,7 @@ enum vcpu_start_result vm_vcpu_start(struct vm *vm, uint64_t vcpu_id, uint64_t e
     enum vcpu_state s = __atomic_load_n(&v->state, __ATOMIC_ACQUIRE);
     if (vm->state != VM_RUNNING) {
         res = VCPU_START_VM_RESETTING;
-    } else if (s == VCPU_ON_PENDING) {
+    } else if (s == VCPU_START_PENDING) {
         res = VCPU_START_ALREADY_PENDING;
     } else if (s != VCPU_OFF) {
         res = VCPU_START_ALREADY_ON;
@@ -426,7 +426,7 @@ enum vcpu_start_result vm_vcpu_start(struct vm *vm, uint64_t vcpu_id, uint64_t e
         v->boot_entry = entry;
         v->boot_arg = arg;
         /* Release: its CPU's acquire CAS to ON (cpu_idle) reads these after. */
-        __atomic_store_n(&v->state, VCPU_ON_PENDING, __ATOMIC_RELEASE);
+        __atomic_store_n(&v->state, VCPU_START_PENDING, __ATOMIC_RELEASE);
     }
     spin_unlock(&vm->lock);
     if (res == VCPU_START_OK)
@@ -648,7 +648,7 @@ noreturn void cpu_idle(void)
                 v->vm->reload_pending = false;
                 vm_reset_run(v->vm, NULL);
             }
-            enum vcpu_state pending = VCPU_ON_PENDING;
+            enum vcpu_state pending = VCPU_START_PENDING;
             if (__atomic_compare_exchange_n(&v->state, &pending, VCPU_ON, false,
                                             __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
                 v->vector_faults = 0;

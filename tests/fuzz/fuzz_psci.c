@@ -171,7 +171,7 @@ static void op_psci(struct fuzz_in *in, uint32_t fid, const uint64_t x[4])
             return;
         }
         enum vcpu_state s = vm.vcpus[t].state;
-        FUZZ_ASSERT(r == (s == VCPU_ON ? 0 : s == VCPU_ON_PENDING ? 2 : 1), "AFFINITY_INFO state");
+        FUZZ_ASSERT(r == (s == VCPU_ON ? 0 : s == VCPU_START_PENDING ? 2 : 1), "AFFINITY_INFO state");
         return;
     }
     case PSCI_CPU_ON_32: case PSCI_CPU_ON_64:

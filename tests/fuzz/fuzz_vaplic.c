@@ -152,7 +152,7 @@ static void check(void)
                         "source %u goes to hart %u, not its target's", s, fake_aplic_cpu[s]);
     }
     for (uint32_t w = 0; w < VIRQ_WORDS; w++)
-        FUZZ_ASSERT(!((d->pending[w] | d->enabled[w]) & ~d->owned[w]),
+        FUZZ_ASSERT(!((d->pending[w] | d->aplic.enabled[w]) & ~d->owned[w]),
                     "a foreign source is pending or enabled (word %u)", w);
 }
 

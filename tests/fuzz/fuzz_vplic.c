@@ -139,10 +139,10 @@ static void check(void)
             FUZZ_ASSERT(!fake_line[c], "hvip.VSEIP raised on another VM's hart %u", c);
     const struct virq_dist *d = &vm.arch.virq;
     for (uint32_t w = 0; w < VIRQ_WORDS; w++) {
-        FUZZ_ASSERT(!(d->pending[w] & ~d->owned[w]) && !(d->active[w] & ~d->owned[w]),
+        FUZZ_ASSERT(!(d->pending[w] & ~d->owned[w]) && !(d->plic.active[w] & ~d->owned[w]),
                     "a source the VM does not own is pending or claimed (word %u)", w);
         for (uint32_t k = 0; k < VCPUS; k++)
-            FUZZ_ASSERT(!(d->ctx_enable[k][w] & ~d->owned[w]), "context %u enables a foreign source", k);
+            FUZZ_ASSERT(!(d->plic.ctx_enable[k][w] & ~d->owned[w]), "context %u enables a foreign source", k);
     }
 }
 

@@ -201,7 +201,7 @@ static void test_cpu_on_results(void **state)
 static void test_affinity_info(void **state)
 {
     (void)state;
-    vm.vcpus[1].state = VCPU_ON_PENDING;
+    vm.vcpus[1].state = VCPU_START_PENDING;
     vm.vcpus[2].state = VCPU_OFF;
     assert_int_equal(psci(PSCI_AFFINITY_INFO_64, 0, 0, 0), 0);   /* ON */
     assert_int_equal(psci(PSCI_AFFINITY_INFO_64, 1, 0, 0), 2);   /* ON_PENDING */

@@ -433,7 +433,7 @@ static void test_hsm_start(void **state)
 static void test_hsm_status(void **state)
 {
     (void)state;
-    vm.vcpus[1].state = VCPU_ON_PENDING;
+    vm.vcpus[1].state = VCPU_START_PENDING;
     vm.vcpus[2].state = VCPU_OFF;
     expect(call2(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, 0, 0), SBI_SUCCESS, SBI_HSM_STARTED);
     expect(call2(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, 1, 0), SBI_SUCCESS, SBI_HSM_START_PENDING);

@@ -20,9 +20,6 @@ struct frame {
 	uint64_t elr, spsr, pad;
 };
 
-#define VEC_SPX_SYNC 4 /* vector offset / 0x80 (Arm ARM D1.10.2) */
-#define VEC_SPX_IRQ 5
-#define ESR_EC(esr) ((unsigned)((esr) >> 26) & 0x3f)
 #define EC_UNKNOWN 0x00
 #define EC_SVC64 0x15
 #define EC_HVC64 0x16

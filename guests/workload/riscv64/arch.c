@@ -3,7 +3,6 @@
  * bare, Baohu in a VM), stimecmp (Sstc; SBI set_timer without it) as the
  * tick, Baohu's exit counter through its SBI extension (BAOHU_HC_VCPU_EXITS).
  */
-#include <stdarg.h>
 #include <baohu/hypercall.h>
 #include "hw.h"
 #include "workload.h"
@@ -15,56 +14,8 @@ static uint64_t tick_period, tick_next;
 static int under_hypervisor;
 static volatile int has_sstc = 1, probing_sstc;
 
-static void put(char c) { sbi(SBI_EXT_LEGACY_PUTCHAR, 0, (uint8_t)c, 0, 0); }
-
-static void put_num(uint64_t v, unsigned base)
-{
-	char buf[24];
-	int n = 0;
-
-	do {
-		unsigned d = (unsigned)(v % base);
-		buf[n++] = (char)(d < 10 ? '0' + d : 'a' + d - 10);
-		v /= base;
-	} while (v);
-	while (n)
-		put(buf[--n]);
-}
-
-void say(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	for (; *fmt; fmt++) {
-		if (*fmt != '%' || !fmt[1]) {
-			put(*fmt);
-			continue;
-		}
-		switch (*++fmt) {
-		case 'u':
-			put_num(va_arg(ap, unsigned), 10);
-			break;
-		case 'x':
-			put_num(va_arg(ap, unsigned), 16);
-			break;
-		case 'U':
-			put_num(va_arg(ap, uint64_t), 10);
-			break;
-		case 'X':
-			put_num(va_arg(ap, uint64_t), 16);
-			break;
-		case 's':
-			for (const char *s = va_arg(ap, const char *); *s; s++)
-				put(*s);
-			break;
-		default:
-			put('%');
-			put(*fmt);
-		}
-	}
-	va_end(ap);
-}
+/* The console device of guests/common/probe_out.c's say. */
+void say_putc(char c) { sbi(SBI_EXT_LEGACY_PUTCHAR, 0, (uint8_t)c, 0, 0); }
 
 static void timer_arm(uint64_t when)
 {

@@ -122,7 +122,7 @@ int64_t psci_guest_call(struct vcpu *vcpu, uint32_t fid, uint64_t a1, uint64_t a
         switch (t->state) {
         case VCPU_ON:
             return 0;
-        case VCPU_ON_PENDING:
+        case VCPU_START_PENDING:
             return 2;
         default:
             return 1;

@@ -6,6 +6,7 @@
 #include "vgic_lr.h"
 #include "vgic_ops.h"
 #include "vm.h"
+#include "vm_irqs.h"
 
 /*
  * Who owns what:
@@ -718,6 +719,25 @@ static void spi_add(struct vm *vm, irqid_t intid, bool passthrough)
         d->spi_count = intid - VGIC_PRIVATE_IRQS + 1;
 }
 
+/* One interrupt of the VM's config (vm_irqs_each). A device's is disabled
+ * at the GIC until the guest enables it, level-sensitive as the reset
+ * GICD_ICFGR says, and routed to vCPU 0's pCPU to match the reset
+ * GICD_IROUTER (target vCPU 0). Caller holds the lock. */
+static void spi_of_config(struct vm *vm, irqid_t intid, bool hw)
+{
+    if (!hw) {
+        spi_add(vm, intid, false);
+        return;
+    }
+    if (intid < VGIC_PRIVATE_IRQS || intid >= VGIC_IRQS)
+        return;
+    spi_add(vm, intid, true);
+    gic_irq_enable(intid, false);
+    gic_irq_set_edge(intid, false);
+    if (vm->vcpu_count)
+        gic_spi_route(intid, vm->vcpus[0].cpu);
+}
+
 void vgic_vm_init(struct vm *vm)
 {
     struct vgic_dist *d = &vm->arch.vgic;
@@ -745,28 +765,9 @@ void vgic_vm_init(struct vm *vm)
     for (uint32_t k = 0; k < vm->vcpu_count; k++)
         vcpu_state_reset(&vm->vcpus[k]);
 
-    const struct vm_config *c = vm->config;
-    for (size_t dev = 0; dev < c->devs_count; dev++) {
-        for (size_t j = 0; j < c->devs[dev].irqs_count; j++) {
-            irqid_t intid = c->devs[dev].irqs[j];
-            if (intid < VGIC_PRIVATE_IRQS || intid >= VGIC_IRQS)
-                continue;
-            spi_add(vm, intid, true);
-            /* Disabled until the guest enables it, level-sensitive as the
-             * reset GICD_ICFGR says, routed to vCPU 0's pCPU to match the
-             * reset GICD_IROUTER (target vCPU 0). */
-            gic_irq_enable(intid, false);
-            gic_irq_set_edge(intid, false);
-            if (vm->vcpu_count)
-                gic_spi_route(intid, vm->vcpus[0].cpu);
-        }
-    }
-    /* IPC doorbells: virtual SPIs with no physical interrupt behind them. */
-    for (size_t i = 0; i < c->ipcs_count; i++)
-        spi_add(vm, c->ipcs[i].doorbell_irq, false);
-    /* The virtual console UART's interrupt: virtual only, like a doorbell. */
-    if (c->vuart.ipa)
-        spi_add(vm, c->vuart.irq, false);
+    /* Its devices' SPIs, IPC doorbells and virtual UART interrupt (the
+     * last two virtual SPIs with no physical interrupt behind them). */
+    vm_irqs_each(vm, spi_of_config);
     spin_unlock(&d->lock);
 }
 

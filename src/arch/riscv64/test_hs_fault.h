@@ -1,4 +1,4 @@
-/* Test-only EL2 faults: see test_hs_fault.c. */
+/* Test-only HS-mode faults: see test_hs_fault.c. */
 #ifndef BAOHU_TEST_HS_FAULT_H
 #define BAOHU_TEST_HS_FAULT_H
 

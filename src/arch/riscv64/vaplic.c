@@ -3,6 +3,7 @@
 #include "arch.h"
 #include "cpu.h"
 #include "platform.h"
+#include "virq_sources.h"
 #include "virqchip.h"
 #include "vm.h"
 
@@ -49,29 +50,6 @@
  * set its doorbell up (the sender's VM booted first) would be lost, and
  * with it every later one: the events word would stay non-zero for good.
  */
-static bool bit(const uint32_t *map, uint32_t i)
-{
-    return (map[i / 32] >> (i % 32)) & 1;
-}
-
-static void bit_set(uint32_t *map, uint32_t i, bool v)
-{
-    if (v)
-        map[i / 32] |= 1u << (i % 32);
-    else
-        map[i / 32] &= ~(1u << (i % 32));
-}
-
-static uint32_t lowest_bit(uint32_t x)
-{
-    uint32_t n = 0;
-    while (!(x & 1)) {
-        x >>= 1;
-        n++;
-    }
-    return n;
-}
-
 static uint32_t lowest_bit64(uint64_t x)
 {
     uint32_t n = 0;
@@ -98,7 +76,7 @@ static void msi_to(struct vm *vm, uint32_t k, uint32_t eiid)
     }
     v->arch.virq.msi[eiid / 64] |= 1ull << (eiid % 64);
     if (!__atomic_exchange_n(&v->arch.virq.dirty, 1, __ATOMIC_ACQ_REL))
-        vm->arch.virq.kick |= 1u << v->cpu;
+        vm->arch.virq.aplic.kick |= 1u << v->cpu;
 }
 
 /* On v's own hart: what is queued for its file goes into it. Caller holds
@@ -120,9 +98,9 @@ static void msi_drain(struct vcpu *v)
 /* Drop the lock, then post the requests collected under it. */
 static void unlock_and_post(struct virq_dist *d)
 {
-    uint32_t cpus = d->kick;
+    uint32_t cpus = d->aplic.kick;
 
-    d->kick = 0;
+    d->aplic.kick = 0;
     spin_unlock(&d->lock);
     for (cpuid_t c = 0; c < PLATFORM_MAX_CPUS; c++)
         if (cpus & (1u << c))
@@ -131,15 +109,15 @@ static void unlock_and_post(struct virq_dist *d)
 
 static uint32_t target_vcpu(const struct virq_dist *d, uint32_t src)
 {
-    return d->target[src] >> APLIC_TARGET_HART_SHIFT;
+    return d->aplic.target[src] >> APLIC_TARGET_HART_SHIFT;
 }
 
 /* May source `src` be sent to its target now? (§4.5.1 domaincfg.IE,
  * §4.5.2 an inactive source is never pending or enabled.) */
 static bool deliverable(const struct virq_dist *d, uint32_t src)
 {
-    return d->live && (d->domaincfg & APLIC_DOMAINCFG_IE) && d->cfg[src] != 0 &&
-           bit(d->enabled, src) && (d->online >> target_vcpu(d, src) & 1);
+    return d->live && (d->aplic.domaincfg & APLIC_DOMAINCFG_IE) && d->aplic.cfg[src] != 0 &&
+           bit(d->aplic.enabled, src) && (d->online >> target_vcpu(d, src) & 1);
 }
 
 /* A wired source: enabled at the physical APLIC exactly when deliverable. */
@@ -148,9 +126,9 @@ static void hw_update(struct vm *vm, uint32_t src)
     struct virq_dist *d = &vm->arch.virq;
     bool on = deliverable(d, src);
 
-    if (on == bit(d->hw_on, src))
+    if (on == bit(d->aplic.hw_on, src))
         return;
-    bit_set(d->hw_on, src, on);
+    bit_set(d->aplic.hw_on, src, on);
     aplic_enable(src, on);
 }
 
@@ -159,14 +137,14 @@ static void virt_update(struct vm *vm, uint32_t src)
 {
     struct virq_dist *d = &vm->arch.virq;
 
-    if (d->cfg[src] == 0) {
+    if (d->aplic.cfg[src] == 0) {
         bit_set(d->pending, src, false);
         return;
     }
     if (!bit(d->pending, src) || !deliverable(d, src))
         return;
     bit_set(d->pending, src, false);
-    msi_to(vm, target_vcpu(d, src), d->target[src] & APLIC_TARGET_EIID_MASK);
+    msi_to(vm, target_vcpu(d, src), d->aplic.target[src] & APLIC_TARGET_EIID_MASK);
 }
 
 /* Is some events word that rings doorbell `src` non-zero? The acquire
@@ -214,40 +192,30 @@ static void hw_silence(struct virq_dist *d)
             aplic_enable(s, false);
             aplic_source_mode(s, 0);
         }
-        d->hw_on[w] = 0;
+        d->aplic.hw_on[w] = 0;
     }
 }
 
 void virq_vm_init(struct vm *vm)
 {
     struct virq_dist *d = &vm->arch.virq;
-    const struct vm_config *c = vm->config;
 
     spin_lock(&d->lock);
-    d->domaincfg = 0;
+    d->aplic.domaincfg = 0;
     d->online = 0;
-    d->kick = 0;
+    d->aplic.kick = 0;
     for (uint32_t k = 0; k < vm->vcpu_count; k++) {
         for (uint32_t w = 0; w < VIRQ_MSI_WORDS; w++)
             vm->vcpus[k].arch.virq.msi[w] = 0;
         __atomic_store_n(&vm->vcpus[k].arch.virq.dirty, 0, __ATOMIC_RELAXED);
     }
     for (uint32_t w = 0; w < VIRQ_WORDS; w++)
-        d->owned[w] = d->hw[w] = d->pending[w] = d->active[w] = d->enabled[w] = 0;
+        d->owned[w] = d->hw[w] = d->pending[w] = d->aplic.enabled[w] = 0;
     for (uint32_t s = 0; s < VIRQ_SOURCES; s++)
-        d->cfg[s] = d->target[s] = 0;
-    for (size_t i = 0; i < c->devs_count; i++)
-        for (size_t j = 0; j < c->devs[i].irqs_count; j++)
-            if (c->devs[i].irqs[j] > 0 && c->devs[i].irqs[j] < VIRQ_SOURCES) {
-                bit_set(d->owned, c->devs[i].irqs[j], true);
-                bit_set(d->hw, c->devs[i].irqs[j], true);
-            }
-    for (size_t i = 0; i < c->ipcs_count; i++)
-        if (c->ipcs[i].doorbell_irq > 0 && c->ipcs[i].doorbell_irq < VIRQ_SOURCES)
-            bit_set(d->owned, c->ipcs[i].doorbell_irq, true);
-    /* So is the virtual console UART's interrupt (vuart.c). */
-    if (c->vuart.ipa && c->vuart.irq > 0 && c->vuart.irq < VIRQ_SOURCES)
-        bit_set(d->owned, c->vuart.irq, true);
+        d->aplic.cfg[s] = d->aplic.target[s] = 0;
+    /* Its devices' interrupts, IPC doorbells and virtual UART interrupt:
+     * doorbells and the UART's are raised by Baohu (virq_raise). */
+    virq_sources_build(vm);
     /* Its sources start inactive: on a reset nothing of the last run stays
      * pending at the APLIC. */
     hw_silence(d);
@@ -274,7 +242,7 @@ void virq_vm_stop(struct vm *vm)
     for (uint32_t k = 0; k < vm->vcpu_count; k++)
         for (uint32_t w = 0; w < VIRQ_MSI_WORDS; w++)
             vm->vcpus[k].arch.virq.msi[w] = 0;
-    d->kick = 0;
+    d->aplic.kick = 0;
     spin_unlock(&d->lock);
 }
 
@@ -304,8 +272,8 @@ void virq_vcpu_offline(struct vcpu *v)
     for (uint32_t w = 0; w < VIRQ_WORDS; w++)
         for (uint32_t m = d->owned[w]; m; m &= m - 1) {
             uint32_t s = 32 * w + lowest_bit(m);
-            if (target_vcpu(d, s) != v->id || d->cfg[s] == 0 ||
-                !imsic_guest_take(d->target[s] & APLIC_TARGET_EIID_MASK))
+            if (target_vcpu(d, s) != v->id || d->aplic.cfg[s] == 0 ||
+                !imsic_guest_take(d->aplic.target[s] & APLIC_TARGET_EIID_MASK))
                 continue;
             if (bit(d->hw, s))
                 aplic_set_pending(s, true);
@@ -331,7 +299,7 @@ void virq_raise(struct vm *vm, irqid_t irq)
     if (irq == 0 || irq >= VIRQ_SOURCES)
         return;
     spin_lock(&d->lock);
-    if (bit(d->owned, irq) && !bit(d->hw, irq) && d->cfg[irq] != 0) {
+    if (bit(d->owned, irq) && !bit(d->hw, irq) && d->aplic.cfg[irq] != 0) {
         bit_set(d->pending, irq, true);
         virt_update(vm, irq);
     }
@@ -349,10 +317,10 @@ static void vaplic_num(struct vm *vm, uint32_t reg, uint32_t src)
 {
     struct virq_dist *d = &vm->arch.virq;
 
-    if (src == 0 || src >= VIRQ_SOURCES || !bit(d->owned, src) || d->cfg[src] == 0)
+    if (src == 0 || src >= VIRQ_SOURCES || !bit(d->owned, src) || d->aplic.cfg[src] == 0)
         return; /* an inactive source's bits are read-only zeros (§4.5.2) */
     if (reg == APLIC_SETIENUM || reg == APLIC_CLRIENUM) {
-        bit_set(d->enabled, src, reg == APLIC_SETIENUM);
+        bit_set(d->aplic.enabled, src, reg == APLIC_SETIENUM);
     } else if (bit(d->hw, src)) {
         aplic_set_pending(src, reg == APLIC_SETIPNUM);
         return;
@@ -366,11 +334,11 @@ static void vaplic_num(struct vm *vm, uint32_t reg, uint32_t src)
 static void vaplic_sourcecfg(struct vm *vm, uint32_t src, uint32_t val)
 {
     struct virq_dist *d = &vm->arch.virq;
-    bool was_active = d->cfg[src] != 0;
+    bool was_active = d->aplic.cfg[src] != 0;
 
-    d->cfg[src] = val & APLIC_SOURCECFG_SM_MASK;
-    if (d->cfg[src] == 0) {
-        bit_set(d->enabled, src, false);
+    d->aplic.cfg[src] = val & APLIC_SOURCECFG_SM_MASK;
+    if (d->aplic.cfg[src] == 0) {
+        bit_set(d->aplic.enabled, src, false);
         bit_set(d->pending, src, false);
     } else if (!was_active && !bit(d->hw, src) && doorbell_wire(vm, src)) {
         /* Activated with its wire high: a doorbell rung while the source
@@ -381,8 +349,8 @@ static void vaplic_sourcecfg(struct vm *vm, uint32_t src, uint32_t val)
         /* Writing sourcecfg may clear the physical enable (§4.5.2): start
          * from "off" and let hw_update turn it on. */
         aplic_enable(src, false);
-        bit_set(d->hw_on, src, false);
-        aplic_source_mode(src, d->cfg[src]);
+        bit_set(d->aplic.hw_on, src, false);
+        aplic_source_mode(src, d->aplic.cfg[src]);
     }
     source_update(vm, src);
 }
@@ -393,7 +361,7 @@ static void vaplic_target(struct vm *vm, uint32_t src, uint32_t val)
     uint32_t k = val >> APLIC_TARGET_HART_SHIFT;
     struct vcpu *t = vm_vcpu(vm, k) ? vm_vcpu(vm, k) : &vm->vcpus[0];
 
-    d->target[src] = (t->id << APLIC_TARGET_HART_SHIFT) | (val & APLIC_TARGET_EIID_MASK);
+    d->aplic.target[src] = (t->id << APLIC_TARGET_HART_SHIFT) | (val & APLIC_TARGET_EIID_MASK);
     if (bit(d->hw, src)) {
         aplic_target(src, t->cpu, val & APLIC_TARGET_EIID_MASK);
         hw_update(vm, src);
@@ -409,11 +377,11 @@ static bool vaplic_access(struct vcpu *v, uint32_t off, struct mmio_access *acc)
     uint32_t val = (uint32_t)acc->value;
 
     if (off == APLIC_DOMAINCFG) {
-        if (acc->write && (val & APLIC_DOMAINCFG_IE) != d->domaincfg) {
-            d->domaincfg = val & APLIC_DOMAINCFG_IE;
+        if (acc->write && (val & APLIC_DOMAINCFG_IE) != d->aplic.domaincfg) {
+            d->aplic.domaincfg = val & APLIC_DOMAINCFG_IE;
             sources_update(vm, ~0u);
         } else if (!acc->write) {
-            acc->value = APLIC_DOMAINCFG_RO1 | APLIC_DOMAINCFG_DM | d->domaincfg;
+            acc->value = APLIC_DOMAINCFG_RO1 | APLIC_DOMAINCFG_DM | d->aplic.domaincfg;
         }
     } else if (off >= APLIC_SOURCECFG(1) && off < APLIC_MSIADDRCFG) {
         uint32_t src = (off - APLIC_SOURCECFG(1)) / 4 + 1;
@@ -421,7 +389,7 @@ static bool vaplic_access(struct vcpu *v, uint32_t off, struct mmio_access *acc)
         if (acc->write && mine)
             vaplic_sourcecfg(vm, src, val);
         else if (!acc->write)
-            acc->value = mine ? d->cfg[src] : 0;
+            acc->value = mine ? d->aplic.cfg[src] : 0;
     } else if (off == APLIC_SETIENUM || off == APLIC_CLRIENUM || off == APLIC_SETIPNUM ||
                off == APLIC_CLRIPNUM || off == APLIC_SETIPNUM_LE) {
         if (acc->write)
@@ -445,7 +413,7 @@ static bool vaplic_access(struct vcpu *v, uint32_t off, struct mmio_access *acc)
             for (uint32_t m = val; m; m &= m - 1)
                 vaplic_num(vm, set ? APLIC_SETIENUM : APLIC_CLRIENUM, 32 * w + lowest_bit(m));
         } else {
-            acc->value = set ? d->enabled[w] & d->owned[w] : 0;
+            acc->value = set ? d->aplic.enabled[w] & d->owned[w] : 0;
         }
     } else if (off >= APLIC_TARGET(1) && off < APLIC_TARGET(1) + 4 * 1023) {
         uint32_t src = (off - APLIC_TARGET(1)) / 4 + 1;
@@ -453,7 +421,7 @@ static bool vaplic_access(struct vcpu *v, uint32_t off, struct mmio_access *acc)
         if (acc->write && mine)
             vaplic_target(vm, src, val);
         else if (!acc->write)
-            acc->value = mine ? d->target[src] : 0;
+            acc->value = mine ? d->aplic.target[src] : 0;
     } else if (off >= VAPLIC_SIZE) {
         return false;
     } else if (!acc->write) {

@@ -20,12 +20,38 @@ struct trap_frame;
 #define VIRQ_MSI_IDS 256u
 #define VIRQ_MSI_WORDS (VIRQ_MSI_IDS / 64)
 
+/* The vPLIC's own per-VM state (vplic.c), bitmaps and arrays indexed by
+ * source id, contexts by vCPU id. */
+struct vplic_state {
+    uint32_t active[VIRQ_WORDS];     /* claimed, not yet completed */
+    uint32_t hw_claimed[VIRQ_WORDS]; /* claimed by Baohu at the physical PLIC, not completed there */
+    uint8_t prio[VIRQ_SOURCES];
+    uint8_t route[VIRQ_SOURCES];     /* the vCPU whose hart the physical source goes to */
+    uint32_t ctx_enable[PLATFORM_MAX_CPUS][VIRQ_WORDS]; /* per vCPU's S context */
+    uint32_t threshold[PLATFORM_MAX_CPUS];
+};
+
+/* The vAPLIC's own per-VM state (vaplic.c), indexed by source id. */
+struct vaplic_state {
+    uint32_t enabled[VIRQ_WORDS];   /* per-source enable */
+    uint32_t hw_on[VIRQ_WORDS];     /* enabled at the physical APLIC */
+    uint32_t target[VIRQ_SOURCES];  /* target register (hart index = vCPU id) */
+    uint32_t cfg[VIRQ_SOURCES];     /* sourcecfg */
+    uint32_t domaincfg;
+    uint32_t kick;                  /* CPUs to post CPU_MSG_VIRQ to after the lock */
+};
+
 /*
  * One VM's emulated controller; bitmaps are indexed by source id. Everything
  * here changes under `lock`. `owned` and `hw` are built from the config when
  * the VM is (re)built and say, per source, whether it is the VM's and
  * whether a physical interrupt is behind it (a device of its config) rather
- * than an IPC doorbell Baohu raises.
+ * than a virtual one Baohu raises (an IPC doorbell, the virtual UART).
+ *
+ * The rest is the controller's own: a platform links one of vplic.c and
+ * vaplic.c (platform.mk's IRQCHIP_SRCS), and that file alone reads and
+ * writes its member of the union, so no member is ever read that another
+ * wrote.
  */
 struct virq_dist {
     spinlock_t lock;
@@ -34,18 +60,10 @@ struct virq_dist {
     uint32_t owned[VIRQ_WORDS];   /* the VM's sources: all others read as zero */
     uint32_t hw[VIRQ_WORDS];      /* of those, its devices' (passthrough) */
     uint32_t pending[VIRQ_WORDS];
-    uint32_t active[VIRQ_WORDS];  /* vPLIC: claimed, not yet completed */
-    uint32_t hw_claimed[VIRQ_WORDS]; /* vPLIC: claimed by Baohu at the physical PLIC, not completed there */
-    uint32_t enabled[VIRQ_WORDS]; /* vAPLIC per-source enable */
-    uint32_t hw_on[VIRQ_WORDS];   /* vAPLIC: enabled at the physical APLIC */
-    uint8_t prio[VIRQ_SOURCES];   /* vPLIC priority */
-    uint8_t route[VIRQ_SOURCES];  /* vPLIC: the vCPU whose hart the physical source goes to */
-    uint32_t target[VIRQ_SOURCES];/* vAPLIC target register (hart index = vCPU id) */
-    uint32_t cfg[VIRQ_SOURCES];   /* vAPLIC sourcecfg */
-    uint32_t ctx_enable[PLATFORM_MAX_CPUS][VIRQ_WORDS]; /* vPLIC, per vCPU's S context */
-    uint32_t threshold[PLATFORM_MAX_CPUS];
-    uint32_t domaincfg;           /* vAPLIC */
-    uint32_t kick;                /* vAPLIC: CPUs to post CPU_MSG_VIRQ to after the lock */
+    union {
+        struct vplic_state plic;
+        struct vaplic_state aplic;
+    };
 };
 
 struct virq_cpu {

@@ -2,6 +2,7 @@
 #include "arch.h"
 #include "cpu.h"
 #include "platform.h"
+#include "virq_sources.h"
 #include "virqchip.h"
 #include "vm.h"
 
@@ -38,30 +39,6 @@
 #define VPLIC_CONTEXT 0x200000u
 #define VPLIC_PRIO_MASK 7u /* 3 priority bits, as QEMU's */
 
-static bool bit(const uint32_t *map, uint32_t i)
-{
-    return (map[i / 32] >> (i % 32)) & 1;
-}
-
-static void bit_set(uint32_t *map, uint32_t i, bool v)
-{
-    if (v)
-        map[i / 32] |= 1u << (i % 32);
-    else
-        map[i / 32] &= ~(1u << (i % 32));
-}
-
-/* Lowest set bit of a non-zero word, without libgcc's __ctzdi2 (no Zbb). */
-static uint32_t lowest_bit(uint32_t x)
-{
-    uint32_t n = 0;
-    while (!(x & 1)) {
-        x >>= 1;
-        n++;
-    }
-    return n;
-}
-
 /* CPUs to post CPU_MSG_VIRQ to, collected under the lock, posted after it. */
 struct kicks {
     uint32_t cpus;
@@ -78,16 +55,16 @@ static void kicks_send(const struct kicks *k)
  * context above its threshold (PLIC spec §7, ties to the lowest id). */
 static uint32_t vplic_best(const struct virq_dist *d, uint32_t k)
 {
-    uint32_t best = 0, best_prio = d->threshold[k];
+    uint32_t best = 0, best_prio = d->plic.threshold[k];
 
     for (uint32_t w = 0; w < VIRQ_WORDS; w++) {
-        uint32_t cand = d->pending[w] & ~d->active[w] & d->ctx_enable[k][w];
+        uint32_t cand = d->pending[w] & ~d->plic.active[w] & d->plic.ctx_enable[k][w];
         while (cand) {
             uint32_t src = 32 * w + lowest_bit(cand);
             cand &= cand - 1;
-            if (d->prio[src] > best_prio) {
+            if (d->plic.prio[src] > best_prio) {
                 best = src;
-                best_prio = d->prio[src];
+                best_prio = d->plic.prio[src];
             }
         }
     }
@@ -99,7 +76,7 @@ static uint32_t enabled_in(const struct vm *vm, uint32_t src)
 {
     uint32_t m = 0;
     for (uint32_t k = 0; k < vm->vcpu_count; k++)
-        if (bit(vm->arch.virq.ctx_enable[k], src))
+        if (bit(vm->arch.virq.plic.ctx_enable[k], src))
             m |= 1u << k;
     return m;
 }
@@ -138,7 +115,7 @@ static void vplic_route(struct vm *vm, uint32_t src)
     struct virq_dist *d = &vm->arch.virq;
     uint32_t en = enabled_in(vm, src);
     uint32_t want = (en & d->online) ? en & d->online : en;
-    uint32_t k = d->route[src];
+    uint32_t k = d->plic.route[src];
 
     if (!d->live)
         return; /* stopped: its sources stay off (virq_vm_stop) */
@@ -146,9 +123,9 @@ static void vplic_route(struct vm *vm, uint32_t src)
         k = lowest_bit(want);
     if (k == VIRQ_NO_VCPU)
         k = 0;
-    if (k == d->route[src])
+    if (k == d->plic.route[src])
         return;
-    d->route[src] = (uint8_t)k;
+    d->plic.route[src] = (uint8_t)k;
     irqchip_route(src, vm->vcpus[k].cpu, true);
 }
 
@@ -172,52 +149,39 @@ static void vplic_pend(struct vm *vm, uint32_t src, struct kicks *kicks)
     if (bit(d->pending, src))
         return;
     bit_set(d->pending, src, true);
-    if (!bit(d->active, src))
+    if (!bit(d->plic.active, src))
         lines_eval(vm, enabled_in(vm, src), kicks);
 }
 
 void virq_vm_init(struct vm *vm)
 {
     struct virq_dist *d = &vm->arch.virq;
-    const struct vm_config *c = vm->config;
 
     spin_lock(&d->lock);
     /* A reset: what the last run still held at the physical PLIC is given
      * back first, at the context it is routed to. */
     for (uint32_t w = 0; w < VIRQ_WORDS; w++)
-        for (uint32_t m = d->hw_claimed[w]; m; m &= m - 1)
+        for (uint32_t m = d->plic.hw_claimed[w]; m; m &= m - 1)
             irqchip_complete(32 * w + lowest_bit(m));
     for (uint32_t w = 0; w < VIRQ_WORDS; w++) {
-        d->owned[w] = d->hw[w] = d->pending[w] = d->active[w] = d->hw_claimed[w] = 0;
-        d->enabled[w] = d->hw_on[w] = 0;
+        d->owned[w] = d->hw[w] = d->pending[w] = d->plic.active[w] = d->plic.hw_claimed[w] = 0;
         for (uint32_t k = 0; k < PLATFORM_MAX_CPUS; k++)
-            d->ctx_enable[k][w] = 0;
+            d->plic.ctx_enable[k][w] = 0;
     }
     for (uint32_t s = 0; s < VIRQ_SOURCES; s++) {
-        d->prio[s] = 0;
-        d->route[s] = VIRQ_NO_VCPU;
+        d->plic.prio[s] = 0;
+        d->plic.route[s] = VIRQ_NO_VCPU;
     }
     for (uint32_t k = 0; k < PLATFORM_MAX_CPUS; k++)
-        d->threshold[k] = 0;
+        d->plic.threshold[k] = 0;
     d->online = 0;
     for (uint32_t k = 0; k < vm->vcpu_count; k++) {
         __atomic_store_n(&vm->vcpus[k].arch.virq.line, 0, __ATOMIC_RELAXED);
         __atomic_store_n(&vm->vcpus[k].arch.virq.dirty, 1, __ATOMIC_RELEASE);
     }
-    for (size_t i = 0; i < c->devs_count; i++)
-        for (size_t j = 0; j < c->devs[i].irqs_count; j++)
-            if (c->devs[i].irqs[j] > 0 && c->devs[i].irqs[j] < VIRQ_SOURCES) {
-                bit_set(d->owned, c->devs[i].irqs[j], true);
-                bit_set(d->hw, c->devs[i].irqs[j], true);
-            }
-    /* IPC doorbells are sources of the VM too, raised by Baohu (virq_raise);
-     * the config check keeps them apart from its devices' interrupts. */
-    for (size_t i = 0; i < c->ipcs_count; i++)
-        if (c->ipcs[i].doorbell_irq > 0 && c->ipcs[i].doorbell_irq < VIRQ_SOURCES)
-            bit_set(d->owned, c->ipcs[i].doorbell_irq, true);
-    /* So is the virtual console UART's interrupt (vuart.c). */
-    if (c->vuart.ipa && c->vuart.irq > 0 && c->vuart.irq < VIRQ_SOURCES)
-        bit_set(d->owned, c->vuart.irq, true);
+    /* Its devices' interrupts, IPC doorbells and virtual UART interrupt:
+     * doorbells and the UART's are raised by Baohu (virq_raise). */
+    virq_sources_build(vm);
     d->live = true;
     for (uint32_t w = 0; w < VIRQ_WORDS; w++)
         routes_update(vm, w, ~0u);
@@ -233,12 +197,12 @@ void virq_vm_stop(struct vm *vm)
     for (uint32_t w = 0; w < VIRQ_WORDS; w++) {
         for (uint32_t m = d->hw[w]; m; m &= m - 1) {
             uint32_t s = 32 * w + lowest_bit(m);
-            if (bit(d->hw_claimed, s))
+            if (bit(d->plic.hw_claimed, s))
                 irqchip_complete(s);
             irqchip_route(s, 0, false);
-            d->route[s] = VIRQ_NO_VCPU;
+            d->plic.route[s] = VIRQ_NO_VCPU;
         }
-        d->pending[w] = d->active[w] = d->hw_claimed[w] = 0;
+        d->pending[w] = d->plic.active[w] = d->plic.hw_claimed[w] = 0;
     }
     for (uint32_t k = 0; k < vm->vcpu_count; k++)
         __atomic_store_n(&vm->vcpus[k].arch.virq.line, 0, __ATOMIC_RELAXED);
@@ -256,7 +220,7 @@ void virq_vcpu_online(struct vcpu *v)
     v->arch.virq.eip = false;
     __atomic_store_n(&v->arch.virq.dirty, 1, __ATOMIC_RELEASE);
     for (uint32_t w = 0; w < VIRQ_WORDS; w++)
-        routes_update(v->vm, w, d->ctx_enable[v->id][w]);
+        routes_update(v->vm, w, d->plic.ctx_enable[v->id][w]);
     spin_unlock(&d->lock);
 }
 
@@ -270,7 +234,7 @@ void virq_vcpu_offline(struct vcpu *v)
     d->online &= ~(1u << v->id);
     v->arch.virq.eip = false;
     for (uint32_t w = 0; w < VIRQ_WORDS; w++)
-        routes_update(v->vm, w, d->ctx_enable[v->id][w]);
+        routes_update(v->vm, w, d->plic.ctx_enable[v->id][w]);
     spin_unlock(&d->lock);
 }
 
@@ -283,8 +247,8 @@ bool virq_hw_take(struct vm *vm, irqid_t irq)
         return false;
     spin_lock(&d->lock);
     bool taken = d->live && bit(d->hw, irq);
-    if (taken && !bit(d->hw_claimed, irq)) {
-        bit_set(d->hw_claimed, irq, true);
+    if (taken && !bit(d->plic.hw_claimed, irq)) {
+        bit_set(d->plic.hw_claimed, irq, true);
         vplic_pend(vm, irq, &kicks);
     }
     spin_unlock(&d->lock);
@@ -324,7 +288,7 @@ static uint32_t vplic_claim(struct vm *vm, uint32_t k, struct kicks *kicks)
 
     if (src) {
         bit_set(d->pending, src, false);
-        bit_set(d->active, src, true);
+        bit_set(d->plic.active, src, true);
         lines_eval(vm, enabled_in(vm, src), kicks);
     }
     return src;
@@ -338,11 +302,11 @@ static void vplic_complete(struct vm *vm, uint32_t k, uint32_t src, struct kicks
 {
     struct virq_dist *d = &vm->arch.virq;
 
-    if (src == 0 || src >= VIRQ_SOURCES || !bit(d->active, src) || !bit(d->ctx_enable[k], src))
+    if (src == 0 || src >= VIRQ_SOURCES || !bit(d->plic.active, src) || !bit(d->plic.ctx_enable[k], src))
         return;
-    bit_set(d->active, src, false);
-    if (bit(d->hw_claimed, src)) {
-        bit_set(d->hw_claimed, src, false);
+    bit_set(d->plic.active, src, false);
+    if (bit(d->plic.hw_claimed, src)) {
+        bit_set(d->plic.hw_claimed, src, false);
         irqchip_complete(src);
     }
     if (bit(d->pending, src))
@@ -367,12 +331,12 @@ static bool vplic_context(struct vcpu *v, uint32_t off, struct mmio_access *acc,
     }
     if (reg == 0 && acc->write) {
         uint32_t t = (uint32_t)acc->value & VPLIC_PRIO_MASK;
-        if (t != d->threshold[k]) {
-            d->threshold[k] = t;
+        if (t != d->plic.threshold[k]) {
+            d->plic.threshold[k] = t;
             line_eval(v->vm, k, kicks);
         }
     } else if (reg == 0) {
-        acc->value = d->threshold[k];
+        acc->value = d->plic.threshold[k];
     } else if (acc->write) {
         vplic_complete(v->vm, k, (uint32_t)acc->value, kicks);
     } else {
@@ -385,10 +349,10 @@ static void vplic_priority(struct vm *vm, uint32_t src, uint8_t prio, struct kic
 {
     struct virq_dist *d = &vm->arch.virq;
 
-    if (prio == d->prio[src])
+    if (prio == d->plic.prio[src])
         return;
-    d->prio[src] = prio;
-    if (bit(d->pending, src) && !bit(d->active, src))
+    d->plic.prio[src] = prio;
+    if (bit(d->pending, src) && !bit(d->plic.active, src))
         lines_eval(vm, enabled_in(vm, src), kicks);
 }
 
@@ -396,11 +360,11 @@ static void vplic_enables(struct vm *vm, uint32_t k, uint32_t w, uint32_t val,
                           struct kicks *kicks)
 {
     struct virq_dist *d = &vm->arch.virq;
-    uint32_t changed = d->ctx_enable[k][w] ^ val;
+    uint32_t changed = d->plic.ctx_enable[k][w] ^ val;
 
     if (!changed)
         return;
-    d->ctx_enable[k][w] = val;
+    d->plic.ctx_enable[k][w] = val;
     line_eval(vm, k, kicks);
     routes_update(vm, w, changed);
 }
@@ -421,7 +385,7 @@ bool virq_mmio_access(struct vcpu *v, struct mmio_access *acc)
         if (acc->write && mine)
             vplic_priority(v->vm, src, (uint8_t)(acc->value & VPLIC_PRIO_MASK), &kicks);
         else if (!acc->write)
-            acc->value = mine ? d->prio[src] : 0;
+            acc->value = mine ? d->plic.prio[src] : 0;
     } else if (off < VPLIC_ENABLE) {
         /* Pending bits are read-only here (set by the gateways, §5). */
         uint32_t w = (off - VPLIC_PENDING) / 4;
@@ -434,7 +398,7 @@ bool virq_mmio_access(struct vcpu *v, struct mmio_access *acc)
         if (acc->write && s_mode)
             vplic_enables(v->vm, k, w, (uint32_t)acc->value & d->owned[w], &kicks);
         else if (!acc->write)
-            acc->value = s_mode ? d->ctx_enable[k][w] : 0;
+            acc->value = s_mode ? d->plic.ctx_enable[k][w] : 0;
     } else if (off >= VPLIC_CONTEXT) {
         ok = vplic_context(v, off, acc, &kicks);
     } else {

@@ -168,7 +168,7 @@ static struct sbiret vsbi_hsm(struct vcpu *v, uint64_t fid, const uint64_t *a)
         if (!t)
             return (struct sbiret){SBI_ERR_INVALID_PARAM, 0};
         return (struct sbiret){SBI_SUCCESS, t->state == VCPU_ON           ? SBI_HSM_STARTED
-                                            : t->state == VCPU_ON_PENDING ? SBI_HSM_START_PENDING
+                                            : t->state == VCPU_START_PENDING ? SBI_HSM_START_PENDING
                                                                           : SBI_HSM_STOPPED};
     case SBI_HSM_HART_SUSPEND:
         /* A default retentive suspend may end at once, like a WFI that wakes

@@ -17,7 +17,7 @@ struct vcpu;
  * the flag only says "look at it".
  */
 enum cpu_msg_kind {
-    CPU_MSG_VCPU_STATE, /* the pinned vCPU's power state changed (CPU_ON, VM stop/reset) */
+    CPU_MSG_VCPU_STATE, /* the pinned vCPU's power state changed (a start request, VM stop/reset) */
     CPU_MSG_VIRQ,       /* the pinned vCPU's virtual interrupt state changed elsewhere */
     CPU_MSG_VM_CONTROL, /* to vCPU 0's CPU: its VM has a reload pending (vm->reload_pending) */
     CPU_MSG_KINDS,

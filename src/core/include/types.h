@@ -20,7 +20,7 @@ static inline ipa_t ipa_add(ipa_t a, uint64_t n) { return (ipa_t){a.ipa + n}; }
 
 typedef uint32_t cpuid_t; /* physical CPU index into platform.cpu_affinity */
 typedef uint32_t vmid_t;  /* index into baohu_config.vms; VMID = vmid + 1 */
-typedef uint32_t irqid_t; /* interrupt id (GIC INTID) */
+typedef uint32_t irqid_t; /* interrupt id: a GIC INTID, a PLIC / APLIC source */
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1ull << PAGE_SHIFT)

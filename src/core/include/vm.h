@@ -14,10 +14,10 @@
 #include "vuart.h"
 
 enum vcpu_state {
-    VCPU_OFF,        /* not started by the guest yet, or CPU_OFF */
-    VCPU_ON_PENDING, /* CPU_ON accepted, its pCPU has not entered it yet */
-    VCPU_ON,
-    VCPU_STOPPED,    /* its VM was stopped (fault, SYSTEM_OFF) */
+    VCPU_OFF,           /* not started by the guest yet, or powered itself off */
+    VCPU_START_PENDING, /* a start request accepted, its CPU has not entered it yet */
+    VCPU_ON,            /* in the guest */
+    VCPU_STOPPED,       /* its VM was stopped (a fault, a system power-off) */
 };
 
 enum vm_state {
@@ -30,10 +30,10 @@ struct vm;
 
 struct vcpu {
     struct vm *vm;
-    uint32_t id;  /* vCPU index in the VM; its virtual MPIDR Aff0 */
+    uint32_t id;  /* vCPU index in the VM: Arm's virtual MPIDR Aff0, RISC-V's hart id */
     cpuid_t cpu;  /* the physical CPU it is pinned to */
     volatile enum vcpu_state state;
-    uint64_t boot_entry; /* CPU_ON entry point and context id */
+    uint64_t boot_entry; /* where a start request enters, and its argument */
     uint64_t boot_arg;
     bool entered; /* has run guest code since its last quiesce; own CPU only */
     /* Faults in a row whose PC lay inside the guest's own exception vector,
@@ -79,7 +79,8 @@ struct vm {
 /* Every VM of the configuration, indexed by vmid. */
 struct vm *vm_by_id(vmid_t id);
 size_t vm_count(void);
-/* The vCPU of `vm` whose virtual affinity is `vcpu_id`, or NULL. */
+/* The vCPU of `vm` the guest names `vcpu_id` (its index: Arm MPIDR Aff0,
+ * RISC-V hart id), or NULL. */
 struct vcpu *vm_vcpu(struct vm *vm, uint64_t vcpu_id);
 
 enum vcpu_start_result {
@@ -99,8 +100,9 @@ enum vcpu_start_result vm_vcpu_start(struct vm *vm, uint64_t vcpu_id, uint64_t e
 noreturn void vcpu_power_off(struct vcpu *vcpu);
 /* Stop every vCPU of the VM; if the caller is one of them it does not return. */
 void vm_stop(struct vm *vm, struct vcpu *caller, const char *why);
-/* Restart the VM from its image (PSCI SYSTEM_RESET, fault policy "reset"):
- * vm_reset_claim, then vm_reset_run on the caller's CPU. */
+/* Restart the VM from its image (a guest system reset: PSCI SYSTEM_RESET,
+ * SBI SRST; the fault policy "reset"): vm_reset_claim, then vm_reset_run
+ * on the caller's CPU. */
 noreturn void vm_reset(struct vm *vm, struct vcpu *caller, const char *why);
 
 /* A request about a VM made from outside it (vm_manage.c, the watchdog). */

@@ -1,6 +1,5 @@
-/* Inter-VM ping-pong over a Baohu shared-memory object and its doorbells (GUEST_IPC_ROLE). */
+/* Inter-VM ping-pong over a Baohu shared-memory object and its doorbells (GUEST_IPC_ROLE), on both architectures. */
 #include <baohu/hypercall.h>
-#include "arch.h"
 #include "guest.h"
 
 #if GUEST_IPC_ROLE
@@ -31,12 +30,12 @@ static uint32_t pattern(uint32_t round, uint32_t j)
 	return round * 0x10001u ^ (j * 0x9e3779b9u);
 }
 
-void ipc_init(void)
+static void ipc_init(void)
 {
-	gic_spi_enable(GUEST_IPC_IRQ, 0x80);
+	ipc_doorbell_enable(GUEST_IPC_IRQ);
 	if (GUEST_IPC_ROLE == 2) {
 		CHANNEL->ready = IPC_READY;
-		dsb();
+		mb();
 		print("ipc pong ready\n");
 	}
 }
@@ -58,17 +57,18 @@ void ipc_irq(void)
 		CHANNEL->data[j] = ~v;
 	}
 	CHANNEL->ack = round;
-	dsb();
+	mb();
 	mmio_w32(GUEST_IPC_DOORBELL + DOORBELL_NOTIFY, EVENT_PONG);
 	if (++pong_rounds == GUEST_IPC_ROUNDS)
 		print("ipc pong: %u rounds answered\n", pong_rounds);
 }
 
-/* Ping: N round trips, each checked on both sides, timed with the virtual counter. */
-void ipc_ping(void)
+/* Ping: N round trips, each checked on both sides, timed with the guest's
+ * counter (timer_now: Arm's virtual counter, RISC-V's time CSR). */
+static void ipc_ping(void)
 {
-	print("ipc notify bad event = %ld\n", hvc_call(BAOHU_HC_IPC_NOTIFY, IPC_ID, 40, 0));
-	print("ipc notify bad id = %ld\n", hvc_call(BAOHU_HC_IPC_NOTIFY, 7, EVENT_PING, 0));
+	print("ipc notify bad event = %ld\n", baohu_hc(BAOHU_HC_IPC_NOTIFY, IPC_ID, 40));
+	print("ipc notify bad id = %ld\n", baohu_hc(BAOHU_HC_IPC_NOTIFY, 7, EVENT_PING));
 	while (CHANNEL->ready != IPC_READY)
 		cpu_relax();
 	uint32_t ok = 0;
@@ -78,15 +78,15 @@ void ipc_ping(void)
 		for (uint32_t j = 0; j < IPC_WORDS; j++)
 			CHANNEL->data[j] = pattern(round, j);
 		CHANNEL->seq = round;
-		dsb();
+		mb();
 		uint32_t seen = doorbells;
 		uint64_t t0 = timer_now();
-		int64_t r = hvc_call(BAOHU_HC_IPC_NOTIFY, IPC_ID, EVENT_PING, 0);
+		int64_t r = baohu_hc(BAOHU_HC_IPC_NOTIFY, IPC_ID, EVENT_PING);
 		while (doorbells == seen)
 			cpu_relax();
 		rtt[round - 1] = timer_now() - t0;
 		total += rtt[round - 1];
-		int64_t events = hvc_call(BAOHU_HC_IPC_EVENTS, IPC_ID, 0, 0);
+		int64_t events = baohu_hc(BAOHU_HC_IPC_EVENTS, IPC_ID, 0);
 		uint32_t good = r == 0 && CHANNEL->ack == round && events == (1 << EVENT_PONG);
 		for (uint32_t j = 0; j < IPC_WORDS; j++)
 			good &= CHANNEL->data[j] == ~pattern(round, j);
@@ -108,9 +108,19 @@ void ipc_ping(void)
 }
 
 /* A VM that was not given the object may not ring its peers. */
-void ipc_intrude(void)
+static void ipc_intrude(void)
 {
-	print("ipc notify without the object = %ld\n",
-	      hvc_call(BAOHU_HC_IPC_NOTIFY, IPC_ID, EVENT_PING, 0));
+	print("ipc notify without the object = %ld\n", baohu_hc(BAOHU_HC_IPC_NOTIFY, IPC_ID, EVENT_PING));
+}
+
+void ipc_run(void)
+{
+	if (GUEST_IPC_ROLE != 3)
+		ipc_init();
+	irq_unmask();
+	if (GUEST_IPC_ROLE == 1)
+		ipc_ping();
+	if (GUEST_IPC_ROLE == 3)
+		ipc_intrude();
 }
 #endif
