@@ -447,17 +447,28 @@ static bool walk_table(struct pt_walker *w, const uint64_t *table, unsigned dept
         return true;
     if ((hi - in_base - 1) / esize + 1 < end)
         end = (size_t)((hi - in_base - 1) / esize + 1);
-    for (size_t i = first; i < end; i++) {
+    size_t i = first;
+    while (i < end) {
         uint64_t desc = table[i];
+        uint64_t in = in_base + i * esize;
 
+        i++;
         if (!desc_valid(desc))
             continue; /* most entries: a load and a test each */
-        uint64_t in = in_base + i * esize;
         if (last && w->merge && w->pending && desc == w->next_desc &&
             w->run.in + w->run.size == in) {
-            w->run.size += esize;
-            w->run.count++;
-            w->next_desc += pt->fmt->page_step;
+            /* The run goes on: take every following page that continues
+             * it, a load and a compare each. */
+            uint64_t step = pt->fmt->page_step, expect = desc + step;
+            size_t taken = 1;
+            while (i < end && table[i] == expect) {
+                i++;
+                taken++;
+                expect += step;
+            }
+            w->run.size += (uint64_t)taken * esize;
+            w->run.count += (unsigned)taken;
+            w->next_desc = expect;
             continue;
         }
         if (desc_is_table(pt, desc, depth)) {
