@@ -61,6 +61,16 @@ def check_resets(m, platform, vcpus):
     return free
 
 
+def free_pages_stable(m, free):
+    """The pool is shared: until 'rtos' is built (on its own CPU, at the same time) its tables
+    still come out of it. From then on a reset takes and returns no page."""
+    out = m.output()
+    built = out.index("VM 'rtos' (#0)")
+    before = len(re.findall(r"VM 'life' resetting", out[:built]))
+    assert before < RESETS // 2, "rtos built too late to compare the free counts"
+    assert len(set(free[before:])) == 1, f"free pages changed across resets: {free[before:]}"
+
+
 @every_platform
 def test_all_vcpus_resetting_at_once_200_times(machine, platform):
     """Three vCPUs call SYSTEM_RESET / SRST reboot at the same moment, 200 runs in a row: one reset
@@ -70,13 +80,7 @@ def test_all_vcpus_resetting_at_once_200_times(machine, platform):
     interrupt files (the last run had filled them)."""
     m = machine("lifecycle-reset", platform=platform, timeout=240)
     free = check_resets(m, platform, 3)
-    # The pool is shared: until 'rtos' is built (on its own CPU, at the same time) its tables
-    # still come out of it. From then on a reset takes and returns no page.
-    out = m.output()
-    built = out.index("VM 'rtos' (#0)")
-    before = len(re.findall(r"VM 'life' resetting", out[:built]))
-    assert before < RESETS // 2, "rtos built too late to compare the free counts"
-    assert len(set(free[before:])) == 1, f"free pages changed across resets: {free[before:]}"
+    free_pages_stable(m, free)
     rtos_keeps_ticking(m)
     no_trouble(m)
 
@@ -92,11 +96,7 @@ def test_a_coloured_vm_resetting_at_once_200_times(machine, platform, colours):
     m.expect(rf"\[baohu\] VM 'life' colouring self-check: 768 RAM pages, all of colours "
              rf"{re.escape(colours)}\r*\n")
     free = check_resets(m, platform, 3)
-    out = m.output()
-    built = out.index("VM 'rtos' (#0)")
-    before = len(re.findall(r"VM 'life' resetting", out[:built]))
-    assert before < RESETS // 2, "rtos built too late to compare the free counts"
-    assert len(set(free[before:])) == 1, f"free pages changed across resets: {free[before:]}"
+    free_pages_stable(m, free)
     rtos_keeps_ticking(m)
     no_trouble(m)
 
