@@ -72,8 +72,9 @@ static void spi(uint32_t intid, uint32_t flags)
 /* Every known device inside passthrough region `d`; a transport window
  * yields one node per slot whose interrupt the VM was given. Returns the
  * stdout-path candidate (the first UART) through *uart. */
-static void print_devices(const struct vm_dev_region *d, uint64_t *uart)
+static unsigned print_devices(const struct vm_dev_region *d, uint64_t *uart)
 {
+    unsigned nodes = 0;
     for (size_t k = 0; k < CONFIG_ARRAY_SIZE(dev_kinds); k++) {
         const struct dev_kind *dk = &dev_kinds[k];
         if (strncmp(platform.name, dk->platform_prefix, strlen(dk->platform_prefix)) != 0)
@@ -103,8 +104,10 @@ static void print_devices(const struct vm_dev_region *d, uint64_t *uart)
             printf("\t};\n");
             if (!strcmp(dk->node, "pl011") && !*uart)
                 *uart = ipa;
+            nodes++;
         }
     }
+    return nodes;
 }
 
 /* The VM's virtual PL011 (config vuart): the node Linux's amba-pl011 binds
@@ -133,6 +136,23 @@ static void print_vuart(const struct vm_config *vm, uint64_t *uart)
 #define VIRT_ECAM 0x4010000000ull
 #define VIRT_PCIE_MMIO 0x10000000ull
 #define VIRT_PCIE_MMIO_END 0x3eff0000ull
+
+/* Part of virt's PCIe host bridge (print_pcie describes it as a whole). */
+static int pcie_part(const struct vm_dev_region *d)
+{
+    return strncmp(platform.name, "qemu-aarch64-virt", 17) == 0 &&
+           (d->pa == VIRT_ECAM || (d->pa >= VIRT_PCIE_MMIO && d->pa + d->size <= VIRT_PCIE_MMIO_END));
+}
+
+/* A passthrough region with nothing this tool can describe: the guest
+ * still gets the mapping, but no node, so say so rather than drop it. */
+static void warn_unknown_device(const struct vm_config *vm, const struct vm_dev_region *d)
+{
+    fprintf(stderr,
+            "config-dts: warning: VM '%s': passthrough region at 0x%llx (0x%llx bytes) holds no "
+            "device config-dts knows on %s: it gets no device-tree node\n",
+            vm->name, (unsigned long long)d->pa, (unsigned long long)d->size, platform.name);
+}
 
 static void print_pcie(const struct vm_config *vm)
 {
@@ -299,8 +319,9 @@ static void riscv_vuart(const struct vm_config *vm, uint64_t *uart)
     *uart = vm->vuart.ipa;
 }
 
-static void riscv_devices(const struct vm_dev_region *d, uint64_t *uart)
+static unsigned riscv_devices(const struct vm_dev_region *d, uint64_t *uart)
 {
+    unsigned nodes = 0;
     for (size_t k = 0; k < CONFIG_ARRAY_SIZE(riscv_dev_kinds); k++) {
         const struct riscv_dev_kind *dk = &riscv_dev_kinds[k];
         if (strncmp(platform.name, dk->platform_prefix, strlen(dk->platform_prefix)) != 0)
@@ -322,8 +343,10 @@ static void riscv_devices(const struct vm_dev_region *d, uint64_t *uart)
             printf("\t};\n");
             if (!strcmp(dk->node, "serial") && !*uart)
                 *uart = ipa;
+            nodes++;
         }
     }
+    return nodes;
 }
 
 static int print_riscv_vm(const struct vm_config *vm, uint32_t vcpus, const char *bootargs,
@@ -373,7 +396,8 @@ static int print_riscv_vm(const struct vm_config *vm, uint32_t vcpus, const char
     uint64_t uart = 0;
     riscv_vuart(vm, &uart);
     for (size_t i = 0; i < vm->devs_count; i++)
-        riscv_devices(&vm->devs[i], &uart);
+        if (riscv_devices(&vm->devs[i], &uart) == 0)
+            warn_unknown_device(vm, &vm->devs[i]);
     printf("\tchosen {\n");
     if (bootargs)
         printf("\t\tbootargs = \"%s\";\n", bootargs);
@@ -452,7 +476,8 @@ int main(int argc, char **argv)
     uint64_t uart = 0;
     print_vuart(vm, &uart);
     for (size_t i = 0; i < vm->devs_count; i++)
-        print_devices(&vm->devs[i], &uart);
+        if (print_devices(&vm->devs[i], &uart) == 0 && !pcie_part(&vm->devs[i]))
+            warn_unknown_device(vm, &vm->devs[i]);
     print_pcie(vm);
     print_ipcs(vm);
 

@@ -113,6 +113,38 @@ def test_device_tree_is_generated_from_the_config(tmp_path):
     assert subprocess.run([str(tool), "nosuchvm"], capture_output=True).returncode == 1
 
 
+def test_device_tree_warns_of_a_passthrough_device_it_cannot_describe(tmp_path):
+    """A passthrough region config_dts knows nothing of (virt's PL061 GPIO) is named on stderr,
+    not dropped in silence; the ones it knows (the PL031 RTC) get their node, and the Linux
+    demo's config draws no warning."""
+    config = tmp_path / "unknown-dev.c"
+    config.write_text("""#include <baohu/config.h>
+static const struct vm_mem_region mem[] = {{.ipa = 0x40000000, .size = 16 << 20}};
+static const uint32_t rtc_irqs[] = {34};
+static const struct vm_dev_region devs[] = {
+    {.pa = 0x09010000, .ipa = 0x09010000, .size = 0x1000, CONFIG_LIST(irqs, rtc_irqs)},
+    {.pa = 0x09030000, .ipa = 0x09030000, .size = 0x1000},
+};
+static const struct vm_config vms[] = {{.name = "g", .cpus = 1, CONFIG_LIST(mem, mem),
+                                        CONFIG_LIST(devs, devs), .entry = 0x40000000}};
+const struct baohu_config baohu_config = {CONFIG_LIST(vms, vms)};
+""")
+    for name, cfg in (("unknown", str(config)), ("demo", "configs/qemu-aarch64-virt/linux-rtos.c")):
+        subprocess.run(["cc", "-std=c11", "-Wall", "-Wextra", "-Werror", "-DBAOHU_HOST", "-Iinclude",
+                        "-Isrc/core/include", "tools/config_dts.c",
+                        "src/platform/qemu-aarch64-virt/platform.c", cfg,
+                        "-o", str(tmp_path / name)], cwd=ROOT, check=True)
+    res = subprocess.run([str(tmp_path / "unknown"), "g"], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert re.search(r"pl031@9010000 \{[^}]*interrupts = <0 2 4>;", res.stdout), res.stdout
+    assert "9030000" not in res.stdout
+    assert res.stderr == ("config-dts: warning: VM 'g': passthrough region at 0x9030000 (0x1000 "
+                          "bytes) holds no device config-dts knows on qemu-aarch64-virt: it gets "
+                          "no device-tree node\n"), res.stderr
+    demo = subprocess.run([str(tmp_path / "demo"), "linux"], capture_output=True, text=True)
+    assert demo.returncode == 0 and demo.stderr == "", demo.stderr
+
+
 def shell_ready(c):
     """Wait until Linux's shell reads the console: input typed earlier may be dropped."""
     c.pos = 0
