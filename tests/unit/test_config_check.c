@@ -324,8 +324,18 @@ static void dev_overlaps_ram(void **state)
 static void dev_outside_mmio(void **state)
 {
     (void)state;
-    devs[1][0].pa = 0x04000000; /* the flash, not a passthrough window */
-    expect_error("VM 'app' (#1) devs[0]:", "pa [0x4000000, 0x4001000) not inside any platform MMIO window");
+    devs[1][0].pa = 0x100000000000ull; /* 16 TiB: nothing of virt's there */
+    expect_error("VM 'app' (#1) devs[0]:", "pa [0x100000000000, 0x100000001000) not inside any platform MMIO window");
+}
+
+/* QEMU virt's flash banks are MMIO windows a firmware VM may be given (issue 13). */
+static void dev_in_the_flash_banks(void **state)
+{
+    (void)state;
+    devs[1][0].pa = 0x04000000;
+    devs[1][0].ipa = 0x04000000;
+    devs[1][0].size = 0x04000000;
+    expect_clean();
 }
 
 static void dev_overlaps_physical_gicd(void **state)
@@ -1167,6 +1177,7 @@ int main(void)
         cmocka_unit_test_setup(dev_misaligned, setup),
         cmocka_unit_test_setup(dev_overlaps_ram, setup),
         cmocka_unit_test_setup(dev_outside_mmio, setup),
+        cmocka_unit_test_setup(dev_in_the_flash_banks, setup),
         cmocka_unit_test_setup(dev_overlaps_physical_gicd, setup),
         cmocka_unit_test_setup(dev_overlaps_physical_gicr, setup),
         cmocka_unit_test_setup(dev_overlaps_other_vm_dev, setup),

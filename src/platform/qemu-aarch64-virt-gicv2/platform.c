@@ -8,8 +8,9 @@ const struct platform platform = {
     .ram = {{0x40000000, 0x40000000}},
     .ram_count = 1,
     .hyp_reserved = {0x40000000, 0x04000000},
-    .mmio = {{0x08000000, 0x38000000}},
-    .mmio_count = 1,
+    /* With QEMU virt's two 64 MiB flash banks at 0 and 0x04000000. */
+    .mmio = {{0x00000000, 0x08000000}, {0x08000000, 0x38000000}},
+    .mmio_count = 2,
     .console = {.base = 0x09000000, .irq = 33},
     /* QEMU's virt memory map (its DTB's intc node): GICD, GICC, GICH, GICV. */
     .irqchip = {

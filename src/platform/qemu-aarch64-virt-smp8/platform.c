@@ -9,8 +9,10 @@ const struct platform platform = {
     .ram_count = 1,
     .hyp_reserved = {0x40000000, 0x04000000},
     /* Low devices and the 32-bit PCIe window; the PCIe ECAM (256 buses). */
-    .mmio = {{0x08000000, 0x38000000}, {0x4010000000, 0x10000000}},
-    .mmio_count = 2,
+    /* QEMU virt's two 64 MiB flash banks (pflash0, pflash1: firmware and its
+     * variable store) at 0 and 0x04000000, so a firmware VM may be given them. */
+    .mmio = {{0x00000000, 0x08000000}, {0x08000000, 0x38000000}, {0x4010000000, 0x10000000}},
+    .mmio_count = 3,
     .console = {.base = 0x09000000, .irq = 33},
     .irqchip = {
         .kind = IRQCHIP_GICV3,
