@@ -267,7 +267,7 @@ static bool alloc_coloured_run_locked(struct page_pool *pool, uint64_t colours,
     size_t limit = max_pages - 1 < pool->page_count - i ? max_pages - 1 : pool->page_count - i;
     while (want < limit && ((colours >> colour) & 1)) {
         want++;
-        colour = colour + 1 == colour_count ? 0 : colour + 1;
+        colour = page_colour_next(colour, colour_count);
     }
     while (want != 0) {
         size_t bit = i % BITS_PER_WORD;

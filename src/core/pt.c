@@ -243,6 +243,19 @@ static uint64_t *last_table(const struct pt *pt, uint64_t in)
     return table;
 }
 
+/* The last-level table entries for [in, in + size), if they exist and lie
+ * in one table. */
+static uint64_t *last_entries(const struct pt *pt, uint64_t in, uint64_t size)
+{
+    uint64_t span = depth_size(pt, pt->levels - 1) * PT_ENTRIES;
+    uint64_t *table;
+
+    if (size == 0 || !IS_ALIGNED(in | size, PAGE_SIZE) || size > span - (in & (span - 1)))
+        return NULL;
+    table = last_table(pt, in);
+    return table == NULL ? NULL : &table[depth_index(pt, in, pt->levels - 1)];
+}
+
 /*
  * Short updates inside one existing last-level table: page entries only,
  * no table taken or freed, so no dry run is needed; the entries change
@@ -254,18 +267,16 @@ static bool op_in_last_table(struct pt *pt, bool map, uint64_t attrs, uint64_t i
                              uint64_t size)
 {
     unsigned last = pt->levels - 1;
-    uint64_t span = depth_size(pt, last) * PT_ENTRIES;
-    uint64_t *table;
+    uint64_t *entry;
 
-    if (size >= span || (in & ~(span - 1)) != ((in + size - 1) & ~(span - 1)))
+    if (size >= depth_size(pt, last) * PT_ENTRIES)
         return false;
-    table = last_table(pt, in);
-    if (table == NULL)
+    entry = last_entries(pt, in, size);
+    if (entry == NULL)
         return false;
     /* Page descriptors of consecutive output pages differ by page_step. */
     uint64_t desc = map ? leaf_desc(pt, out, attrs, last) : 0;
     uint64_t step = map ? pt->fmt->page_step : 0;
-    uint64_t *entry = &table[depth_index(pt, in, last)];
     for (uint64_t off = 0; off < size; off += PAGE_SIZE, entry++, desc += step) {
         uint64_t old = *entry;
         if (old == desc)
@@ -520,19 +531,6 @@ bool pt_walk(const struct pt *pt, pt_visit_fn visit, void *ctx)
 bool pt_walk_runs(const struct pt *pt, pt_visit_fn visit, void *ctx)
 {
     return walk(pt, 0, 1ull << pt->va_bits, true, visit, ctx);
-}
-
-/* The last-level table entries for [in, in + size), if they exist and lie
- * in one table. */
-static uint64_t *last_entries(const struct pt *pt, uint64_t in, uint64_t size)
-{
-    uint64_t span = depth_size(pt, pt->levels - 1) * PT_ENTRIES;
-    uint64_t *table;
-
-    if (size == 0 || !IS_ALIGNED(in | size, PAGE_SIZE) || size > span - (in & (span - 1)))
-        return NULL;
-    table = last_table(pt, in);
-    return table == NULL ? NULL : &table[depth_index(pt, in, pt->levels - 1)];
 }
 
 bool pt_prepare_last_table(struct pt *pt, uint64_t in)

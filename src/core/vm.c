@@ -55,6 +55,14 @@ unsigned vm_llc_colours(void)
     return platform.llc.size / (platform.llc.ways * (uint32_t)PAGE_SIZE);
 }
 
+/* From `ipa` to the end of its HYP_VM_WINDOW_SIZE block of IPA (one
+ * last-level table of stage 2 and of the VM window), or to `end`. */
+static uint64_t vm_window_chunk(uint64_t ipa, uint64_t end)
+{
+    uint64_t len = HYP_VM_WINDOW_SIZE - (ipa & (HYP_VM_WINDOW_SIZE - 1));
+    return len < end - ipa ? len : end - ipa;
+}
+
 /* Where a coloured region's pages come from: the next free pages of the
  * VM's colours after `cursor`. */
 struct vm_colour_alloc {
@@ -92,9 +100,7 @@ static bool vm_map_coloured(struct vm *vm, const struct vm_mem_region *r, size_t
     a.colour_count = vm_llc_colours();
     a.cursor = cursor;
     while (ipa < end) {
-        uint64_t len = HYP_VM_WINDOW_SIZE - (ipa & (HYP_VM_WINDOW_SIZE - 1));
-        if (len > end - ipa)
-            len = end - ipa;
+        uint64_t len = vm_window_chunk(ipa, end);
         if (!arch_vm_map_runs(vm, ipa_init(ipa), len, vm_colour_next_run, &a)) {
             console_log("VM '%s': no page of colours 0x%lx left for IPA 0x%lx", vm->name,
                         (unsigned long)vm->config->colours, (unsigned long)ipa);
@@ -247,7 +253,7 @@ static bool vm_colour_run(uint64_t ipa, uint64_t pa, uint64_t size, void *ctx)
             c->st->bad_ipa = ipa + (i << PAGE_SHIFT);
             break;
         }
-        first = first + 1 == n ? 0 : first + 1;
+        first = page_colour_next(first, n);
     }
     return true;
 }
@@ -268,10 +274,8 @@ static bool vm_load_coloured(struct vm *vm, const struct vm_mem_region *r,
     c.colours = vm->config->colours;
     c.colour_count = vm_llc_colours();
     while (ipa < end) {
-        uint64_t len = HYP_VM_WINDOW_SIZE - (ipa & (HYP_VM_WINDOW_SIZE - 1));
+        uint64_t len = vm_window_chunk(ipa, end);
         struct vm_fill_target t;
-        if (len > end - ipa)
-            len = end - ipa;
         t.pa = pa_init(0);
         t.va = hyp_vm_window_open(vm, ipa_init(ipa), len, use, vm_colour_run, &c);
         if (t.va == NULL)

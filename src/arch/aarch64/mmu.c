@@ -126,16 +126,21 @@ bool arch_hyp_map_ram(paddr_t pa, uint64_t size, enum hyp_window_use use)
 
 /* Only this CPU ever walks its tables, so a local TLBI is enough once the
  * entries are zero (Arm ARM D8.16.1, D8.17: TLBI ALLE2 without IS). */
+static void hyp_tlb_flush_local(void)
+{
+    dsb(nshst);
+    __asm__ volatile("tlbi alle2" ::: "memory");
+    dsb(nsh);
+    isb();
+}
+
 void arch_hyp_unmap_ram(paddr_t pa, uint64_t size, enum hyp_window_use use)
 {
     struct pt *pt = &hyp_pt[arch_cpu_id()];
     uint64_t a = pa_addr(pa);
 
     pt_unmap(pt, window_is_nc(a, size, use) ? a + HYP_NC_ALIAS : a, size);
-    dsb(nshst);
-    __asm__ volatile("tlbi alle2" ::: "memory");
-    dsb(nsh);
-    isb();
+    hyp_tlb_flush_local();
 }
 
 /* Fresh pages through Normal Non-cacheable leaves, like the alias above. */
@@ -163,10 +168,7 @@ void arch_vm_window_close(ipa_t ipa, uint64_t size)
     uint64_t off = ipa_addr(ipa) & (HYP_VM_WINDOW_SIZE - 1);
 
     pt_clear_mirror(&hyp_pt[arch_cpu_id()], HYP_VM_WINDOW_VA + off, size);
-    dsb(nshst);
-    __asm__ volatile("tlbi alle2" ::: "memory");
-    dsb(nsh);
-    isb();
+    hyp_tlb_flush_local();
 }
 
 bool arch_hyp_walk(pt_visit_fn visit, void *ctx)

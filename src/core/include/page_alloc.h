@@ -31,6 +31,12 @@ bool page_alloc(struct page_pool *pool, size_t pages, size_t align_pages, paddr_
  * so a run of calls for one VM costs one pass over the pool.
  */
 unsigned page_colour(paddr_t pa, unsigned colour_count);
+/* The colour of the page after one of `colour`: consecutive pages have
+ * consecutive colours, wrapping at colour_count (no division). */
+static inline unsigned page_colour_next(unsigned colour, unsigned colour_count)
+{
+    return colour + 1 == colour_count ? 0 : colour + 1;
+}
 bool page_alloc_coloured(struct page_pool *pool, uint64_t colours, unsigned colour_count,
                          size_t *cursor, paddr_t *out);
 /* The same, then as many following pages (free, of the colours) as there
