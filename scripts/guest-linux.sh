@@ -5,6 +5,7 @@
 #   guest-linux.sh rootfs                          build/linux/initramfs.cpio.gz, build/linux/disk.img
 #   guest-linux.sh pack DTS_TOOL VM BASE MAX OUT [BIN]  DTB @BASE, Image (or BIN) @BASE+2M, initramfs after
 #   guest-linux.sh uboot                           installs u-boot-qemu if needed, prints u-boot.bin's path
+#   guest-linux.sh edk2 FW|VARS                    installs qemu-efi-aarch64 if needed, prints QEMU_EFI.fd or the vars template
 #   guest-linux.sh bootdisk OUT ELF LOAD [F@ADDR..] a disk U-Boot boots Baohu from (BOOT=uboot)
 #
 # Only Debian's package registry is used. As root, missing host packages are
@@ -203,6 +204,22 @@ uboot() {
     echo "$bin"
 }
 
+# Debian's EDK2 for QEMU virt (package qemu-efi-aarch64): the firmware
+# volume (2 MiB, built to run from flash bank 0) and the variable-store
+# template a flash bank 1 image is copied from.
+edk2() {
+    local fw=/usr/share/qemu-efi-aarch64/QEMU_EFI.fd vars=/usr/share/AAVMF/AAVMF_VARS.fd
+    if [ ! -e "$fw" ] || [ ! -e "$vars" ]; then
+        [ "$(id -u)" = 0 ] || need_root "missing qemu-efi-aarch64" "apt-get install -y qemu-efi-aarch64"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends qemu-efi-aarch64 >&2
+    fi
+    case "${1:-}" in
+        FW) echo "$fw" ;;
+        VARS) echo "$vars" ;;
+        *) echo "guest-linux: edk2 FW|VARS" >&2; exit 2 ;;
+    esac
+}
+
 # A disk U-Boot boots Baohu from (BOOT=uboot): one ext4 partition with
 # Baohu's raw image, the files the config has QEMU's loader place
 # (FILE@ADDR), and the boot.scr that loads them and starts Baohu with booti.
@@ -251,6 +268,7 @@ case "${1:-}" in
     rootfs) rootfs ;;
     pack) shift; pack "$@" ;;
     uboot) uboot ;;
+    edk2) shift; edk2 "$@" ;;
     bootdisk) shift; bootdisk "$@" ;;
-    *) sed -n '3,8s/^# \?//p' "$0"; exit 2 ;;
+    *) sed -n '3,9s/^# \?//p' "$0"; exit 2 ;;
 esac

@@ -41,6 +41,9 @@ static const struct dev_kind dev_kinds[] = {
      IRQ_EDGE_RISING, 0},
 };
 
+/* The VM's extra device-tree source (config dt_source), read whole. */
+static char *dt_extra;
+
 static void cells64(uint64_t v)
 {
     printf("0x%x 0x%x", (unsigned)(v >> 32), (unsigned)v);
@@ -53,6 +56,59 @@ static void reg(uint64_t base, uint64_t size)
     printf(" ");
     cells64(size);
     printf(">");
+}
+
+/* Read the VM's dt_source: a path from the project's root (the directory
+ * the build runs this tool in). */
+static int read_extra(const struct vm_config *vm)
+{
+    if (!vm->dt_source)
+        return 0;
+    FILE *f = fopen(vm->dt_source, "r");
+    if (!f) {
+        fprintf(stderr, "config-dts: VM '%s' dt_source '%s': cannot open it\n", vm->name, vm->dt_source);
+        return 1;
+    }
+    size_t len = 0, cap = 4096;
+    dt_extra = malloc(cap);
+    for (size_t n; dt_extra && (n = fread(dt_extra + len, 1, cap - 1 - len, f)) > 0;) {
+        len += n;
+        if (len + 1 == cap)
+            dt_extra = realloc(dt_extra, cap *= 2);
+    }
+    fclose(f);
+    if (!dt_extra) {
+        fprintf(stderr, "config-dts: out of memory\n");
+        return 1;
+    }
+    dt_extra[len] = '\0';
+    if (strstr(dt_extra, "/dts-v1/")) {
+        fprintf(stderr, "config-dts: VM '%s' dt_source '%s': a fragment has no /dts-v1/ line (the generated tree has it)\n",
+                vm->name, vm->dt_source);
+        return 1;
+    }
+    return 0;
+}
+
+/* After the generated tree: dtc merges the fragment's `/ { };` and
+ * `&label { };` blocks into it, later properties overriding earlier ones. */
+static void print_extra(const struct vm_config *vm)
+{
+    if (dt_extra)
+        printf("\n/* merged from %s (dt_source of VM '%s') */\n%s", vm->dt_source, vm->name, dt_extra);
+}
+
+/* RAM regions, but those the guest knows of itself (dt_hidden). */
+static void print_memory(const struct vm_config *vm)
+{
+    for (size_t i = 0; i < vm->mem_count; i++) {
+        if (vm->mem[i].dt_hidden)
+            continue;
+        printf("\tmemory@%llx {\n\t\tdevice_type = \"memory\";\n\t\treg = ",
+               (unsigned long long)vm->mem[i].ipa);
+        reg(vm->mem[i].ipa, vm->mem[i].size);
+        printf(";\n\t};\n");
+    }
 }
 
 static int dev_has_irq(const struct vm_dev_region *d, uint32_t intid)
@@ -144,10 +200,28 @@ static int pcie_part(const struct vm_dev_region *d)
            (d->pa == VIRT_ECAM || (d->pa >= VIRT_PCIE_MMIO && d->pa + d->size <= VIRT_PCIE_MMIO_END));
 }
 
+/* Whether the extra source has a node at unit address `ipa` ("name@ipa"). */
+static int extra_describes(uint64_t ipa)
+{
+    char unit[24];
+    if (!dt_extra)
+        return 0;
+    (void)snprintf(unit, sizeof unit, "@%llx", (unsigned long long)ipa);
+    for (const char *p = strstr(dt_extra, unit); p; p = strstr(p + 1, unit)) {
+        char next = p[strlen(unit)];
+        if (next == ' ' || next == '{' || next == '\t' || next == '\n')
+            return 1;
+    }
+    return 0;
+}
+
 /* A passthrough region with nothing this tool can describe: the guest
- * still gets the mapping, but no node, so say so rather than drop it. */
+ * still gets the mapping, but no node, so say so rather than drop it
+ * (unless the VM's dt_source describes it). */
 static void warn_unknown_device(const struct vm_config *vm, const struct vm_dev_region *d)
 {
+    if (extra_describes(d->ipa))
+        return;
     fprintf(stderr,
             "config-dts: warning: VM '%s': passthrough region at 0x%llx (0x%llx bytes) holds no "
             "device config-dts knows on %s: it gets no device-tree node\n",
@@ -364,12 +438,7 @@ static int print_riscv_vm(const struct vm_config *vm, uint32_t vcpus, const char
     /* No interrupt-parent at the root: the harts' local controllers must
      * have none (they are the roots), so each device names the PLIC. */
     printf("\t#address-cells = <2>;\n\t#size-cells = <2>;\n\n");
-    for (size_t i = 0; i < vm->mem_count; i++) {
-        printf("\tmemory@%llx {\n\t\tdevice_type = \"memory\";\n\t\treg = ",
-               (unsigned long long)vm->mem[i].ipa);
-        reg(vm->mem[i].ipa, vm->mem[i].size);
-        printf(";\n\t};\n");
-    }
+    print_memory(vm);
     /* Hart ids are the VM's vCPU numbers (what SBI HSM and IPI take). */
     printf("\tcpus {\n\t\t#address-cells = <1>;\n\t\t#size-cells = <0>;\n"
            "\t\ttimebase-frequency = <%u>;\n", b->timebase_hz);
@@ -411,6 +480,7 @@ static int print_riscv_vm(const struct vm_config *vm, uint32_t vcpus, const char
         printf(">;\n");
     }
     printf("\t};\n};\n");
+    print_extra(vm);
     return 0;
 }
 
@@ -441,6 +511,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "config-dts: no VM named '%s' in this configuration\n", argv[1]);
         return 1;
     }
+    if (read_extra(vm))
+        return 1;
     uint32_t vcpus = (uint32_t)__builtin_popcountll(vm->cpus);
     if (platform.irqchip.kind == IRQCHIP_PLIC || platform.irqchip.kind == IRQCHIP_AIA)
         return print_riscv_vm(vm, vcpus, bootargs, initrd_start, initrd_end);
@@ -450,12 +522,7 @@ int main(int argc, char **argv)
     printf("\tcompatible = \"linux,dummy-virt\";\n\tmodel = \"Baohu VM %s\";\n", vm->name);
     printf("\t#address-cells = <2>;\n\t#size-cells = <2>;\n\tinterrupt-parent = <&gic>;\n\n");
 
-    for (size_t i = 0; i < vm->mem_count; i++) {
-        printf("\tmemory@%llx {\n\t\tdevice_type = \"memory\";\n\t\treg = ",
-               (unsigned long long)vm->mem[i].ipa);
-        reg(vm->mem[i].ipa, vm->mem[i].size);
-        printf(";\n\t};\n");
-    }
+    print_memory(vm);
 
     /* vCPU k has MPIDR affinity 0.0.0.k (Baohu's virtual MPIDR). */
     printf("\tcpus {\n\t\t#address-cells = <1>;\n\t\t#size-cells = <0>;\n");
@@ -494,5 +561,6 @@ int main(int argc, char **argv)
         printf(">;\n");
     }
     printf("\t};\n};\n");
+    print_extra(vm);
     return 0;
 }

@@ -27,6 +27,11 @@ struct vm_mem_region {
     /* 0: Baohu allocates the backing pages anywhere. Otherwise this exact
      * physical address (identity mapping when pa == ipa, for DMA). */
     uint64_t pa;
+    /* Not one of the memory nodes of the device tree config-dts prints:
+     * memory the guest knows of itself, such as a firmware's flash bank 0
+     * holding its code (EDK2 for QEMU virt runs from 0x0). It is RAM to
+     * Baohu, loaded and reset like the rest. */
+    bool dt_hidden;
 };
 
 /* A range of IOMMU stream IDs (PCIe: requester IDs, bus << 8 | dev << 3 | fn). */
@@ -70,6 +75,9 @@ struct vm_image {
     uint64_t size;        /* VM_IMAGE_PRELOADED */
     uint64_t ipa;         /* where the image is placed in the guest */
 };
+
+/* At most this many extra_images per VM. */
+#define VM_EXTRA_IMAGES_MAX 4
 
 /*
  * Inter-VM communication: a shared-memory object, declared once, mapped into
@@ -146,6 +154,11 @@ struct vm_config {
     const struct vm_dev_region *devs;
     size_t devs_count;
     struct vm_image image;
+    /* Further images copied in beside `image` at every boot and reset, such
+     * as a firmware in its flash bank and the device tree it reads from the
+     * start of RAM. No two images may overlap. */
+    const struct vm_image *extra_images;
+    size_t extra_images_count;
     uint64_t entry;   /* IPA of vCPU 0's first instruction */
     uint64_t dtb_ipa; /* passed in x0 at entry; 0 = none */
     enum vm_fault_policy fault_policy;
@@ -171,6 +184,11 @@ struct vm_config {
      * milliseconds without BAOHU_HC_WATCHDOG_KICK is stopped, or reset
      * under fault_policy VM_FAULT_RESET. 0: none. */
     uint32_t watchdog_ms;
+    /* Device-tree source config-dts merges into the tree it generates for
+     * this VM (docs/config.md, "Device trees"): a path from the project's
+     * root to a fragment of `/ { ... };` and `&label { ... };` blocks. NULL:
+     * none. Baohu itself never reads it. */
+    const char *dt_source;
 };
 
 struct baohu_config {

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #define CC_PAGE 0x1000ull
+/* Whole pages: what a preloaded image keeps out of the allocator. */
+#define ALIGN_UP_CC(x) (((x) + CC_PAGE - 1) & ~(CC_PAGE - 1))
 #define CC_NO_VM SIZE_MAX
 /* Interrupt controller frames (programmers' models of GICv3, IHI 0069,
  * and GICv2, IHI 0048): the distributor is one 64 KiB frame; each GICv3
@@ -661,47 +663,122 @@ static void check_vuart(struct cc *c, size_t i)
             error(c, i, "vuart.irq: interrupt %" PRIu32 " is also ipcs[%zu].doorbell_irq", irq, j);
 }
 
-static void check_image(struct cc *c, size_t i)
+/* Image k of a VM: 0 is `image`, then `extra_images`. */
+static size_t images_count(const struct vm_config *vm)
+{
+    return 1 + (vm->extra_images ? vm->extra_images_count : 0);
+}
+
+static const struct vm_image *image_at(const struct vm_config *vm, size_t k)
+{
+    return k == 0 ? &vm->image : &vm->extra_images[k - 1];
+}
+
+/* "image" or "extra_images[n]", for messages. */
+static const char *image_label(size_t k, char *buf, size_t len)
+{
+    if (k == 0)
+        return "image";
+    (void)snprintf(buf, len, "extra_images[%zu]", k - 1);
+    return buf;
+}
+
+/* The bytes an image copies: 0 when it is malformed (reported by check_image). */
+static uint64_t image_size(const struct vm_image *im)
+{
+    if (im->kind == VM_IMAGE_EMBEDDED)
+        return im->start && im->end && (uintptr_t)im->end >= (uintptr_t)im->start
+                   ? (uint64_t)((uintptr_t)im->end - (uintptr_t)im->start)
+                   : 0;
+    return im->kind == VM_IMAGE_PRELOADED ? im->size : 0;
+}
+
+static void check_image(struct cc *c, size_t i, size_t k)
 {
     const struct vm_config *vm = vm_at(c, i);
-    const struct vm_image *im = &vm->image;
-    uint64_t size = 0;
+    const struct vm_image *im = image_at(vm, k);
+    const struct platform *p = c->plat;
+    uint64_t size = image_size(im);
+    char buf[32];
+    const char *what = image_label(k, buf, sizeof buf);
     long r;
 
     switch (im->kind) {
     case VM_IMAGE_EMBEDDED:
-        if (!im->start || !im->end || (uintptr_t)im->end < (uintptr_t)im->start) {
-            error(c, i, "image: embedded image start/end not set");
-            break;
-        }
-        size = (uint64_t)((uintptr_t)im->end - (uintptr_t)im->start);
-        if (size == 0)
-            error(c, i, "image: embedded image is empty");
+        if (!im->start || !im->end || (uintptr_t)im->end < (uintptr_t)im->start)
+            error(c, i, "%s: embedded image start/end not set", what);
+        else if (size == 0)
+            error(c, i, "%s: embedded image is empty", what);
         break;
     case VM_IMAGE_PRELOADED:
-        size = im->size;
         if (size == 0)
-            error(c, i, "image: preloaded size is 0");
+            error(c, i, "%s: preloaded size is 0", what);
         if (!aligned(im->pa, CC_PAGE))
-            error(c, i, "image: preloaded pa " HEX " not 4 KiB aligned", im->pa);
-        if (size != 0 && !in_ram(c->plat, im->pa, size))
-            error(c, i, "image: preloaded pa " RANGE " not inside platform RAM", RANGE_ARGS(im->pa, size));
+            error(c, i, "%s: preloaded pa " HEX " not 4 KiB aligned", what, im->pa);
+        if (size != 0 && !in_ram(p, im->pa, size))
+            error(c, i, "%s: preloaded pa " RANGE " not inside platform RAM", what, RANGE_ARGS(im->pa, size));
+        else if (size != 0 && overlaps(im->pa, size, p->hyp_reserved.base, p->hyp_reserved.size))
+            error(c, i, "%s: preloaded pa " RANGE " overlaps Baohu's reserved memory " RANGE, what,
+                  RANGE_ARGS(im->pa, size), RANGE_ARGS(p->hyp_reserved.base, p->hyp_reserved.size));
         break;
     default:
-        error(c, i, "image: unknown kind %d", (int)im->kind);
+        error(c, i, "%s: unknown kind %d", what, (int)im->kind);
         return;
     }
 
     r = mem_holding(vm, im->ipa);
     if (r < 0) {
-        error(c, i, "image: ipa " HEX " not inside any of the VM's memory regions", im->ipa);
+        error(c, i, "%s: ipa " HEX " not inside any of the VM's memory regions", what, im->ipa);
         return;
     }
     const struct vm_mem_region *m = &vm->mem[r];
     uint64_t room = m->size - (im->ipa - m->ipa);
     if (size > room)
-        error(c, i, "image: " HEX " bytes at ipa " HEX " do not fit in mem[%ld] ipa " RANGE " (" HEX " bytes left)",
-              size, im->ipa, r, RANGE_ARGS(m->ipa, m->size), room);
+        error(c, i, "%s: " HEX " bytes at ipa " HEX " do not fit in mem[%ld] ipa " RANGE " (" HEX " bytes left)",
+              what, size, im->ipa, r, RANGE_ARGS(m->ipa, m->size), room);
+}
+
+/* Every image of VM i, and that none overlaps another where it is copied
+ * to (this VM's IPA) or from (the pages a loader filled, of any VM). */
+static void check_images(struct cc *c, size_t i)
+{
+    const struct vm_config *vm = vm_at(c, i);
+    char buf[32], obuf[32];
+
+    if (!vm->extra_images && vm->extra_images_count)
+        error(c, i, "extra_images: extra_images_count is %zu but extra_images is NULL",
+              vm->extra_images_count);
+    if (vm->extra_images && vm->extra_images_count > VM_EXTRA_IMAGES_MAX) {
+        error(c, i, "extra_images: %zu images, at most %d", vm->extra_images_count, VM_EXTRA_IMAGES_MAX);
+        return;
+    }
+    for (size_t k = 0; k < images_count(vm); k++) {
+        const struct vm_image *im = image_at(vm, k);
+        uint64_t size = image_size(im);
+
+        check_image(c, i, k);
+        for (size_t l = 0; l < k; l++) {
+            const struct vm_image *o = image_at(vm, l);
+            if (size != 0 && overlaps(im->ipa, size, o->ipa, image_size(o)))
+                error(c, i, "%s: ipa " RANGE " overlaps %s ipa " RANGE, image_label(k, buf, sizeof buf),
+                      RANGE_ARGS(im->ipa, size), image_label(l, obuf, sizeof obuf),
+                      RANGE_ARGS(o->ipa, image_size(o)));
+        }
+        if (im->kind != VM_IMAGE_PRELOADED || size == 0)
+            continue;
+        for (size_t j = 0; j <= i; j++) {
+            const struct vm_config *other = vm_at(c, j);
+            size_t end = j == i ? k : images_count(other);
+            for (size_t l = 0; l < end; l++) {
+                const struct vm_image *o = image_at(other, l);
+                if (o->kind == VM_IMAGE_PRELOADED &&
+                    overlaps(im->pa, ALIGN_UP_CC(size), o->pa, ALIGN_UP_CC(image_size(o))))
+                    error(c, i, "%s: preloaded pa " RANGE " overlaps VM '%s' (#%zu) %s pa " RANGE,
+                          image_label(k, buf, sizeof buf), RANGE_ARGS(im->pa, size), vm_name(c, j), j,
+                          image_label(l, obuf, sizeof obuf), RANGE_ARGS(o->pa, image_size(o)));
+            }
+        }
+    }
 }
 
 static void check_entry(struct cc *c, size_t i)
@@ -1078,7 +1155,7 @@ size_t config_check(const struct platform *plat, const struct baohu_config *cfg,
         check_ipa_space(&c, i);
         check_irqs(&c, i);
         check_vuart(&c, i);
-        check_image(&c, i);
+        check_images(&c, i);
         check_entry(&c, i);
         check_ipcs(&c, i);
         check_colours(&c, i);

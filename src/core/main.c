@@ -40,6 +40,15 @@ static bool vm_owner_of(cpuid_t cpu, vmid_t *vmid, uint32_t *vcpu_id)
     return false;
 }
 
+/* The pages a loader put a guest image in stay Baohu's: every reset copies
+ * the image from them again. */
+static void preloaded_reserve(const struct vm_image *img)
+{
+    if (img->kind == VM_IMAGE_PRELOADED)
+        (void)page_pool_reserve(&hyp_page_pool, pa_init(img->pa),
+                                ALIGN_UP(img->size, PAGE_SIZE) >> PAGE_SHIFT);
+}
+
 /* Page pool over the first RAM bank, minus Baohu's own reservation and any
  * guest image the loader placed in RAM (so nothing is allocated over it
  * before it is copied); table pool over the reservation after the image
@@ -67,10 +76,10 @@ void core_memory_init(void)
                       platform.hyp_reserved.size >> PAGE_SHIFT);
     ipc_ok = ipc_init(&hyp_page_pool);
     for (size_t i = 0; i < baohu_config.vms_count; i++) {
-        const struct vm_image *img = &baohu_config.vms[i].image;
-        if (img->kind == VM_IMAGE_PRELOADED)
-            page_pool_reserve(&hyp_page_pool, pa_init(img->pa),
-                              ALIGN_UP(img->size, PAGE_SIZE) >> PAGE_SHIFT);
+        const struct vm_config *vm = &baohu_config.vms[i];
+        preloaded_reserve(&vm->image);
+        for (size_t k = 0; k < vm->extra_images_count; k++)
+            preloaded_reserve(&vm->extra_images[k]);
     }
 }
 

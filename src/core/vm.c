@@ -137,10 +137,17 @@ static bool vm_map_ram(struct vm *vm, const struct vm_mem_region *r, size_t *cur
     return arch_vm_map(vm, ipa_init(r->ipa), pa, r->size, VM_MAP_RAM);
 }
 
-/* Where the image goes: [ipa, ipa+size) from src. */
+/* Where an image goes: [ipa, ipa+size) from src. */
 struct vm_image_span {
     uint64_t ipa, size;
     const uint8_t *src;
+};
+
+/* Every image of a VM (`image`, then `extra_images`), sorted by IPA; the
+ * validator saw that they do not overlap. */
+struct vm_image_set {
+    struct vm_image_span span[1 + VM_EXTRA_IMAGES_MAX];
+    size_t count;
 };
 
 /* What one load found: for the colouring self-check. */
@@ -175,27 +182,29 @@ static void vm_fill_copy(struct vm_fill_target *t, uint64_t off, const uint8_t *
         arch_ram_copy(pa_add(t->pa, off), src, len, reused);
 }
 
-/* Fill [ipa, ipa+len) at `t`, mapped: the part the image covers is copied,
- * the rest zeroed; each byte written once. */
-static void vm_fill_window(const struct vm_image_span *img, uint64_t ipa,
+/* Fill [ipa, ipa+len) at `t`, mapped: the parts the images cover are
+ * copied, the rest zeroed; each byte written once. */
+static void vm_fill_window(const struct vm_image_set *imgs, uint64_t ipa,
                            struct vm_fill_target *t, uint64_t len, bool reused)
 {
-    uint64_t end = ipa + len;
-    uint64_t lo = img->ipa > ipa ? img->ipa : ipa;
-    uint64_t hi = img->ipa + img->size < end ? img->ipa + img->size : end;
-    if (lo >= hi) {
-        vm_fill_zero(t, 0, len, reused);
-        return;
+    uint64_t end = ipa + len, done = ipa;
+    for (size_t i = 0; i < imgs->count; i++) {
+        const struct vm_image_span *img = &imgs->span[i];
+        uint64_t lo = img->ipa > done ? img->ipa : done;
+        uint64_t hi = img->ipa + img->size < end ? img->ipa + img->size : end;
+        if (lo >= hi)
+            continue;
+        if (lo > done)
+            vm_fill_zero(t, done - ipa, lo - done, reused);
+        vm_fill_copy(t, lo - ipa, img->src + (lo - img->ipa), hi - lo, reused);
+        done = hi;
     }
-    if (lo > ipa)
-        vm_fill_zero(t, 0, lo - ipa, reused);
-    vm_fill_copy(t, lo - ipa, img->src + (lo - img->ipa), hi - lo, reused);
-    if (end > hi)
-        vm_fill_zero(t, hi - ipa, end - hi, reused);
+    if (end > done)
+        vm_fill_zero(t, done - ipa, end - done, reused);
 }
 
 /* One physically contiguous piece [ipa, ipa+len) at pa, in a window. */
-static bool vm_fill_extent(const struct vm_image_span *img, uint64_t ipa, paddr_t pa,
+static bool vm_fill_extent(const struct vm_image_set *img, uint64_t ipa, paddr_t pa,
                            uint64_t len, bool reused)
 {
     enum hyp_window_use use = reused ? HYP_WINDOW_FILL : HYP_WINDOW_FILL_FRESH;
@@ -263,7 +272,7 @@ static bool vm_colour_run(uint64_t ipa, uint64_t pa, uint64_t size, void *ctx)
  * at consecutive addresses, which are then filled in one go; every page's
  * colour is checked on the way. */
 static bool vm_load_coloured(struct vm *vm, const struct vm_mem_region *r,
-                             const struct vm_image_span *img, bool reused,
+                             const struct vm_image_set *img, bool reused,
                              struct vm_load_stats *st)
 {
     enum hyp_window_use use = reused ? HYP_WINDOW_FILL : HYP_WINDOW_FILL_FRESH;
@@ -287,45 +296,111 @@ static bool vm_load_coloured(struct vm *vm, const struct vm_mem_region *r,
     return true;
 }
 
-/* Zero the VM's RAM and copy its image in: the state a fresh boot and a
+/* Where `im` is read from. */
+static void vm_image_source(const struct vm_image *im, struct vm_image_span *span)
+{
+    if (im->kind == VM_IMAGE_EMBEDDED) {
+        span->src = im->start;
+        span->size = (uint64_t)(im->end - im->start);
+    } else {
+        span->src = (const uint8_t *)(uintptr_t)im->pa;
+        span->size = im->size;
+    }
+    span->ipa = im->ipa;
+}
+
+/* An image the loader placed in RAM is read through a window of its own:
+ * image i of the set (0: `image`) is opened or closed. */
+static bool vm_image_window(const struct vm_config *c, const struct vm_image_set *set, size_t i,
+                            bool open)
+{
+    const struct vm_image *im = i == 0 ? &c->image : &c->extra_images[i - 1];
+    const struct vm_image_span *span = &set->span[i];
+    if (im->kind != VM_IMAGE_PRELOADED || span->size == 0)
+        return true;
+    paddr_t pa = pa_init(ALIGN_DOWN((uint64_t)(uintptr_t)span->src, PAGE_SIZE));
+    uint64_t size = ALIGN_UP((uint64_t)(uintptr_t)span->src + span->size, PAGE_SIZE) - pa_addr(pa);
+    if (open)
+        return hyp_window_open(pa, size, HYP_WINDOW_READ);
+    hyp_window_close(pa, size, HYP_WINDOW_READ);
+    return true;
+}
+
+static void vm_image_windows_close(const struct vm_config *c, const struct vm_image_set *set,
+                                   size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        (void)vm_image_window(c, set, i, false);
+}
+
+static bool vm_image_windows_open(const struct vm_config *c, const struct vm_image_set *set)
+{
+    for (size_t i = 0; i < set->count; i++)
+        if (!vm_image_window(c, set, i, true)) {
+            vm_image_windows_close(c, set, i);
+            return false;
+        }
+    return true;
+}
+
+/* `image` and `extra_images` as spans, each inside the VM's RAM. */
+static bool vm_image_set_make(const struct vm *vm, struct vm_image_set *set)
+{
+    const struct vm_config *c = vm->config;
+    if (c->extra_images_count > VM_EXTRA_IMAGES_MAX)
+        return false;
+    set->count = 1 + c->extra_images_count;
+    for (size_t i = 0; i < set->count; i++) {
+        struct vm_image_span *span = &set->span[i];
+        vm_image_source(i == 0 ? &c->image : &c->extra_images[i - 1], span);
+        if (!vm_ipa_is_ram(vm, span->ipa, span->size))
+            return false;
+    }
+    return true;
+}
+
+/* The spans in IPA order, for vm_fill_window. */
+static void vm_image_set_sort(const struct vm_image_set *in, struct vm_image_set *out)
+{
+    *out = *in;
+    for (size_t i = 1; i < out->count; i++) {
+        struct vm_image_span key = out->span[i];
+        size_t j = i;
+        while (j > 0 && out->span[j - 1].ipa > key.ipa) {
+            out->span[j] = out->span[j - 1];
+            j--;
+        }
+        out->span[j] = key;
+    }
+}
+
+/* Zero the VM's RAM and copy its images in: the state a fresh boot and a
  * reset both start from. Every byte of RAM is written (zeroed, or copied
- * where the image lies), so nothing of a previous run or of another owner
+ * where an image lies), so nothing of a previous run or of another owner
  * of these pages stays visible to the guest. A region that is not coloured
  * was mapped as one physical range: one translation, one fill. */
 static bool vm_load(struct vm *vm, bool reused, struct vm_load_stats *st)
 {
     const struct vm_config *c = vm->config;
-    struct vm_image_span img;
-    if (c->image.kind == VM_IMAGE_EMBEDDED) {
-        img.src = c->image.start;
-        img.size = (uint64_t)(c->image.end - c->image.start);
-    } else {
-        img.src = (const uint8_t *)(uintptr_t)c->image.pa;
-        img.size = c->image.size;
-    }
-    img.ipa = c->image.ipa;
-    if (!vm_ipa_is_ram(vm, img.ipa, img.size))
+    struct vm_image_set set, sorted;
+    if (!vm_image_set_make(vm, &set))
         return false;
+    vm_image_set_sort(&set, &sorted);
     st->coloured_pages = 0;
     st->colour_ok = true;
-    /* An image the loader placed in RAM is read through a window too. */
-    paddr_t src = pa_init(ALIGN_DOWN((uint64_t)(uintptr_t)img.src, PAGE_SIZE));
-    uint64_t src_size = ALIGN_UP((uint64_t)(uintptr_t)img.src + img.size, PAGE_SIZE) - pa_addr(src);
-    bool preloaded = c->image.kind == VM_IMAGE_PRELOADED && img.size != 0;
-    if (preloaded && !hyp_window_open(src, src_size, HYP_WINDOW_READ))
+    if (!vm_image_windows_open(c, &set))
         return false;
     bool ok = true;
     for (size_t i = 0; ok && i < c->mem_count; i++) {
         const struct vm_mem_region *r = &c->mem[i];
         paddr_t pa;
         if (!r->pa && c->colours)
-            ok = vm_load_coloured(vm, r, &img, reused, st);
+            ok = vm_load_coloured(vm, r, &sorted, reused, st);
         else
             ok = arch_vm_translate(vm, ipa_init(r->ipa), &pa) &&
-                 vm_fill_extent(&img, r->ipa, pa, r->size, reused);
+                 vm_fill_extent(&sorted, r->ipa, pa, r->size, reused);
     }
-    if (preloaded)
-        hyp_window_close(src, src_size, HYP_WINDOW_READ);
+    vm_image_windows_close(c, &set, set.count);
     return ok;
 }
 
