@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the RISC-V Linux guest (kernel from Debian's linux-source-6.1, a static C /init) and packs VM images under build/linux-riscv64.
+# Builds the RISC-V Linux guest (kernel from Debian's linux-source-6.1, a static C /init and /bin/sh) and packs VM images under build/linux-riscv64.
 #
 #   guest-linux-riscv64.sh kernel                 build/linux-riscv64/kernel-<hash>/Image (cached by fragment hash)
 #   guest-linux-riscv64.sh initramfs              build/linux-riscv64/initramfs.cpio
@@ -76,12 +76,13 @@ kernel() {
     echo "$dir/Image"
 }
 
-# A static /init (C, glibc) and the few directories it mounts on.
+# A static /init and /bin/sh (C, glibc) and the few directories init mounts on.
 initramfs() {
     host_tools
     local stage=$OUT/initramfs
-    rm -rf "$stage" && mkdir -p "$stage"/{dev,proc,sys}
+    rm -rf "$stage" && mkdir -p "$stage"/{bin,dev,proc,sys}
     ${CROSS}gcc -static -Os -s -Wall -Wextra -Werror -o "$stage/init" "$SRC/init.c"
+    ${CROSS}gcc -static -Os -s -Wall -Wextra -Werror -o "$stage/bin/sh" "$SRC/sh.c"
     (cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) > "$OUT/initramfs.cpio"
     echo "$OUT/initramfs.cpio"
 }

@@ -1,11 +1,13 @@
-/* /init of the RISC-V Linux VM: mounts proc/sys/dev, prints what the tests check, then powers the VM off. */
+/* /init of the RISC-V Linux VM: mounts proc/sys/dev, prints what the tests check, runs /bin/sh on ttyS0, then powers the VM off. */
 #include <fcntl.h>
 #include <linux/reboot.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* The first line of a small text file, without its newline ("?" if unreadable). */
@@ -20,6 +22,51 @@ static const char *read_line(const char *path, char *buf, size_t size)
     fclose(f);
     buf[strcspn(buf, "\n")] = '\0';
     return buf;
+}
+
+/*
+ * The shell on the VM's virtual NS16550A (config vuart, Linux's ttyS0): the
+ * only console that gets typed input. /dev/console is hvc0, the SBI legacy
+ * console, whose getchar Baohu answers with "nothing". The child starts a
+ * session and takes ttyS0 as its controlling terminal (TIOCSCTTY, ioctl_tty(2)),
+ * so Ctrl-C and job control signals reach what it runs. Returns when the
+ * shell exits; orphans reparented to init are reaped meanwhile.
+ */
+static void run_shell(void)
+{
+    static const char tty[] = "/dev/ttyS0";
+    if (access(tty, F_OK) != 0) {
+        printf("linux init: no %s (VM without vuart), no shell\n", tty);
+        return;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        printf("linux init: fork failed\n");
+        return;
+    }
+    if (pid == 0) {
+        setsid();
+        int fd = open(tty, O_RDWR);
+        if (fd < 0 || ioctl(fd, TIOCSCTTY, 0) < 0) {
+            printf("linux init: cannot take %s as the shell's terminal\n", tty);
+            _exit(1);
+        }
+        dup2(fd, 0);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        if (fd > 2)
+            close(fd);
+        execl("/bin/sh", "sh", (char *)NULL);
+        printf("linux init: cannot run /bin/sh\n");
+        _exit(127);
+    }
+    printf("linux init: shell on %s (pid %d)\n", tty, (int)pid);
+    int st;
+    pid_t done;
+    while ((done = wait(&st)) != pid)
+        if (done < 0)
+            return;
+    printf("linux init: shell exited (status %d)\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 }
 
 int main(void)
@@ -52,6 +99,7 @@ int main(void)
      * which the other VM must keep its own tick. */
     sleep(1);
     printf("linux init: slept 1 s, uptime %s\n", read_line("/proc/uptime", uptime, sizeof(uptime)));
+    run_shell();
     printf("linux init: powering off\n");
     sync();
     /* Ends in SBI SRST shutdown: only this VM stops. */

@@ -1,4 +1,4 @@
-"""Real guests on qemu-riscv64-virt: Linux (2 vCPUs, SBI console) and S-mode U-Boot, each beside the ticking RTOS."""
+"""Real guests on qemu-riscv64-virt: Linux (2 vCPUs, SBI console, a shell on a virtual NS16550A) and S-mode U-Boot, each beside the ticking RTOS."""
 import re
 import time
 
@@ -8,24 +8,25 @@ from conftest import Machine
 
 PLATFORM = "qemu-riscv64-virt"
 RTOS_TICK = re.compile(r"\[rtos\] vcpu0 tick (\d+)\r*\n")  # whole lines: "tick 4" is not "tick 41"
-# U-Boot drives a virtual NS16550A (config vuart): Baohu tags its lines
-# "[uboot] ", and every line starts with its tag. Dropping Baohu's and rtos's
-# lines and U-Boot's tags gives its text.
+# U-Boot and Linux's shell drive a virtual NS16550A (config vuart): Baohu tags
+# their lines "[uboot] " / "[linux] ", and every line starts with its tag.
+# Dropping Baohu's and rtos's lines and the guest's tags gives its text.
 # A kernel line as Baohu prints it (printk timestamps are optional).
 LX = r"\[linux\] (?:\[ *[0-9.]+\] )?"
 TAGGED_LINE = re.compile(r"(?m)^\[(baohu|rtos)\] [^\r\n]*\r*\n")
-UBOOT_TAG = re.compile(r"(?m)^\[uboot\] ")
 
 
-class UbootConsole:
-    """Waits on U-Boot's own text (tagged lines cut out), after the previous match."""
+class GuestConsole:
+    """Waits on one guest's own text (other lines and its tags cut out), after the previous
+    match. Unlike Machine's waits it sees a line still open: a prompt."""
 
-    def __init__(self, m):
+    def __init__(self, m, tag):
         self.m = m
+        self.tag = re.compile(rf"(?m)^\[{tag}\] ")
         self.pos = 0
 
     def text(self):
-        return UBOOT_TAG.sub("", TAGGED_LINE.sub("", self.m.output()))
+        return self.tag.sub("", TAGGED_LINE.sub("", self.m.output()))
 
     def wait(self, pattern, timeout=30):
         deadline = time.monotonic() + timeout
@@ -35,7 +36,7 @@ class UbootConsole:
                 self.pos = match.end()
                 return match
             if time.monotonic() > deadline:
-                pytest.fail(f"did not see {pattern!r}; U-Boot console:\n" + self.text()[-3000:]
+                pytest.fail(f"did not see {pattern!r}; guest console:\n" + self.text()[-3000:]
                             + "\nQEMU stderr:\n" + self.m.stderr())
             if not self.m.read(0.5):
                 pytest.fail("QEMU exited; console:\n" + self.m.output()[-3000:])
@@ -43,19 +44,27 @@ class UbootConsole:
     def command(self, line):
         self.m.send(line + "\r")
 
+    def shell(self, line, timeout=30):
+        """Types a line at the shell and returns what came back up to its next prompt (the
+        echo of the typed line first)."""
+        start = self.pos
+        self.command(line)
+        prompt = self.wait(r"\n# ", timeout)
+        return self.text()[start:prompt.start() + 1]
+
 
 def rtos_ticks(text):
     ticks = [int(n) for n in RTOS_TICK.findall(text)]
     return max(ticks) if ticks else 0
 
 
-def test_linux_boots_to_init_with_two_cpus_while_rtos_ticks():
+def test_linux_boots_to_a_shell_with_two_cpus_while_rtos_ticks():
     # The first build compiles the kernel (minutes, cached under build/),
     # before QEMU's timeout starts.
-    m = Machine(PLATFORM, "linux", timeout=180)
+    m = Machine(PLATFORM, "linux", timeout=240)
     try:
         m.seen(r"\[baohu\] VM 'linux' \(#1\): 2 vCPU\(s\), entry 0x80200000", 60)
-        # Linux's console is SBI legacy putchar: every line tagged by Baohu.
+        # Linux's kernel console is SBI legacy putchar: every line tagged by Baohu.
         m.seen(LX + r"Linux version 6\.1\.\S+ .*riscv64-linux-gnu", 120)
         m.seen(LX + r"Machine model: Baohu VM linux", 60)
         m.seen(LX + r"SBI specification v2\.0 detected", 60)
@@ -69,11 +78,46 @@ def test_linux_boots_to_init_with_two_cpus_while_rtos_ticks():
         m.seen(LX + r"printk: console \[hvc0\] enabled", 60)
         # The second vCPU comes up through SBI HSM hart_start.
         m.seen(LX + r"smp: Brought up 1 node, 2 CPUs", 180)
+        # The virtual NS16550A (config vuart) where the board's is: 8250's ttyS0.
+        m.seen(LX + r"10000000\.serial: ttyS0 at MMIO 0x10000000 \(irq = \d+, "
+               r"base_baud = \d+\) is a 16550A", 180)
         m.seen(LX + r"Run /init as init process", 180)
         m.seen(r"\[linux\] linux init: hello from riscv64", 60)
         m.seen(r"\[linux\] linux init: Linux 6\.1\.\S+ riscv64 on ", 30)
         m.seen(r"\[linux\] linux init: cpus online 0-1 \(2\)", 30)
         m.seen(r"\[linux\] linux init: slept 1 s, uptime", 30)
+
+        # /bin/sh (sh.c) on ttyS0, the only virtual UART: the console's input
+        # is this VM's without switching. Each check is on text the shell
+        # made, which the echo of the typed line cannot pass for.
+        sh = GuestConsole(m, "linux")
+        sh.wait(r"linux init: shell on /dev/ttyS0 \(pid \d+\)\r*\n# ", 60)
+        ticks_at_prompt = rtos_ticks(m.output())
+        out = sh.shell("echo baohu   shell    ok")
+        assert re.search(r"(?m)^baohu shell ok\r*$", out), out
+        sh.shell("cd /proc")
+        out = sh.shell("pwd")
+        assert re.search(r"(?m)^/proc\r*$", out), out
+        out = sh.shell("cat version")
+        assert re.search(r"(?m)^Linux version 6\.1\.\S+ \(.*riscv64-linux-gnu-gcc", out), out
+        out = sh.shell("cat /proc/cpuinfo")
+        assert re.findall(r"(?m)^hart\s*: (\d+)\r*$", out) == ["0", "1"], out
+        assert re.search(r"(?m)^isa\s*: rv64imafdc", out), out
+        out = sh.shell("ls /")
+        assert {"bin/", "init", "proc/"} <= set(out.replace("\r", "").split("\n")[1:]), out
+        out = sh.shell("nosuch")
+        assert re.search(r"(?m)^sh: nosuch: not found\r*$", out), out
+        # Anything else by path: fork/exec, here a second shell (in /proc too).
+        sh.shell("/bin/sh")
+        out = sh.shell("pwd")
+        assert re.search(r"(?m)^/proc\r*$", out), out
+        sh.shell("exit 3")
+        m.seen(rf"\[rtos\] vcpu0 tick {ticks_at_prompt + 3}\b", 30)
+        # The first shell's exit ends init's wait: it powers off.
+        sh.command("exit")
+        # exit without a number gives the last status: the second shell's 3.
+        m.seen(r"\[linux\] linux init: shell exited \(status 3\)", 30)
+
         # reboot(POWER_OFF) is an SBI SRST shutdown: it stops this VM only.
         m.seen(r"\[linux\] linux init: powering off", 30)
         m.seen(r"\[baohu\] VM 'linux' stopped: SBI SRST shutdown", 30)
@@ -86,6 +130,7 @@ def test_linux_boots_to_init_with_two_cpus_while_rtos_ticks():
         running = out[out.index("linux init: hello from riscv64"):out.index("linux init: slept 1 s")]
         assert len(RTOS_TICK.findall(running)) >= 3, "rtos did not tick while Linux ran"
         assert "[linux]" not in out[stop:], "the stopped VM still printed"
+        assert "dropped" not in out, out[-4000:]
         assert "FAULT" not in out, out[-4000:]
         assert "power off failed" not in out
         assert "Oops" not in out and "Kernel panic" not in out, out[-4000:]
@@ -96,7 +141,7 @@ def test_linux_boots_to_init_with_two_cpus_while_rtos_ticks():
 def test_uboot_prompt_and_commands_while_rtos_ticks():
     m = Machine(PLATFORM, "uboot", timeout=120)
     try:
-        u = UbootConsole(m)
+        u = GuestConsole(m, "uboot")
         m.seen(r"\[baohu\] VM 'uboot' \(#1\): 1 vCPU\(s\), entry 0x80200000", 60)
         # U-Boot drives the virtual NS16550A and reads its device tree from a1.
         u.wait(r"U-Boot 2023\.01", 60)
