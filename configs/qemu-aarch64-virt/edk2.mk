@@ -8,7 +8,8 @@ $(GUEST_IMG_DIR)/edk2.dtb: $(GUEST_IMG_DIR)/config-dts configs/$(PLATFORM)/edk2.
 	$< edk2 > $(GUEST_IMG_DIR)/edk2.dts
 	dtc -q -I dts -O dtb -o $@ $(GUEST_IMG_DIR)/edk2.dts
 
-# A fresh variable store for every build of the config: EDK2 writes to it.
+# The variable store, made once from Debian's template (EDK2 writes to it; delete the
+# file for a fresh one, as the test does).
 $(GUEST_IMG_DIR)/edk2-vars.fd: scripts/guest-linux.sh
 	@mkdir -p $(dir $@)
 	cp "$$(scripts/guest-linux.sh edk2 VARS)" $@

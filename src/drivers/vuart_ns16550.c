@@ -64,12 +64,11 @@ static uint32_t read_reg(struct vuart *u, uint64_t off, struct vuart_effects *e)
 {
     bool dlab = u->reg[R_LCR] & LCR_DLAB;
     /* LSR read twice with no THR write between: a driver polling for
-     * input, not one sending (each byte reads LSR once). */
+     * input, whatever else it reads between, not one sending (each byte
+     * reads LSR once). Only a THR write ends the poll. */
     if (off == LSR) {
         e->idle = u->reg[R_POLLED];
         u->reg[R_POLLED] = 1;
-    } else {
-        u->reg[R_POLLED] = 0;
     }
     switch (off) {
     case RBR_THR_DLL: {
@@ -98,12 +97,12 @@ static uint32_t read_reg(struct vuart *u, uint64_t off, struct vuart_effects *e)
 static void write_reg(struct vuart *u, uint64_t off, uint32_t v, struct vuart_effects *e)
 {
     bool dlab = u->reg[R_LCR] & LCR_DLAB;
-    u->reg[R_POLLED] = 0;
     switch (off) {
     case RBR_THR_DLL:
         if (dlab) {
             u->reg[R_DLL] = v;
         } else {
+            u->reg[R_POLLED] = 0;
             /* In loopback (MCR bit 4) nothing leaves the UART: Linux's
              * 8250 probe sends itself bytes this way; they are dropped. */
             if (!(u->reg[R_MCR] & MCR_LOOP))

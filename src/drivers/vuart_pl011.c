@@ -97,12 +97,11 @@ static uint32_t fr(const struct vuart *u)
 static bool read_reg(struct vuart *u, uint64_t off, uint32_t *v, struct vuart_effects *e)
 {
     /* FR read twice with no DR write between: a driver polling for input
-     * (U-Boot's getc), not one sending (each byte reads FR once). */
+     * (U-Boot's getc; EDK2's, which reads CR between), not one sending
+     * (each byte reads FR once). Only a DR write ends the poll. */
     if (off == FR) {
         e->idle = u->reg[R_POLLED];
         u->reg[R_POLLED] = 1;
-    } else {
-        u->reg[R_POLLED] = 0;
     }
     switch (off) {
     case DR: {
@@ -135,9 +134,9 @@ static bool read_reg(struct vuart *u, uint64_t off, uint32_t *v, struct vuart_ef
 
 static bool write_reg(struct vuart *u, uint64_t off, uint32_t v, struct vuart_effects *e)
 {
-    u->reg[R_POLLED] = 0;
     switch (off) {
     case DR:
+        u->reg[R_POLLED] = 0;
         e->tx = (int)(v & 0xff);
         u->reg[R_RIS] |= INT_TX;
         return true;

@@ -1,4 +1,5 @@
 """Debian's arm64 Linux in a Baohu VM beside the bare-metal RTOS: SMP, virtual PL011 console, passthrough disk, IPC, poweroff."""
+import os
 import re
 import subprocess
 import time
@@ -13,8 +14,8 @@ from conftest import ROOT, Machine
 # dropping Baohu's and rtos's lines and the guest's tags gives back the
 # guest's text.
 TAGGED_LINE = re.compile(r"(?m)^\[(baohu|rtos)\] [^\r\n]*\r*\n")
-GUEST_TAG = re.compile(r"(?m)^\[(linux|uboot)\] ")
-ANY_LINE = re.compile(r"^\[(baohu|rtos|linux|uboot)\] ")
+GUEST_TAG = re.compile(r"(?m)^\[(linux|uboot|edk2)\] ")
+ANY_LINE = re.compile(r"^\[(baohu|rtos|linux|uboot|edk2)\] ")
 RTOS_TICK = re.compile(r"(?m)^\[rtos\] vcpu0 tick (\d+)\r*\n")
 
 
@@ -341,6 +342,69 @@ def test_uboot_prompt_commands_reset_and_poweroff_beside_the_rtos(machine):
         c.wait_raw(r"\[rtos\] vcpu0 tick \d+\r*\n", 30)
     assert c.rtos_ticks() >= stopped_at + 3
     assert "FAULT" not in c.raw, c.raw[-3000:]
+
+
+EDK2_VARS = os.path.join(ROOT, "build/linux/qemu-aarch64-virt-edk2/edk2-vars.fd")
+# A GUID of our own for the test variable (the shell's setvar needs one).
+EDK2_GUID = "5f0b2f4e-6c0a-4a2e-9a5d-3b8f1c2d4e6a"
+
+
+def edk2_shell(c):
+    """Skip startup.nsh with ESC, as its countdown offers; wait for the prompt."""
+    c.wait(r"UEFI firmware \(version", 120)
+    c.wait(r"UEFI Interactive Shell v2\.\d+", 180)
+    c.wait(r"Press \S*ESC\S* in \d seconds", 60)
+    c.m.send("\x1b")
+    c.wait(r"Shell> ", 60)
+
+
+def edk2_cmd(c, line, pattern, timeout=60):
+    """EDK2's shell takes a command at CR (a LF after it would be one more)."""
+    c.m.send(line + "\r")
+    return c.wait(pattern, timeout)
+
+
+def test_edk2_reaches_its_shell_with_a_variable_store_beside_the_rtos(machine):
+    """Debian's QEMU_EFI.fd in a VM (configs/qemu-aarch64-virt/edk2.c): its code at 0x0 and its
+    device tree at the start of RAM are two images, no stub; its variable store is flash bank 1,
+    described by the config's merged DT source. A variable set from the shell survives a reset;
+    reset and poweroff reach only its own VM."""
+    if os.path.exists(EDK2_VARS):
+        os.unlink(EDK2_VARS)  # a fresh store from Debian's template
+    c = Console(machine("edk2", timeout=400))
+    c.wait_raw(r"\[baohu\] VM 'edk2' \(#1\): 1 vCPU\(s\), entry 0x0,", 120, True)
+    edk2_shell(c)
+    before = c.rtos_ticks()
+    edk2_cmd(c, "ver", r"UEFI v2\.\d+ \(EDK II")
+    c.wait(r"Shell> ", 60)
+    # The RAM the device tree gave it (not the 2 MiB its code runs from).
+    edk2_cmd(c, "memmap", r"Total Memory:\s+128 MB")
+    c.wait(r"Shell> ", 60)
+    edk2_cmd(c, "time", r"\d\d:\d\d:\d\d \(LOCAL\)")  # the passthrough PL031
+    c.wait(r"Shell> ", 60)
+    start = c.pos
+    edk2_cmd(c, f"setvar BaohuVar -guid {EDK2_GUID}", r"Shell> ")
+    assert "BaohuVar - " not in c.linux()[start:c.pos]  # not there yet
+    edk2_cmd(c, f'setvar BaohuVar -guid {EDK2_GUID} -nv -bs =L"baohu"', r"Shell> ")
+    # Typed characters come back one by one between cursor moves, so this is
+    # the shell's answer, not the echo: the name, 10 bytes of UCS-2 "baohu".
+    edk2_cmd(c, f"setvar BaohuVar -guid {EDK2_GUID}",
+            r"BaohuVar - 000A Bytes\s*(\[edk2\] )?62 00 61 00 6F 00 68 00 75 00")
+    c.wait(r"Shell> ", 60)
+    c.wait_raw(r"\[rtos\] vcpu0 tick \d+\r*\n", 30)
+    assert c.rtos_ticks() > before
+    c.m.send("reset\r")
+    c.wait_raw(r"\[baohu\] VM 'edk2' resetting: PSCI SYSTEM_RESET", 60)
+    edk2_shell(c)
+    edk2_cmd(c, f"setvar BaohuVar -guid {EDK2_GUID}", r"BaohuVar - 000A Bytes")
+    c.wait(r"Shell> ", 60)
+    c.m.send("reset -s\r")
+    c.wait_raw(r"\[baohu\] VM 'edk2' stopped: PSCI SYSTEM_OFF", 60)
+    stopped_at = c.rtos_ticks()
+    for _ in range(3):
+        c.wait_raw(r"\[rtos\] vcpu0 tick \d+\r*\n", 30)
+    assert c.rtos_ticks() >= stopped_at + 3
+    assert "[baohu] FAULT " not in c.raw, c.raw[-3000:]
 
 
 class BoardBoot:

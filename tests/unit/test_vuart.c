@@ -213,6 +213,25 @@ static void polling_fr_without_sending_means_idle(void **state)
     rd(FR, 4);
     assert_int_equal(flushes, 1);
 }
+
+/* EDK2's PL011 poll reads CR between its FR reads (SerialPortGetControl):
+ * still a poll, so its prompt ("Shell> ", no newline) is shown; only a DR
+ * write starts a new one. */
+static void polling_fr_with_other_reads_between_is_idle_too(void **state)
+{
+    (void)state;
+    rd(FR, 4);
+    rd(CR, 4);
+    wr(IFLS, 4, 0x12);
+    rd(FR, 4);
+    assert_int_equal(flushes, 1);
+    wr(DR, 4, 'p');
+    rd(FR, 4);
+    rd(CR, 4);
+    assert_int_equal(flushes, 1);
+    rd(FR, 4);
+    assert_int_equal(flushes, 2);
+}
 #else
 /* ---- NS16550A */
 #define RBR 0
@@ -268,6 +287,20 @@ static void thr_empty_interrupt_cleared_by_iir_read(void **state)
     assert_int_equal(flushes, 1);
 }
 
+/* LSR read twice with no THR write between, whatever is read between. */
+static void polling_lsr_with_other_reads_between_is_idle(void **state)
+{
+    (void)state;
+    rd(LSR, 1);
+    rd(IIR, 1);
+    assert_int_equal(flushes, 0);
+    rd(LSR, 1);
+    assert_int_equal(flushes, 1);
+    wr(RBR, 1, 'p');
+    rd(LSR, 1);
+    assert_int_equal(flushes, 1);
+}
+
 static void loopback_sends_nothing(void **state)
 {
     (void)state;
@@ -289,11 +322,13 @@ int main(void)
         cmocka_unit_test_setup(receive_interrupt_follows_the_fifo_and_rises_once, setup),
         cmocka_unit_test_setup(transmit_interrupt_and_its_clear, setup),
         cmocka_unit_test_setup(polling_fr_without_sending_means_idle, setup),
+        cmocka_unit_test_setup(polling_fr_with_other_reads_between_is_idle_too, setup),
 #else
         cmocka_unit_test_setup(reset_state_and_divisor_latch, setup),
         cmocka_unit_test_setup(receive_interrupt_while_data_wait, setup),
         cmocka_unit_test_setup(thr_empty_interrupt_cleared_by_iir_read, setup),
         cmocka_unit_test_setup(loopback_sends_nothing, setup),
+        cmocka_unit_test_setup(polling_lsr_with_other_reads_between_is_idle, setup),
 #endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
