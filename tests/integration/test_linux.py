@@ -1,5 +1,6 @@
 """Debian's arm64 Linux in a Baohu VM beside the bare-metal RTOS: SMP, virtual PL011 console, passthrough disk, IPC, poweroff."""
 import os
+import pathlib
 import re
 import subprocess
 import time
@@ -112,6 +113,42 @@ def test_device_tree_is_generated_from_the_config(tmp_path):
     rtos = subprocess.run([str(tool), "rtos"], check=True, capture_output=True, text=True).stdout
     assert "pl011" not in rtos and "<0x0 0x80a0000 0x0 0x20000>" in rtos
     assert subprocess.run([str(tool), "nosuchvm"], capture_output=True).returncode == 1
+
+
+def config_dts_tool(tmp_path, config, name="config-dts"):
+    tool = tmp_path / name
+    subprocess.run(["cc", "-std=c11", "-Wall", "-Wextra", "-Werror", "-DBAOHU_HOST", "-Iinclude",
+                    "-Isrc/core/include", "tools/config_dts.c",
+                    "src/platform/qemu-aarch64-virt/platform.c", str(config), "-o", str(tool)],
+                   cwd=ROOT, check=True)
+    return tool
+
+
+def test_device_tree_merges_the_vms_dt_source_and_hides_its_firmware_bank(tmp_path):
+    """The edk2 config: its dt_source (the flash bank 1 node) is merged by dtc into the
+    generated tree and stands for the passthrough region it describes (no warning); the
+    dt_hidden region at 0x0 (EDK2's code) is no memory node. A missing source is an error."""
+    tool = config_dts_tool(tmp_path, "configs/qemu-aarch64-virt/edk2.c")
+    res = subprocess.run([str(tool), "edk2"], cwd=ROOT, capture_output=True, text=True)
+    assert res.returncode == 0 and res.stderr == "", res.stderr
+    dts = res.stdout
+    assert "memory@40000000" in dts and "memory@0 " not in dts and "memory@0{" not in dts
+    assert "/* merged from configs/qemu-aarch64-virt/edk2.dtsi (dt_source of VM 'edk2') */" in dts
+    (tmp_path / "edk2.dts").write_text(dts)
+    res = subprocess.run(["dtc", "-I", "dts", "-O", "dts", str(tmp_path / "edk2.dts")],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    merged = res.stdout  # dtc's own reading: one root, the flash node in it
+    assert re.search(r'flash@4000000 \{\s*compatible = "cfi-flash";\s*reg = <0x00 0x4000000 0x00 '
+                     r'0x4000000>;\s*bank-width = <0x04>;', merged), merged
+    assert re.search(r'pl031@9010000 \{', merged)
+    broken = tmp_path / "edk2-missing.c"
+    broken.write_text((pathlib.Path(ROOT) / "configs/qemu-aarch64-virt/edk2.c").read_text()
+                      .replace("edk2.dtsi", "no-such.dtsi").replace('GUEST_DIR "/rtos.bin"', '"x"'))
+    tool = config_dts_tool(tmp_path, broken, "config-dts-missing")
+    res = subprocess.run([str(tool), "edk2"], cwd=ROOT, capture_output=True, text=True)
+    assert res.returncode == 1
+    assert "VM 'edk2' dt_source 'configs/qemu-aarch64-virt/no-such.dtsi': cannot open it" in res.stderr
 
 
 def test_device_tree_warns_of_a_passthrough_device_it_cannot_describe(tmp_path):

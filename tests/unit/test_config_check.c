@@ -624,6 +624,78 @@ static void preloaded_image_outside_ram(void **state)
     expect_error("VM 'app' (#1) image:", "preloaded pa [0x30000000, 0x30100000) not inside platform RAM");
 }
 
+/* extra_images: a firmware and its DT as two loader entries (configs/qemu-aarch64-virt/edk2.c). */
+static struct vm_image extra[VM_EXTRA_IMAGES_MAX + 1];
+
+static void extra_preload(size_t count)
+{
+    vms[1].extra_images = extra;
+    vms[1].extra_images_count = count;
+}
+
+static void extra_images_ok(void **state)
+{
+    (void)state;
+    preload(0x44000000, 0x100000);
+    extra[0] = (struct vm_image){.kind = VM_IMAGE_PRELOADED, .pa = 0x44100000, .size = 0x10000, .ipa = 0x40000000};
+    extra[1] = (struct vm_image){.kind = VM_IMAGE_EMBEDDED, .start = app_image, .end = app_image + sizeof app_image,
+                                 .ipa = 0x40200000};
+    extra_preload(2);
+    expect_clean();
+}
+
+static void extra_images_overlap_in_the_vm(void **state)
+{
+    (void)state;
+    preload(0x44000000, 0x100000); /* at ipa 0x40080000 */
+    extra[0] = (struct vm_image){.kind = VM_IMAGE_PRELOADED, .pa = 0x44100000, .size = 0x10000, .ipa = 0x40100000};
+    extra_preload(1);
+    expect_error("VM 'app' (#1) extra_images[0]:",
+                 "ipa [0x40100000, 0x40110000) overlaps image ipa [0x40080000, 0x40180000)");
+}
+
+static void extra_images_share_loaded_pages(void **state)
+{
+    (void)state;
+    preload(0x44000000, 0x1800);
+    extra[0] = (struct vm_image){.kind = VM_IMAGE_PRELOADED, .pa = 0x44001000, .size = 0x1000, .ipa = 0x40000000};
+    extra_preload(1);
+    expect_error("VM 'app' (#1) extra_images[0]:",
+                 "preloaded pa [0x44001000, 0x44002000) overlaps VM 'app' (#1) image pa [0x44000000, 0x44001800)");
+}
+
+static void extra_image_outside_mem(void **state)
+{
+    (void)state;
+    extra[0] = (struct vm_image){.kind = VM_IMAGE_PRELOADED, .pa = 0x44100000, .size = 0x1000, .ipa = 0x90000000};
+    extra_preload(1);
+    expect_error("VM 'app' (#1) extra_images[0]:", "ipa 0x90000000 not inside any of the VM's memory regions");
+}
+
+static void too_many_extra_images(void **state)
+{
+    (void)state;
+    for (size_t k = 0; k <= VM_EXTRA_IMAGES_MAX; k++)
+        extra[k] = (struct vm_image){.kind = VM_IMAGE_PRELOADED, .pa = 0x44100000 + (k << 12), .size = 0x1000,
+                                     .ipa = 0x40200000 + (k << 12)};
+    extra_preload(VM_EXTRA_IMAGES_MAX + 1);
+    expect_error("VM 'app' (#1) extra_images:", "5 images, at most 4");
+}
+
+static void extra_images_null_with_a_count(void **state)
+{
+    (void)state;
+    vms[1].extra_images_count = 2;
+    expect_error("VM 'app' (#1) extra_images:", "extra_images_count is 2 but extra_images is NULL");
+}
+
+static void preloaded_image_over_baohu(void **state)
+{
+    (void)state;
+    preload(0x40000000, 0x1000);
+    expect_error("VM 'app' (#1) image:", "overlaps Baohu's reserved memory");
+}
+
 static void preloaded_image_size_zero(void **state)
 {
     (void)state;
@@ -1206,6 +1278,13 @@ int main(void)
         cmocka_unit_test_setup(preloaded_image_ok, setup),
         cmocka_unit_test_setup(preloaded_image_pa_misaligned, setup),
         cmocka_unit_test_setup(preloaded_image_outside_ram, setup),
+        cmocka_unit_test_setup(extra_images_ok, setup),
+        cmocka_unit_test_setup(extra_images_overlap_in_the_vm, setup),
+        cmocka_unit_test_setup(extra_images_share_loaded_pages, setup),
+        cmocka_unit_test_setup(extra_image_outside_mem, setup),
+        cmocka_unit_test_setup(too_many_extra_images, setup),
+        cmocka_unit_test_setup(extra_images_null_with_a_count, setup),
+        cmocka_unit_test_setup(preloaded_image_over_baohu, setup),
         cmocka_unit_test_setup(preloaded_image_size_zero, setup),
         cmocka_unit_test_setup(preloaded_image_too_large, setup),
         cmocka_unit_test_setup(dtb_outside_mem, setup),
