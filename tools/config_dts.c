@@ -62,6 +62,8 @@ static void reg(uint64_t base, uint64_t size)
  * the build runs this tool in). */
 static int read_extra(const struct vm_config *vm)
 {
+    free(dt_extra); /* main runs more than once in the fuzzer */
+    dt_extra = NULL;
     if (!vm->dt_source)
         return 0;
     FILE *f = fopen(vm->dt_source, "r");

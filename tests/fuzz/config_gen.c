@@ -146,4 +146,22 @@ void gen_config(struct fuzz_in *in, const struct platform *p, struct gen *g)
     uint8_t h = fuzz_u8(in);
     g->cfg.hyp_colours = (h & 1) ? ((h & 4) ? 0xfull << (4 * ((h >> 3) % 8)) : fuzz_edgy64(in)) : 0;
     g->cfg.hyp_colours_shared = (h & 2) != 0;
+    /* Extra images and dt_hidden regions, last for the same reason: up to
+     * one more than the validator allows, mostly preloaded near RAM. */
+    for (size_t i = 0; i < vms; i++) {
+        uint8_t x = fuzz_u8(in);
+        size_t n = (x & 0x80) ? VM_EXTRA_IMAGES_MAX + 1 : x % 4u;
+        for (size_t k = 0; k < n; k++) {
+            uint64_t ipa = g->vms[i].mem_count ? g->mem[i][0].ipa + 0x1000ull * fuzz_u8(in) : gen_addr(in, p);
+            g->extra[i][k] = (fuzz_u8(in) & 1)
+                                 ? (struct vm_image){.kind = VM_IMAGE_EMBEDDED, .start = g->image,
+                                                     .end = g->image + sizeof g->image, .ipa = ipa}
+                                 : (struct vm_image){.kind = VM_IMAGE_PRELOADED, .pa = gen_addr(in, p),
+                                                     .size = gen_size(in), .ipa = ipa};
+        }
+        g->vms[i].extra_images = n ? g->extra[i] : NULL;
+        g->vms[i].extra_images_count = n;
+        if (g->vms[i].mem_count && (x & 0x40))
+            g->mem[i][0].dt_hidden = true;
+    }
 }

@@ -26,6 +26,7 @@ struct gen {
     uint32_t fwd[GEN_VMS][2];
     char names[GEN_VMS][8];
     uint8_t image[16];
+    struct vm_image extra[GEN_VMS][VM_EXTRA_IMAGES_MAX + 1];
 };
 
 /* The five boards (src/platform/<board>/platform.c, symbols renamed at build). */
