@@ -69,6 +69,13 @@ class Console:
         ticks = [int(n) for n in RTOS_TICK.findall(self.raw)]
         return max(ticks) if ticks else 0
 
+    def rtos_ticks_on(self, ticks=3):
+        """The RTOS ticks `ticks` more times from now (another VM having stopped)."""
+        start = self.rtos_ticks()
+        for _ in range(ticks):
+            self.wait_raw(r"\[rtos\] vcpu0 tick \d+\r*\n", 30)
+        assert self.rtos_ticks() >= start + ticks
+
     def shell(self, command, pattern, timeout=60):
         self.m.send(command + "\n")
         return self.wait(pattern, timeout)
@@ -340,10 +347,7 @@ def test_linux_poweroff_stops_only_linux(linux):
     shell_ready(c)
     c.m.send("poweroff\n")
     c.wait_raw(r"\[baohu\] VM 'linux' stopped: PSCI SYSTEM_OFF", 120)
-    stopped_at = c.rtos_ticks()
-    for _ in range(3):
-        c.wait_raw(r"\[rtos\] vcpu0 tick \d+\r*\n", 30)
-    assert c.rtos_ticks() >= stopped_at + 3
+    c.rtos_ticks_on()
     assert "every VM has stopped" not in c.raw
     c.m.child.close(force=True)  # the last test of this boot: free the CPUs for the next ones
 
@@ -374,10 +378,7 @@ def test_uboot_prompt_commands_reset_and_poweroff_beside_the_rtos(machine):
     c.wait(r"=> ", 60)
     c.m.send("poweroff\n")
     c.wait_raw(r"\[baohu\] VM 'uboot' stopped: PSCI SYSTEM_OFF", 60)
-    stopped_at = c.rtos_ticks()
-    for _ in range(3):
-        c.wait_raw(r"\[rtos\] vcpu0 tick \d+\r*\n", 30)
-    assert c.rtos_ticks() >= stopped_at + 3
+    c.rtos_ticks_on()
     assert "FAULT" not in c.raw, c.raw[-3000:]
 
 
@@ -437,10 +438,7 @@ def test_edk2_reaches_its_shell_with_a_variable_store_beside_the_rtos(machine):
     c.wait(r"Shell> ", 60)
     c.m.send("reset -s\r")
     c.wait_raw(r"\[baohu\] VM 'edk2' stopped: PSCI SYSTEM_OFF", 60)
-    stopped_at = c.rtos_ticks()
-    for _ in range(3):
-        c.wait_raw(r"\[rtos\] vcpu0 tick \d+\r*\n", 30)
-    assert c.rtos_ticks() >= stopped_at + 3
+    c.rtos_ticks_on()
     assert "[baohu] FAULT " not in c.raw, c.raw[-3000:]
 
 
