@@ -273,6 +273,36 @@ static void test_owned_spi_hw_and_routing(void **state)
     assert_int_not_equal(fake_lr_find(41), -1);
 }
 
+/* Found by fuzz_vgic_v3: an SPI the guest made active (GICD_ISACTIVER)
+ * while out of an LR, then fired physically. An HW LR cannot be pending and
+ * active, so the physical one is given back at once and the LR is a
+ * software one; the guest's deactivation then deactivates nothing physical,
+ * and Baohu never deactivates it a second time. */
+static void test_physical_spi_while_guest_set_it_active(void **state)
+{
+    (void)state;
+    vgic_irq_set_enabled(v0, 40, true);
+    vgic_dist_set_enabled(&vm, false, false); /* nothing goes into an LR */
+    vgic_irq_set_active(v0, 40, true);
+    vgic_flush(v0);
+    assert_int_equal(fake_lr_find(40), -1);
+    vgic_inject_hw(v0, 40);
+    assert_int_equal(fake_deactivated_count, 1);
+    assert_int_equal(fake_deactivated[0], 40);
+    vgic_dist_set_enabled(&vm, false, true);
+    vgic_flush(v0);
+    int lr = fake_lr_find(40);
+    assert_int_not_equal(lr, -1);
+    assert_true(fake_lrs[lr].pending);
+    assert_true(fake_lrs[lr].active);
+    assert_false(fake_lrs[lr].hw);
+    fake_lrs[lr].active = false; /* the guest deactivates the active instance */
+    vgic_flush(v0);
+    fake_lrs[lr].pending = false; /* and takes and completes the pending one */
+    vgic_flush(v0);
+    assert_int_equal(fake_deactivated_count, 1);
+}
+
 static void test_remote_inject(void **state)
 {
     (void)state;
@@ -442,6 +472,7 @@ int main(void)
         cmocka_unit_test_setup(test_disabled_never_reach_lr, setup),
         cmocka_unit_test_setup(test_unowned_spi_ignored, setup),
         cmocka_unit_test_setup(test_owned_spi_hw_and_routing, setup),
+        cmocka_unit_test_setup(test_physical_spi_while_guest_set_it_active, setup),
         cmocka_unit_test_setup(test_remote_inject, setup),
         cmocka_unit_test_setup(test_reinject_while_active, setup),
         cmocka_unit_test_setup(test_sgi_write, setup),

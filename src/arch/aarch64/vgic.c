@@ -563,10 +563,18 @@ static void pend_locked(struct vcpu *bank, struct virq *v, irqid_t hw, uint32_t 
         return;
     }
     bool was = v->pending;
-    if (hw && !v->hw_intid)
-        v->hw_intid = hw;
-    else if (hw && hw != v->hw_intid)
+    if (hw && v->active && !v->hw_intid) {
+        /* Active without a link (made so through GICD_ISACTIVER): an HW
+         * entry cannot be pending and active at once (ICH_LR<n>_EL2.HW: its
+         * pending state is the physical distributor's), so
+         * the LR takes only the pending bit and the physical interrupt goes
+         * back (a level line fires again), as req_apply does in an LR. */
         gic_deactivate(hw);
+    } else if (hw && !v->hw_intid) {
+        v->hw_intid = hw;
+    } else if (hw && hw != v->hw_intid) {
+        gic_deactivate(hw);
+    }
     v->pending = true;
     if (!was && !lr_put_now(bank, v, k))
         waiting_update(bank, v, k);
