@@ -137,10 +137,12 @@ static bool vm_map_ram(struct vm *vm, const struct vm_mem_region *r, size_t *cur
     return arch_vm_map(vm, ipa_init(r->ipa), pa, r->size, VM_MAP_RAM);
 }
 
-/* Where an image goes: [ipa, ipa+size) from src. */
+/* Where an image goes: [ipa, ipa+size) from src (in RAM a loader filled,
+ * read through a window, when preloaded). */
 struct vm_image_span {
     uint64_t ipa, size;
     const uint8_t *src;
+    bool preloaded;
 };
 
 /* Every image of a VM (`image`, then `extra_images`), sorted by IPA; the
@@ -307,16 +309,13 @@ static void vm_image_source(const struct vm_image *im, struct vm_image_span *spa
         span->size = im->size;
     }
     span->ipa = im->ipa;
+    span->preloaded = im->kind == VM_IMAGE_PRELOADED && span->size != 0;
 }
 
-/* An image the loader placed in RAM is read through a window of its own:
- * image i of the set (0: `image`) is opened or closed. */
-static bool vm_image_window(const struct vm_config *c, const struct vm_image_set *set, size_t i,
-                            bool open)
+/* An image the loader placed in RAM is read through a window of its own. */
+static bool vm_image_window(const struct vm_image_span *span, bool open)
 {
-    const struct vm_image *im = i == 0 ? &c->image : &c->extra_images[i - 1];
-    const struct vm_image_span *span = &set->span[i];
-    if (im->kind != VM_IMAGE_PRELOADED || span->size == 0)
+    if (!span->preloaded)
         return true;
     paddr_t pa = pa_init(ALIGN_DOWN((uint64_t)(uintptr_t)span->src, PAGE_SIZE));
     uint64_t size = ALIGN_UP((uint64_t)(uintptr_t)span->src + span->size, PAGE_SIZE) - pa_addr(pa);
@@ -326,18 +325,17 @@ static bool vm_image_window(const struct vm_config *c, const struct vm_image_set
     return true;
 }
 
-static void vm_image_windows_close(const struct vm_config *c, const struct vm_image_set *set,
-                                   size_t count)
+static void vm_image_windows_close(const struct vm_image_set *set, size_t count)
 {
     for (size_t i = 0; i < count; i++)
-        (void)vm_image_window(c, set, i, false);
+        (void)vm_image_window(&set->span[i], false);
 }
 
-static bool vm_image_windows_open(const struct vm_config *c, const struct vm_image_set *set)
+static bool vm_image_windows_open(const struct vm_image_set *set)
 {
     for (size_t i = 0; i < set->count; i++)
-        if (!vm_image_window(c, set, i, true)) {
-            vm_image_windows_close(c, set, i);
+        if (!vm_image_window(&set->span[i], true)) {
+            vm_image_windows_close(set, i);
             return false;
         }
     return true;
@@ -360,17 +358,16 @@ static bool vm_image_set_make(const struct vm *vm, struct vm_image_set *set)
 }
 
 /* The spans in IPA order, for vm_fill_window. */
-static void vm_image_set_sort(const struct vm_image_set *in, struct vm_image_set *out)
+static void vm_image_set_sort(struct vm_image_set *set)
 {
-    *out = *in;
-    for (size_t i = 1; i < out->count; i++) {
-        struct vm_image_span key = out->span[i];
+    for (size_t i = 1; i < set->count; i++) {
+        struct vm_image_span key = set->span[i];
         size_t j = i;
-        while (j > 0 && out->span[j - 1].ipa > key.ipa) {
-            out->span[j] = out->span[j - 1];
+        while (j > 0 && set->span[j - 1].ipa > key.ipa) {
+            set->span[j] = set->span[j - 1];
             j--;
         }
-        out->span[j] = key;
+        set->span[j] = key;
     }
 }
 
@@ -382,25 +379,25 @@ static void vm_image_set_sort(const struct vm_image_set *in, struct vm_image_set
 static bool vm_load(struct vm *vm, bool reused, struct vm_load_stats *st)
 {
     const struct vm_config *c = vm->config;
-    struct vm_image_set set, sorted;
+    struct vm_image_set set;
     if (!vm_image_set_make(vm, &set))
         return false;
-    vm_image_set_sort(&set, &sorted);
+    vm_image_set_sort(&set);
     st->coloured_pages = 0;
     st->colour_ok = true;
-    if (!vm_image_windows_open(c, &set))
+    if (!vm_image_windows_open(&set))
         return false;
     bool ok = true;
     for (size_t i = 0; ok && i < c->mem_count; i++) {
         const struct vm_mem_region *r = &c->mem[i];
         paddr_t pa;
         if (!r->pa && c->colours)
-            ok = vm_load_coloured(vm, r, &sorted, reused, st);
+            ok = vm_load_coloured(vm, r, &set, reused, st);
         else
             ok = arch_vm_translate(vm, ipa_init(r->ipa), &pa) &&
-                 vm_fill_extent(&sorted, r->ipa, pa, r->size, reused);
+                 vm_fill_extent(&set, r->ipa, pa, r->size, reused);
     }
-    vm_image_windows_close(c, &set, set.count);
+    vm_image_windows_close(&set, set.count);
     return ok;
 }
 
