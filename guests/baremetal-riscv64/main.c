@@ -37,6 +37,8 @@ static void after_tick(uint32_t n)
 	}
 	if (GUEST_RESET_AFTER && n == GUEST_RESET_AFTER) {
 		print("sbi srst reboot\n");
+		/* Left open: Baohu must end it, not prefix the next run's first line with it. */
+		print("a line left unfinished: ");
 		print("srst reboot returned %ld\n",
 		      sbi_call(SBI_EXT_SRST, 0, SBI_SRST_COLD_REBOOT, 0, 0, 0).error);
 	}

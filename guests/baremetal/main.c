@@ -95,6 +95,8 @@ static void after_tick(uint32_t n)
 	if (GUEST_RESET_AFTER && n == GUEST_RESET_AFTER) {
 		fp_dirty();
 		print("psci system_reset\n");
+		/* Left open: Baohu must end it, not prefix the next run's first line with it. */
+		print("a line left unfinished: ");
 		print("system_reset returned %d\n", psci(PSCI_SYSTEM_RESET, 0, 0, 0));
 	}
 #if GUEST_FLOOD_ROLE == FLOOD_ROLE_PEER

@@ -541,10 +541,19 @@ static void vm_halt_vcpus(struct vm *vm, const struct vcpu *caller)
     }
 }
 
+/* The run's unfinished console line goes out, ended by the next line
+ * (console_out.c): left in the buffer it would become the head of the
+ * next run's first line, and `[vm] guest up` would not start a line. */
+static void vm_console_end_run(struct vm *vm)
+{
+    console_guest_flush(&vm->console, vm->name);
+}
+
 /* The VM leaves VM_RUNNING for good: irqchip, reports, power-off check. */
 static void vm_stopped(struct vm *vm, const char *why)
 {
     arch_vm_irqchip_stop(vm);
+    vm_console_end_run(vm);
     vm_fault_summary(vm, true); /* faults still held back are told first */
     console_log("VM '%s' stopped: %s", vm->name, why);
 }
@@ -637,6 +646,7 @@ enum vm_request_result vm_reset_claim(struct vm *vm, struct vcpu *caller, enum v
 noreturn void vm_reset_run(struct vm *vm, struct vcpu *caller)
 {
     vm->resets++;
+    vm_console_end_run(vm);
     vm_fault_summary(vm, true);
     fault_log_new_run(&vm->faults);
     /* The pool's free count: a reset takes and gives back no page, so it is
@@ -653,6 +663,8 @@ noreturn void vm_reset_run(struct vm *vm, struct vcpu *caller)
     for (uint32_t i = 0; i < vm->vcpu_count; i++)
         while (__atomic_load_n(&vm->vcpus[i].state, __ATOMIC_ACQUIRE) != VCPU_OFF)
             arch_cpu_relax();
+    /* A sibling may have printed between the first flush and leaving. */
+    vm_console_end_run(vm);
     /* Events peers raised towards the old run are not the new run's: with
      * the word left non-zero no doorbell would ring for it (one per 0->1). */
     for (size_t i = 0; i < VM_IPC_MAX; i++)
