@@ -37,6 +37,9 @@ static const struct vm_config vms[] = {
 #ifdef DMA_VM_COLOURS
         .colours = DMA_VM_COLOURS,
 #endif
+#ifdef DMA_FAULT_POLICY
+        .fault_policy = DMA_FAULT_POLICY,
+#endif
         CONFIG_LIST(mem, dma_mem),
         CONFIG_LIST(devs, dma_devs),
         .image = VM_IMAGE_EMBEDDED_AT(dma_image, 0x50000000),

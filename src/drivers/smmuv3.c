@@ -424,10 +424,14 @@ static void event_handle(const uint64_t e[EVT_DWORDS])
                     vm->name, ev.sid, event_name(ev.type), ev.write ? "write" : "read",
                     (unsigned long)ev.addr,
                     policy == VM_FAULT_STOP ? ", VM stopped" : policy == VM_FAULT_RESET ? ", VM reset" : "");
-    /* A stop is posted to the VM's CPUs. A reset must run on one of them:
-     * Baohu stops the VM here (the report names the policy). */
-    if (policy != VM_FAULT_INJECT && vm->state == VM_RUNNING)
-        vm_stop(vm, NULL, "DMA fault");
+    /* Both are posted to the VM's own CPUs (the reload runs on its vCPU 0's,
+     * as a watchdog expiry's does); a VM already stopped or being reset is
+     * left as it is. A device the old run programmed is not reset: the new
+     * run's driver must reset it, as after a reset of the real board's CPUs. */
+    if (policy == VM_FAULT_STOP)
+        (void)vm_request_stop(vm, "DMA fault");
+    else if (policy == VM_FAULT_RESET)
+        (void)vm_request_reload(vm, VM_RUNNING, "DMA fault");
 }
 
 static void events_drain(void)

@@ -117,3 +117,34 @@ def test_dma_confined_to_own_vm(machine, config):
     if config == "dma-colour":
         assert "Baohu colouring self-check FAILED" not in m.output()
         assert len(re.findall(r"Baohu colouring self-check: \d+ pages, all of colours 0xf", m.output())) == 4
+
+
+@pytest.mark.parametrize("policy", ["reset", "stop"])
+def test_dma_fault_answered_by_the_vms_policy(machine, policy):
+    """dma-reset / dma-stop: the blocked transfer restarts (or stops) the DMA VM, as its fault
+    policy says and its report names; the victim ticks on with its memory unchanged."""
+    m = machine(f"dma-{policy}", timeout=90)
+    before = m.seen(r"\[victim\] victim checksum (0x[0-9a-f]+)").group(1)
+    m.seen(r"\[dma\] dma: own RAM read 1, data 'BAOHUDMA'")
+    m.seen(r"DMA FAULT VM 'dma' stream 0x8: translation fault on write at address 0x481000[0-9a-f]{2}; "
+           r"transfer blocked, VM " + ("reset" if policy == "reset" else "stopped"))
+    if policy == "reset":
+        m.seen(r"\[baohu\] VM 'dma' resetting: DMA fault \(reset 1, \d+ pages free\)")
+        # The new run finds the device as the old run left it, resets it and reads again.
+        up = m.expect(r"(?m)^\[dma\] guest dma up on vcpu0")
+        m.expect(r"\[dma\] dma: own RAM read 1, data 'BAOHUDMA'", timeout=30)
+    else:
+        up = m.expect(r"\[baohu\] VM 'dma' stopped: DMA fault")
+    start = up.end()
+    for _ in range(30):
+        later = re.findall(r"\[victim\] victim checksum (0x[0-9a-f]+)", m.output()[start:])
+        if len(later) >= 3:
+            break
+        m.expect(r"\[victim\] victim checksum", timeout=10)
+    later = re.findall(r"\[victim\] victim checksum (0x[0-9a-f]+)", m.output()[start:])
+    assert len(later) >= 3 and set(later) == {before}, m.output()
+    out = m.output()
+    assert "FAULT VM 'victim'" not in out and "every VM has stopped" not in out
+    if policy == "stop":
+        # Stopped for good: nothing more from it, and no reset.
+        assert "[dma]" not in out[start:] and "VM 'dma' resetting" not in out
