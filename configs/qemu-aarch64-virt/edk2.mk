@@ -4,7 +4,7 @@
 all run debug: build/linux/$(PLATFORM)-$(CONFIG)/edk2.dtb build/linux/$(PLATFORM)-$(CONFIG)/edk2-vars.fd
 include guests/linux/image.mk
 
-$(GUEST_IMG_DIR)/edk2.dtb: $(GUEST_IMG_DIR)/config-dts configs/$(PLATFORM)/edk2.dtsi
+$(GUEST_IMG_DIR)/edk2.dtb: $(GUEST_IMG_DIR)/config-dts
 	$< edk2 > $(GUEST_IMG_DIR)/edk2.dts
 	dtc -q -I dts -O dtb -o $@ $(GUEST_IMG_DIR)/edk2.dts
 

@@ -76,6 +76,17 @@ def test_linux_demo_passes_with_confined_dma():
     assert "warning" not in res.stderr and "2 VMs OK" in res.stdout, res.stdout + res.stderr
 
 
+def victim_unchanged(m, start, before):
+    """Three checksums of the victim's page printed after `start`, each the one it had before."""
+    for _ in range(60):
+        later = re.findall(r"\[victim\] victim checksum (0x[0-9a-f]+)", m.output()[start:])
+        if len(later) >= 3:
+            break
+        m.expect(r"\[victim\] victim checksum", timeout=10)
+    later = re.findall(r"\[victim\] victim checksum (0x[0-9a-f]+)", m.output()[start:])
+    assert len(later) >= 3 and set(later) == {before}, m.output()
+
+
 @pytest.mark.parametrize("config", ["dma", "dma-colour"])
 def test_dma_confined_to_own_vm(machine, config):
     """A guest drives virtio-blk-pci behind the SMMU: a read into its own RAM
@@ -102,14 +113,7 @@ def test_dma_confined_to_own_vm(machine, config):
     m.seen(r"\[dma\] dma: done", timeout=30)
     # Ticks of the victim after the attack: its page is what it was.
     out = m.output()
-    start = out.index("dma: aiming at")
-    for _ in range(60):
-        later = re.findall(r"\[victim\] victim checksum (0x[0-9a-f]+)", m.output()[start:])
-        if len(later) >= 3:
-            break
-        m.expect(r"\[victim\] victim checksum", timeout=10)
-    later = re.findall(r"\[victim\] victim checksum (0x[0-9a-f]+)", m.output()[start:])
-    assert len(later) >= 3 and set(later) == {before}, m.output()
+    victim_unchanged(m, out.index("dma: aiming at"), before)
     assert "[victim]" in out and "FAULT VM 'victim'" not in m.output()
     # Baohu survived the write aimed at its image: both VMs still tick.
     m.expect(r"\[dma\] vcpu0 tick \d+", timeout=20)
@@ -136,13 +140,7 @@ def test_dma_fault_answered_by_the_vms_policy(machine, policy):
     else:
         up = m.expect(r"\[baohu\] VM 'dma' stopped: DMA fault")
     start = up.end()
-    for _ in range(30):
-        later = re.findall(r"\[victim\] victim checksum (0x[0-9a-f]+)", m.output()[start:])
-        if len(later) >= 3:
-            break
-        m.expect(r"\[victim\] victim checksum", timeout=10)
-    later = re.findall(r"\[victim\] victim checksum (0x[0-9a-f]+)", m.output()[start:])
-    assert len(later) >= 3 and set(later) == {before}, m.output()
+    victim_unchanged(m, start, before)
     out = m.output()
     assert "FAULT VM 'victim'" not in out and "every VM has stopped" not in out
     if policy == "stop":
