@@ -434,11 +434,24 @@ static void event_handle(const uint64_t e[EVT_DWORDS])
         (void)vm_request_reload(vm, VM_RUNNING, "DMA fault");
 }
 
+/* Lost events are faults no VM's log counts: said once per overflow, so a
+ * VM's DMA fault count reads as the lower bound it then is. */
+static void events_lost(const char *how)
+{
+    console_log("SMMU: %s: DMA fault events were lost, the VMs' DMA fault counts are lower bounds", how);
+}
+
 static void events_drain(void)
 {
-    uint32_t cons = rd(SMMU_EVENTQ_CONS) & ((2u << EVTQ_LOG2) - 1);
+    uint32_t cons = rd(SMMU_EVENTQ_CONS);
     for (unsigned budget = 0; budget < (1u << EVTQ_LOG2); budget++) {
         uint32_t prod = rd(SMMU_EVENTQ_PROD);
+        /* Unacknowledged, an overflow is reported again by the next drain. */
+        if (smmu_queue_overflowed(prod, cons)) {
+            cons = smmu_queue_ack(prod, cons, EVTQ_LOG2);
+            wr(SMMU_EVENTQ_CONS, cons);
+            events_lost("event queue overflow");
+        }
         if (smmu_queue_empty(prod, cons, EVTQ_LOG2))
             break;
         const uint64_t *e = &evtq[(cons & ((1u << EVTQ_LOG2) - 1)) * EVT_DWORDS];
@@ -446,7 +459,7 @@ static void events_drain(void)
             arch_cache_clean_inval(e, 32); /* drop a stale line */
         __asm__ volatile("dsb sy" ::: "memory");
         uint64_t copy[EVT_DWORDS] = {e[0], e[1], e[2], e[3]};
-        cons = smmu_queue_next(cons, EVTQ_LOG2);
+        cons = smmu_queue_next(cons, EVTQ_LOG2) | (cons & SMMU_Q_OVFLG);
         wr(SMMU_EVENTQ_CONS, cons);
         event_handle(copy);
     }
@@ -458,10 +471,13 @@ bool iommu_irq(irqid_t intid)
         return false;
     if (intid == platform.iommu.gerror_irq) {
         uint32_t active = rd(SMMU_GERROR) ^ rd(SMMU_GERRORN);
-        /* GERROR bit 2, EVENTQ_ABT_ERR: the queue was full, events lost (§6.3.17). */
+        /* GERROR bit 2, EVTQ_ABT_ERR: a write of an event to the queue
+         * aborted, the event is lost (QEMU raises it for a full queue, where
+         * the architecture toggles EVENTQ_PROD.OVFLG). */
         if (active)
-            console_log("SMMU: global error 0x%x%s", active,
-                        active & 4 ? " (event queue full: events lost)" : "");
+            console_log("SMMU: global error 0x%x", active);
+        if (active & 4u)
+            events_lost("event queue write aborted");
         wr(SMMU_GERRORN, rd(SMMU_GERROR)); /* acknowledge: GERRORN toggles to match */
     }
     events_drain();

@@ -83,6 +83,23 @@ static inline uint32_t smmu_queue_next(uint32_t p, unsigned log2)
     return (p + 1) & ((2u << log2) - 1);
 }
 
+/* SMMU_EVENTQ_PROD.OVFLG, toggled by the SMMU when the queue was full and
+ * events were lost; SMMU_EVENTQ_CONS.OVACKFLG, set equal to it by software
+ * to acknowledge (IHI 0070 §7.4, "Event queue overflow"). */
+#define SMMU_Q_OVFLG (1u << 31)
+
+/* The CONS value that acknowledges every overflow PROD reports: the index
+ * `cons` with OVACKFLG copied from PROD's OVFLG. */
+static inline uint32_t smmu_queue_ack(uint32_t prod, uint32_t cons, unsigned log2)
+{
+    return (cons & ((2u << log2) - 1)) | (prod & SMMU_Q_OVFLG);
+}
+
+static inline bool smmu_queue_overflowed(uint32_t prod, uint32_t cons)
+{
+    return (prod & SMMU_Q_OVFLG) != (cons & SMMU_Q_OVFLG);
+}
+
 /* ---- Stream table entry, 64 bytes (IHI 0070 §5.2) */
 #define STE_DWORDS 8
 #define STE_V (1ull << 0)

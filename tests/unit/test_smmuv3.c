@@ -142,6 +142,22 @@ static void test_queue_indexes(void **state)
     assert_false(smmu_queue_full(33, 2, 5));
 }
 
+/* PROD.OVFLG toggled against CONS.OVACKFLG: events were lost; the ack copies
+ * the flag and keeps the index, and the flag never makes a queue non-empty. */
+static void test_queue_overflow_ack(void **state)
+{
+    (void)state;
+    uint32_t prod = SMMU_Q_OVFLG | 33u, cons = 2u;
+    assert_true(smmu_queue_overflowed(prod, cons));
+    uint32_t acked = smmu_queue_ack(prod, cons, 5);
+    assert_int_equal(acked, SMMU_Q_OVFLG | 2u);
+    assert_false(smmu_queue_overflowed(prod, acked));
+    assert_true(smmu_queue_empty(SMMU_Q_OVFLG | 7u, 7u, 5));
+    /* The next overflow toggles the flag back: reported again, acked to 0. */
+    assert_true(smmu_queue_overflowed(33u, acked));
+    assert_int_equal(smmu_queue_ack(33u, acked, 5), 2u);
+}
+
 static void test_event_decode(void **state)
 {
     (void)state;
@@ -176,6 +192,7 @@ int main(void)
         cmocka_unit_test(test_leaf_attrs),
         cmocka_unit_test(test_commands),
         cmocka_unit_test(test_queue_indexes),
+        cmocka_unit_test(test_queue_overflow_ack),
         cmocka_unit_test(test_event_decode),
         cmocka_unit_test(test_cr1),
     };
