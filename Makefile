@@ -35,7 +35,9 @@ CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-builtin -n
 	-fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
 	$(ARCH_CFLAGS) \
 	-Iinclude -Isrc/core/include -Isrc/arch/$(ARCH)/include -Isrc/arch/$(ARCH) -Isrc/drivers
-# Test-only switches (-DBAOHU_TEST_...), for builds into a BUILD= directory of their own.
+# Test-only switches (-DBAOHU_TEST_...), for builds into a BUILD= directory of their own:
+# core's (BAOHU_TEST_KEEP_WINDOW, BAOHU_TEST_UNCOLOURED_PAGE; tests/integration/test_hyp_space.py)
+# and each architecture's (src/arch/*/arch.mk).
 CFLAGS += $(BAOHU_TEST_CFLAGS)
 LDFLAGS := -nostdlib -static -z max-page-size=4096
 

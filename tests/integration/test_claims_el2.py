@@ -35,7 +35,7 @@ def check_address(elf, case, addr):
 
 @pytest.mark.parametrize("case", sorted(WHAT))
 def test_el2_tables_refuse(machine, case):
-    m = machine("demo", make_vars={"ARM_TEST_CFLAGS": f"-DBAOHU_TEST_EL2_FAULT={case}"})
+    m = machine("demo", make_vars={"BAOHU_TEST_CFLAGS": f"-DBAOHU_TEST_EL2_FAULT={case}"})
     # SCTLR_EL2.WXN (bit 19): no writable page is executable, whatever the tables say.
     m.expect(r"\[baohu\] test: sctlr_el2 wxn 1 m 1\r*\n")
     addr = int(m.expect(rf"\[baohu\] test: {WHAT[case]} at 0x([0-9a-f]+)").group(1), 16)
@@ -64,7 +64,7 @@ def test_el2_tables_refuse(machine, case):
 @pytest.mark.parametrize("case", sorted(WHAT))
 def test_hs_tables_refuse(machine, case):
     m = machine("demo", platform="qemu-riscv64-virt",
-                make_vars={"RISCV_TEST_CFLAGS": f"-DBAOHU_TEST_HS_FAULT={case}"})
+                make_vars={"BAOHU_TEST_CFLAGS": f"-DBAOHU_TEST_HS_FAULT={case}"})
     addr = int(m.expect(rf"\[baohu\] test: {WHAT[case]} at 0x([0-9a-f]+)").group(1), 16)
     check_address(m.elf, case, addr)
     got = m.expect(r"\[baohu\] (PANIC on CPU 0: HS-mode trap scause 0x([0-9a-f]+) stval 0x([0-9a-f]+) "

@@ -68,7 +68,7 @@ def test_shared_memory_is_never_executable_riscv(machine, platform):
 
 # An address no guest stage maps (outside the VM's RAM): Baohu's HLVX read of the trapping
 # instruction there faults in HS-mode.
-HLVX_FAULT = {"RISCV_TEST_CFLAGS": "-DBAOHU_TEST_HLVX_FAULT=0x7f000000UL"}
+HLVX_FAULT = {"BAOHU_TEST_CFLAGS": "-DBAOHU_TEST_HLVX_FAULT=0x7f000000UL"}
 IRQC = {"qemu-riscv64-virt": 0xc000004, "qemu-riscv64-virt-aia": 0xd000004}
 
 

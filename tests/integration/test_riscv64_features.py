@@ -135,12 +135,12 @@ def test_svpbmt_from_the_isa_string(machine):
 
 
 def test_hs_trap_before_the_console_goes_to_the_firmware_console():
-    """A build of its own (RISCV_TEST_CFLAGS, src/arch/riscv64/arch.mk) traps on CPU 0
+    """A build of its own (BAOHU_TEST_CFLAGS, src/arch/riscv64/arch.mk) traps on CPU 0
     before Baohu's console is up: the report comes through SBI console_putchar."""
     build = os.path.join(ROOT, "build", "rv-early-trap")
     guests = os.path.join(ROOT, "build", f"{PLATFORM}-clang", "guests")
     res = subprocess.run(["make", "-s", f"PLATFORM={PLATFORM}", "CONFIG=demo", f"BUILD={build}",
-                          f"GUEST_OUT={guests}", "RISCV_TEST_CFLAGS=-DBAOHU_TEST_EARLY_TRAP"],
+                          f"GUEST_OUT={guests}", "BAOHU_TEST_CFLAGS=-DBAOHU_TEST_EARLY_TRAP"],
                          cwd=ROOT, capture_output=True, text=True)
     assert res.returncode == 0, res.stdout + res.stderr
     cmd = qemu_command(PLATFORM, "demo") + f" -kernel {build}/demo/baohu.elf"

@@ -1,5 +1,5 @@
 /* The HLVX fault path (tests/integration/test_claims_riscv64.py, built with
- * RISCV_TEST_CFLAGS=-DBAOHU_TEST_HLVX_FAULT=...): "hlvx" makes an emulated access whose
+ * BAOHU_TEST_CFLAGS=-DBAOHU_TEST_HLVX_FAULT=...): "hlvx" makes an emulated access whose
  * instruction read faults; "rtos" ticks beside it. */
 #include <baohu/config.h>
 

@@ -1,10 +1,9 @@
 # Armv8-A build facts for the Makefile.
 CLANG_TARGET := aarch64-none-elf
 ARCH_CFLAGS := -mgeneral-regs-only -mstrict-align
-# Test-only switches (tests/integration/test_claims_el2.py builds with them into a build
-# directory of its own): -DBAOHU_TEST_EL2_FAULT=1|2|3 makes CPU 0 touch its stack guard page,
-# store to Baohu's text or call into its data once the console is up (test_el2_fault.c).
-ARCH_CFLAGS += $(ARM_TEST_CFLAGS)
+# Test-only switch (BAOHU_TEST_CFLAGS, Makefile; tests/integration/test_claims_el2.py):
+# -DBAOHU_TEST_EL2_FAULT=1|2|3 makes CPU 0 touch its stack guard page, store to Baohu's
+# text or call into its data once the console is up (test_el2_fault.c).
 # GCC would otherwise call libgcc helpers for atomics; Baohu links no libgcc.
 ARCH_GCC_CFLAGS := -mno-outline-atomics
 # The virtual console UART VMs may be given (config vuart).

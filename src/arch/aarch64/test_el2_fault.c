@@ -1,4 +1,4 @@
-/* Test-only EL2 faults (ARM_TEST_CFLAGS=-DBAOHU_TEST_EL2_FAULT=n): evidence that Baohu's own tables refuse. */
+/* Test-only EL2 faults (BAOHU_TEST_CFLAGS=-DBAOHU_TEST_EL2_FAULT=n): evidence that Baohu's own tables refuse. */
 #include "test_el2_fault.h"
 
 #ifdef BAOHU_TEST_EL2_FAULT

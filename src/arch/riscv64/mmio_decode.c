@@ -50,7 +50,7 @@ static bool decode16(uint16_t insn, struct mmio_insn *out)
 }
 
 #ifdef BAOHU_TEST_HLVX_FAULT
-/* Test-only (RISCV_TEST_CFLAGS=-DBAOHU_TEST_HLVX_FAULT=<gva>, tests/integration/
+/* Test-only (BAOHU_TEST_CFLAGS=-DBAOHU_TEST_HLVX_FAULT=<gva>, tests/integration/
  * test_claims_riscv64.py): a trap taken with t6 = "HLVX" has its instruction read at <gva>,
  * which the guest's stages do not map, as if another of its harts had unmapped the code page
  * after the trap; the transformed instruction is ignored so that the read happens. */

@@ -1,4 +1,4 @@
-/* Test-only HS-mode faults (RISCV_TEST_CFLAGS=-DBAOHU_TEST_HS_FAULT=n): evidence that Baohu's own tables refuse. */
+/* Test-only HS-mode faults (BAOHU_TEST_CFLAGS=-DBAOHU_TEST_HS_FAULT=n): evidence that Baohu's own tables refuse. */
 #include "test_hs_fault.h"
 
 #ifdef BAOHU_TEST_HS_FAULT
