@@ -1,2 +1,2 @@
-/* Linux + RTOS without an SMMU: see configs/common/aarch64/linux-rtos-initramfs.c. */
-#include "../common/aarch64/linux-rtos-initramfs.c"
+/* Linux (initramfs only: no SMMU to confine a disk's DMA) + RTOS: see configs/common/aarch64/linux-rtos.c. */
+#include "../common/aarch64/linux-rtos.c"

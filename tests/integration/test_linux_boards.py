@@ -1,5 +1,5 @@
 """Debian's arm64 Linux beside the bare-metal RTOS on the Arm boards without an SMMU
-(configs/common/aarch64/linux-rtos-initramfs.c: initramfs only, virtual PL011, one IPC channel):
+(configs/common/aarch64/linux-rtos.c: initramfs only, virtual PL011, one IPC channel):
 QEMU virt with GICv2 and the ZCU102. test_linux.py covers qemu-aarch64-virt (GICv3, SMMU, disk)."""
 import pytest
 

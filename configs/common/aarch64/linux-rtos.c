@@ -1,6 +1,7 @@
-/* Debian's arm64 Linux (2 vCPUs, virtual PL011, initramfs only: the board has no IOMMU to confine a
- * passthrough disk's DMA) beside the bare-metal RTOS, sharing one IPC channel. The Arm boards
- * without an SMMU include it as their linux-rtos.c (qemu-aarch64-virt-gicv2, zcu102). */
+/* Debian's arm64 Linux (2 vCPUs, virtual PL011, the manager) beside the bare-metal RTOS, sharing one
+ * IPC channel: every Arm board's linux-rtos.c. Boards without an SMMU to confine a passthrough disk's
+ * DMA include it as it is (initramfs only: qemu-aarch64-virt-gicv2, zcu102); qemu-aarch64-virt
+ * defines LINUX_DEVS, Linux's passthrough devices, first. */
 #include <baohu/config.h>
 
 BAOHU_INCBIN(rtos_image, GUEST_DIR "/rtos-linux.bin");
@@ -9,7 +10,9 @@ static const struct shmem_config shmem[] = {
     {.name = "channel", .size = 64 << 10},
 };
 
-/* IPA layouts are the VM's own: the same on every board. */
+/* IPA layouts are the VM's own: the same on every board. Linux's RAM comes
+ * from anywhere: a passthrough device's DMA is translated by the SMMU (IPA ->
+ * PA), so nothing needs to be identity-mapped. */
 static const struct vm_mem_region rtos_mem[] = {{.ipa = 0x40000000, .size = 16 << 20}};
 static const struct vm_mem_region linux_mem[] = {{.ipa = 0x60000000, .size = 256 << 20}};
 
@@ -38,15 +41,21 @@ static const struct vm_config vms[] = {
         .name = "linux",
         .cpus = (1 << 1) | (1 << 2),
         CONFIG_LIST(mem, linux_mem),
+#ifdef LINUX_DEVS
+        CONFIG_LIST(devs, LINUX_DEVS),
+#endif
         CONFIG_LIST(ipcs, linux_ipcs),
-        /* ttyAMA0: a virtual PL011 (the boards' own UARTs stay Baohu's). */
+        /* ttyAMA0: a virtual PL011 where virt has its PL011 (SPI 1); the
+         * boards' own UARTs stay Baohu's, which tags Linux's lines "[linux]"
+         * so no other VM's output cuts them. */
         .vuart = {.ipa = 0x09000000, .irq = 33},
         /* scripts/guest-linux.sh packs DTB (+0), Image (+2 MiB) and initramfs
          * into one file that QEMU's loader puts at 0x70000000 (linux-rtos.mk). */
         .image = VM_IMAGE_PRELOADED_AT(0x70000000, 64 << 20, 0x60000000),
         .entry = 0x60200000,
         .dtb_ipa = 0x60000000,
-        /* It may list, stop, start and restart the RTOS (baohu-ctl). */
+        /* Its `baohu-ctl` lists, stops, starts and restarts rtos (README,
+         * "Operating the VMs"). */
         .manager = true,
     },
 };
