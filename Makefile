@@ -81,6 +81,14 @@ $(BUILD)/$(CONFIG)/config-check: tools/config_check.c src/core/config_check.c \
 		tools/config_check.c src/core/config_check.c src/platform/$(PLATFORM)/platform.c \
 		$(CONFIG_SRC) -o $@
 
+# After linking: a coloured Baohu's image must fit the plan it makes at boot (hyp_colour.h).
+$(BUILD)/$(CONFIG)/colour-check: tools/colour_check.c src/core/hyp_colour_plan.c \
+		src/platform/$(PLATFORM)/platform.c $(CONFIG_SRC) $(wildcard src/core/include/*.h include/baohu/*.h) | tools
+	@mkdir -p $(dir $@)
+	$(HOSTCC) -std=c11 -Wall -Wextra -Werror -DBAOHU_HOST -Iinclude -Isrc/core/include \
+		tools/colour_check.c src/core/hyp_colour_plan.c src/platform/$(PLATFORM)/platform.c \
+		$(CONFIG_SRC) -o $@
+
 $(BUILD)/$(CONFIG)/config.ok: $(BUILD)/$(CONFIG)/config-check
 	$(abspath $<) && touch $@
 
@@ -92,8 +100,10 @@ $(BUILD)/$(CONFIG)/linker.ld: src/arch/$(ARCH)/linker.ld src/platform/$(PLATFORM
 	$(CC) -E -P -undef -x c -DBAOHU_LOAD_ADDR=$(LOAD_ADDR) -DBAOHU_RESERVED_END=$(RESERVED_END) \
 		-DBAOHU_STACKS_SIZE='(8 * 0x5000)' $< -o $@
 
-$(ELF): $(OBJS) $(BUILD)/$(CONFIG)/config.o $(BUILD)/$(CONFIG)/linker.ld
+$(ELF): $(OBJS) $(BUILD)/$(CONFIG)/config.o $(BUILD)/$(CONFIG)/linker.ld $(BUILD)/$(CONFIG)/colour-check
 	$(LD) $(LDFLAGS) -T $(BUILD)/$(CONFIG)/linker.ld $(OBJS) $(BUILD)/$(CONFIG)/config.o -o $@
+	$(abspath $(BUILD)/$(CONFIG)/colour-check) $$(nm -P $@ | awk '$$1 == "__image_start" { s = $$3 } \
+		$$1 == "__image_end" { e = $$3 } END { print "0x" s, "0x" e }') || { rm -f $@; exit 1; }
 	@echo "built $@"
 
 # How QEMU starts Baohu: -kernel, or BOOT=uboot (scripts/boot-uboot.mk: U-Boot as firmware, booti).

@@ -36,8 +36,8 @@ bool hyp_colour_init(uint64_t colours, unsigned colour_count)
     hc->failed = false;
     if (colours == 0u)
         return true;
-    if (!hyp_colour_plan_make(&hc->plan, image_start(), (image_end() - image_start()) >> PAGE_SHIFT, image_end(),
-                              table_pool_end(), colours, colour_count)) {
+    if (!hyp_colour_plan_boot(&hc->plan, image_start(), image_end(), platform.hyp_reserved.base,
+                              platform.hyp_reserved.size, colours, colour_count)) {
         hc->failed = true;
         return false;
     }

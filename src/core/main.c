@@ -13,8 +13,7 @@
 static uint64_t hyp_page_bitmap[MAX_RAM_PAGES / 64];
 struct page_pool hyp_page_pool;
 /* Baohu's reserved range, 1 bit per page; the image is marked used. */
-#define MAX_TABLE_PAGES (64ull << 20 >> PAGE_SHIFT)
-static uint64_t hyp_table_bitmap[MAX_TABLE_PAGES / 64];
+static uint64_t hyp_table_bitmap[HYP_TABLE_POOL_MAX_PAGES / 64];
 struct page_pool hyp_table_pool;
 spinlock_t hyp_pool_lock = SPINLOCK_INIT;
 /* Every architecture's linker script ends the image here. */
@@ -61,8 +60,8 @@ void core_memory_init(void)
     uint64_t pages = ram->size >> PAGE_SHIFT;
     uint64_t hyp_base = platform.hyp_reserved.base;
     uint64_t hyp_pages = platform.hyp_reserved.size >> PAGE_SHIFT;
-    if (hyp_pages > MAX_TABLE_PAGES)
-        hyp_pages = MAX_TABLE_PAGES;
+    if (hyp_pages > HYP_TABLE_POOL_MAX_PAGES)
+        hyp_pages = HYP_TABLE_POOL_MAX_PAGES;
     page_pool_init(&hyp_table_pool, pa_init(hyp_base), hyp_pages, hyp_table_bitmap);
     page_pool_reserve(&hyp_table_pool, pa_init(hyp_base),
                       (ALIGN_UP((uint64_t)(uintptr_t)__image_end, PAGE_SIZE) - hyp_base) >> PAGE_SHIFT);

@@ -121,3 +121,34 @@ def test_colouring_self_check_names_a_page_of_another_colour(machine, platform):
     # The same page on every CPU.
     assert len(set(failed.values())) == 1, failed
     assert "Baohu colouring self-check: " not in m.output()
+
+
+def test_colouring_plan_that_does_not_fit_fails_the_build(tmp_path):
+    """tests/configs/.../colour_too_big.c: the colour config with 24 MiB more image. The plan
+    Baohu would make at boot cannot fit in its reserved range (it would run uncoloured), so the
+    build is refused with the numbers and leaves no ELF. The colour config itself builds and
+    says where its copies end."""
+    platform = "qemu-aarch64-virt"
+    guests = os.path.join(ROOT, "build", f"{platform}-clang", "guests")
+
+    def build(config, src=None):
+        args = ["make", "-s", f"PLATFORM={platform}", f"CONFIG={config}", f"BUILD={tmp_path}",
+                f"GUEST_OUT={guests}"] + ([f"CONFIG_SRC={src}"] if src else [])
+        return subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=600)
+
+    res = build("colour_too_big", "tests/configs/qemu-aarch64-virt/colour_too_big.c")
+    assert res.returncode != 0, res.stdout + res.stderr
+    err = [l for l in res.stderr.splitlines() if l.startswith("colour-check: error: ")]
+    assert len(err) == 1, res.stdout + res.stderr
+    pages = int(re.search(r"Baohu's image \((\d+) pages, 0x40200000-0x[0-9a-f]+\)", err[0]).group(1))
+    assert pages > (24 << 20) // 4096, err[0]
+    assert "does not fit in colours 0xf of 16 in its reserved range up to 0x44000000" in err[0], err[0]
+    assert "(its copies would end at 0x" in err[0] and "give Baohu more colours" in err[0], err[0]
+    assert not (tmp_path / "colour_too_big" / "baohu.elf").exists()
+
+    res = build("colour")
+    assert res.returncode == 0, res.stdout + res.stderr
+    ok = re.search(r"colour-check: qemu-aarch64-virt: Baohu's image \((\d+) pages\) in colours 0xf of 16: "
+                   r"its copies end at 0x[0-9a-f]+, its table pool at 0x44000000", res.stdout)
+    assert ok and int(ok.group(1)) < 1024, res.stdout
+    assert (tmp_path / "colour" / "baohu.elf").exists()

@@ -129,6 +129,26 @@ static void bad_plans_are_refused(void **state)
     assert_false(hyp_colour_plan_make(&plan, 0, UINT64_MAX / 2, 0x1000, UINT64_MAX, 0x1, 16));
 }
 
+/* The boot plan: the copies from the page after the (unaligned) image end
+ * up to the table pool's end, the reserved range capped at 64 MiB. */
+static void boot_plan_fits_below_the_table_pool(void **state)
+{
+    (void)state;
+    struct hyp_colour_plan plan;
+    /* 10 pages in colour 0 of 16: the 10th copy ends 145 pages after the
+     * first period boundary after the image (as bad_plans_are_refused). */
+    uint64_t base = IMAGE - 0x200000, end = IMAGE + 10 * P - 8;
+    uint64_t need = IMAGE + 16 * P + 145 * P - base;
+    assert_true(hyp_colour_plan_boot(&plan, IMAGE, end, base, need, 0x1, 16));
+    assert_int_equal(plan.image_pages, 10);
+    assert_int_equal(hyp_colour_plan_end(&plan), base + need);
+    assert_false(hyp_colour_plan_boot(&plan, IMAGE, end, base, need - P, 0x1, 16));
+    /* A reserved range beyond the pool's cap adds nothing. */
+    assert_true(hyp_colour_plan_boot(&plan, IMAGE, IMAGE + 0x300000, base, 64ull << 20, 0x1, 16));
+    assert_false(hyp_colour_plan_boot(&plan, IMAGE, IMAGE + 0x400000, base, 1ull << 40, 0x1, 16));
+    assert_false(hyp_colour_plan_boot(&plan, IMAGE, IMAGE, base, 64ull << 20, 0xf, 16));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -139,6 +159,7 @@ int main(void)
         cmocka_unit_test(every_mask_gives_distinct_pages_of_its_colours),
         cmocka_unit_test(sixty_four_colours),
         cmocka_unit_test(bad_plans_are_refused),
+        cmocka_unit_test(boot_plan_fits_below_the_table_pool),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

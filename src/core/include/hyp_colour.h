@@ -27,6 +27,17 @@ struct hyp_colour_plan {
  * 64), an address is not page aligned, or the copies would end past limit. */
 bool hyp_colour_plan_make(struct hyp_colour_plan *plan, uint64_t image_va, uint64_t image_pages,
                           uint64_t from, uint64_t limit, uint64_t colours, unsigned colour_count);
+/* Baohu's table pool: its reserved range, at most this much of it. */
+#define HYP_TABLE_POOL_MAX_PAGES (64ull << 20 >> PAGE_SHIFT)
+
+/* The plan hyp_colour_init makes at boot for the image loaded at
+ * [image_start, image_end) in the reserved range [reserved_base,
+ * reserved_base + reserved_size): copies from the page after the image up
+ * to the end of the table pool. Also run by the build on the linked image
+ * (tools/colour_check.c), so a plan that does not fit fails the build. */
+bool hyp_colour_plan_boot(struct hyp_colour_plan *plan, uint64_t image_start, uint64_t image_end,
+                          uint64_t reserved_base, uint64_t reserved_size, uint64_t colours,
+                          unsigned colour_count);
 /* The physical address image page n runs from (n < image_pages). */
 uint64_t hyp_colour_plan_page(const struct hyp_colour_plan *plan, uint64_t n);
 /* How many image pages from page n on are physically contiguous with it. */
