@@ -201,7 +201,7 @@ static uint64_t imsic_size(const struct platform *p)
     uint64_t end = 0;
 
     for (size_t k = 0; k < p->cpu_count && k < PLATFORM_MAX_CPUS; k++) {
-        uint64_t hart_end = platform_imsic_hart_offset(p, p->cpu_affinity[k]) + platform_imsic_stride(p);
+        uint64_t hart_end = platform_imsic_hart_offset(p, p->cpu_hwid[k]) + platform_imsic_stride(p);
         if (hart_end > end)
             end = hart_end;
     }

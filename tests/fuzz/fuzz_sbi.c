@@ -36,7 +36,7 @@ static const struct vm_config cfg = {.name = "fuzz", .cpus = 0xd, CONFIG_LIST(me
 static const struct vm_config other_cfg = {.name = "other", .cpus = 0x2};
 
 const struct platform platform = {
-    .name = "fuzz-riscv", .cpu_count = 4, .cpu_affinity = {10, 11, 12, 13},
+    .name = "fuzz-riscv", .cpu_count = 4, .cpu_hwid = {10, 11, 12, 13},
     .irqchip = {.kind = IRQCHIP_PLIC, .plic = 0x0c000000, .irq_count = 96},
 };
 
@@ -309,7 +309,7 @@ static void one_call(struct fuzz_in *in)
             uint64_t harts = 0;
             for (unsigned k = 0; k < VCPUS; k++)
                 if ((targets >> k) & 1)
-                    harts |= 1ull << platform.cpu_affinity[vm.vcpus[k].cpu];
+                    harts |= 1ull << platform.cpu_hwid[vm.vcpus[k].cpu];
             FUZZ_ASSERT(rec.fw_harts == harts, "rfence to harts %#llx, want %#llx",
                         (unsigned long long)rec.fw_harts, (unsigned long long)harts);
             FUZZ_ASSERT(rec.fw_fid != SBI_RFENCE_SFENCE_VMA && rec.fw_fid != SBI_RFENCE_SFENCE_VMA_ASID,

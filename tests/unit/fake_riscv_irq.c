@@ -28,7 +28,7 @@ unsigned fake_msi_remote;
 const struct platform platform = {
     .name = "fake-riscv",
     .cpu_count = 4,
-    .cpu_affinity = {0, 1, 2, 3},
+    .cpu_hwid = {0, 1, 2, 3},
     .irqchip = {.kind = IRQCHIP_PLIC, .plic = 0x0c000000, .aplic = 0x0d000000,
                 .imsic = 0x28000000, .guest_files = 1, .irq_count = 96},
 };

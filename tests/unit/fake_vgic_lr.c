@@ -31,7 +31,7 @@ struct cpu cpu_table[PLATFORM_MAX_CPUS];
 const struct platform platform = {
     .name = "fake",
     .cpu_count = 4,
-    .cpu_affinity = {0, 1, 2, 3},
+    .cpu_hwid = {0, 1, 2, 3},
     /* GICv3 front-end tests use GICD/GICR, GICv2 ones GICD/GICC/GICV (QEMU virt's). */
     .irqchip = {.kind = IRQCHIP_GICV3, .gicd = 0x08000000, .gicr = 0x080A0000,
                 .gicc = 0x08010000, .gich = 0x08030000, .gicv = 0x08040000, .irq_count = 288},

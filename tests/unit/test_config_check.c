@@ -448,7 +448,7 @@ static void imsic_sparse_hart_ids(void **state)
     (void)state;
     /* Hart ids 0, 1, 2, 7: hart 7's files are at 0xa00e000, not within 4 harts' worth. */
     use_aia(1, 0x0a00e000);
-    plat.cpu_affinity[3] = 7;
+    plat.cpu_hwid[3] = 7;
     expect_error("VM 'app' (#1) devs[0]:", "overlaps the physical IMSIC [0xa000000, 0xa010000)");
 }
 

@@ -25,7 +25,7 @@ void vsbi_call(struct vcpu *v, struct trap_frame *f);
 const struct platform platform = {
     .name = "fake-riscv",
     .cpu_count = 4,
-    .cpu_affinity = {4, 5, 6, 7},
+    .cpu_hwid = {4, 5, 6, 7},
 };
 
 struct cpu cpu_table[PLATFORM_MAX_CPUS];

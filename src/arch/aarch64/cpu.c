@@ -40,7 +40,7 @@ void arch_cpu_relax(void)
 
 bool arch_cpu_start(cpuid_t cpu)
 {
-    int64_t r = smccc_call(PSCI_CPU_ON_64, platform.cpu_affinity[cpu],
+    int64_t r = smccc_call(PSCI_CPU_ON_64, platform.cpu_hwid[cpu],
                           (uint64_t)(uintptr_t)secondary_entry, cpu);
     return r == PSCI_SUCCESS;
 }

@@ -79,7 +79,7 @@ static cpuid_t this_cpu(void)
 {
     uint64_t mpidr = sysreg_read(mpidr_el1) & MPIDR_AFF_MASK;
     for (cpuid_t c = 0; c < platform.cpu_count; c++)
-        if ((platform.cpu_affinity[c] & MPIDR_AFF_MASK) == mpidr)
+        if ((platform.cpu_hwid[c] & MPIDR_AFF_MASK) == mpidr)
             return c;
     return 0;
 }
@@ -125,7 +125,7 @@ void gic_init(void)
     if (platform.irqchip.irq_count && platform.irqchip.irq_count < gic_lines)
         gic_lines = platform.irqchip.irq_count;
 
-    uint64_t boot = platform.cpu_affinity[this_cpu()] & MPIDR_AFF_MASK;
+    uint64_t boot = platform.cpu_hwid[this_cpu()] & MPIDR_AFF_MASK;
     for (uint32_t i = 32; i < gic_lines; i += 32) {
         wr32(d, GICD_ICENABLER + i / 8, ~0u);
         wr32(d, GICD_ICPENDR + i / 8, ~0u);
@@ -155,7 +155,7 @@ static uint32_t mpidr_to_aff32(uint64_t mpidr)
 
 static volatile uint8_t *find_redistributor(cpuid_t cpu)
 {
-    uint32_t want = mpidr_to_aff32(platform.cpu_affinity[cpu]);
+    uint32_t want = mpidr_to_aff32(platform.cpu_hwid[cpu]);
     volatile uint8_t *rd = (volatile uint8_t *)(uintptr_t)platform.irqchip.gicr;
     for (unsigned i = 0; i < 2 * PLATFORM_MAX_CPUS + 64; i++) {
         uint64_t typer = rd64(rd, GICR_TYPER);
@@ -240,7 +240,7 @@ static uint64_t sgi_target[PLATFORM_MAX_CPUS];
 static void sgi_targets_init(void)
 {
     for (cpuid_t c = 0; c < platform.cpu_count && c < PLATFORM_MAX_CPUS; c++) {
-        uint64_t aff = platform.cpu_affinity[c];
+        uint64_t aff = platform.cpu_hwid[c];
         uint64_t aff0 = aff & 0xff;
         sgi_target[c] = (1ull << (aff0 & 0xf)) | (((aff >> 8) & 0xff) << 16) |
                         (((aff >> 16) & 0xff) << 32) | ((aff0 >> 4) << 44) |
@@ -282,7 +282,7 @@ void gic_spi_route(irqid_t spi, cpuid_t cpu)
 {
     if (spi < 32 || spi >= gic_lines || cpu >= platform.cpu_count)
         return;
-    wr64(gicd(), GICD_IROUTER + 8 * spi, platform.cpu_affinity[cpu] & MPIDR_AFF_MASK);
+    wr64(gicd(), GICD_IROUTER + 8 * spi, platform.cpu_hwid[cpu] & MPIDR_AFF_MASK);
 }
 
 void gic_irq_set_pending(irqid_t intid, bool pending)

@@ -67,7 +67,7 @@ void irqchip_vcpu_reset(struct trap_frame *f)
  * `cpu`'s hart (§4.5.16, MSI delivery mode). */
 void aplic_target(irqid_t irq, cpuid_t cpu, uint32_t eiid)
 {
-    *aplic_reg(APLIC_TARGET(irq)) = ((uint32_t)platform.cpu_affinity[cpu] << APLIC_TARGET_HART_SHIFT) |
+    *aplic_reg(APLIC_TARGET(irq)) = ((uint32_t)platform.cpu_hwid[cpu] << APLIC_TARGET_HART_SHIFT) |
                                     (IMSIC_GUEST_FILE << APLIC_TARGET_GUEST_SHIFT) |
                                     (eiid & APLIC_TARGET_EIID_MASK);
 }
@@ -100,7 +100,7 @@ uint32_t aplic_pending_word(uint32_t w)
 /* The hart's S file, then its guest files, by hart id (§3.6, platform.h). */
 uint64_t imsic_guest_file_pa(cpuid_t cpu)
 {
-    return platform.irqchip.imsic + platform_imsic_hart_offset(&platform, platform.cpu_affinity[cpu]) +
+    return platform.irqchip.imsic + platform_imsic_hart_offset(&platform, platform.cpu_hwid[cpu]) +
            IMSIC_GUEST_FILE * IMSIC_FILE_SIZE;
 }
 
@@ -155,7 +155,7 @@ void irqchip_console_init(void)
     csr_write(CSR_SIREG, 0);
     csr_write(CSR_SISELECT, IMSIC_EIDELIVERY);
     csr_write(CSR_SIREG, 1);
-    *aplic_reg(APLIC_TARGET(irq)) = ((uint32_t)platform.cpu_affinity[0] << APLIC_TARGET_HART_SHIFT) | irq;
+    *aplic_reg(APLIC_TARGET(irq)) = ((uint32_t)platform.cpu_hwid[0] << APLIC_TARGET_HART_SHIFT) | irq;
     aplic_source_mode(irq, APLIC_SM_LEVEL_HIGH);
     aplic_enable(irq, true);
 }

@@ -16,10 +16,10 @@ secondary_entry:
      * index. */
     csrw    sie, zero
     csrw    sscratch, zero
-    /* s0 = the CPU whose platform.cpu_affinity is this hart id. */
+    /* s0 = the CPU whose platform.cpu_hwid is this hart id. */
     la      t0, platform
     ld      t1, PLATFORM_CPU_COUNT(t0)
-    addi    t0, t0, PLATFORM_CPU_AFFINITY
+    addi    t0, t0, PLATFORM_CPU_HWID
     li      s0, 0
 1:  bgeu    s0, t1, 5f          /* not one of Baohu's harts */
     ld      t2, 0(t0)

@@ -50,7 +50,7 @@ void arch_cpu_relax(void)
 /* The opaque (a1) is informational: boot.S finds the CPU from the hart id. */
 bool arch_cpu_start(cpuid_t cpu)
 {
-    struct sbiret r = sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, platform.cpu_affinity[cpu],
+    struct sbiret r = sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, platform.cpu_hwid[cpu],
                                (uint64_t)(uintptr_t)secondary_entry, cpu, 0, 0);
     return r.error == SBI_SUCCESS;
 }
@@ -58,7 +58,7 @@ bool arch_cpu_start(cpuid_t cpu)
 /* SBI IPI (SBI §7.1): a supervisor software interrupt at the target hart. */
 void arch_cpu_send_ipi(cpuid_t target)
 {
-    sbi_call(SBI_EXT_IPI, 0, 1, platform.cpu_affinity[target], 0, 0, 0);
+    sbi_call(SBI_EXT_IPI, 0, 1, platform.cpu_hwid[target], 0, 0, 0);
 }
 
 /* Parked: sstatus.SIE stays 0 in HS-mode, yet WFI wakes on any interrupt
@@ -91,7 +91,7 @@ noreturn void arch_system_off(void)
 }
 
 _Static_assert(offsetof(struct platform, cpu_count) == PLATFORM_CPU_COUNT, "boot.S");
-_Static_assert(offsetof(struct platform, cpu_affinity) == PLATFORM_CPU_AFFINITY, "boot.S");
+_Static_assert(offsetof(struct platform, cpu_hwid) == PLATFORM_CPU_HWID, "boot.S");
 
 /* Set on CPU 0's hart at its first entry; in .data, so clearing .bss keeps it. */
 static uint32_t cpu0_entered __attribute__((section(".data")));
@@ -118,7 +118,7 @@ bool arch_boot_entry(uint64_t hartid, cpuid_t cpu, uint64_t dtb)
     if (__atomic_load_n(&cpu0_entered, __ATOMIC_ACQUIRE))
         return false;
     (void)hartid;
-    sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, platform.cpu_affinity[0],
+    sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, platform.cpu_hwid[0],
              (uint64_t)(uintptr_t)_start, dtb, 0, 0);
     sbi_call(SBI_EXT_HSM, SBI_HSM_HART_STOP, 0, 0, 0, 0, 0);
     for (;;)

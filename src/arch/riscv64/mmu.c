@@ -47,8 +47,8 @@ static uint64_t imsic_window(void)
     while (files < 1ull + platform.irqchip.guest_files)
         files <<= 1;
     for (size_t i = 0; i < platform.cpu_count; i++)
-        if (platform.cpu_affinity[i] > max_hart)
-            max_hart = platform.cpu_affinity[i];
+        if (platform.cpu_hwid[i] > max_hart)
+            max_hart = platform.cpu_hwid[i];
     return (max_hart + 1) * files * IMSIC_FILE_BYTES;
 }
 

@@ -20,7 +20,7 @@ static volatile uint32_t *plic_reg(uint64_t off)
 /* QEMU virt numbers each hart's contexts M, S: S-mode of hart h is 2h + 1. */
 static uint32_t plic_context(cpuid_t cpu)
 {
-    return 2 * (uint32_t)platform.cpu_affinity[cpu] + 1;
+    return 2 * (uint32_t)platform.cpu_hwid[cpu] + 1;
 }
 
 /* Enable words are shared by all sources of a context: read-modify-write

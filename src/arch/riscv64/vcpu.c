@@ -58,7 +58,7 @@ bool vcpu_sstc(void)
 void hs_probe(const void *fdt)
 {
     for (cpuid_t c = 0; c < platform.cpu_count && c < PLATFORM_MAX_CPUS; c++)
-        cpu_isa[c] = isa_of_hart(fdt, platform.cpu_affinity[c]);
+        cpu_isa[c] = isa_of_hart(fdt, platform.cpu_hwid[c]);
 }
 
 /* On CPU 0 after hs_init: what its guests get, i.e. what the ISA string
@@ -68,11 +68,11 @@ void hs_report(void)
     uint32_t isa = cpu_isa[0];
     if (!(isa & ISA_EXT_FOUND)) {
         console_log("no riscv,isa for hart %lu in the device tree: guests get no vector, Sstc, "
-                    "Svpbmt, Zicbom, Zicboz", (unsigned long)platform.cpu_affinity[0]);
+                    "Svpbmt, Zicbom, Zicboz", (unsigned long)platform.cpu_hwid[0]);
         return;
     }
     uint64_t envcfg = csr_read(henvcfg);
-    console_log("hart %lu extensions for guests:%s%s%s%s%s%s", (unsigned long)platform.cpu_affinity[0],
+    console_log("hart %lu extensions for guests:%s%s%s%s%s%s", (unsigned long)platform.cpu_hwid[0],
                 isa & ISA_EXT_V ? " v" : "", cpu_has_sstc[0] ? " sstc" : "",
                 envcfg & HENVCFG_PBMTE ? " svpbmt" : "", envcfg & HENVCFG_CBCFE ? " zicbom" : "",
                 envcfg & HENVCFG_CBZE ? " zicboz" : "", cpu_has_stateen[0] ? " smstateen" : "");

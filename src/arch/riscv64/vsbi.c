@@ -124,7 +124,7 @@ static struct sbiret vsbi_rfence(struct vcpu *v, uint64_t fid, const uint64_t *a
         return (struct sbiret){SBI_ERR_INVALID_PARAM, 0};
     for (uint32_t i = 0; i < v->vm->vcpu_count; i++)
         if (targets >> i & 1)
-            harts |= 1ull << platform.cpu_affinity[v->vm->vcpus[i].cpu];
+            harts |= 1ull << platform.cpu_hwid[v->vm->vcpus[i].cpu];
     if (harts == 0)
         return (struct sbiret){SBI_SUCCESS, 0};
     switch (fid) {

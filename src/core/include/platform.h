@@ -24,7 +24,7 @@ enum platform_irqchip {
 struct platform {
     const char *name;
     size_t cpu_count;
-    uint64_t cpu_affinity[PLATFORM_MAX_CPUS]; /* MPIDR affinity fields (RISC-V: hart id) per CPU */
+    uint64_t cpu_hwid[PLATFORM_MAX_CPUS]; /* each CPU's hardware id: MPIDR affinity fields (Arm), hart id (RISC-V) */
 
     struct platform_range ram[PLATFORM_MAX_RAM];
     size_t ram_count;

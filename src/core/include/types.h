@@ -18,7 +18,7 @@ static inline ipa_t ipa_init(uint64_t v) { return (ipa_t){v}; }
 static inline uint64_t ipa_addr(ipa_t a) { return a.ipa; }
 static inline ipa_t ipa_add(ipa_t a, uint64_t n) { return (ipa_t){a.ipa + n}; }
 
-typedef uint32_t cpuid_t; /* physical CPU index into platform.cpu_affinity */
+typedef uint32_t cpuid_t; /* physical CPU index into platform.cpu_hwid */
 typedef uint32_t vmid_t;  /* index into baohu_config.vms; VMID = vmid + 1 */
 typedef uint32_t irqid_t; /* interrupt id: a GIC INTID, a PLIC / APLIC source */
 

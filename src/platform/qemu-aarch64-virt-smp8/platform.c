@@ -4,7 +4,7 @@
 const struct platform platform = {
     .name = "qemu-aarch64-virt-smp8",
     .cpu_count = 8,
-    .cpu_affinity = {0, 1, 2, 3, 4, 5, 6, 7},
+    .cpu_hwid = {0, 1, 2, 3, 4, 5, 6, 7},
     .ram = {{0x40000000, 0x40000000}},
     .ram_count = 1,
     .hyp_reserved = {0x40000000, 0x04000000},

@@ -4,7 +4,7 @@
 const struct platform platform = {
     .name = "qemu-riscv64-virt-aia-smp8",
     .cpu_count = 8,
-    .cpu_affinity = {0, 1, 2, 3, 4, 5, 6, 7}, /* hart ids */
+    .cpu_hwid = {0, 1, 2, 3, 4, 5, 6, 7}, /* hart ids */
     .ram = {{0x80000000, 0x40000000}},
     .ram_count = 1,
     /* OpenSBI, Baohu with its embedded guest images, and the DTB at 0x82200000. */

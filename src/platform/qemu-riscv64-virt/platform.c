@@ -4,7 +4,7 @@
 const struct platform platform = {
     .name = "qemu-riscv64-virt",
     .cpu_count = 4,
-    .cpu_affinity = {0, 1, 2, 3}, /* hart ids */
+    .cpu_hwid = {0, 1, 2, 3}, /* hart ids */
     .ram = {{0x80000000, 0x40000000}},
     .ram_count = 1,
     /* OpenSBI (0x80000000, PMP-protected), Baohu at 0x80200000 with its

@@ -4,7 +4,7 @@
 const struct platform platform = {
     .name = "zcu102",
     .cpu_count = 4,
-    .cpu_affinity = {0, 1, 2, 3}, /* the APU cluster: Aff0 = core */
+    .cpu_hwid = {0, 1, 2, 3}, /* the APU cluster: Aff0 = core */
     /* Low DDR: up to 2 GiB at 0 (UG1085, "System Addresses"); QEMU -m 2G fills it. */
     .ram = {{0x00000000, 0x80000000}},
     .ram_count = 1,

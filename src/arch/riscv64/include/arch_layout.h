@@ -12,9 +12,9 @@
  * RAM at VA == PA). */
 #define HYP_VM_WINDOW_VA ((1ull << 38) - 0x200000ull)
 
-/* struct platform: cpu_count and cpu_affinity[], read by boot.S (checked in cpu.c). */
+/* struct platform: cpu_count and cpu_hwid[], read by boot.S (checked in cpu.c). */
 #define PLATFORM_CPU_COUNT 8
-#define PLATFORM_CPU_AFFINITY 16
+#define PLATFORM_CPU_HWID 16
 
 /* struct trap_frame: x[0..31] (x0 slot unused), sepc, sstatus, hstatus, cpu. */
 #define FRAME_X(n) ((n) * 8)
