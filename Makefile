@@ -73,21 +73,16 @@ $(GUEST_OUT)/%.bin: FORCE | tools
 		DEFS="$(GUEST_DEFS_$*) $(GUEST_PLATFORM_DEFS)" $(if $(GIC),GIC=$(GIC)) \
 		$(GUEST_MAKEVARS_$*) CROSS_COMPILE=$(CROSS_COMPILE)
 
-# The config is validated on the host before anything is linked with it.
-$(BUILD)/$(CONFIG)/config-check: tools/config_check.c src/core/config_check.c \
-		src/platform/$(PLATFORM)/platform.c $(CONFIG_SRC) $(wildcard src/core/include/*.h include/baohu/*.h) | tools
+# Host tools built with the config and the platform (BAOHU_HOST). config-check validates the
+# config before anything is linked with it; colour-check runs after linking: a coloured
+# Baohu's image must fit the plan it makes at boot (hyp_colour.h).
+$(BUILD)/$(CONFIG)/config-check: tools/config_check.c src/core/config_check.c
+$(BUILD)/$(CONFIG)/colour-check: tools/colour_check.c src/core/hyp_colour_plan.c
+$(BUILD)/$(CONFIG)/config-check $(BUILD)/$(CONFIG)/colour-check: src/platform/$(PLATFORM)/platform.c \
+		$(CONFIG_SRC) $(wildcard src/core/include/*.h include/baohu/*.h) | tools
 	@mkdir -p $(dir $@)
 	$(HOSTCC) -std=c11 -Wall -Wextra -Werror -DBAOHU_HOST -Iinclude -Isrc/core/include \
-		tools/config_check.c src/core/config_check.c src/platform/$(PLATFORM)/platform.c \
-		$(CONFIG_SRC) -o $@
-
-# After linking: a coloured Baohu's image must fit the plan it makes at boot (hyp_colour.h).
-$(BUILD)/$(CONFIG)/colour-check: tools/colour_check.c src/core/hyp_colour_plan.c \
-		src/platform/$(PLATFORM)/platform.c $(CONFIG_SRC) $(wildcard src/core/include/*.h include/baohu/*.h) | tools
-	@mkdir -p $(dir $@)
-	$(HOSTCC) -std=c11 -Wall -Wextra -Werror -DBAOHU_HOST -Iinclude -Isrc/core/include \
-		tools/colour_check.c src/core/hyp_colour_plan.c src/platform/$(PLATFORM)/platform.c \
-		$(CONFIG_SRC) -o $@
+		$(filter %.c,$^) -o $@
 
 $(BUILD)/$(CONFIG)/config.ok: $(BUILD)/$(CONFIG)/config-check
 	$(abspath $<) && touch $@
