@@ -402,6 +402,33 @@ static void test_eiid_zero_sends_nothing(void **state)
     assert_int_equal(fake_msi_count, 0);
 }
 
+/* A wired source the guest enables without writing its target goes where
+ * its target reads (vCPU 0, §4.5.16): at first boot not where the APLIC's
+ * reset pointed it (hart 0, another VM's), after a reset not to the hart
+ * the last run chose. */
+static void test_wired_source_targets_vcpu0_until_written_and_after_a_reset(void **state)
+{
+    (void)state;
+    assert_int_equal(fake_aplic_cpu[RTC], v0->cpu);
+    mmio(v0, APLIC_SOURCECFG(RTC), true, SM_LEVEL1);
+    mmio(v0, APLIC_SETIENUM, true, RTC);
+    assert_int_equal(mmio(v0, APLIC_TARGET(RTC), false, 0), 0);
+    assert_int_equal(fake_aplic_cpu[RTC], v0->cpu);
+    retarget(RTC, 1);
+    assert_int_equal(fake_aplic_cpu[RTC], v1->cpu);
+    online(v0, false);
+    online(v1, false);
+    virq_vm_init(&vm);
+    online(v0, true);
+    online(v1, true);
+    mmio(v0, APLIC_DOMAINCFG, true, APLIC_DOMAINCFG_IE);
+    mmio(v0, APLIC_SOURCECFG(RTC), true, SM_LEVEL1);
+    mmio(v0, APLIC_SETIENUM, true, RTC);
+    assert_true(fake_aplic_on[RTC]);
+    assert_int_equal(mmio(v0, APLIC_TARGET(RTC), false, 0), 0);
+    assert_int_equal(fake_aplic_cpu[RTC], v0->cpu);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -416,6 +443,7 @@ int main(void)
         TEST(test_reset_and_stop_silence_the_wired_sources),
         TEST(test_target_beyond_the_vms_harts),
         TEST(test_eiid_zero_sends_nothing),
+        TEST(test_wired_source_targets_vcpu0_until_written_and_after_a_reset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -219,6 +219,13 @@ void virq_vm_init(struct vm *vm)
     /* Its sources start inactive: on a reset nothing of the last run stays
      * pending at the APLIC. */
     hw_silence(d);
+    /* Each wired source's physical target is what its virtual one now reads
+     * (vCPU 0, EIID 0; §4.5.16): a source the guest enables without writing
+     * its target goes to vCPU 0's file, not where the last run (or the
+     * APLIC's reset) pointed it. */
+    for (uint32_t w = 0; w < VIRQ_WORDS; w++)
+        for (uint32_t m = d->hw[w]; m; m &= m - 1)
+            aplic_target(32 * w + lowest_bit(m), vm->vcpus[0].cpu, 0);
     d->live = true;
     spin_unlock(&d->lock);
     /* vCPU k's interrupt file at the guest's S-level IMSIC page k: its own
