@@ -47,12 +47,32 @@ void arch_cpu_relax(void)
     __asm__ volatile(".insn i 0x0f, 0, x0, x0, 0x010" ::: "memory"); /* pause (Zihintpause) */
 }
 
-/* The opaque (a1) is informational: boot.S finds the CPU from the hart id. */
+/* How long a hart may take to finish stopping: 100 ms. */
+#define HART_STOP_WAIT_NS 100000000ull
+
+/*
+ * The opaque (a1) is informational: boot.S finds the CPU from the hart id.
+ * The firmware's boot hart, when it is not CPU 0's, hands over and stops
+ * itself (arch_boot_entry); CPU 0 may get here first, while that hart is
+ * still STARTED or STOP_PENDING, and hart_start then fails with
+ * ALREADY_AVAILABLE (SBI §9.1). Wait, bounded, for it to read STOPPED
+ * (§9.3 hart_get_status) and start it then.
+ */
 bool arch_cpu_start(cpuid_t cpu)
 {
-    struct sbiret r = sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, platform.cpu_hwid[cpu],
-                               (uint64_t)(uintptr_t)secondary_entry, cpu, 0, 0);
-    return r.error == SBI_SUCCESS;
+    uint64_t hart = platform.cpu_hwid[cpu];
+    uint64_t t0 = arch_time_ns();
+    for (;;) {
+        struct sbiret r = sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, hart,
+                                   (uint64_t)(uintptr_t)secondary_entry, cpu, 0, 0);
+        if (r.error != SBI_ERR_ALREADY_AVAILABLE)
+            return r.error == SBI_SUCCESS;
+        while (sbi_call(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, hart, 0, 0, 0, 0).value != SBI_HSM_STOPPED) {
+            if (arch_time_ns() - t0 > HART_STOP_WAIT_NS)
+                return false;
+            arch_cpu_relax();
+        }
+    }
 }
 
 /* SBI IPI (SBI §7.1): a supervisor software interrupt at the target hart. */
