@@ -30,8 +30,7 @@ int main(int argc, char **argv)
     struct hyp_colour_plan plan = {0};
     bool fits = hyp_colour_plan_boot(&plan, start, end, r->base, r->size, colours, n);
     uint64_t pages = (ALIGN_UP(end, PAGE_SIZE) - start) >> PAGE_SHIFT;
-    uint64_t pool_end = r->base + (r->size < (HYP_TABLE_POOL_MAX_PAGES << PAGE_SHIFT)
-                                       ? r->size : HYP_TABLE_POOL_MAX_PAGES << PAGE_SHIFT);
+    uint64_t pool_end = hyp_table_pool_end(r->base, r->size);
     if (fits) {
         printf("colour-check: %s: Baohu's image (%" PRIu64 " pages) in colours 0x%" PRIx64 " of %u: "
                "its copies end at 0x%" PRIx64 ", its table pool at 0x%" PRIx64 "\n",

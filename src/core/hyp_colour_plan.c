@@ -56,19 +56,25 @@ bool hyp_colour_plan_make(struct hyp_colour_plan *plan, uint64_t image_va, uint6
     return hyp_colour_plan_end(plan) <= limit;
 }
 
+uint64_t hyp_table_pool_end(uint64_t reserved_base, uint64_t reserved_size)
+{
+    uint64_t pool_pages = reserved_size >> PAGE_SHIFT;
+
+    if (pool_pages > HYP_TABLE_POOL_MAX_PAGES)
+        pool_pages = HYP_TABLE_POOL_MAX_PAGES;
+    return reserved_base + (pool_pages << PAGE_SHIFT);
+}
+
 bool hyp_colour_plan_boot(struct hyp_colour_plan *plan, uint64_t image_start, uint64_t image_end,
                           uint64_t reserved_base, uint64_t reserved_size, uint64_t colours,
                           unsigned colour_count)
 {
     uint64_t end = ALIGN_UP(image_end, PAGE_SIZE);
-    uint64_t pool_pages = reserved_size >> PAGE_SHIFT;
 
     if (end <= image_start)
         return false;
-    if (pool_pages > HYP_TABLE_POOL_MAX_PAGES)
-        pool_pages = HYP_TABLE_POOL_MAX_PAGES;
     return hyp_colour_plan_make(plan, image_start, (end - image_start) >> PAGE_SHIFT, end,
-                                reserved_base + (pool_pages << PAGE_SHIFT), colours, colour_count);
+                                hyp_table_pool_end(reserved_base, reserved_size), colours, colour_count);
 }
 
 uint64_t hyp_colour_plan_page(const struct hyp_colour_plan *plan, uint64_t n)

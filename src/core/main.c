@@ -59,9 +59,7 @@ void core_memory_init(void)
     const struct platform_range *ram = &platform.ram[0];
     uint64_t pages = ram->size >> PAGE_SHIFT;
     uint64_t hyp_base = platform.hyp_reserved.base;
-    uint64_t hyp_pages = platform.hyp_reserved.size >> PAGE_SHIFT;
-    if (hyp_pages > HYP_TABLE_POOL_MAX_PAGES)
-        hyp_pages = HYP_TABLE_POOL_MAX_PAGES;
+    uint64_t hyp_pages = (hyp_table_pool_end(hyp_base, platform.hyp_reserved.size) - hyp_base) >> PAGE_SHIFT;
     page_pool_init(&hyp_table_pool, pa_init(hyp_base), hyp_pages, hyp_table_bitmap);
     page_pool_reserve(&hyp_table_pool, pa_init(hyp_base),
                       (ALIGN_UP((uint64_t)(uintptr_t)__image_end, PAGE_SIZE) - hyp_base) >> PAGE_SHIFT);

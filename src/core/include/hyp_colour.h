@@ -29,6 +29,8 @@ bool hyp_colour_plan_make(struct hyp_colour_plan *plan, uint64_t image_va, uint6
                           uint64_t from, uint64_t limit, uint64_t colours, unsigned colour_count);
 /* Baohu's table pool: its reserved range, at most this much of it. */
 #define HYP_TABLE_POOL_MAX_PAGES (64ull << 20 >> PAGE_SHIFT)
+/* The end of the table pool of that reserved range. */
+uint64_t hyp_table_pool_end(uint64_t reserved_base, uint64_t reserved_size);
 
 /* The plan hyp_colour_init makes at boot for the image loaded at
  * [image_start, image_end) in the reserved range [reserved_base,
